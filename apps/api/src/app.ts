@@ -1,0 +1,156 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import cookie from "@fastify/cookie";
+import cors from "@fastify/cors";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { apiKeyKindOf, sha256 } from "@orbis/auth";
+import { AppError } from "@orbis/contracts";
+import type { ApiDeps } from "./deps.ts";
+import { registerErrorHandler } from "./plugins/error-handler.ts";
+import { registerHttpMetrics } from "./plugins/metrics.ts";
+import { responseSerializerCompiler } from "./plugins/serializer.ts";
+import { bearerOrCookie, createPrincipalResolver } from "./plugins/principal.ts";
+import { systemClock } from "@orbis/brain";
+import { createBrainFactory } from "./brain-factory.ts";
+import { agentsRoutes } from "./modules/agents/agents.routes.ts";
+import { appointmentsRoutes } from "./modules/appointments/appointments.routes.ts";
+import { createAppointmentsService } from "./modules/appointments/appointments.service.ts";
+import { businessRoutes } from "./modules/business/business.routes.ts";
+import { calendarRoutes } from "./modules/calendar/calendar.routes.ts";
+import { createCalendarFeedService } from "./modules/calendar/calendar.service.ts";
+import { chatRoutes } from "./modules/chat/chat.routes.ts";
+import { createChatService } from "./modules/chat/chat.service.ts";
+import { messagesRoutes } from "./modules/messages/messages.routes.ts";
+import { templatesRoutes } from "./modules/templates/templates.routes.ts";
+import { toolsRoutes } from "./modules/tools/tools.routes.ts";
+import { createToolsService } from "./modules/tools/tools.service.ts";
+import { apiKeysRoutes } from "./modules/api-keys/api-keys.routes.ts";
+import { auditRoutes } from "./modules/audit/audit.routes.ts";
+import { authRoutes } from "./modules/auth/auth.routes.ts";
+import { createAuthService } from "./modules/auth/auth.service.ts";
+import { healthRoutes } from "./modules/health/health.routes.ts";
+import { voiceSessionsRoutes } from "./modules/voice/voice-sessions.routes.ts";
+import { callsRoutes } from "./modules/calls/calls.routes.ts";
+import { usageRoutes } from "./modules/usage/usage.routes.ts";
+import { providersRoutes } from "./modules/providers/providers.routes.ts";
+import { createMembersService } from "./modules/workspaces/members.service.ts";
+import { workspacesRoutes } from "./modules/workspaces/workspaces.routes.ts";
+import { credentialsRoutes } from "./modules/credentials/credentials.routes.ts";
+import { createCredentialsService } from "./modules/credentials/credentials.service.ts";
+import { phoneNumbersRoutes } from "./modules/phone-numbers/phone-numbers.routes.ts";
+import { telephonyRoutes } from "./modules/telephony/telephony.routes.ts";
+
+const REDACT = ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'];
+
+export interface BuildAppOptions {
+  logger?: FastifyServerOptions["logger"];
+  /** Extra route plugins other roles mount on the same server (gateway, web app). */
+  extend?: (app: FastifyInstance) => Promise<void>;
+}
+
+export function loggerOptions(level: string): FastifyServerOptions["logger"] {
+  return level === "silent" ? false : { level, redact: { paths: REDACT, censor: "[redacted]" } };
+}
+
+/** The api role: plugins (external, then ours), then routes by module. */
+export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}) {
+  const app = Fastify({
+    logger: options.logger ?? loggerOptions(deps.config.logLevel),
+    trustProxy: deps.config.trustProxy,
+    requestIdHeader: "x-request-id",
+    genReqId: () => crypto.randomUUID(),
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
+  registerErrorHandler(app);
+  registerHttpMetrics(app, deps.metrics);
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  await app.register(helmet, {
+    // The API docs UI loads its own inline scripts; the SPA sets its own policy.
+    contentSecurityPolicy: false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cors, {
+    // Publishable-key routes (the widget) answer any origin; the key's own allowlist is enforced in authorize().
+    // Everything else is the dashboard: only configured origins, with credentials.
+    delegator: (request, cb) => {
+      if (request.url?.startsWith("/v1/voice/")) return cb(null, { origin: true, credentials: false });
+      const allowed = deps.config.corsOrigins;
+      cb(null, { origin: (origin, ok) => ok(null, !origin || allowed.includes("*") || allowed.includes(origin)), credentials: true });
+    },
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: true,
+    max: deps.config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    nameSpace: "orbis:rl:",
+    ...(deps.cache.redis ? { redis: deps.cache.redis } : {}),
+    // Limited: requests made with an API key (per key) and the auth routes (per IP, set on those routes).
+    allowList: (request) => !apiKeyKindOf(bearerOrCookie(request) ?? "") && !request.routeOptions.config?.rateLimit,
+    keyGenerator: (request) => `key:${sha256(bearerOrCookie(request) ?? "").slice(0, 24)}`,
+    errorResponseBuilder: (_request, ctx) => new AppError("rate_limited", `Rate limit exceeded: ${ctx.max} requests per minute; retry in ${ctx.after}`),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: "OrbisVoice API", version: "0.1.0", description: "Control plane for OrbisVoice voice agents" },
+      components: {
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer", description: "Session JWT or API key (sk_… / pk_…)" },
+          cookie: { type: "apiKey", in: "cookie", name: "orbis_session" },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+
+  const principals = createPrincipalResolver(deps);
+  const auth = createAuthService(deps.db, deps.tokens);
+  const publicBaseUrl = () => deps.config.publicBaseUrl ?? `http://localhost:${deps.config.port}`;
+  const members = createMembersService(deps.db, auth, publicBaseUrl);
+  const clock = deps.now ? { now: deps.now } : systemClock;
+  const brains = createBrainFactory(deps.db, { clock });
+  const appointments = createAppointmentsService({ clock });
+  const tools = createToolsService({ clock });
+  const chat = createChatService({ brains });
+  const feeds = createCalendarFeedService(deps.db, publicBaseUrl, () => clock.now());
+
+  await app.register(healthRoutes, { deps });
+  await app.register(
+    async (v1) => {
+      await v1.register(authRoutes, { prefix: "/auth", deps, auth, principals });
+      await v1.register(workspacesRoutes, { principals, members, config: deps.config });
+      await v1.register(agentsRoutes, { prefix: "/agents", principals });
+      await v1.register(apiKeysRoutes, { prefix: "/api-keys", principals });
+      await v1.register(auditRoutes, { prefix: "/audit-logs", principals });
+      await v1.register(voiceSessionsRoutes, { prefix: "/voice", deps, principals });
+      await v1.register(callsRoutes, { principals });
+      await v1.register(usageRoutes, { principals });
+      await v1.register(providersRoutes, { principals, ...(deps.providers ? { manager: deps.providers } : {}) });
+      await v1.register(businessRoutes, { prefix: "/agents", principals });
+      await v1.register(toolsRoutes, { prefix: "/agents", principals, tools });
+      await v1.register(chatRoutes, { prefix: "/agents", principals, chat });
+      await v1.register(appointmentsRoutes, { prefix: "/appointments", principals, appointments });
+      await v1.register(messagesRoutes, { prefix: "/messages", principals });
+      await v1.register(templatesRoutes, { prefix: "/templates" });
+      await v1.register(calendarRoutes, { prefix: "/calendar", principals, feeds });
+      await v1.register(phoneNumbersRoutes, { prefix: "/phone-numbers", principals });
+      await v1.register(credentialsRoutes, { prefix: "/credentials", principals, credentials: createCredentialsService(deps.config.encryptionKey) });
+      await v1.register(telephonyRoutes, { prefix: "/telephony", deps, credentials: createCredentialsService(deps.config.encryptionKey), publicBaseUrl });
+    },
+    { prefix: "/v1" },
+  );
+  if (options.extend) await options.extend(app);
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
+export type App = Awaited<ReturnType<typeof buildApp>>;

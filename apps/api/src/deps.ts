@@ -1,0 +1,18 @@
+import type { AppConfig } from "@orbis/config";
+import type { TokenService } from "@orbis/auth";
+import type { Cache } from "@orbis/cache";
+import type { Database } from "@orbis/db";
+import type { ProviderManager } from "@orbis/providers";
+import type { Registry } from "prom-client";
+
+/** Everything the api role needs, built once by the composition root (apps/cli) or a test. */
+export interface ApiDeps {
+  config: AppConfig;
+  db: Database;
+  cache: Cache;
+  tokens: TokenService;
+  metrics: Registry;
+  /** The process's provider manager (shared with the gateway role), for provider health. */
+  providers?: ProviderManager;
+  now?: () => Date;
+}

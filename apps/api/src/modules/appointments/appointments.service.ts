@@ -1,0 +1,153 @@
+import { DateTime } from "luxon";
+import { AppError, notFound } from "@orbis/contracts";
+import type { AppointmentDto, AvailabilityQuery, BusinessConfig, CreateAppointmentBody, ListAppointmentsQuery, UpdateAppointmentBody } from "@orbis/contracts";
+import { bookAppointment, computeAvailability, findService, REJECTION_TEXT, systemClock, validateSlot, type AppointmentPatch, type Clock } from "@orbis/brain";
+import type { AppointmentQuery, TenantScope } from "@orbis/db";
+import { getAgentOrThrow } from "../agents/agents.service.ts";
+import { businessOfAgent, fallbackBusiness } from "../business/business.service.ts";
+import { toAppointmentDto } from "./appointments.mappers.ts";
+import { DbCalendar } from "./db-calendar.ts";
+
+const DAY_MS = 24 * 3600_000;
+/** Longest availability window one request may ask for. */
+export const MAX_AVAILABILITY_DAYS = 62;
+
+const invalid = (path: string, message: string) => new AppError("validation_failed", `${path}: ${message}`, [{ path, message }]);
+
+const encodeCursor = (a: { startAt: Date; id: string }) => Buffer.from(`${a.startAt.toISOString()}|${a.id}`).toString("base64url");
+function decodeCursor(cursor: string) {
+  const [iso, id] = Buffer.from(cursor, "base64url").toString().split("|");
+  const startAt = new Date(iso ?? "");
+  if (!id || Number.isNaN(startAt.getTime())) throw invalid("query.cursor", "not a valid cursor");
+  return { startAt, id };
+}
+
+export interface AppointmentsServiceOptions {
+  clock?: Clock;
+}
+
+export function createAppointmentsService(options: AppointmentsServiceOptions = {}) {
+  const clock = options.clock ?? systemClock;
+
+  async function agentBusiness(tenant: TenantScope, agentId: string | null): Promise<BusinessConfig> {
+    if (agentId) return (await businessOfAgent(tenant, await getAgentOrThrow(tenant, agentId))).business;
+    const ws = await tenant.workspace.get();
+    return fallbackBusiness(ws ?? { name: "our office", timezone: "UTC" });
+  }
+
+  const calendarFor = (tenant: TenantScope, business: BusinessConfig) => new DbCalendar(tenant, tenant.workspaceId, { timezone: business.timezone, clock });
+
+  async function getRowOrThrow(tenant: TenantScope, id: string) {
+    const row = await tenant.appointments.get(id);
+    if (!row) throw notFound("Appointment");
+    return row;
+  }
+
+  return {
+    /** By business-local day (agent's zone, else the workspace's), or by [from, to) on the start. */
+    async list(tenant: TenantScope, q: ListAppointmentsQuery) {
+      const query: AppointmentQuery = { limit: q.limit + 1 };
+      if (q.agentId) query.agentId = q.agentId;
+      if (q.status) query.status = q.status;
+      if (q.cursor) query.after = decodeCursor(q.cursor);
+      if (q.day) {
+        if (q.from || q.to) throw invalid("query.day", "use either day or from/to");
+        const zone = q.agentId ? (await agentBusiness(tenant, q.agentId)).timezone : ((await tenant.workspace.get())?.timezone ?? "UTC");
+        const start = DateTime.fromISO(q.day, { zone }).startOf("day");
+        query.from = start.toJSDate();
+        query.to = start.plus({ days: 1 }).toJSDate();
+      } else {
+        if (q.from) query.from = new Date(q.from);
+        if (q.to) query.to = new Date(q.to);
+      }
+      const rows = await tenant.appointments.list(query);
+      const page = rows.slice(0, q.limit);
+      return { data: page.map(toAppointmentDto), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null };
+    },
+
+    get: async (tenant: TenantScope, id: string) => toAppointmentDto(await getRowOrThrow(tenant, id)),
+
+    /** Same rules and the same atomic insert as a booking made by the agent on a call. */
+    async create(tenant: TenantScope, body: CreateAppointmentBody, source: "dashboard" | "api"): Promise<AppointmentDto> {
+      const business = await agentBusiness(tenant, body.agentId);
+      return bookAppointment(
+        { business, calendar: calendarFor(tenant, business), clock },
+        {
+          serviceId: body.serviceId,
+          ...(body.staffId ? { staffId: body.staffId } : {}),
+          start: body.start,
+          customerName: body.customerName,
+          customerPhone: body.customerPhone,
+          ...(body.customerEmail ? { customerEmail: body.customerEmail } : {}),
+          ...(body.notes ? { notes: body.notes } : {}),
+          agentId: body.agentId,
+          callId: null,
+          source,
+        },
+      );
+    },
+
+    /** Moving (start, staff, service) re-checks the business rules; the constraint still has the last word. */
+    async update(tenant: TenantScope, id: string, patch: UpdateAppointmentBody): Promise<AppointmentDto> {
+      const current = toAppointmentDto(await getRowOrThrow(tenant, id));
+      const business = await agentBusiness(tenant, current.agentId);
+      const calendar = calendarFor(tenant, business);
+      if (current.status !== "booked") throw new AppError("conflict", `A ${current.status} appointment cannot be changed`);
+      const change: AppointmentPatch = {};
+      const moves = patch.start !== undefined || patch.staffId !== undefined || patch.serviceId !== undefined;
+      if (moves) {
+        const start = patch.start ?? current.start;
+        const serviceId = patch.serviceId ?? current.serviceId;
+        const t = Date.parse(start);
+        const busy = await calendar.listBusy({ from: new Date(t - DAY_MS).toISOString(), to: new Date(t + DAY_MS).toISOString() });
+        const v = validateSlot({
+          business,
+          serviceId,
+          // A new service may not be done by the current staff member: let the rules pick one then.
+          staffId: patch.staffId !== undefined ? patch.staffId : patch.serviceId !== undefined ? null : current.staffId,
+          start,
+          existing: busy.map((b) => ({ start: b.start, end: b.end, staffId: b.staffId, ...(b.appointmentId ? { id: b.appointmentId } : {}) })),
+          now: clock.now(),
+          ignoreAppointmentId: current.id,
+        });
+        if (!v.ok) throw new AppError(v.reason === "conflict" ? "conflict" : "validation_failed", REJECTION_TEXT[v.reason], { reason: v.reason });
+        Object.assign(change, { start: v.slot.start, end: v.slot.end, busyEnd: v.slot.busyEnd, staffId: v.slot.staffId, serviceId });
+      }
+      if (patch.customerName !== undefined) change.customerName = patch.customerName;
+      if (patch.customerPhone !== undefined) change.customerPhone = patch.customerPhone;
+      if (patch.notes !== undefined) change.notes = patch.notes;
+      if (patch.status !== undefined) change.status = patch.status;
+      return calendar.updateAppointment(id, change);
+    },
+
+    async cancel(tenant: TenantScope, id: string, reason?: string): Promise<AppointmentDto> {
+      const row = await getRowOrThrow(tenant, id);
+      return calendarFor(tenant, { timezone: row.timezone } as BusinessConfig).cancelAppointment(id, reason);
+    },
+
+    async availability(tenant: TenantScope, q: AvailabilityQuery & { agentId: string }) {
+      const business = await agentBusiness(tenant, q.agentId);
+      if (!findService(business, q.serviceId)) throw invalid("query.serviceId", `unknown service ${q.serviceId}`);
+      if (q.staffId && !business.staff.some((s) => s.id === q.staffId)) throw invalid("query.staffId", `unknown staff member ${q.staffId}`);
+      const from = Date.parse(q.from);
+      const to = Date.parse(q.to);
+      if (to <= from) throw invalid("query.to", "must be after from");
+      if (to - from > MAX_AVAILABILITY_DAYS * DAY_MS) throw invalid("query.to", `at most ${MAX_AVAILABILITY_DAYS} days after from`);
+      // Bookings a little past `to` still block slots that start before it and run over.
+      const busy = await calendarFor(tenant, business).listBusy({ from: q.from, to: new Date(to + DAY_MS).toISOString() });
+      const slots = computeAvailability({
+        business,
+        serviceId: q.serviceId,
+        ...(q.staffId ? { staffId: q.staffId } : {}),
+        from: q.from,
+        to: q.to,
+        existing: busy.map((b) => ({ start: b.start, end: b.end, staffId: b.staffId })),
+        now: clock.now(),
+        ...(q.slotStepMin ? { slotStepMin: q.slotStepMin } : {}),
+        limit: 2000,
+      });
+      return { timezone: business.timezone, slots };
+    },
+  };
+}
+export type AppointmentsService = ReturnType<typeof createAppointmentsService>;

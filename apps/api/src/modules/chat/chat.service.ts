@@ -1,0 +1,112 @@
+import { AppError, createId } from "@orbis/contracts";
+import type { TenantScope } from "@orbis/db";
+import type { BrainEvent, BrainSession, ToolCallRecord } from "@orbis/voice";
+import type { BrainFactory } from "../../brain-factory.ts";
+import { getAgentOrThrow, toAgentConfig } from "../agents/agents.service.ts";
+
+export interface ChatReply {
+  conversationId: string;
+  replies: string[];
+  toolCalls: ToolCallRecord[];
+  transfer: { to: string; reason: string } | null;
+  ended: boolean;
+}
+
+interface Conversation {
+  agentId: string;
+  session: BrainSession;
+  lastUsed: number;
+  /** Turns of one conversation run one after another, in arrival order. */
+  queue: Promise<unknown>;
+}
+
+export interface ChatServiceOptions {
+  brains: BrainFactory;
+  ttlMs?: number;
+  maxConversations?: number;
+  now?: () => number;
+}
+
+/**
+ * The text channel: the same brain as a call, one BrainSession per conversation. Sessions live in
+ * this process's memory for `ttlMs` after their last turn, keyed by workspace and conversation id,
+ * so several api processes need sticky routing on conversationId (or sessions kept in Redis).
+ */
+export function createChatService(options: ChatServiceOptions) {
+  const ttlMs = options.ttlMs ?? 30 * 60_000;
+  const maxConversations = options.maxConversations ?? 10_000;
+  const now = options.now ?? Date.now;
+  const conversations = new Map<string, Conversation>();
+  let lastSweep = 0;
+
+  function sweep(t: number) {
+    if (t - lastSweep < 30_000 && conversations.size < maxConversations) return;
+    lastSweep = t;
+    for (const [key, c] of conversations) if (t - c.lastUsed > ttlMs) conversations.delete(key);
+    // Still full: the least recently used go (Map order is insertion order; turns re-insert).
+    while (conversations.size >= maxConversations) conversations.delete(conversations.keys().next().value!);
+  }
+
+  async function collect(events: AsyncIterable<BrainEvent>, out: ChatReply) {
+    for await (const event of events) {
+      switch (event.type) {
+        case "text":
+          if (event.text.trim()) out.replies.push(event.text.trim());
+          break;
+        case "tool":
+          out.toolCalls.push(event.call);
+          break;
+        case "transfer":
+          out.transfer = { to: event.to, reason: event.reason };
+          break;
+        case "end":
+          out.ended = true;
+          break;
+      }
+    }
+  }
+
+  return {
+    async chat(tenant: TenantScope, agentId: string, input: { conversationId?: string | undefined; text: string }): Promise<ChatReply> {
+      const t = now();
+      sweep(t);
+      const agent = await getAgentOrThrow(tenant, agentId);
+      let conversationId = input.conversationId;
+      let conversation: Conversation | undefined;
+      let fresh = false;
+      if (conversationId) {
+        conversation = conversations.get(`${tenant.workspaceId}:${conversationId}`);
+        if (!conversation || conversation.agentId !== agentId || t - conversation.lastUsed > ttlMs) throw new AppError("not_found", "Conversation not found or expired");
+      } else {
+        conversationId = createId("conversation");
+        const brain = await options.brains(tenant.workspaceId, agentId, toAgentConfig(agent));
+        conversation = {
+          agentId,
+          session: brain.startSession({ callId: conversationId, workspaceId: tenant.workspaceId, agentId, channel: "web" }),
+          lastUsed: t,
+          queue: Promise.resolve(),
+        };
+        fresh = true;
+      }
+      const key = `${tenant.workspaceId}:${conversationId}`;
+      conversations.delete(key);
+      conversations.set(key, conversation);
+      conversation.lastUsed = t;
+
+      const c = conversation;
+      const out: ChatReply = { conversationId, replies: [], toolCalls: [], transfer: null, ended: false };
+      const turn = c.queue.then(async () => {
+        const signal = new AbortController().signal;
+        if (fresh) await collect(c.session.greet(signal), out);
+        if (input.text.trim() && !out.ended) await collect(c.session.respond({ kind: "typed", text: input.text }, signal), out);
+      });
+      c.queue = turn.catch(() => undefined);
+      await turn;
+      if (out.ended) conversations.delete(key);
+      return out;
+    },
+    /** For tests and metrics. */
+    size: () => conversations.size,
+  };
+}
+export type ChatService = ReturnType<typeof createChatService>;

@@ -1,0 +1,34 @@
+import type { ProviderUsageSum, TenantScope } from "@orbis/db";
+import type { UsageKind, UsageSummaryDto } from "./usage.schemas.ts";
+
+/** A provider id serves one capability; its kind is read off the counters it has. */
+export function kindOf(u: Omit<ProviderUsageSum, "provider" | "costUsd">): UsageKind {
+  if (u.realtimeSeconds > 0) return "realtime";
+  if (u.llmTokensIn > 0 || u.llmTokensOut > 0) return "llm";
+  if (u.ttsCharacters > 0) return "tts";
+  return "stt";
+}
+
+/** Sums per provider into the four kinds billing reads. Pure: table-tested. */
+export function summarizeUsage(from: Date, to: Date, sum: { calls: number; costUsd: number; byProvider: ProviderUsageSum[] }): UsageSummaryDto {
+  const byKind: UsageSummaryDto["byKind"] = {
+    stt: { seconds: 0, costUsd: 0 },
+    llm: { tokensIn: 0, tokensOut: 0, costUsd: 0 },
+    tts: { characters: 0, costUsd: 0 },
+    realtime: { seconds: 0, costUsd: 0 },
+  };
+  const byProvider = sum.byProvider.map((p) => ({ ...p, kind: kindOf(p) }));
+  for (const p of byProvider) {
+    byKind.stt.seconds += p.sttSeconds;
+    byKind.llm.tokensIn += p.llmTokensIn;
+    byKind.llm.tokensOut += p.llmTokensOut;
+    byKind.tts.characters += p.ttsCharacters;
+    byKind.realtime.seconds += p.realtimeSeconds;
+    byKind[p.kind].costUsd += p.costUsd;
+  }
+  return { from: from.toISOString(), to: to.toISOString(), calls: sum.calls, costUsd: sum.costUsd, byProvider, byKind };
+}
+
+export async function usageSummary(tenant: TenantScope, from: Date, to: Date): Promise<UsageSummaryDto> {
+  return summarizeUsage(from, to, await tenant.calls.usageSummary(from, to));
+}

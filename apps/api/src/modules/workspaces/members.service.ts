@@ -1,0 +1,110 @@
+import { hashPassword, randomToken, sha256, verifyPassword } from "@orbis/auth";
+import { AppError, createId, notFound, type Role } from "@orbis/contracts";
+import { systemRepository, tenantScope, type Database, type TenantRepositories, type TenantScope } from "@orbis/db";
+import type { AuthService } from "../auth/auth.service.ts";
+import { toInvitationDto, toMemberDto } from "./workspaces.mappers.ts";
+
+const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
+
+export interface Actor {
+  actorUserId: string | null;
+  actorKeyId: string | null;
+  ip: string;
+  role: Role;
+}
+
+const who = (a: Actor) => ({ actorUserId: a.actorUserId, actorKeyId: a.actorKeyId, ip: a.ip });
+
+export function createMembersService(db: Database, auth: AuthService, publicBaseUrl: () => string) {
+  const system = systemRepository(db.system);
+
+  async function memberOrThrow(tenant: TenantRepositories, userId: string) {
+    const member = await tenant.members.get(userId);
+    if (!member) throw notFound("Member");
+    return member;
+  }
+
+  /** Only an owner may touch an owner or hand out ownership. */
+  function assertMayManage(actor: Actor, targetRole: Role, newRole?: Role) {
+    if ((targetRole === "owner" || newRole === "owner") && actor.role !== "owner") {
+      throw new AppError("forbidden", "Only an owner can change an owner or grant ownership");
+    }
+  }
+
+  return {
+    list: async (tenant: TenantScope) => (await tenant.members.list()).map(toMemberDto),
+
+    async invite(tenant: TenantScope, actor: Actor, email: string, role: Role) {
+      const token = randomToken(43);
+      const row = await tenant.invitations.insert({
+        id: createId("invitation"),
+        email,
+        role,
+        tokenHash: sha256(token),
+        invitedBy: actor.actorUserId,
+        expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+      });
+      await tenant.audit.record({ ...who(actor), action: "member.invited", targetType: "invitation", targetId: row.id, metadata: { email, role } });
+      return { ...toInvitationDto(row), token, acceptUrl: `${publicBaseUrl()}/accept-invite?token=${token}` };
+    },
+
+    listInvitations: async (tenant: TenantScope) => (await tenant.invitations.list()).map(toInvitationDto),
+
+    async accept(token: string, name?: string, password?: string) {
+      const invitation = await system.findInvitationByTokenHash(sha256(token));
+      if (!invitation || invitation.acceptedAt || invitation.expiresAt < new Date()) {
+        throw new AppError("not_found", "Invitation not found or expired");
+      }
+      let user = await system.findUserByEmail(invitation.email);
+      if (user) {
+        if (!password || !(await verifyPassword(user.passwordHash, password))) {
+          throw new AppError("unauthorized", "Enter the password of the existing account to accept");
+        }
+      } else {
+        if (!name || !password) throw new AppError("validation_failed", "name and password are required to create the account");
+        user = await system.insertUser({ id: createId("user"), email: invitation.email, name, passwordHash: await hashPassword(password) });
+      }
+      const tenant = tenantScope(db, invitation.workspaceId);
+      const userId = user.id;
+      await tenant.transaction(async (t) => {
+        if (!(await t.members.get(userId))) await t.members.insert({ id: createId("membership"), userId, role: invitation.role });
+        await t.invitations.markAccepted(invitation.id);
+        await t.audit.record({ action: "member.joined", actorUserId: userId, targetType: "user", targetId: userId });
+      });
+      const workspace = await tenant.workspace.get();
+      const member = await tenant.members.get(userId);
+      return auth.sessionFor(user, workspace!, member!.role);
+    },
+
+    async changeRole(tenant: TenantScope, actor: Actor, userId: string, role: Role) {
+      return tenant.transaction(async (t) => {
+        const member = await memberOrThrow(t, userId);
+        assertMayManage(actor, member.role, role);
+        if (member.role === "owner" && role !== "owner" && (await t.members.countOwners()) <= 1) {
+          throw new AppError("conflict", "The last owner cannot be demoted");
+        }
+        await t.members.setRole(userId, role);
+        await t.audit.record({ ...who(actor), action: "member.role_changed", targetType: "user", targetId: userId, metadata: { from: member.role, to: role } });
+        return toMemberDto({ ...member, role });
+      });
+    },
+
+    async setStatus(tenant: TenantScope, actor: Actor, userId: string, status: "active" | "blocked") {
+      const member = await memberOrThrow(tenant, userId);
+      assertMayManage(actor, member.role);
+      if (userId === actor.actorUserId) throw new AppError("conflict", "You cannot block yourself");
+      await tenant.members.setStatus(userId, status);
+      await tenant.audit.record({ ...who(actor), action: status === "blocked" ? "member.blocked" : "member.unblocked", targetType: "user", targetId: userId });
+      return toMemberDto({ ...member, status });
+    },
+
+    async remove(tenant: TenantScope, actor: Actor, userId: string) {
+      const member = await memberOrThrow(tenant, userId);
+      if (member.role === "owner") throw new AppError("conflict", "An owner cannot be removed; demote them first");
+      await tenant.members.remove(userId);
+      await tenant.audit.record({ ...who(actor), action: "member.removed", targetType: "user", targetId: userId, metadata: { email: member.email, role: member.role } });
+    },
+
+  };
+}
+export type MembersService = ReturnType<typeof createMembersService>;

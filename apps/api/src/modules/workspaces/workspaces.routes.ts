@@ -1,0 +1,108 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import {
+  acceptInviteBodySchema,
+  changeRoleBodySchema,
+  idSchema,
+  invitationSchema,
+  inviteBodySchema,
+  memberSchema,
+  memberStatusBodySchema,
+  notFound,
+  sessionSchema,
+  updateWorkspaceBodySchema,
+  workspaceSchema,
+} from "@orbis/contracts";
+import type { FastifyRequest } from "fastify";
+import type { AppConfig } from "@orbis/config";
+import { actorOf, principalOf, tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
+import { sessionCookieSetter } from "../../plugins/session-cookie.ts";
+import type { Actor, MembersService } from "./members.service.ts";
+import { toWorkspaceDto } from "./workspaces.mappers.ts";
+
+const userParams = z.object({ userId: idSchema("user") });
+
+export function actor(request: FastifyRequest): Actor {
+  const p = principalOf(request);
+  return { ...actorOf(request), role: p.kind === "publishable_key" ? "viewer" : p.role };
+}
+
+export const workspacesRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver; members: MembersService; config: AppConfig }> = async (
+  app,
+  { principals, members, config },
+) => {
+  const setSessionCookie = sessionCookieSetter(config);
+  const tags = ["workspaces"];
+
+  app.get(
+    "/workspaces/current",
+    { preHandler: principals.authorize("viewer"), schema: { tags, summary: "The caller's workspace", response: { 200: workspaceSchema } } },
+    async (request) => {
+      const ws = await tenantOf(request).workspace.get();
+      if (!ws) throw notFound("Workspace");
+      return toWorkspaceDto(ws);
+    },
+  );
+
+  app.put(
+    "/workspaces/current",
+    { preHandler: principals.authorize("admin"), schema: { tags, summary: "Update the workspace", body: updateWorkspaceBodySchema, response: { 200: workspaceSchema } } },
+    async (request) => {
+      const ws = await tenantOf(request).workspace.update(request.body);
+      if (!ws) throw notFound("Workspace");
+      return toWorkspaceDto(ws);
+    },
+  );
+
+  app.get(
+    "/workspaces/current/members",
+    { preHandler: principals.authorize("viewer"), schema: { tags, summary: "List members", response: { 200: z.object({ data: z.array(memberSchema) }) } } },
+    async (request) => ({ data: await members.list(tenantOf(request)) }),
+  );
+
+  app.post(
+    "/workspaces/current/invitations",
+    { preHandler: principals.authorize("admin"), schema: { tags, summary: "Invite someone by email (returns the token link once)", body: inviteBodySchema, response: { 201: invitationSchema } } },
+    async (request, reply) => reply.status(201).send(await members.invite(tenantOf(request), actor(request), request.body.email, request.body.role)),
+  );
+
+  app.get(
+    "/workspaces/current/invitations",
+    { preHandler: principals.authorize("admin"), schema: { tags, summary: "List invitations", response: { 200: z.object({ data: z.array(invitationSchema) }) } } },
+    async (request) => ({ data: await members.listInvitations(tenantOf(request)) }),
+  );
+
+  app.post(
+    "/invitations/accept",
+    {
+      config: { rateLimit: { keyGenerator: (req: { ip: string }) => `ip:${req.ip}` } },
+      schema: { tags, summary: "Accept an invitation (creates the account if needed)", body: acceptInviteBodySchema, response: { 200: sessionSchema } },
+    },
+    async (request, reply) => {
+      const session = await members.accept(request.body.token, request.body.name, request.body.password);
+      setSessionCookie(reply, session.token);
+      return session;
+    },
+  );
+
+  app.patch(
+    "/workspaces/current/members/:userId",
+    { preHandler: principals.authorize("admin"), schema: { tags, summary: "Change a member's role", params: userParams, body: changeRoleBodySchema, response: { 200: memberSchema } } },
+    async (request) => members.changeRole(tenantOf(request), actor(request), request.params.userId, request.body.role),
+  );
+
+  app.put(
+    "/workspaces/current/members/:userId/status",
+    { preHandler: principals.authorize("admin"), schema: { tags, summary: "Block or unblock a member", params: userParams, body: memberStatusBodySchema, response: { 200: memberSchema } } },
+    async (request) => members.setStatus(tenantOf(request), actor(request), request.params.userId, request.body.status),
+  );
+
+  app.delete(
+    "/workspaces/current/members/:userId",
+    { preHandler: principals.authorize("admin"), schema: { tags, summary: "Remove a member", params: userParams } },
+    async (request, reply) => {
+      await members.remove(tenantOf(request), actor(request), request.params.userId);
+      return reply.status(204).send();
+    },
+  );
+};

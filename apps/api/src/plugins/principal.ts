@@ -1,0 +1,118 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { apiKeyKindOf, sha256, SESSION_COOKIE } from "@orbis/auth";
+import { AppError, roleAtLeast, type Role } from "@orbis/contracts";
+import { systemRepository, tenantScope, type TenantScope } from "@orbis/db";
+import type { ApiDeps } from "../deps.ts";
+
+/** Who is calling, resolved once per request from a session (cookie or Bearer JWT) or an API key. */
+export type Principal =
+  | { kind: "session"; workspaceId: string; userId: string; role: Role; jti: string; sessionExpiresAt: Date }
+  | { kind: "secret_key"; workspaceId: string; keyId: string; role: Role }
+  | { kind: "publishable_key"; workspaceId: string; keyId: string; allowedOrigins: string[] };
+
+declare module "fastify" {
+  interface FastifyRequest {
+    principal?: Principal;
+    /** Repositories bound to the principal's workspace; the only door to tenant data. */
+    tenant?: TenantScope;
+  }
+}
+
+export type Access = Role | "publishable";
+
+const revokedKey = (jti: string) => `session:revoked:${jti}`;
+
+export function bearerOrCookie(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header?.startsWith("Bearer ")) return header.slice(7).trim();
+  return request.cookies?.[SESSION_COOKIE];
+}
+
+export function createPrincipalResolver(deps: ApiDeps) {
+  const system = systemRepository(deps.db.system);
+  // last_used_at is informational: one write per key per minute per process, not one per request.
+  const lastTouched = new Map<string, number>();
+  const touchAtMostEveryMinute = (keyId: string) => {
+    const now = Date.now();
+    if ((lastTouched.get(keyId) ?? 0) > now - 60_000) return;
+    lastTouched.set(keyId, now);
+    void system.touchApiKey(keyId).catch(() => lastTouched.delete(keyId));
+  };
+
+  async function resolve(request: FastifyRequest): Promise<Principal> {
+    const token = bearerOrCookie(request);
+    if (!token) throw new AppError("unauthorized", "Authentication required");
+
+    const keyKind = apiKeyKindOf(token);
+    if (keyKind) {
+      const key = await system.findActiveApiKeyByHash(sha256(token));
+      if (!key || key.kind !== keyKind) throw new AppError("unauthorized", "Invalid or revoked API key");
+      touchAtMostEveryMinute(key.id);
+      return keyKind === "secret"
+        ? { kind: "secret_key", workspaceId: key.workspaceId, keyId: key.id, role: "admin" }
+        : { kind: "publishable_key", workspaceId: key.workspaceId, keyId: key.id, allowedOrigins: key.allowedOrigins };
+    }
+
+    const claims = await deps.tokens.verifySession(token);
+    if (!claims) throw new AppError("unauthorized", "Invalid or expired session");
+    if (await deps.cache.get(revokedKey(claims.jti))) throw new AppError("unauthorized", "Session has ended");
+    // Checked on every request, so blocking or removing someone takes effect at once, not at next login.
+    const membership = await system.resolveSession(claims.userId, claims.workspaceId);
+    if (!membership) throw new AppError("unauthorized", "No longer a member of this workspace");
+    if (membership.userStatus === "blocked" || membership.membershipStatus === "blocked") {
+      throw new AppError("forbidden", "This user is blocked");
+    }
+    return {
+      kind: "session",
+      workspaceId: claims.workspaceId,
+      userId: claims.userId,
+      role: membership.role,
+      jti: claims.jti,
+      sessionExpiresAt: claims.expiresAt,
+    };
+  }
+
+  /** preHandler for a route: who may call it. Publishable keys reach only routes that accept them. */
+  function authorize(access: Access) {
+    return async (request: FastifyRequest, _reply: FastifyReply) => {
+      const principal = await resolve(request);
+      if (principal.kind === "publishable_key") {
+        if (access !== "publishable") throw new AppError("forbidden", "A publishable key cannot call this route");
+        const origin = request.headers.origin;
+        if (!origin || !principal.allowedOrigins.includes(origin)) {
+          throw new AppError("forbidden", `Origin ${origin ?? "(none)"} is not allowed for this key`);
+        }
+      } else if (access !== "publishable" && !roleAtLeast(principal.role, access)) {
+        throw new AppError("forbidden", `Requires the ${access} role or higher`);
+      }
+      request.principal = principal;
+      request.tenant = tenantScope(deps.db, principal.workspaceId);
+    };
+  }
+
+  async function revokeSession(jti: string, expiresAt: Date) {
+    const ttl = Math.max(1, Math.ceil((expiresAt.getTime() - Date.now()) / 1000));
+    await deps.cache.set(revokedKey(jti), "1", ttl);
+  }
+
+  return { authorize, revokeSession };
+}
+export type PrincipalResolver = ReturnType<typeof createPrincipalResolver>;
+
+/** Narrowing helpers for handlers that ran behind authorize(). */
+export function tenantOf(request: FastifyRequest): TenantScope {
+  if (!request.tenant) throw new AppError("internal", "route is missing authorize()");
+  return request.tenant;
+}
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AppError("internal", "route is missing authorize()");
+  return request.principal;
+}
+export function actorOf(request: FastifyRequest) {
+  const p = principalOf(request);
+  return {
+    actorUserId: p.kind === "session" ? p.userId : null,
+    actorKeyId: p.kind === "session" ? null : p.keyId,
+    ip: request.ip,
+  };
+}

@@ -1,0 +1,104 @@
+import type { AppConfig, Role } from "@orbis/config";
+import { seedDemo } from "@orbis/api";
+import { getBusinessTemplate } from "@orbis/brain";
+import { webMount } from "@orbis/web";
+import { buildPlatform, type Mount } from "./platform.ts";
+import { voiceGateway } from "./voice.ts";
+import { readDemoCredentials, saveDemoCredentials } from "./local-secrets.ts";
+import { createRuntime } from "./runtime.ts";
+
+export async function migrateCommand(config: AppConfig) {
+  const runtime = createRuntime(config);
+  await runtime.db.migrate();
+  console.log(`orbis: migrations applied (${runtime.db.kind})`);
+  await runtime.close();
+}
+
+function baseUrl(config: AppConfig) {
+  return config.publicBaseUrl ?? `http://localhost:${config.port}`;
+}
+
+async function seed(config: AppConfig, runtime: ReturnType<typeof createRuntime>) {
+  const dental = getBusinessTemplate("dental");
+  const seeded = await seedDemo(runtime.db, {
+    origins: [baseUrl(config), `http://127.0.0.1:${config.port}`],
+    template: {
+      name: "Riverside Dental receptionist",
+      greeting: "Thank you for calling Riverside Dental. How can I help you today?",
+      systemPrompt: dental.agent.systemPrompt.replaceAll(dental.business.name, "Riverside Dental"),
+      business: { ...dental.business, name: "Riverside Dental", greeting: "Thank you for calling Riverside Dental. How can I help you today?" },
+    },
+  });
+  if (seeded.created) {
+    saveDemoCredentials(config.dataDir, {
+      email: seeded.email!,
+      password: seeded.password!,
+      publishableKey: seeded.publishableKey!,
+      agentId: seeded.agentId!,
+      workspaceId: seeded.workspaceId,
+    });
+  }
+  return seeded;
+}
+
+export async function seedCommand(config: AppConfig) {
+  const runtime = createRuntime(config);
+  await runtime.db.migrate();
+  const seeded = await seed(config, runtime);
+  console.log(seeded.created ? `orbis: demo workspace created (${seeded.workspaceId})` : "orbis: demo workspace already exists");
+  await runtime.close();
+}
+
+function banner(config: AppConfig, dbKind: string) {
+  const url = baseUrl(config);
+  const demo = readDemoCredentials(config.dataDir);
+  const lines = [
+    "",
+    "  OrbisVoice is running",
+    `  ─ App        ${url}`,
+    `  ─ API docs   ${url}/docs`,
+    `  ─ Health     ${url}/healthz   Metrics ${url}/metrics`,
+    `  ─ Database   ${dbKind === "pglite" ? `embedded PGlite in ${config.dataDir}/pgdata` : "PostgreSQL (DATABASE_URL)"}`,
+    `  ─ Cache      ${config.redisUrl ? "Redis (REDIS_URL)" : "in-process"}`,
+  ];
+  if (demo) {
+    lines.push(
+      "",
+      "  Demo workspace: Riverside Dental",
+      `  ─ Login      ${demo.email} / ${demo.password}`,
+      `  ─ Agent      ${demo.agentId}`,
+      `  ─ Widget key ${demo.publishableKey}`,
+      `  (kept in ${config.dataDir}/demo-credentials.json)`,
+    );
+  }
+  console.log(lines.join("\n") + "\n");
+}
+
+export async function startCommand(config: AppConfig, role: Role) {
+  if (role === "worker") {
+    console.warn("orbis: the worker role has no jobs yet; starting the api role instead");
+  }
+  const runtime = createRuntime(config);
+  await runtime.db.migrate();
+  if (config.env !== "production") await seed(config, runtime);
+  // api: control plane only; gateway and all: control plane plus /v1/stream (the api is stateless, so a
+  // gateway process serving it too costs nothing and keeps one image).
+  const mounts: Mount[] = [];
+  if (role === "api" || role === "all") mounts.push(webMount as Mount);
+  if (role === "gateway" || role === "all") mounts.push(voiceGateway(runtime));
+  const app = await buildPlatform(runtime, mounts);
+  await app.listen({ port: config.port, host: config.host });
+  banner(config, runtime.db.kind);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, "shutting down");
+    await app.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}

@@ -1,0 +1,187 @@
+import type { AgentSetupFactory } from "@orbis/api";
+import { createLlmBrain, createRealtimeAgent } from "@orbis/brain";
+import type { AgentConfig } from "@orbis/contracts";
+import type { TenantScope } from "@orbis/db";
+import { FALLBACK_PHRASES, UsageSlicer, type PriceTable, type PricedUsage, type ProviderManager, type UsageSlice } from "@orbis/providers";
+import { realtimePipeline } from "./realtime-pipeline.ts";
+import {
+  BrainProcessor,
+  FrameProcessor,
+  LatencyProcessor,
+  Pipeline,
+  SttProcessor,
+  TtsProcessor,
+  TurnTakerProcessor,
+  VadProcessor,
+  WatchdogProcessor,
+  type Brain,
+  type BrainSession,
+  type CallContext,
+  type Direction,
+  type Frame,
+  type PipelineSinks,
+  type SttProvider,
+  type TtsProvider,
+  type Vad,
+} from "@orbis/voice";
+
+/** Speech engines for a call; the offline stack by default, cloud providers plug in here. */
+export interface SpeechStack {
+  /** False when no recogniser can run here: calls are text-only (typed input), said loudly at start-up. */
+  readonly canListen: boolean;
+  vad(): Promise<Vad>;
+  stt(brain: Brain, agentId: string): SttProvider;
+  tts(voice: string): TtsProvider;
+}
+
+export interface PipelineInput {
+  agentId: string;
+  agent: AgentConfig;
+  brain: Brain;
+  session: BrainSession;
+  sinks: PipelineSinks;
+  /** The call's workspace (its stored provider keys) and identity; absent in tests that build pipelines alone. */
+  tenant?: TenantScope;
+  call?: CallContext;
+  log?: { warn(obj: object, msg?: string): void };
+}
+
+/** A pipeline plus what the call session needs to know about the providers behind it. */
+export interface CallPipeline {
+  pipeline: Pipeline;
+  /** Replaces the session the call started with (an LLM brain built around this call's model). */
+  session?: BrainSession;
+  kind?: "offline" | "cascaded" | "realtime";
+  /** Call events worth keeping (pipeline chosen, providers skipped, realtime fallback). */
+  notes?: { kind: string; detail?: unknown }[];
+  /** Per turn: who served, usage and cost since the previous turn. */
+  takeUsage?(options: { sttToNextTurn: boolean }): UsageSlice;
+  /** At hang-up: the call's totals. */
+  totalUsage?(): { usage: PricedUsage; costUsd: number };
+  close?(): void;
+}
+
+export type PipelineFactory = (input: PipelineInput) => Promise<Pipeline | CallPipeline>;
+
+/** The processors of DESIGN.md §5's cascade: vad → turn-taker → stt → brain → watchdog → tts → latency. */
+async function cascade(p: { vad?: () => Promise<Vad>; stt?: SttProvider; tts: TtsProvider; agent: AgentConfig; session: BrainSession; sinks: PipelineSinks }): Promise<Pipeline> {
+  const listening =
+    p.vad && p.stt
+      ? [
+          new VadProcessor({ vad: await p.vad() }),
+          new TurnTakerProcessor({ settings: p.agent.turnTaking, expecting: () => p.session.expecting(), completes: (text) => p.session.isCompleteUtterance?.(text) ?? false }),
+          new SttProcessor({ provider: p.stt }),
+        ]
+      : [];
+  return new Pipeline([...listening, new BrainProcessor({ session: p.session }), new WatchdogProcessor({ timeoutMs: 8000 }), new TtsProcessor({ provider: p.tts }), new LatencyProcessor()], p.sinks);
+}
+
+/** The cascaded pipeline on one speech stack (the offline one by default). */
+export function cascadedPipeline(speech: SpeechStack): PipelineFactory {
+  return async ({ agentId, agent, brain, session, sinks }) =>
+    cascade({ ...(speech.canListen ? { vad: () => speech.vad(), stt: speech.stt(brain, agentId) } : {}), tts: speech.tts(agent.voice), agent, session, sinks });
+}
+
+const OFFLINE_IDS = new Set(["offline", "pocketsphinx", "flite"]);
+
+/** Whether an agent's provider config names anything beyond the offline engines. */
+export function usesCloudProviders(p: AgentConfig["providers"]): boolean {
+  return p.realtime !== null || p.llm.length > 0 || [...p.stt, ...p.tts].some((id) => !OFFLINE_IDS.has(id));
+}
+
+export interface ProviderPipelineOptions {
+  /** The offline stack: the default for agents naming no cloud provider, and VAD for every call. */
+  speech: SpeechStack;
+  /** One per process: its circuit breakers are shared by every call. */
+  manager: ProviderManager;
+  /** The workspace's keys, platform keys as fallback (`credentialResolver`). */
+  credentials: (tenant: TenantScope) => Promise<(vendor: string) => { apiKey: string; baseUrl?: string } | undefined>;
+  /** Business, calendar, tools: what the LLM brain and realtime models are built from. */
+  setups: AgentSetupFactory;
+  prices: PriceTable;
+  /** Offline STT language models (the fallback of every cloud STT chain). */
+  cacheDir: string;
+}
+
+/**
+ * Builds each call's stack from `agent.providers` through the ProviderManager: a realtime model when
+ * one is named and its circuit is closed (else the cascade, noted on the call); otherwise STT/TTS
+ * fallback chains, and the LLM brain when the agent lists models (`providers.llm`) and one could be
+ * built. Agents naming no cloud provider keep the offline stack unchanged.
+ */
+export function providerPipeline(o: ProviderPipelineOptions): PipelineFactory {
+  const offline = cascadedPipeline(o.speech);
+  return async (input) => {
+    const { agent, tenant, call } = input;
+    const p = agent.providers;
+    if (!tenant || !call || !usesCloudProviders(p)) return offline(input);
+    const notes: NonNullable<CallPipeline["notes"]> = [];
+    const credentials = await o.credentials(tenant);
+    const build = { credentials, cacheDir: o.cacheDir, voice: agent.voice, language: agent.language };
+
+    if (p.realtime) {
+      const rt = o.manager.createRealtime(p.realtime, { ...build, options: p.options });
+      if (rt.provider) {
+        try {
+          const setup = await o.setups(tenant.workspaceId, input.agentId, agent);
+          return await realtimePipeline({
+            provider: rt.provider,
+            providerKey: p.realtime,
+            health: o.manager.health,
+            agent: createRealtimeAgent(setup),
+            call,
+            vad: await o.speech.vad(),
+            sinks: input.sinks,
+            prices: o.prices,
+            log: input.log ?? console,
+          });
+        } catch (err) {
+          o.manager.health.recordFailure(p.realtime, err);
+          notes.push({ kind: "realtime_unavailable", detail: { provider: p.realtime, reason: err instanceof Error ? err.message : String(err) } });
+        }
+      } else notes.push({ kind: "realtime_unavailable", detail: { provider: p.realtime, reason: rt.reason } });
+      input.log?.warn({ callId: call.callId, ...notes[0] }, "realtime provider unavailable: the call runs on the cascaded pipeline");
+    }
+
+    const providers = o.manager.createCallProviders(p, { ...build, phraseSpec: input.brain.phraseSpec?.() ?? FALLBACK_PHRASES });
+    if (providers.skipped.length) {
+      notes.push({ kind: "providers_skipped", detail: providers.skipped });
+      input.log?.warn({ callId: call.callId, skipped: providers.skipped }, "configured providers skipped");
+    }
+    let session: BrainSession | undefined;
+    if (providers.llm) {
+      const setup = await o.setups(tenant.workspaceId, input.agentId, agent);
+      session = createLlmBrain({ ...setup, model: providers.llm }).startSession(call);
+    }
+    const cloudStt = p.stt.some((id) => !OFFLINE_IDS.has(id));
+    const listens = o.speech.canListen || cloudStt;
+    const pipeline = await cascade({ ...(listens ? { vad: () => o.speech.vad(), stt: providers.stt } : {}), tts: providers.tts, agent, session: session ?? input.session, sinks: input.sinks });
+    notes.push({ kind: "pipeline", detail: { kind: "cascaded", brain: session ? `llm:${providers.llm!.id}` : input.brain.id } });
+    const slicer = new UsageSlicer(providers, o.prices);
+    return {
+      pipeline,
+      kind: "cascaded",
+      ...(session ? { session } : {}),
+      notes,
+      takeUsage: (opts) => slicer.take(opts),
+      totalUsage: () => slicer.total(),
+      close: () => providers.close(),
+    };
+  };
+}
+
+/** Sends caller audio straight back: transport capacity benchmarks measure the gateway alone. */
+class EchoProcessor extends FrameProcessor {
+  constructor() {
+    super("echo");
+  }
+  protected override process(frame: Frame, direction: Direction): void {
+    if (frame.type === "audio-in") {
+      this.emit({ type: "audio-out", lane: "data", pcm: frame.pcm, sampleRate: frame.sampleRate, turn: 0, text: "" });
+      return;
+    }
+    this.emit(frame, direction);
+  }
+}
+
+export const echoPipeline: PipelineFactory = async ({ sinks }) => new Pipeline([new EchoProcessor()], sinks);

@@ -1,0 +1,8 @@
+export { gatewayMount, type BrainFactory, type GatewayOptions, type GatewayRuntime } from "./gateway.ts";
+export { cascadedPipeline, echoPipeline, providerPipeline, usesCloudProviders, type CallPipeline, type PipelineFactory, type ProviderPipelineOptions, type SpeechStack } from "./agent-pipeline.ts";
+export { credentialResolver, type CredentialResolver } from "./provider-credentials.ts";
+export { RealtimeProcessor, realtimePipeline, type RealtimePipelineOptions } from "./realtime-pipeline.ts";
+export { offlineSpeechStack } from "./offline-speech.ts";
+export { CallSession, type CallTransport, type EndReason } from "./call-session.ts";
+export { TurnRecorder, heardText } from "./turn-recorder.ts";
+export { telephonyStreams, type TelephonyStreamOptions } from "./telephony.ts";

@@ -1,0 +1,14 @@
+import { join } from "node:path";
+import { speechAvailability, sttProviders, ttsProviders, vadProviders, FALLBACK_PHRASES } from "@orbis/providers";
+import type { SpeechStack } from "./agent-pipeline.ts";
+
+/** The embedded default: fvad + pocketsphinx (per-agent domain LM) + flite; no key, no download. */
+export function offlineSpeechStack(dataDir: string): SpeechStack {
+  const availability = speechAvailability();
+  return {
+    canListen: availability.stt,
+    vad: () => vadProviders.fvad({ mode: 2 }),
+    stt: (brain) => sttProviders.pocketsphinx({ phraseSpec: brain.phraseSpec?.() ?? FALLBACK_PHRASES, cacheDir: join(dataDir, "lm") }),
+    tts: (voice) => ttsProviders.flite({ voice }),
+  };
+}

@@ -1,0 +1,64 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { BrowserRouter, Route, Routes } from "react-router";
+import "./styles.css";
+import { ApiError } from "./lib/api.ts";
+import { RequireAuth } from "./lib/session.tsx";
+import { AcceptInvite, Login, ResetPassword, Signup } from "./pages/public/Auth.tsx";
+import { Affiliates, Blog, BlogPost, Features, Landing, NotFound, Pricing } from "./pages/public/content.tsx";
+import { PublicLayout } from "./pages/public/PublicLayout.tsx";
+import { AgentEditor, AgentsList } from "./pages/app/Agents.tsx";
+import { ApiKeys } from "./pages/app/ApiKeys.tsx";
+import { Appointments } from "./pages/app/Appointments.tsx";
+import { AppLayout } from "./pages/app/AppLayout.tsx";
+import { CallPage, CallsList } from "./pages/app/Calls.tsx";
+import { Messages } from "./pages/app/Messages.tsx";
+import { Onboarding } from "./pages/app/Onboarding.tsx";
+import { Overview } from "./pages/app/Overview.tsx";
+import { Settings, Team } from "./pages/app/Team.tsx";
+import { TryAgent } from "./pages/app/TryAgent.tsx";
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { retry: (n, err) => n < 2 && !(err instanceof ApiError && err.status >= 400 && err.status < 500), refetchOnWindowFocus: false },
+  },
+});
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <Routes>
+          <Route element={<PublicLayout />}>
+            <Route index element={<Landing />} />
+            <Route path="features" element={<Features />} />
+            <Route path="pricing" element={<Pricing />} />
+            <Route path="blog" element={<Blog />} />
+            <Route path="blog/:slug" element={<BlogPost />} />
+            <Route path="affiliates" element={<Affiliates />} />
+            <Route path="*" element={<NotFound />} />
+          </Route>
+          <Route path="login" element={<Login />} />
+          <Route path="signup" element={<Signup />} />
+          <Route path="reset-password" element={<ResetPassword />} />
+          <Route path="invite" element={<AcceptInvite />} />
+          <Route path="onboarding" element={<RequireAuth><Onboarding /></RequireAuth>} />
+          <Route path="dashboard" element={<RequireAuth><AppLayout /></RequireAuth>}>
+            <Route index element={<Overview />} />
+            <Route path="agents" element={<AgentsList />} />
+            <Route path="agents/:id" element={<AgentEditor />} />
+            <Route path="agents/:id/try" element={<TryAgent />} />
+            <Route path="calls" element={<CallsList />} />
+            <Route path="calls/:id" element={<CallPage />} />
+            <Route path="appointments" element={<Appointments />} />
+            <Route path="messages" element={<Messages />} />
+            <Route path="api-keys" element={<ApiKeys />} />
+            <Route path="team" element={<Team />} />
+            <Route path="settings" element={<Settings />} />
+          </Route>
+        </Routes>
+      </BrowserRouter>
+    </QueryClientProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,303 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { Link, useNavigate, useParams } from "react-router";
+import { agentConfigSchema, businessConfigSchema, type AgentDto } from "@orbis/contracts";
+import { api, ApiError } from "../../lib/api.ts";
+import { lines, validate, type FieldErrors } from "../../lib/forms.ts";
+import { useAgent, useAgents } from "../../lib/queries.ts";
+import { useCan } from "../../lib/session.tsx";
+import { Badge, Button, Card, EmptyState, ErrorBanner, PageHeader, Select, Spinner, TextArea, TextInput } from "../../components/ui.tsx";
+
+export const VOICES = [
+  { value: "slt", label: "Sarah (US English, female)" },
+  { value: "kal", label: "Ken (US English, male)" },
+  { value: "awb", label: "Alan (Scottish English, male)" },
+  { value: "rms", label: "Rob (US English, male, deep)" },
+];
+
+export function AgentsList() {
+  const agents = useAgents();
+  const canEdit = useCan("admin");
+  return (
+    <>
+      <PageHeader
+        title="Agents"
+        subtitle="Each agent answers one line or website with its own voice, prompt and business facts."
+        actions={canEdit && <Link to="/onboarding" className="rounded-lg bg-brand-600 px-3.5 py-2 text-sm font-semibold text-white hover:bg-brand-700">New agent</Link>}
+      />
+      {agents.isPending ? (
+        <Spinner label="Loading agents" />
+      ) : agents.error ? (
+        <ErrorBanner error={agents.error} />
+      ) : agents.data.data.length === 0 ? (
+        <EmptyState title="No agents yet">{canEdit ? <Link className="text-brand-700 underline" to="/onboarding">Create your first agent</Link> : "An admin can create one."}</EmptyState>
+      ) : (
+        <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
+          {agents.data.data.map((a) => (
+            <li key={a.id}>
+              <Card>
+                <div className="flex items-start justify-between gap-2">
+                  <Link to={`/dashboard/agents/${a.id}`} className="font-semibold text-slate-900 hover:underline">
+                    {a.name}
+                  </Link>
+                  <Badge tone={a.status === "published" ? "green" : "amber"}>{a.status === "published" ? `v${a.publishedVersion}` : "draft"}</Badge>
+                </div>
+                <p className="mt-2 line-clamp-2 text-sm text-slate-700">{a.greeting}</p>
+                <div className="mt-4 flex gap-3 text-sm">
+                  <Link className="text-brand-700 underline" to={`/dashboard/agents/${a.id}`}>
+                    {canEdit ? "Edit" : "View"}
+                  </Link>
+                  <Link className="text-brand-700 underline" to={`/dashboard/agents/${a.id}/try`}>
+                    Try this agent
+                  </Link>
+                </div>
+              </Card>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+const num = (v: FormDataEntryValue | null) => (v === null || v === "" ? undefined : Number(v));
+
+function readAgentForm(form: HTMLFormElement, agent: AgentDto) {
+  const f = new FormData(form);
+  const s = (k: string) => String(f.get(k) ?? "");
+  return {
+    name: s("name"),
+    systemPrompt: s("systemPrompt"),
+    greeting: s("greeting"),
+    voice: s("voice"),
+    language: s("language"),
+    providers: { ...agent.providers, brain: s("brain"), stt: lines(s("stt")), tts: lines(s("tts")), llm: lines(s("llm")) },
+    turnTaking: {
+      silenceMs: num(f.get("turnTaking.silenceMs")),
+      entitySilenceMs: num(f.get("turnTaking.entitySilenceMs")),
+      completeSilenceMs: num(f.get("turnTaking.completeSilenceMs")),
+      minSpeechMs: num(f.get("turnTaking.minSpeechMs")),
+      maxTurnMs: num(f.get("turnTaking.maxTurnMs")),
+      bargeInMs: num(f.get("turnTaking.bargeInMs")),
+    },
+    idleTimeoutSec: num(f.get("idleTimeoutSec")),
+    recordCalls: f.get("recordCalls") === "on",
+    tools: agent.tools,
+    business: agent.business,
+  };
+}
+
+export function AgentEditor() {
+  const { id = "" } = useParams();
+  const agent = useAgent(id);
+  if (agent.isPending) return <Spinner label="Loading agent" />;
+  if (agent.error) return <ErrorBanner error={agent.error} />;
+  return <AgentForm key={agent.data.id} agent={agent.data} />;
+}
+
+function AgentForm({ agent }: { agent: AgentDto }) {
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const canEdit = useCan("admin");
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [saved, setSaved] = useState(false);
+  const save = useMutation({
+    mutationFn: (body: unknown) => api<AgentDto>(`/v1/agents/${agent.id}`, { method: "PATCH", body }),
+    onSuccess: (a) => {
+      qc.setQueryData(["agents", a.id], a);
+      void qc.invalidateQueries({ queryKey: ["agents"], exact: true });
+      setSaved(true);
+    },
+    onError: (err) => err instanceof ApiError && setErrors(err.fieldErrors()),
+  });
+  const publish = useMutation({
+    mutationFn: () => api<AgentDto>(`/v1/agents/${agent.id}/publish`, { method: "POST", body: {} }),
+    onSuccess: (a) => {
+      qc.setQueryData(["agents", a.id], a);
+      void qc.invalidateQueries({ queryKey: ["agent-versions", a.id] });
+    },
+  });
+  const remove = useMutation({
+    mutationFn: () => api(`/v1/agents/${agent.id}`, { method: "DELETE" }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ["agents"] });
+      navigate("/dashboard/agents");
+    },
+  });
+
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    setSaved(false);
+    const v = validate(agentConfigSchema, readAgentForm(e.currentTarget, agent));
+    if (!v.ok) return setErrors(v.errors);
+    setErrors({});
+    save.mutate(v.data);
+  };
+  const tt = agent.turnTaking;
+  const ro = !canEdit;
+
+  return (
+    <>
+      <PageHeader
+        title={agent.name}
+        subtitle={
+          <>
+            <Badge tone={agent.status === "published" ? "green" : "amber"}>{agent.status === "published" ? `published v${agent.publishedVersion}` : "draft"}</Badge> <span className="ml-2 font-mono text-xs">{agent.id}</span>
+          </>
+        }
+        actions={
+          <>
+            <Link to={`/dashboard/agents/${agent.id}/try`} className="rounded-lg bg-white px-3.5 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-50">
+              Try this agent
+            </Link>
+            <Link to={`/dashboard/calls?agentId=${agent.id}`} className="rounded-lg bg-white px-3.5 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-50">
+              Calls
+            </Link>
+            {canEdit && (
+              <Button type="button" onClick={() => publish.mutate()} busy={publish.isPending}>
+                Publish
+              </Button>
+            )}
+          </>
+        }
+      />
+      <ErrorBanner error={publish.error} />
+      <div className="grid gap-6 xl:grid-cols-3">
+        <form onSubmit={onSubmit} noValidate className="space-y-6 xl:col-span-2" aria-label="Agent settings">
+          <fieldset disabled={ro} className="space-y-6">
+            <Card title="Conversation">
+              <div className="space-y-4">
+                <TextInput label="Name" name="name" defaultValue={agent.name} error={errors.name} />
+                <TextArea label="Greeting" name="greeting" rows={2} defaultValue={agent.greeting} error={errors.greeting} hint="The first thing callers hear." />
+                <TextArea label="Prompt" name="systemPrompt" rows={6} defaultValue={agent.systemPrompt} error={errors.systemPrompt} hint="Instructions for LLM brains; the receptionist brain follows the business facts." />
+              </div>
+            </Card>
+            <Card title="Voice and language">
+              <div className="grid gap-4 sm:grid-cols-2">
+                <Select label="Voice" name="voice" defaultValue={agent.voice} options={VOICES.some((v) => v.value === agent.voice) ? VOICES : [...VOICES, { value: agent.voice, label: agent.voice }]} error={errors.voice} />
+                <TextInput label="Language" name="language" defaultValue={agent.language} error={errors.language} hint="A tag like en-US." />
+                <Select
+                  label="Brain"
+                  name="brain"
+                  defaultValue={agent.providers.brain}
+                  options={[
+                    { value: "receptionist", label: "Receptionist (offline, deterministic)" },
+                    { value: "llm", label: "LLM (needs a provider key)" },
+                  ]}
+                  error={errors["providers.brain"]}
+                />
+                <TextInput label="LLM providers" name="llm" defaultValue={agent.providers.llm.join(", ")} hint="Fallback order, e.g. openai, gemini." error={errors["providers.llm"]} />
+                <TextInput label="Speech-to-text providers" name="stt" defaultValue={agent.providers.stt.join(", ")} error={errors["providers.stt"]} />
+                <TextInput label="Text-to-speech providers" name="tts" defaultValue={agent.providers.tts.join(", ")} error={errors["providers.tts"]} />
+              </div>
+            </Card>
+            <Card title="Turn-taking">
+              <div className="grid gap-4 sm:grid-cols-2">
+                <TextInput type="number" label="End-of-turn silence (ms)" name="turnTaking.silenceMs" defaultValue={tt.silenceMs} error={errors["turnTaking.silenceMs"]} hint="200–3000" />
+                <TextInput type="number" label="Silence while giving digits or dates (ms)" name="turnTaking.entitySilenceMs" defaultValue={tt.entitySilenceMs} error={errors["turnTaking.entitySilenceMs"]} hint="200–5000" />
+                <TextInput type="number" label="Silence once the answer is complete (ms)" name="turnTaking.completeSilenceMs" defaultValue={tt.completeSilenceMs} error={errors["turnTaking.completeSilenceMs"]} hint="100–3000: a yes, a whole phone number, an offered time" />
+                <TextInput type="number" label="Shortest speech that counts (ms)" name="turnTaking.minSpeechMs" defaultValue={tt.minSpeechMs} error={errors["turnTaking.minSpeechMs"]} hint="60–2000" />
+                <TextInput type="number" label="Longest caller turn (ms)" name="turnTaking.maxTurnMs" defaultValue={tt.maxTurnMs} error={errors["turnTaking.maxTurnMs"]} hint="2000–120000" />
+                <TextInput type="number" label="Speech needed to interrupt the agent (ms)" name="turnTaking.bargeInMs" defaultValue={tt.bargeInMs} error={errors["turnTaking.bargeInMs"]} hint="100–3000" />
+                <TextInput type="number" label="Hang up after silence (s)" name="idleTimeoutSec" defaultValue={agent.idleTimeoutSec} error={errors.idleTimeoutSec} />
+              </div>
+              <label className="mt-4 flex items-center gap-2 text-sm">
+                <input type="checkbox" name="recordCalls" defaultChecked={agent.recordCalls} /> Record calls
+              </label>
+            </Card>
+          </fieldset>
+          {canEdit && (
+            <div className="flex flex-wrap items-center gap-3">
+              <Button type="submit" busy={save.isPending}>
+                Save changes
+              </Button>
+              {saved && (
+                <span role="status" className="text-sm text-green-800">
+                  Saved. Publish to make callers hear it.
+                </span>
+              )}
+              <ErrorBanner error={save.error} />
+              <Button type="button" variant="danger" className="ml-auto" onClick={() => confirm(`Delete ${agent.name}?`) && remove.mutate()} busy={remove.isPending}>
+                Delete agent
+              </Button>
+            </div>
+          )}
+        </form>
+        <div className="space-y-6">
+          <Versions agentId={agent.id} />
+          <Card title="Tools">
+            {agent.tools.length === 0 ? <p className="text-sm text-slate-600">Built-in receptionist tools only (availability, booking, messages).</p> : <ul className="text-sm">{agent.tools.map((t, i) => <li key={i}>{String(t.name ?? `tool ${i + 1}`)}</li>)}</ul>}
+          </Card>
+          <BusinessEditor agentId={agent.id} canEdit={canEdit} />
+        </div>
+      </div>
+    </>
+  );
+}
+
+function Versions({ agentId }: { agentId: string }) {
+  const versions = useQuery({ queryKey: ["agent-versions", agentId], queryFn: () => api<{ data: { id: string; version: number; createdAt: string }[] }>(`/v1/agents/${agentId}/versions`) });
+  return (
+    <Card title="Versions">
+      {versions.isPending ? (
+        <Spinner />
+      ) : versions.error ? (
+        <ErrorBanner error={versions.error} />
+      ) : versions.data.data.length === 0 ? (
+        <p className="text-sm text-slate-600">Not published yet: calls use the draft until you publish.</p>
+      ) : (
+        <ol className="space-y-1 text-sm">
+          {versions.data.data.map((v) => (
+            <li key={v.id} className="flex justify-between">
+              <span className="font-medium">v{v.version}</span>
+              <time className="text-slate-600">{new Date(v.createdAt).toLocaleString()}</time>
+            </li>
+          ))}
+        </ol>
+      )}
+    </Card>
+  );
+}
+
+function BusinessEditor({ agentId, canEdit }: { agentId: string; canEdit: boolean }) {
+  const qc = useQueryClient();
+  const business = useQuery({ queryKey: ["business", agentId], queryFn: () => api<{ configured: boolean; business: unknown }>(`/v1/agents/${agentId}/business`) });
+  const [text, setText] = useState<string>();
+  const [error, setError] = useState<string>();
+  const save = useMutation({
+    mutationFn: (body: unknown) => api(`/v1/agents/${agentId}/business`, { method: "PUT", body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["business", agentId] }),
+  });
+  if (business.isPending) return <Card title="Business facts"><Spinner /></Card>;
+  if (business.error) return <Card title="Business facts"><ErrorBanner error={business.error} /></Card>;
+  const value = text ?? JSON.stringify(business.data.business, null, 2);
+  return (
+    <Card title="Business facts">
+      {!business.data.configured && <p className="mb-2 text-sm text-amber-900">Using the generic template until you save your own.</p>}
+      <TextArea label="Hours, services, staff, FAQs (JSON)" rows={14} className="font-mono text-xs" value={value} readOnly={!canEdit} onChange={(e) => setText(e.target.value)} error={error} spellCheck={false} />
+      {canEdit && (
+        <Button
+          type="button"
+          className="mt-3"
+          variant="secondary"
+          busy={save.isPending}
+          onClick={() => {
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(value);
+            } catch {
+              return setError("Not valid JSON");
+            }
+            const v = validate(businessConfigSchema, parsed);
+            if (!v.ok) return setError(Object.entries(v.errors).map(([k, m]) => `${k}: ${m}`).join("; "));
+            setError(undefined);
+            save.mutate(v.data);
+          }}
+        >
+          Save business facts
+        </Button>
+      )}
+      <ErrorBanner error={save.error} />
+    </Card>
+  );
+}

@@ -1,0 +1,70 @@
+import { useState } from "react";
+import { NavLink, Outlet, useNavigate } from "react-router";
+import { useMe, useSignOut } from "../../lib/session.tsx";
+import { Logo } from "../public/PublicLayout.tsx";
+
+const NAV = [
+  ["/dashboard", "Overview", true],
+  ["/dashboard/agents", "Agents", false],
+  ["/dashboard/calls", "Calls", false],
+  ["/dashboard/appointments", "Appointments", false],
+  ["/dashboard/messages", "Messages", false],
+  ["/dashboard/api-keys", "API keys", false],
+  ["/dashboard/team", "Team", false],
+  ["/dashboard/settings", "Settings", false],
+] as const;
+
+export function AppLayout() {
+  const me = useMe().data;
+  const signOut = useSignOut();
+  const navigate = useNavigate();
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="min-h-screen bg-slate-50 md:flex">
+      <aside className="border-b border-slate-200 bg-white md:min-h-screen md:w-60 md:border-b-0 md:border-r">
+        <div className="flex items-center justify-between px-4 py-3">
+          <Logo />
+          <button type="button" className="rounded-md px-2 py-1 text-sm ring-1 ring-slate-300 md:hidden" aria-expanded={open} aria-controls="app-nav" onClick={() => setOpen(!open)}>
+            Menu
+          </button>
+        </div>
+        <nav id="app-nav" aria-label="Dashboard" className={`${open ? "block" : "hidden"} px-2 pb-3 md:block`}>
+          <ul className="space-y-0.5">
+            {NAV.map(([to, label, end]) => (
+              <li key={to}>
+                <NavLink
+                  to={to}
+                  end={end}
+                  onClick={() => setOpen(false)}
+                  className={({ isActive }) => `block rounded-lg px-3 py-2 text-sm ${isActive ? "bg-brand-50 font-semibold text-brand-800" : "text-slate-700 hover:bg-slate-100"}`}
+                >
+                  {label}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+          <div className="mt-6 border-t border-slate-200 px-3 pt-4 text-sm">
+            <p className="font-medium text-slate-900">{me?.workspace.name}</p>
+            <p className="text-slate-600">
+              {me?.user.email} · <span data-testid="role">{me?.role}</span>
+            </p>
+            <button
+              type="button"
+              className="mt-3 rounded-md px-2 py-1 text-slate-700 ring-1 ring-slate-300 hover:bg-slate-100"
+              onClick={async () => {
+                // Leave the guarded pages first, or the guard would send us to /login?next=<this page>.
+                navigate("/login", { replace: true });
+                await signOut();
+              }}
+            >
+              Log out
+            </button>
+          </div>
+        </nav>
+      </aside>
+      <main className="min-w-0 flex-1 px-4 py-6 md:px-8 md:py-8">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,339 @@
+import { Link, useParams, useSearchParams } from "react-router";
+import type { z } from "zod";
+import { CALL_STATUSES, CHANNELS, type CallDto, type callDetailSchema, type callTurnSchema } from "@orbis/contracts";
+import { useAgents, useCall, useCalls, type CallFilters } from "../../lib/queries.ts";
+import { Badge, Button, Card, EmptyState, ErrorBanner, PageHeader, Select, Spinner, TextInput } from "../../components/ui.tsx";
+
+type CallDetail = z.infer<typeof callDetailSchema>;
+type Turn = z.infer<typeof callTurnSchema>;
+
+export const fmtDuration = (s?: number | null) => (s == null ? "–" : `${Math.floor(s / 60)}:${String(Math.round(s) % 60).padStart(2, "0")}`);
+
+const STATUS_TONE: Record<CallDto["status"], "slate" | "green" | "amber" | "red"> = { ringing: "amber", in_progress: "amber", completed: "green", failed: "red", busy: "slate", no_answer: "slate" };
+const statusLabel = (s: string) => s.replace("_", " ");
+
+const END_REASONS: Record<string, string> = {
+  caller_hangup: "Caller hung up",
+  agent_ended: "Agent ended the call",
+  idle_timeout: "Ended after silence",
+  transfer: "Transferred",
+  protocol_error: "Connection error",
+  error: "Error",
+  server_shutdown: "Server restarted",
+};
+export const endReasonLabel = (r: string | null) => (r ? (END_REASONS[r] ?? r.replace(/_/g, " ")) : "–");
+
+/** What the call achieved, from its successful tool calls; otherwise how it ended. */
+export function callOutcome(call: Pick<CallDetail, "turns" | "endReason" | "status">): { label: string; tone: "green" | "amber" | "slate" | "red" } {
+  const ok = new Set(call.turns.flatMap((t) => t.toolCalls.filter((c) => c.ok).map((c) => c.name)));
+  if (ok.has("book_appointment") || ok.has("reschedule_appointment")) return { label: ok.has("book_appointment") ? "Appointment booked" : "Appointment moved", tone: "green" };
+  if (ok.has("cancel_appointment")) return { label: "Appointment cancelled", tone: "amber" };
+  if (ok.has("take_message")) return { label: "Message taken", tone: "green" };
+  if (ok.has("transfer_call")) return { label: "Transferred", tone: "slate" };
+  if (call.status === "failed") return { label: "Failed", tone: "red" };
+  return { label: call.turns.length ? "Answered" : endReasonLabel(call.endReason), tone: "slate" };
+}
+
+/** yyyy-mm-dd (local day) → the instant it starts, with its offset, as the API wants. */
+const dayStart = (day: string, plusDays = 0) => {
+  const d = new Date(`${day}T00:00:00`);
+  d.setDate(d.getDate() + plusDays);
+  return d.toISOString();
+};
+
+export function CallsList() {
+  // Filters live in the URL (?agentId=…&status=…&channel=…&from=yyyy-mm-dd&to=yyyy-mm-dd): links and reloads keep them.
+  const [params, setParams] = useSearchParams();
+  const agentId = params.get("agentId") ?? "";
+  const status = params.get("status") ?? "";
+  const channel = params.get("channel") ?? "";
+  const fromDay = params.get("from") ?? "";
+  const toDay = params.get("to") ?? "";
+  const setter = (key: string) => (value: string) =>
+    setParams(
+      (p) => {
+        const next = new URLSearchParams(p);
+        if (value) next.set(key, value);
+        else next.delete(key);
+        return next;
+      },
+      { replace: true },
+    );
+  const [setAgentId, setStatus, setChannel, setFromDay, setToDay] = [setter("agentId"), setter("status"), setter("channel"), setter("from"), setter("to")];
+  const filters: CallFilters = { agentId, status, channel, from: fromDay ? dayStart(fromDay) : undefined, to: toDay ? dayStart(toDay, 1) : undefined };
+  const calls = useCalls(filters);
+  const agents = useAgents();
+  const agentName = (id: string | null) => (id ? (agents.data?.data.find((a) => a.id === id)?.name ?? id) : "–");
+  const rows = calls.data?.pages.flatMap((p) => p.data) ?? [];
+  const filtered = !!(agentId || status || channel || fromDay || toDay);
+  return (
+    <>
+      <PageHeader title="Calls" subtitle="Every phone and website call with its transcript, latency and outcome." />
+      <form className="mb-4 grid gap-3 sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter calls" onSubmit={(e) => e.preventDefault()}>
+        <Select label="Agent" value={agentId} onChange={(e) => setAgentId(e.target.value)} options={[{ value: "", label: "All agents" }, ...(agents.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))]} />
+        <Select label="Status" value={status} onChange={(e) => setStatus(e.target.value)} options={[{ value: "", label: "Any status" }, ...CALL_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))]} />
+        <Select label="Channel" value={channel} onChange={(e) => setChannel(e.target.value)} options={[{ value: "", label: "Any channel" }, ...CHANNELS.map((c) => ({ value: c, label: c }))]} />
+        <TextInput label="From" type="date" value={fromDay} max={toDay || undefined} onChange={(e) => setFromDay(e.target.value)} />
+        <TextInput label="To" type="date" value={toDay} min={fromDay || undefined} onChange={(e) => setToDay(e.target.value)} />
+        <div className="flex items-end">
+          <Button
+            type="button"
+            variant="ghost"
+            disabled={!filtered}
+            onClick={() => setParams({}, { replace: true })}
+          >
+            Clear filters
+          </Button>
+        </div>
+      </form>
+      {calls.isPending ? (
+        <Spinner label="Loading calls" />
+      ) : calls.error ? (
+        <ErrorBanner error={calls.error} />
+      ) : rows.length === 0 ? (
+        <EmptyState title={filtered ? "No calls match these filters" : "No calls yet"}>{filtered ? "Clear a filter to see more." : "Place one with “Try this agent” or embed the widget on your site."}</EmptyState>
+      ) : (
+        <>
+          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+            <table className="w-full text-left text-sm">
+              <caption className="sr-only">Calls, newest first</caption>
+              <thead className="bg-slate-50 text-slate-700">
+                <tr>
+                  <th scope="col" className="px-4 py-2 font-semibold">Started</th>
+                  <th scope="col" className="px-4 py-2 font-semibold">Agent</th>
+                  <th scope="col" className="px-4 py-2 font-semibold">Channel</th>
+                  <th scope="col" className="px-4 py-2 font-semibold">Caller</th>
+                  <th scope="col" className="px-4 py-2 font-semibold">Duration</th>
+                  <th scope="col" className="px-4 py-2 font-semibold">Turns</th>
+                  <th scope="col" className="px-4 py-2 font-semibold">Status</th>
+                  <th scope="col" className="px-4 py-2 font-semibold">Ended</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {rows.map((c) => (
+                  <tr key={c.id} data-call-id={c.id}>
+                    <td className="whitespace-nowrap px-4 py-2">
+                      <Link className="text-brand-700 underline" to={`/dashboard/calls/${c.id}`}>
+                        {new Date(c.startedAt).toLocaleString()}
+                      </Link>
+                    </td>
+                    <td className="px-4 py-2">{agentName(c.agentId)}</td>
+                    <td className="px-4 py-2">
+                      {c.channel}
+                      {c.direction === "outbound" ? " (outbound)" : ""}
+                    </td>
+                    <td className="px-4 py-2">{c.caller ?? "–"}</td>
+                    <td className="px-4 py-2 tabular-nums">{fmtDuration(c.durationSec)}</td>
+                    <td className="px-4 py-2 tabular-nums">{c.turnCount ?? "–"}</td>
+                    <td className="px-4 py-2">
+                      <Badge tone={STATUS_TONE[c.status]}>{statusLabel(c.status)}</Badge>
+                    </td>
+                    <td className="px-4 py-2">{endReasonLabel(c.endReason)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {calls.hasNextPage && (
+            <div className="mt-4 text-center">
+              <Button variant="secondary" busy={calls.isFetchingNextPage} onClick={() => void calls.fetchNextPage()}>
+                Load more calls
+              </Button>
+            </div>
+          )}
+        </>
+      )}
+    </>
+  );
+}
+
+function Latency({ t }: { t: Turn }) {
+  if (t.e2eMs == null && t.asrMs == null && t.llmMs == null && t.ttsMs == null) return null;
+  const parts = [
+    ["speech-to-text", t.asrMs, "bg-sky-500"],
+    ["brain", t.llmMs, "bg-violet-500"],
+    ["speech", t.ttsMs, "bg-emerald-500"],
+  ] as const;
+  const total = Math.max(1, t.e2eMs ?? parts.reduce((n, [, v]) => n + (v ?? 0), 0));
+  return (
+    <div className="mt-2 text-xs text-slate-600" data-testid="turn-latency">
+      <div className="mb-1 flex h-1.5 w-full max-w-xs overflow-hidden rounded-full bg-slate-100" aria-hidden>
+        {parts.map(([k, v, c]) => (v ? <div key={k} className={c} style={{ width: `${Math.min(100, (v / total) * 100)}%` }} /> : null))}
+      </div>
+      {parts.map(([k, v]) => `${k} ${v ?? "–"} ms`).join(" · ")}
+      {t.e2eMs != null && (
+        <>
+          {" · "}
+          <strong className="text-slate-800">total {t.e2eMs} ms</strong>
+        </>
+      )}
+    </div>
+  );
+}
+
+/** The agent's line; when the caller barged in, the part they did not hear is struck through. */
+function AgentLine({ t }: { t: Turn }) {
+  const text = t.agentText ?? "";
+  const heard = t.heardText ?? "";
+  if (!t.interrupted) return <>{text}</>;
+  // heardText "" = interrupted before any of it played; null = not measured.
+  const prefix = t.heardText != null && text.startsWith(heard) ? heard : null;
+  return prefix !== null ? (
+    <>
+      {prefix}
+      <del className="text-slate-400" title="Not heard: the caller interrupted">
+        {text.slice(prefix.length)}
+      </del>
+    </>
+  ) : (
+    <>
+      {text}
+      {heard && <span className="block text-xs text-slate-600">Caller heard: “{heard}”</span>}
+    </>
+  );
+}
+
+function ToolCall({ c }: { c: Turn["toolCalls"][number] }) {
+  return (
+    <li className="rounded-md bg-amber-50 px-2 py-1 text-xs text-amber-950">
+      <span className="font-mono font-semibold">{c.name}</span> <Badge tone={c.ok ? "green" : "red"}>{c.ok ? "ok" : "failed"}</Badge>
+      {c.ms != null && <span className="ml-1 text-amber-900">{Math.round(c.ms)} ms</span>}
+      {c.error && <span className="ml-1 text-red-800">{c.error}</span>}
+      {(c.args !== undefined || c.result !== undefined) && (
+        <details className="mt-1">
+          <summary className="cursor-pointer">details</summary>
+          {c.args !== undefined && (
+            <>
+              <p className="mt-1 font-semibold">Arguments</p>
+              <pre className="overflow-x-auto whitespace-pre-wrap break-all font-mono">{JSON.stringify(c.args, null, 2)}</pre>
+            </>
+          )}
+          {c.result !== undefined && (
+            <>
+              <p className="mt-1 font-semibold">Result</p>
+              <pre className="overflow-x-auto whitespace-pre-wrap break-all font-mono">{JSON.stringify(c.result, null, 2)}</pre>
+            </>
+          )}
+        </details>
+      )}
+    </li>
+  );
+}
+
+export function CallPage() {
+  const { id = "" } = useParams();
+  const call = useCall(id);
+  const agents = useAgents();
+  if (call.isPending) return <Spinner label="Loading call" />;
+  if (call.error) {
+    return (
+      <>
+        <PageHeader title="Call" />
+        <ErrorBanner error={call.error} />
+      </>
+    );
+  }
+  const c = call.data;
+  const agent = agents.data?.data.find((a) => a.id === c.agentId);
+  const outcome = callOutcome(c);
+  const e2e = c.turns.map((t) => t.e2eMs).filter((v): v is number => v != null);
+  return (
+    <>
+      <PageHeader
+        title="Call"
+        subtitle={
+          <>
+            {agent ? <Link to={`/dashboard/agents/${agent.id}`} className="underline">{agent.name}</Link> : c.agentId} · <span className="font-mono text-xs">{c.id}</span>
+          </>
+        }
+        actions={<Link to="/dashboard/calls" className="rounded-lg px-3.5 py-2 text-sm font-semibold ring-1 ring-slate-300">All calls</Link>}
+      />
+      <dl className="mb-6 grid grid-cols-2 gap-4 md:grid-cols-3 lg:grid-cols-6">
+        {(
+          [
+            ["Started", new Date(c.startedAt).toLocaleString()],
+            ["Duration", fmtDuration(c.durationSec)],
+            ["Channel", `${c.channel} · ${c.direction}`],
+            ["Caller", c.caller ?? "–"],
+            ["Status", <Badge key="s" tone={STATUS_TONE[c.status]}>{statusLabel(c.status)}</Badge>],
+            ["Outcome", <span key="o" data-testid="call-outcome"><Badge tone={outcome.tone}>{outcome.label}</Badge> <span className="block text-xs text-slate-600">{endReasonLabel(c.endReason)}</span></span>],
+          ] as const
+        ).map(([k, v]) => (
+          <div key={k} className="rounded-xl border border-slate-200 bg-white p-4">
+            <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{k}</dt>
+            <dd className="mt-1 text-sm text-slate-900">{v}</dd>
+          </div>
+        ))}
+      </dl>
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card
+          title="Transcript"
+          className="lg:col-span-2"
+          actions={e2e.length > 0 && <span className="text-xs text-slate-600">{c.turns.length} turns · median {[...e2e].sort((a, b) => a - b)[Math.floor((e2e.length - 1) / 2)]} ms</span>}
+        >
+          {c.turns.length === 0 ? (
+            <EmptyState title="No turns recorded">{c.status === "in_progress" ? "The call is still going on." : "Nobody spoke on this call."}</EmptyState>
+          ) : (
+            <ol className="space-y-3" aria-label="Transcript">
+              {c.turns.map((t) => (
+                <li key={t.seq} data-testid="turn" className="rounded-lg border border-slate-100 p-3 text-sm">
+                  <p className="mb-1 text-xs text-slate-500">
+                    Turn {t.seq} · {new Date(t.startedAt).toLocaleTimeString()}
+                    {t.interrupted && (
+                      <span className="ml-2">
+                        <Badge tone="amber">Interrupted</Badge>
+                      </span>
+                    )}
+                  </p>
+                  {t.userText && (
+                    <p data-role="user">
+                      <span className="font-semibold">Caller:</span> {t.userText}
+                    </p>
+                  )}
+                  {t.toolCalls.length > 0 && (
+                    <ul className="my-1 space-y-1" aria-label="Tool calls">
+                      {t.toolCalls.map((tc, j) => (
+                        <ToolCall key={j} c={tc} />
+                      ))}
+                    </ul>
+                  )}
+                  {t.agentText && (
+                    <p className="mt-1" data-role="agent">
+                      <span className="font-semibold">Agent:</span> <AgentLine t={t} />
+                    </p>
+                  )}
+                  <Latency t={t} />
+                </li>
+              ))}
+            </ol>
+          )}
+        </Card>
+        <Card title="Events">
+          {c.events.length === 0 ? (
+            <EmptyState title="No events" />
+          ) : (
+            <ol className="space-y-1 text-xs" aria-label="Call events">
+              {c.events.map((e, i) => (
+                <li key={i} className="flex gap-2">
+                  <time className="shrink-0 tabular-nums text-slate-500" dateTime={e.at}>
+                    {new Date(e.at).toLocaleTimeString()}
+                  </time>
+                  <span className="font-medium text-slate-800">{e.kind.replace(/_/g, " ")}</span>
+                  {e.detail !== undefined && <span className="truncate text-slate-600" title={JSON.stringify(e.detail)}>{typeof e.detail === "string" ? e.detail : JSON.stringify(e.detail)}</span>}
+                </li>
+              ))}
+            </ol>
+          )}
+          {c.recordingUrl ? (
+            <div className="mt-4">
+              <h3 className="text-sm font-semibold text-slate-800">Recording</h3>
+              <audio className="mt-2 w-full" controls preload="none" src={c.recordingUrl} aria-label="Call recording (caller left, agent right)" />
+            </div>
+          ) : (
+            <p className="mt-4 text-xs text-slate-500">No recording is available for this call.</p>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+
+export interface BenchServer {
+  url: string;
+  wsUrl: string;
+  origin: string;
+  pid: number;
+  child: ChildProcess;
+}
+
+export async function startBenchServer(pipeline: "echo" | "offline"): Promise<BenchServer> {
+  const child = spawn(process.execPath, ["--import", "tsx", new URL("./server.ts", import.meta.url).pathname], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, PIPELINE: pipeline, LOG_LEVEL: "silent", NODE_NO_WARNINGS: "1" },
+  });
+  const info = await new Promise<Omit<BenchServer, "child">>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once("line", (line) => resolve(JSON.parse(line)));
+    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return { ...info, child };
+}
+
+/** Parses Prometheus text into {name{labels} → value}. */
+export async function scrape(url: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const out = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    if (!line || line.startsWith("#")) continue;
+    const i = line.lastIndexOf(" ");
+    out.set(line.slice(0, i), Number(line.slice(i + 1)));
+  }
+  return out;
+}
+
+/** Histogram percentile from the difference of two scrapes (upper bucket bound, "> max" when beyond). */
+export function histogramDelta(before: Map<string, number>, after: Map<string, number>, name: string, label = "") {
+  const buckets: { le: number; count: number }[] = [];
+  let sum = 0;
+  for (const [k, v] of after) {
+    if (label && !k.includes(label)) continue;
+    const m = k.match(new RegExp(`^${name}_bucket\\{(?:.*,)?le="([^"]+)"`));
+    if (m) buckets.push({ le: m[1] === "+Inf" ? Infinity : Number(m[1]), count: v - (before.get(k) ?? 0) });
+    if (k.startsWith(`${name}_sum`)) sum += v - (before.get(k) ?? 0);
+  }
+  buckets.sort((a, b) => a.le - b.le);
+  const total = buckets[buckets.length - 1]?.count ?? 0;
+  const pct = (p: number) => buckets.find((b) => b.count >= p * total)?.le ?? NaN;
+  const within = (le: number) => (total ? (buckets.find((b) => b.le === le)?.count ?? 0) / total : NaN);
+  return { total, mean: total ? sum / total : NaN, p50: pct(0.5), p99: pct(0.99), within };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** RSS and CPU seconds of a process, from /proc (Linux). */
+export async function processStats(pid: number) {
+  const { readFile } = await import("node:fs/promises");
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const rssKb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+  const stat = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
+  const ticks = Number(stat[11]) + Number(stat[12]);
+  return { rssMb: rssKb / 1024, cpuSec: ticks / 100 };
+}

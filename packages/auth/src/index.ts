@@ -1,0 +1,3 @@
+export * from "./secrets.ts";
+export * from "./passwords.ts";
+export * from "./tokens.ts";

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { Conversation } from "./harness.ts";
+
+/** Semantic endpointing: which partial transcripts already answer the question just asked. */
+describe("ReceptionistSession.isCompleteUtterance", () => {
+  const complete = (c: Conversation, text: string) => c.session.isCompleteUtterance!(text);
+
+  it("open questions never end early", async () => {
+    const c = new Conversation("dental");
+    await c.greet();
+    for (const t of ["i would like to book a cleaning", "yes", "what are your hours"]) expect(complete(c, t), t).toBe(false);
+  });
+
+  it("offered times: an ordinal or a time completes; a trailing 'and' or a long sentence does not", async () => {
+    const c = new Conversation("dental");
+    await c.greet();
+    const offer = await c.say("I'd like a cleaning next Tuesday afternoon");
+    expect(offer.text).toMatch(/which works best|would .* work/i);
+    expect(complete(c, "the first one")).toBe(true);
+    expect(complete(c, "two p m")).toBe(true);
+    expect(complete(c, "the first one and")).toBe(false);
+    expect(complete(c, "hmm")).toBe(false);
+    expect(complete(c, "actually i was wondering whether you have anything at two")).toBe(false);
+  });
+
+  it("a phone number completes only when all its digits are there", async () => {
+    const c = new Conversation("dental");
+    await c.greet();
+    await c.say("I'd like a cleaning next Tuesday afternoon");
+    await c.say("the first one");
+    const ask = await c.say("my name is Jane Doe");
+    expect(ask.text).toMatch(/number/i);
+    expect(complete(c, "two one two five five five")).toBe(false);
+    expect(complete(c, "two one two five five five zero one two three")).toBe(true);
+  });
+
+  it("confirmations: a short yes or no completes, 'yes but' does not", async () => {
+    const c = new Conversation("dental", { caller: "+12125550123" });
+    await c.greet();
+    await c.say("I'd like a cleaning next Tuesday afternoon");
+    await c.say("the first one");
+    const ask = await c.say("my name is Jane Doe");
+    expect(ask.text).toMatch(/best number/i);
+    expect(complete(c, "yes please")).toBe(true);
+    expect(complete(c, "no")).toBe(true);
+    expect(complete(c, "yes but")).toBe(false);
+    expect(complete(c, "well")).toBe(false);
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "./index.ts";
+
+describe("loadConfig", () => {
+  it("applies defaults", () => {
+    const c = loadConfig("api", {});
+    expect(c.port).toBe(3000);
+    expect(c.dataDir).toBe(".orbis");
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.rateLimitPerMinute).toBe(100);
+  });
+
+  it("names the bad variable in one line", () => {
+    expect(() => loadConfig("api", { PORT: "abc" })).toThrowError(/^Invalid configuration: PORT .*\(got "abc"\)$/);
+    expect(() => loadConfig("api", { DATABASE_URL: "mysql://x" })).toThrowError(/DATABASE_URL must start with postgres/);
+  });
+
+  it("requires a JWT secret and an encryption key in production", () => {
+    const key = Buffer.alloc(32, 7).toString("base64");
+    expect(() => loadConfig("api", { NODE_ENV: "production", ENCRYPTION_KEY: key })).toThrowError(/JWT_SECRET/);
+    expect(() => loadConfig("api", { NODE_ENV: "production", JWT_SECRET: "x".repeat(32) })).toThrowError(/ENCRYPTION_KEY/);
+    expect(loadConfig("api", { NODE_ENV: "production", JWT_SECRET: "x".repeat(32), ENCRYPTION_KEY: key }).jwtSecret).toBe("x".repeat(32));
+  });
+
+  it("parses the gateway role's limits", () => {
+    expect(loadConfig("gateway", { MAX_CALLS_PER_WORKSPACE: "3" }).maxCallsPerWorkspace).toBe(3);
+  });
+
+  it("reads platform provider keys and merges price overrides over the defaults", () => {
+    const c = loadConfig("gateway", { GEMINI_API_KEY: "gm-key", GEMINI_BASE_URL: "ws://127.0.0.1:9", DEEPGRAM_API_KEY: " ", OPENAI_BASE_URL: "http://127.0.0.1:8", PROVIDER_PRICES: '{"deepgram":{"sttPerMinute":0.0043}}' });
+    expect(c.providerKeys).toEqual({ gemini: { apiKey: "gm-key", baseUrl: "ws://127.0.0.1:9" }, openai: { baseUrl: "http://127.0.0.1:8" } });
+    expect(c.prices.deepgram).toEqual({ sttPerMinute: 0.0043 });
+    expect(c.prices.elevenlabs?.ttsPerMillionCharacters).toBeGreaterThan(0);
+    expect(c.prices.offline).toEqual({});
+    expect(() => loadConfig("gateway", { PROVIDER_PRICES: "{" })).toThrowError(/PROVIDER_PRICES must be JSON/);
+    expect(() => loadConfig("gateway", { PROVIDER_PRICES: '{"x":{"sttPerMinut":1}}' })).toThrowError(/PROVIDER_PRICES must be a JSON price table/);
+  });
+});

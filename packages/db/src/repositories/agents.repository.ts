@@ -1,0 +1,94 @@
+import { and, desc, eq, lt, max, or } from "drizzle-orm";
+import type { AgentConfig } from "@orbis/contracts";
+import { agents, agentVersions } from "../schema.ts";
+import type { Run } from "./scope.ts";
+
+export type AgentRow = typeof agents.$inferSelect;
+export type NewAgent = Omit<typeof agents.$inferInsert, "workspaceId">;
+export type AgentVersionRow = typeof agentVersions.$inferSelect;
+
+/** An agent row as the config the API accepted: rows are validated on the way in, so this is a mapping. */
+export function agentConfigOf(row: AgentRow): AgentConfig {
+  return {
+    name: row.name,
+    systemPrompt: row.systemPrompt,
+    greeting: row.greeting,
+    voice: row.voice,
+    language: row.language,
+    providers: row.providers as AgentConfig["providers"],
+    tools: row.tools as AgentConfig["tools"],
+    business: row.business as AgentConfig["business"],
+    turnTaking: row.turnTaking as AgentConfig["turnTaking"],
+    idleTimeoutSec: row.idleTimeoutSec,
+    recordCalls: row.recordCalls,
+  };
+}
+
+export interface PageCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export function agentsRepository(run: Run, workspaceId: string) {
+  const mine = eq(agents.workspaceId, workspaceId);
+  return {
+    async list(limit: number, after?: PageCursor): Promise<AgentRow[]> {
+      const page = after
+        ? or(lt(agents.createdAt, after.createdAt), and(eq(agents.createdAt, after.createdAt), lt(agents.id, after.id)))
+        : undefined;
+      return run((tx) =>
+        tx
+          .select()
+          .from(agents)
+          .where(and(mine, page))
+          .orderBy(desc(agents.createdAt), desc(agents.id))
+          .limit(limit),
+      );
+    },
+    async get(id: string): Promise<AgentRow | undefined> {
+      const [row] = await run((tx) => tx.select().from(agents).where(and(mine, eq(agents.id, id))));
+      return row;
+    },
+    async insert(values: NewAgent): Promise<AgentRow> {
+      const [row] = await run((tx) => tx.insert(agents).values({ ...values, workspaceId }).returning());
+      return row!;
+    },
+    async update(id: string, values: Partial<NewAgent>): Promise<AgentRow | undefined> {
+      const [row] = await run((tx) =>
+        tx
+          .update(agents)
+          .set({ ...values, updatedAt: new Date() })
+          .where(and(mine, eq(agents.id, id)))
+          .returning(),
+      );
+      return row;
+    },
+    async delete(id: string): Promise<boolean> {
+      const rows = await run((tx) => tx.delete(agents).where(and(mine, eq(agents.id, id))).returning({ id: agents.id }));
+      return rows.length > 0;
+    },
+    async nextVersion(agentId: string): Promise<number> {
+      const [row] = await run((tx) =>
+        tx
+          .select({ v: max(agentVersions.version) })
+          .from(agentVersions)
+          .where(and(eq(agentVersions.workspaceId, workspaceId), eq(agentVersions.agentId, agentId))),
+      );
+      return (row?.v ?? 0) + 1;
+    },
+    async insertVersion(values: Omit<typeof agentVersions.$inferInsert, "workspaceId">): Promise<AgentVersionRow> {
+      const [row] = await run((tx) => tx.insert(agentVersions).values({ ...values, workspaceId }).returning());
+      return row!;
+    },
+    async listVersions(agentId: string): Promise<AgentVersionRow[]> {
+      return run((tx) =>
+        tx
+          .select()
+          .from(agentVersions)
+          .where(and(eq(agentVersions.workspaceId, workspaceId), eq(agentVersions.agentId, agentId)))
+          .orderBy(desc(agentVersions.version)),
+      );
+    },
+  };
+}
+export type AgentsRepository = ReturnType<typeof agentsRepository>;

@@ -1,0 +1,91 @@
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import type { Executor } from "../client.ts";
+import { apiKeys, calls, invitations, memberships, users, workspaces } from "../schema.ts";
+
+export type UserRow = typeof users.$inferSelect;
+
+/**
+ * The only cross-tenant queries: resolving who is calling (login, token, API key, invitation token)
+ * and housekeeping. Everything else goes through a workspace scope.
+ */
+export function systemRepository(db: Executor) {
+  return {
+    async findUserByEmail(email: string): Promise<UserRow | undefined> {
+      const [row] = await db.select().from(users).where(eq(users.email, email));
+      return row;
+    },
+    async findUserById(id: string): Promise<UserRow | undefined> {
+      const [row] = await db.select().from(users).where(eq(users.id, id));
+      return row;
+    },
+    async insertUser(values: typeof users.$inferInsert): Promise<UserRow> {
+      const [row] = await db.insert(users).values(values).returning();
+      return row!;
+    },
+    async setUserStatus(id: string, status: "active" | "blocked") {
+      await db.update(users).set({ status }).where(eq(users.id, id));
+    },
+    async insertWorkspace(values: typeof workspaces.$inferInsert) {
+      const [row] = await db.insert(workspaces).values(values).returning();
+      return row!;
+    },
+    /** Signup only: the first owner, in the same system transaction as the workspace. */
+    async insertMembership(values: typeof memberships.$inferInsert) {
+      await db.insert(memberships).values(values);
+    },
+    async findWorkspaceBySlug(slug: string) {
+      const [row] = await db.select().from(workspaces).where(eq(workspaces.slug, slug));
+      return row;
+    },
+    /** The user's memberships, oldest first: login picks the first unless told otherwise. */
+    membershipsOf(userId: string) {
+      return db
+        .select({ workspaceId: memberships.workspaceId, role: memberships.role, status: memberships.status })
+        .from(memberships)
+        .where(eq(memberships.userId, userId))
+        .orderBy(memberships.createdAt);
+    },
+    /** One query per request: the user's own status, their membership and the workspace. */
+    async resolveSession(userId: string, workspaceId: string) {
+      const [row] = await db
+        .select({
+          userStatus: users.status,
+          membershipStatus: memberships.status,
+          role: memberships.role,
+        })
+        .from(memberships)
+        .innerJoin(users, eq(users.id, memberships.userId))
+        .where(and(eq(memberships.userId, userId), eq(memberships.workspaceId, workspaceId)));
+      return row;
+    },
+    async findActiveApiKeyByHash(keyHash: string) {
+      const [row] = await db
+        .select()
+        .from(apiKeys)
+        .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)));
+      return row;
+    },
+    async touchApiKey(id: string) {
+      await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, id));
+    },
+    async findInvitationByTokenHash(tokenHash: string) {
+      const [row] = await db.select().from(invitations).where(eq(invitations.tokenHash, tokenHash));
+      return row;
+    },
+    /** Calls left open by a gateway that stopped heart-beating before `staleBefore`. */
+    async closeAbandonedCalls(staleBefore: Date): Promise<number> {
+      const rows = await db
+        .update(calls)
+        .set({
+          status: "failed",
+          endReason: "gateway_lost",
+          endedAt: sql`coalesce(${calls.heartbeatAt}, ${calls.startedAt})`,
+          durationSec: sql`greatest(0, extract(epoch from coalesce(${calls.heartbeatAt}, ${calls.startedAt}) - ${calls.startedAt}))::int`,
+        })
+        .where(and(isNull(calls.endedAt), lt(sql`coalesce(${calls.heartbeatAt}, ${calls.startedAt})`, staleBefore)))
+        .returning({ id: calls.id });
+      return rows.length;
+    },
+  };
+}
+export type SystemRepository = ReturnType<typeof systemRepository>;

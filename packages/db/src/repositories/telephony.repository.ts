@@ -1,0 +1,109 @@
+import { and, asc, desc, eq } from "drizzle-orm";
+import type { Executor } from "../client.ts";
+import { callEvents, calls, phoneNumbers, workspaceCredentials } from "../schema.ts";
+import type { Run } from "./scope.ts";
+
+export type PhoneNumberRow = typeof phoneNumbers.$inferSelect;
+export type CredentialRow = typeof workspaceCredentials.$inferSelect;
+export type CallEventRow = typeof callEvents.$inferSelect;
+
+export function phoneNumbersRepository(run: Run, workspaceId: string) {
+  const mine = eq(phoneNumbers.workspaceId, workspaceId);
+  return {
+    list: (): Promise<PhoneNumberRow[]> => run((tx) => tx.select().from(phoneNumbers).where(mine).orderBy(desc(phoneNumbers.createdAt), desc(phoneNumbers.id))),
+    async get(id: string): Promise<PhoneNumberRow | undefined> {
+      const [row] = await run((tx) => tx.select().from(phoneNumbers).where(and(mine, eq(phoneNumbers.id, id))));
+      return row;
+    },
+    async insert(values: Omit<typeof phoneNumbers.$inferInsert, "workspaceId">): Promise<PhoneNumberRow> {
+      const [row] = await run((tx) => tx.insert(phoneNumbers).values({ ...values, workspaceId }).returning());
+      return row!;
+    },
+    async update(id: string, values: Partial<Omit<typeof phoneNumbers.$inferInsert, "workspaceId" | "id">>): Promise<PhoneNumberRow | undefined> {
+      const [row] = await run((tx) =>
+        tx
+          .update(phoneNumbers)
+          .set({ ...values, updatedAt: new Date() })
+          .where(and(mine, eq(phoneNumbers.id, id)))
+          .returning(),
+      );
+      return row;
+    },
+    async remove(id: string): Promise<boolean> {
+      const rows = await run((tx) => tx.delete(phoneNumbers).where(and(mine, eq(phoneNumbers.id, id))).returning({ id: phoneNumbers.id }));
+      return rows.length > 0;
+    },
+  };
+}
+
+export function credentialsRepository(run: Run, workspaceId: string) {
+  const mine = eq(workspaceCredentials.workspaceId, workspaceId);
+  return {
+    async get(provider: string): Promise<CredentialRow | undefined> {
+      const [row] = await run((tx) => tx.select().from(workspaceCredentials).where(and(mine, eq(workspaceCredentials.provider, provider))));
+      return row;
+    },
+    async put(provider: string, ciphertext: string, hints: Record<string, string>): Promise<CredentialRow> {
+      const now = new Date();
+      const [row] = await run((tx) =>
+        tx
+          .insert(workspaceCredentials)
+          .values({ workspaceId, provider, ciphertext, hints })
+          .onConflictDoUpdate({ target: [workspaceCredentials.workspaceId, workspaceCredentials.provider], set: { ciphertext, hints, updatedAt: now } })
+          .returning(),
+      );
+      return row!;
+    },
+    /** Which providers have a key stored (values stay encrypted). */
+    async providers(): Promise<string[]> {
+      const rows = await run((tx) => tx.select({ p: workspaceCredentials.provider }).from(workspaceCredentials).where(mine));
+      return rows.map((r) => r.p);
+    },
+    async remove(provider: string): Promise<boolean> {
+      const rows = await run((tx) => tx.delete(workspaceCredentials).where(and(mine, eq(workspaceCredentials.provider, provider))).returning({ p: workspaceCredentials.provider }));
+      return rows.length > 0;
+    },
+  };
+}
+
+export function callEventsRepository(run: Run, workspaceId: string) {
+  return {
+    /** Records a carrier event once; a retried delivery (same provider event id) answers false. */
+    async record(values: Omit<typeof callEvents.$inferInsert, "workspaceId">): Promise<boolean> {
+      const rows = await run((tx) =>
+        tx
+          .insert(callEvents)
+          .values({ ...values, workspaceId })
+          .onConflictDoNothing()
+          .returning({ id: callEvents.id }),
+      );
+      return rows.length > 0;
+    },
+    list: (callId: string): Promise<CallEventRow[]> =>
+      run((tx) =>
+        tx
+          .select()
+          .from(callEvents)
+          .where(and(eq(callEvents.workspaceId, workspaceId), eq(callEvents.callId, callId)))
+          .orderBy(asc(callEvents.occurredAt), asc(callEvents.createdAt)),
+      ),
+    /** The workspace's call for a carrier call id (Twilio CallSid, Telnyx call_control_id). */
+    async findCall(channel: "twilio" | "telnyx", providerCallId: string) {
+      const [row] = await run((tx) =>
+        tx
+          .select()
+          .from(calls)
+          .where(and(eq(calls.workspaceId, workspaceId), eq(calls.channel, channel), eq(calls.providerCallId, providerCallId)))
+          .orderBy(desc(calls.startedAt))
+          .limit(1),
+      );
+      return row;
+    },
+  };
+}
+
+/** An inbound call names only the dialled number: the one cross-tenant lookup, answering its workspace. */
+export async function findPhoneNumberByE164(db: Executor, number: string): Promise<PhoneNumberRow | undefined> {
+  const [row] = await db.select().from(phoneNumbers).where(eq(phoneNumbers.number, number));
+  return row;
+}

@@ -1,0 +1,368 @@
+import { sql } from "drizzle-orm";
+import { boolean, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+/** Money in USD with sub-cent precision (per-turn costs are fractions of a cent). */
+const usd = (name: string) => numeric(name, { precision: 14, scale: 8, mode: "number" }).notNull().default(0);
+const createdAt = () => ts("created_at").notNull().defaultNow();
+const workspaceRef = () =>
+  text("workspace_id")
+    .notNull()
+    .references(() => workspaces.id, { onDelete: "cascade" });
+
+export const workspaces = pgTable("workspaces", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  slug: text("slug").notNull().unique(),
+  timezone: text("timezone").notNull().default("UTC"),
+  createdAt: createdAt(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+/** Identities are global (one login, many workspaces); visibility to a tenant goes through memberships. */
+export const users = pgTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  passwordHash: text("password_hash").notNull(),
+  status: text("status", { enum: ["active", "blocked"] }).notNull().default("active"),
+  createdAt: createdAt(),
+});
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["owner", "admin", "staff", "viewer"] }).notNull(),
+    /** Blocked in this workspace: every request with this membership is refused, not only login. */
+    status: text("status", { enum: ["active", "blocked"] }).notNull().default("active"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("memberships_ws_user").on(t.workspaceId, t.userId), index("memberships_user").on(t.userId)],
+);
+
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    email: text("email").notNull(),
+    role: text("role", { enum: ["owner", "admin", "staff", "viewer"] }).notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    invitedBy: text("invited_by"),
+    expiresAt: ts("expires_at").notNull(),
+    acceptedAt: ts("accepted_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("invitations_ws").on(t.workspaceId)],
+);
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: ["publishable", "secret"] }).notNull(),
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull().unique(),
+    allowedOrigins: text("allowed_origins").array().notNull().default(sql`'{}'::text[]`),
+    createdBy: text("created_by"),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("api_keys_ws").on(t.workspaceId)],
+);
+
+export const agents = pgTable(
+  "agents",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    name: text("name").notNull(),
+    systemPrompt: text("system_prompt").notNull().default(""),
+    greeting: text("greeting").notNull().default(""),
+    voice: text("voice").notNull(),
+    language: text("language").notNull(),
+    providers: jsonb("providers").notNull(),
+    tools: jsonb("tools").notNull().default(sql`'[]'::jsonb`),
+    business: jsonb("business").notNull().default(sql`'{}'::jsonb`),
+    turnTaking: jsonb("turn_taking").notNull(),
+    idleTimeoutSec: integer("idle_timeout_sec").notNull().default(1800),
+    recordCalls: boolean("record_calls").notNull().default(false),
+    status: text("status", { enum: ["draft", "published"] }).notNull().default("draft"),
+    publishedVersion: integer("published_version"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("agents_ws_created").on(t.workspaceId, t.createdAt, t.id)],
+);
+
+export const agentVersions = pgTable(
+  "agent_versions",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    agentId: text("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    config: jsonb("config").notNull(),
+    publishedBy: text("published_by"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("agent_versions_agent_version").on(t.agentId, t.version)],
+);
+
+export const calls = pgTable(
+  "calls",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    agentId: text("agent_id").references(() => agents.id, { onDelete: "set null" }),
+    channel: text("channel", { enum: ["web", "twilio", "telnyx"] }).notNull(),
+    direction: text("direction", { enum: ["inbound", "outbound"] }).notNull().default("inbound"),
+    caller: text("caller"),
+    callee: text("callee"),
+    status: text("status", { enum: ["ringing", "in_progress", "completed", "failed", "busy", "no_answer"] }).notNull(),
+    providerCallId: text("provider_call_id"),
+    /** The gateway process that owns the live call; the reaper closes calls whose owner stopped beating. */
+    gatewayId: text("gateway_id"),
+    heartbeatAt: ts("heartbeat_at"),
+    startedAt: ts("started_at").notNull().defaultNow(),
+    answeredAt: ts("answered_at"),
+    endedAt: ts("ended_at"),
+    durationSec: integer("duration_sec"),
+    endReason: text("end_reason"),
+    recordingPath: text("recording_path"),
+    metadata: jsonb("metadata").notNull().default(sql`'{}'::jsonb`),
+    /** Provider usage of the whole call (`{ [providerId]: Usage }`) and its cost from the price table. */
+    usage: jsonb("usage").notNull().default(sql`'{}'::jsonb`),
+    costUsd: usd("cost_usd"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("calls_ws_started").on(t.workspaceId, t.startedAt), index("calls_open").on(t.status, t.heartbeatAt)],
+);
+
+export const callTurns = pgTable(
+  "call_turns",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    callId: text("call_id")
+      .notNull()
+      .references(() => calls.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    userText: text("user_text"),
+    agentText: text("agent_text"),
+    /** What the caller actually heard when the agent was interrupted. */
+    heardText: text("heard_text"),
+    interrupted: boolean("interrupted").notNull().default(false),
+    toolCalls: jsonb("tool_calls").notNull().default(sql`'[]'::jsonb`),
+    asrMs: integer("asr_ms"),
+    llmMs: integer("llm_ms"),
+    ttsMs: integer("tts_ms"),
+    e2eMs: integer("e2e_ms"),
+    /** Which provider served each utterance, sentence and model call of the turn, with failures (ServedRecord[]). */
+    servedBy: jsonb("served_by").notNull().default(sql`'[]'::jsonb`),
+    /** Provider usage during the turn (`{ [providerId]: Usage }`) and its cost. */
+    usage: jsonb("usage").notNull().default(sql`'{}'::jsonb`),
+    costUsd: usd("cost_usd"),
+    startedAt: ts("started_at").notNull(),
+    endedAt: ts("ended_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("call_turns_call_seq").on(t.callId, t.seq)],
+);
+
+export const auditLogs = pgTable(
+  "audit_logs",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    actorUserId: text("actor_user_id"),
+    actorKeyId: text("actor_key_id"),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    ip: text("ip"),
+    metadata: jsonb("metadata").notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_logs_ws_created").on(t.workspaceId, t.createdAt)],
+);
+
+/**
+ * Bookings. `[start_at, busy_end_at)` of booked rows of one resource (staff_id, or the business when
+ * null) never overlap: an exclusion constraint (migration 0003) enforces it, so concurrent bookings
+ * of one slot cannot both commit. `timezone` is the business zone at booking time, so instants are
+ * read back with the offset they were booked in.
+ */
+export const appointments = pgTable(
+  "appointments",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    agentId: text("agent_id").references(() => agents.id, { onDelete: "set null" }),
+    /** No foreign key: calls are purged by retention while the booking stays. */
+    callId: text("call_id"),
+    serviceId: text("service_id").notNull(),
+    staffId: text("staff_id"),
+    customerName: text("customer_name").notNull(),
+    customerPhone: text("customer_phone").notNull(),
+    customerEmail: text("customer_email").notNull().default(""),
+    startAt: ts("start_at").notNull(),
+    endAt: ts("end_at").notNull(),
+    busyEndAt: ts("busy_end_at").notNull(),
+    timezone: text("timezone").notNull().default("UTC"),
+    status: text("status", { enum: ["booked", "cancelled", "completed", "no_show"] }).notNull().default("booked"),
+    source: text("source", { enum: ["agent", "dashboard", "api"] }).notNull(),
+    notes: text("notes").notNull().default(""),
+    cancelReason: text("cancel_reason"),
+    cancelledAt: ts("cancelled_at"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("appointments_ws_start").on(t.workspaceId, t.startAt, t.id), index("appointments_ws_agent_start").on(t.workspaceId, t.agentId, t.startAt)],
+);
+
+/** Messages the agent took for the business ("please call me back about…"). */
+export const messages = pgTable(
+  "messages",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    agentId: text("agent_id").references(() => agents.id, { onDelete: "set null" }),
+    callId: text("call_id"),
+    callerName: text("caller_name").notNull(),
+    callbackNumber: text("callback_number").notNull(),
+    text: text("text").notNull(),
+    urgency: text("urgency", { enum: ["low", "normal", "high"] }).notNull().default("normal"),
+    status: text("status", { enum: ["new", "read", "done"] }).notNull().default("new"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("messages_ws_created").on(t.workspaceId, t.createdAt, t.id)],
+);
+
+/**
+ * Tenant HTTP tools of an agent. `secret` signs each request (HMAC-SHA256); it must be readable to
+ * sign, so it is stored as-is like the `headers` next to it, behind the same tenancy and RLS as the
+ * rest of the tenant's data, and shown to the user only in the create response.
+ */
+export const agentTools = pgTable(
+  "agent_tools",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    agentId: text("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description").notNull(),
+    args: jsonb("args").notNull(),
+    url: text("url").notNull(),
+    method: text("method", { enum: ["GET", "POST", "PUT", "PATCH", "DELETE"] }).notNull().default("POST"),
+    headers: jsonb("headers").notNull().default(sql`'{}'::jsonb`),
+    timeoutMs: integer("timeout_ms").notNull().default(5000),
+    maxRetries: integer("max_retries").notNull().default(2),
+    enabled: boolean("enabled").notNull().default(true),
+    secret: text("secret").notNull(),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("agent_tools_agent_name").on(t.agentId, t.name), index("agent_tools_ws").on(t.workspaceId)],
+);
+
+/** One secret iCal feed URL per workspace; the token is a read-only capability, rotated by replacing it. */
+export const calendarFeeds = pgTable("calendar_feeds", {
+  workspaceId: text("workspace_id")
+    .primaryKey()
+    .references(() => workspaces.id, { onDelete: "cascade" }),
+  token: text("token").notNull().unique(),
+  createdAt: createdAt(),
+});
+
+/**
+ * A carrier number routed to an agent. `number` (E.164) is unique across workspaces: an inbound call
+ * names only the number, so it must resolve to exactly one tenant.
+ */
+export const phoneNumbers = pgTable(
+  "phone_numbers",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    number: text("number").notNull().unique(),
+    provider: text("provider", { enum: ["twilio", "telnyx"] }).notNull(),
+    agentId: text("agent_id").references(() => agents.id, { onDelete: "set null" }),
+    label: text("label").notNull().default(""),
+    /** Where a transfer goes (E.164), when the agent hands the call to a person. */
+    escalationNumber: text("escalation_number"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("phone_numbers_ws").on(t.workspaceId)],
+);
+
+/**
+ * Provider secrets of a workspace (Twilio, Telnyx, cloud AI keys): one AES-256-GCM blob of a JSON
+ * object per provider, encrypted with ENCRYPTION_KEY; `hints` holds only non-secret display values.
+ */
+export const workspaceCredentials = pgTable(
+  "workspace_credentials",
+  {
+    workspaceId: workspaceRef(),
+    provider: text("provider").notNull(),
+    ciphertext: text("ciphertext").notNull(),
+    hints: jsonb("hints").notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.provider] })],
+);
+
+/** Call lifecycle as the carrier reported it: one row per state change, with the provider's ids. */
+export const callEvents = pgTable(
+  "call_events",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    callId: text("call_id")
+      .notNull()
+      .references(() => calls.id, { onDelete: "cascade" }),
+    provider: text("provider").notNull(),
+    kind: text("kind").notNull(),
+    status: text("status"),
+    providerCallId: text("provider_call_id"),
+    /** The carrier's event id, when it has one: retried webhooks are recorded once. */
+    providerEventId: text("provider_event_id"),
+    occurredAt: ts("occurred_at").notNull(),
+    detail: jsonb("detail").notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [index("call_events_call").on(t.callId, t.occurredAt), uniqueIndex("call_events_provider_event").on(t.provider, t.providerEventId)],
+);
+
+/** Tables whose rows belong to one workspace; each gets the RLS policy (see migrations/…_rls.sql). */
+export const TENANT_TABLES = [
+  "memberships",
+  "invitations",
+  "api_keys",
+  "agents",
+  "agent_versions",
+  "calls",
+  "call_turns",
+  "audit_logs",
+  "appointments",
+  "messages",
+  "agent_tools",
+  "calendar_feeds",
+  "phone_numbers",
+  "workspace_credentials",
+  "call_events",
+] as const;

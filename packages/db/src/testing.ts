@@ -1,0 +1,36 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { testTargets } from "@orbis/config";
+import { createDatabase, type Database } from "./client.ts";
+
+/**
+ * A fresh, migrated database for one test file: a new database on the configured PostgreSQL server
+ * (dropped on close) or an in-memory PGlite.
+ */
+export async function createTestDatabase(): Promise<Database> {
+  const { databaseUrl } = testTargets();
+  if (!databaseUrl) {
+    const db = createDatabase();
+    await db.migrate();
+    return db;
+  }
+  const name = `orbis_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(databaseUrl);
+  url.pathname = `/${name}`;
+  const db = createDatabase({ databaseUrl: url.toString(), poolSize: 5 });
+  await db.migrate();
+  return {
+    ...db,
+    async close() {
+      await db.close();
+      const cleanup = new pg.Client({ connectionString: databaseUrl });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { createId } from "@orbis/contracts";
+import { schema, systemRepository, tenantScope, type Database } from "../src/index.ts";
+import { createTestDatabase } from "../src/testing.ts";
+
+let db: Database;
+const wsA = createId("workspace");
+const wsB = createId("workspace");
+const agentA = createId("agent");
+
+async function seedWorkspace(id: string, agentId?: string) {
+  const sys = systemRepository(db.system);
+  await sys.insertWorkspace({ id, name: id, slug: id });
+  if (agentId) {
+    await tenantScope(db, id).agents.insert({
+      id: agentId,
+      name: "A",
+      voice: "slt",
+      language: "en-US",
+      providers: {},
+      turnTaking: {},
+    });
+  }
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await seedWorkspace(wsA, agentA);
+  await seedWorkspace(wsB);
+});
+afterAll(() => db.close());
+
+describe("row-level security backstop", () => {
+  it("an unfiltered query in B's tenant transaction sees none of A's rows", async () => {
+    const seenByB = await db.withTenant(wsB, (tx) => tx.select().from(schema.agents));
+    expect(seenByB).toEqual([]);
+    const seenByA = await db.withTenant(wsA, (tx) => tx.select().from(schema.agents));
+    expect(seenByA.map((a) => a.id)).toEqual([agentA]);
+  });
+
+  it("B cannot update or delete A's rows even naming them by id", async () => {
+    await db.withTenant(wsB, (tx) => tx.update(schema.agents).set({ name: "hacked" }).where(sql`id = ${agentA}`));
+    await db.withTenant(wsB, (tx) => tx.delete(schema.agents).where(sql`id = ${agentA}`));
+    const [row] = await db.system.select().from(schema.agents).where(sql`id = ${agentA}`);
+    expect(row?.name).toBe("A");
+  });
+
+  it("B cannot insert a row into A's workspace", async () => {
+    const error = await db
+      .withTenant(wsB, (tx) =>
+        tx.insert(schema.agents).values({ id: createId("agent"), workspaceId: wsA, name: "x", voice: "v", language: "en", providers: {}, turnTaking: {} }),
+      )
+      .catch((e: Error) => e);
+    expect(String((error as Error & { cause?: Error }).cause?.message)).toMatch(/row-level security/);
+  });
+
+  it("the tenant transaction runs as the non-superuser role", async () => {
+    const rows = await db.withTenant(wsA, (tx) => tx.execute(sql`select current_user as u, current_setting('app.workspace_id') as ws`));
+    const result = rows as unknown as { rows: { u: string; ws: string }[] };
+    const row = result.rows[0];
+    expect(row).toEqual({ u: "orbis_app", ws: wsA });
+  });
+
+  it("without a workspace set, the role sees nothing", async () => {
+    const rows = await db.system.transaction(async (tx) => {
+      await tx.execute(sql`set local role orbis_app`);
+      return tx.select().from(schema.agents);
+    });
+    expect(rows).toEqual([]);
+  });
+});
+
+describe("reaper", () => {
+  it("closes calls whose gateway stopped heart-beating, and leaves live and ended calls alone", async () => {
+    const calls = tenantScope(db, wsA).calls;
+    const now = Date.now();
+    const stale = createId("call");
+    const live = createId("call");
+    const ended = createId("call");
+    await calls.insert({ id: stale, channel: "web", status: "in_progress", startedAt: new Date(now - 600_000), heartbeatAt: new Date(now - 300_000) });
+    await calls.insert({ id: live, channel: "web", status: "in_progress", startedAt: new Date(now - 600_000), heartbeatAt: new Date(now - 5_000) });
+    await calls.insert({ id: ended, channel: "web", status: "completed", startedAt: new Date(now - 600_000), endedAt: new Date(now - 500_000) });
+    const closed = await systemRepository(db.system).closeAbandonedCalls(new Date(now - 120_000));
+    expect(closed).toBe(1);
+    expect(await calls.get(stale)).toMatchObject({ status: "failed", endReason: "gateway_lost", durationSec: 300 });
+    expect(await calls.get(live)).toMatchObject({ status: "in_progress", endedAt: null });
+    expect(await calls.get(ended)).toMatchObject({ status: "completed", endReason: null });
+  });
+});

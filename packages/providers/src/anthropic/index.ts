@@ -1,0 +1,2 @@
+export { createAnthropicChatModel, toAnthropicMessages } from "./anthropic-chat.ts";
+export type { AnthropicChatOptions } from "./anthropic-chat.ts";

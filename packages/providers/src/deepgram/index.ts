@@ -1,0 +1,4 @@
+export { createDeepgramStt } from "./deepgram-stt.ts";
+export type { DeepgramSttOptions } from "./deepgram-stt.ts";
+export { createDeepgramTts } from "./deepgram-tts.ts";
+export type { DeepgramTtsOptions } from "./deepgram-tts.ts";

@@ -1,0 +1,2 @@
+export { createElevenLabsTts } from "./elevenlabs-tts.ts";
+export type { ElevenLabsTtsOptions } from "./elevenlabs-tts.ts";

@@ -1,0 +1,4 @@
+export { createGeminiChatModel, mapGeminiError, toGeminiContents } from "./gemini-chat.ts";
+export type { GeminiChatOptions } from "./gemini-chat.ts";
+export { createGeminiLive, toGeminiSchema } from "./gemini-live.ts";
+export type { GeminiLiveOptions } from "./gemini-live.ts";

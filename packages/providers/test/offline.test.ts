@@ -1,0 +1,39 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { POCKETSPHINX_APT_INSTALL, createFliteTts, createFvadVad, speechAvailability, sttProviders, ttsProviders, vadProviders } from "../src/index.ts";
+import { describeSttConformance, describeTtsConformance, describeVadConformance } from "../src/testing.ts";
+import { RECEPTIONIST_SPEC, speak } from "./fixtures.ts";
+
+const availability = speechAvailability();
+if (!availability.stt) console.warn(`[offline STT tests skipped] ${availability.reason}`);
+
+describe("speechAvailability", () => {
+  it("reports the library state, with the apt command when it is missing", () => {
+    if (availability.stt) expect(availability.reason).toBeUndefined();
+    else expect(availability.reason).toContain(POCKETSPHINX_APT_INSTALL);
+  });
+});
+
+describe("registry", () => {
+  it("maps ids to working factories", async () => {
+    const vad = await vadProviders.fvad({ mode: 3 });
+    expect(vad.frameSamples).toBe(320);
+    vad.free();
+    expect(ttsProviders.flite({ voice: "kal16" }).id).toBe("flite:kal16");
+    expect(ttsProviders.flite({ voice: "unknown" }).id).toBe("flite:slt");
+  });
+});
+
+describeVadConformance("fvad", () => createFvadVad(), () => speak("I would like to book a cleaning next Tuesday", "kal16", 0, 0));
+describeTtsConformance("flite slt", () => createFliteTts({ voice: "slt" }));
+describeTtsConformance("flite kal16", () => createFliteTts({ voice: "kal16" }));
+
+const cacheDir = mkdtempSync(join(tmpdir(), "orbis-stt-conf-"));
+describeSttConformance(
+  "pocketsphinx (domain LM)",
+  () => sttProviders.pocketsphinx({ phraseSpec: RECEPTIONIST_SPEC, cacheDir }),
+  async () => ({ audio: await speak("I would like to book a cleaning next Tuesday"), expected: /book a cleaning next tuesday/ }),
+  { skip: availability.stt ? undefined : availability.reason },
+);

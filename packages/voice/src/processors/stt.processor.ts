@@ -1,0 +1,102 @@
+import { frames } from "../frames.ts";
+import type { Direction, Frame } from "../frames.ts";
+import type { SttProvider, SttStream } from "../ports.ts";
+import { FrameProcessor } from "../processor.ts";
+
+export interface SttProcessorOptions {
+  provider: SttProvider;
+  /** Audio kept from before the turn started (the turn-taker needs `minSpeechMs` to decide). */
+  preRollMs?: number;
+  /** Forward `audio-in` downstream too (default: consumed here). */
+  forwardAudio?: boolean;
+}
+
+/**
+ * Feeds caller turns to a streaming recogniser. Partials also travel up (semantic endpointing).
+ * Contract downstream: `transcript` partials during
+ * the turn, then `user-turn-end` as soon as the turn-taker decides it, then exactly one final
+ * `transcript` for the turn (possibly empty) once the recogniser has finalised.
+ */
+export class SttProcessor extends FrameProcessor {
+  private readonly provider: SttProvider;
+  private readonly preRollFrames: number;
+  private readonly forwardAudio: boolean;
+  private readonly preRoll: Int16Array[] = [];
+  private stream: SttStream | undefined;
+  private opening: Promise<SttStream> | undefined;
+  private inTurn = false;
+  private lastPartial = "";
+
+  constructor(options: SttProcessorOptions) {
+    super("stt");
+    this.provider = options.provider;
+    this.preRollFrames = Math.ceil((options.preRollMs ?? 400) / 20);
+    this.forwardAudio = options.forwardAudio ?? false;
+  }
+
+  protected override process(frame: Frame, direction: Direction): void | Promise<void> {
+    if (direction === "up") return this.emit(frame, "up");
+    switch (frame.type) {
+      case "audio-in":
+        if (!this.stream) return this.open().then(() => this.onAudio(frame.pcm, frame));
+        return this.onAudio(frame.pcm, frame);
+      case "user-turn-start":
+        this.emit(frame);
+        this.inTurn = true;
+        this.lastPartial = "";
+        if (this.stream) for (const pcm of this.preRoll) this.stream.push(pcm);
+        this.preRoll.length = 0;
+        return;
+      case "user-turn-end":
+        return this.finishTurn(frame);
+      case "end":
+        this.stream?.close();
+        this.stream = undefined;
+        return this.emit(frame);
+      default:
+        return this.emit(frame);
+    }
+  }
+
+  protected override onInterrupt(): void {
+    if (this.inTurn) {
+      this.stream?.abort();
+      this.inTurn = false;
+    }
+  }
+
+  private onAudio(pcm: Int16Array, frame: Frame): void {
+    if (this.inTurn) this.stream!.push(pcm);
+    else {
+      this.preRoll.push(pcm);
+      if (this.preRoll.length > this.preRollFrames) this.preRoll.shift();
+    }
+    if (this.forwardAudio) this.emit(frame);
+  }
+
+  private async finishTurn(frame: Frame): Promise<void> {
+    this.emit(frame);
+    if (!this.inTurn) return;
+    this.inTurn = false;
+    const signal = this.signal;
+    const stream = this.stream ?? (await this.open());
+    const text = await stream.endUtterance(signal);
+    this.emitFor(signal, frames.transcript(text.trim(), true));
+  }
+
+  private open(): Promise<SttStream> {
+    this.opening ??= this.provider
+      .createStream({
+        onPartial: (text) => {
+          if (!this.inTurn || text === this.lastPartial || text === "") return;
+          this.lastPartial = text;
+          const partial = frames.transcript(text, false);
+          this.emit(partial);
+          // Upstream too: the turn-taker ends the turn sooner when the words already answer the question.
+          this.emit(partial, "up");
+        },
+      })
+      .then((stream) => (this.stream = stream));
+    return this.opening;
+  }
+}

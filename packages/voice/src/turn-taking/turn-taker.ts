@@ -1,0 +1,156 @@
+import { SLOW_ENTITIES } from "../brain.ts";
+import type { ExpectedEntity } from "../brain.ts";
+import { frames } from "../frames.ts";
+import type { Direction, Frame } from "../frames.ts";
+import { FrameProcessor } from "../processor.ts";
+
+/** Per-agent turn-taking settings (milliseconds of audio). */
+export interface TurnSettings {
+  /** Silence that ends the caller's turn. */
+  silenceMs: number;
+  /** Silence that ends the turn while the brain expects a slow entity (phone, date, name…). */
+  entitySilenceMs: number;
+  /** Silence that ends the turn once the partial transcript already completes what the brain asked. */
+  completeSilenceMs: number;
+  /** Speech needed before a caller turn starts. */
+  minSpeechMs: number;
+  /** A turn longer than this is ended regardless. */
+  maxTurnMs: number;
+  /** Speech needed to interrupt the agent while it is speaking (a cough or blip must not). */
+  bargeInMs: number;
+}
+
+export const DEFAULT_TURN_SETTINGS: Readonly<TurnSettings> = Object.freeze({
+  silenceMs: 600,
+  entitySilenceMs: 1400,
+  completeSilenceMs: 300,
+  minSpeechMs: 200,
+  maxTurnMs: 30_000,
+  bargeInMs: 300,
+});
+
+export interface TurnTakerOptions {
+  settings?: Partial<TurnSettings>;
+  /** What the brain expects next (`BrainSession.expecting`). */
+  expecting?: () => ExpectedEntity;
+  /**
+   * Semantic endpointing: does this partial transcript already fully answer what the brain asked
+   * (`BrainSession.isCompleteUtterance`)? Then `completeSilenceMs` ends the turn instead of the
+   * full window. Partials reach this processor travelling up from the recogniser.
+   */
+  completes?: (partial: string) => boolean;
+  /** Non-speech that discards speech gathered before a turn started (separates blips from words). */
+  candidateGapMs?: number;
+}
+
+/**
+ * Endpointing and barge-in on the audio timeline (each `audio-in` frame advances time by its
+ * length), so behaviour is the same in tests and live. Needs `audio-in.speech` from a VAD processor
+ * upstream and `agent-speaking` frames coming up from the output transport.
+ */
+export class TurnTakerProcessor extends FrameProcessor {
+  readonly settings: TurnSettings;
+  private readonly expecting: () => ExpectedEntity;
+  private readonly completes: ((partial: string) => boolean) | undefined;
+  private readonly candidateGapMs: number;
+  /** The latest partial transcript of this turn fully answers the brain's question. */
+  private complete = false;
+  private agentSpeaking = false;
+  private inTurn = false;
+  private candidateSpeechMs = 0;
+  private candidateGapRun = 0;
+  private candidateMs = 0;
+  private turnMs = 0;
+  private silenceRun = 0;
+
+  constructor(options: TurnTakerOptions = {}) {
+    super("turn-taker");
+    this.settings = { ...DEFAULT_TURN_SETTINGS, ...options.settings };
+    this.expecting = options.expecting ?? (() => "none");
+    this.completes = options.completes;
+    this.candidateGapMs = options.candidateGapMs ?? 200;
+  }
+
+  /** The silence window in force now. */
+  currentSilenceMs(): number {
+    const window = SLOW_ENTITIES.has(this.expecting()) ? this.settings.entitySilenceMs : this.settings.silenceMs;
+    return this.complete ? Math.min(window, this.settings.completeSilenceMs) : window;
+  }
+
+  protected override process(frame: Frame, direction: Direction): void {
+    switch (frame.type) {
+      case "audio-in":
+        if (direction === "down") {
+          this.onAudio(frame.pcm.length, frame.sampleRate, frame.speech === true, frame);
+          return;
+        }
+        break;
+      case "agent-speaking":
+        this.agentSpeaking = frame.speaking;
+        break;
+      case "transcript":
+        if (direction === "up") {
+          // A partial judged complete keeps the short window until a later partial says otherwise.
+          if (this.inTurn && !frame.final && this.completes) this.complete = frame.text !== "" && this.completes(frame.text);
+          return;
+        }
+        break;
+      case "interrupt":
+        // Whoever interrupted, the agent is no longer speaking.
+        this.agentSpeaking = false;
+        break;
+      default:
+        break;
+    }
+    this.emit(frame, direction);
+  }
+
+  private onAudio(samples: number, sampleRate: number, speech: boolean, frame: Frame): void {
+    const ms = (samples * 1000) / sampleRate;
+    if (!this.inTurn) {
+      if (speech) {
+        this.candidateSpeechMs += ms;
+        this.candidateGapRun = 0;
+      } else if (this.candidateSpeechMs > 0) {
+        this.candidateGapRun += ms;
+        if (this.candidateGapRun >= this.candidateGapMs) this.candidateSpeechMs = 0;
+      }
+      this.candidateMs = this.candidateSpeechMs > 0 ? this.candidateMs + ms : 0;
+      const needed = this.agentSpeaking ? Math.max(this.settings.bargeInMs, this.settings.minSpeechMs) : this.settings.minSpeechMs;
+      if (this.candidateSpeechMs >= needed) this.startTurn();
+      this.emit(frame, "down");
+      return;
+    }
+    this.turnMs += ms;
+    this.silenceRun = speech ? 0 : this.silenceRun + ms;
+    this.emit(frame, "down");
+    if (this.silenceRun >= this.currentSilenceMs()) this.endTurn("silence");
+    else if (this.turnMs >= this.settings.maxTurnMs) this.endTurn("max-length");
+  }
+
+  private startTurn(): void {
+    const bargeIn = this.agentSpeaking;
+    if (bargeIn) {
+      this.agentSpeaking = false;
+      const interrupt = frames.interrupt("barge-in");
+      this.emit(interrupt, "up");
+      this.emit(interrupt, "down");
+    }
+    this.inTurn = true;
+    this.complete = false;
+    this.turnMs = this.candidateMs;
+    this.silenceRun = 0;
+    this.candidateSpeechMs = 0;
+    this.candidateGapRun = 0;
+    this.candidateMs = 0;
+    this.emit(frames.userTurnStart(bargeIn), "down");
+  }
+
+  private endTurn(reason: "silence" | "max-length"): void {
+    this.inTurn = false;
+    this.complete = false;
+    this.emit(frames.userTurnEnd(reason, this.silenceRun), "down");
+    this.turnMs = 0;
+    this.silenceRun = 0;
+  }
+}

@@ -1,0 +1,277 @@
+import { describe, expect, it } from "vitest";
+import {
+  BandFill,
+  CoalescingClock,
+  FakeClock,
+  Framer,
+  JitterBuffer,
+  MULAW_DECODE_TABLE,
+  OutputPacer,
+  createResampler,
+  createWebRtcVad,
+  decodeMulaw,
+  encodeMulaw,
+  encodeMulawSample,
+} from "../src/index.ts";
+import { sine } from "./helpers.ts";
+
+describe("μ-law", () => {
+  it.each([
+    [0, 0xff],
+    [-1, 0x7f],
+    [1, 0xff],
+    [32767, 0x80],
+    [-32768, 0x00],
+    [1000, 0xce],
+    [-1000, 0x4e],
+  ])("encodes %i as 0x%s (G.711 reference values)", (pcm, byte) => {
+    expect(encodeMulawSample(pcm)).toBe(byte);
+  });
+
+  it("decodes the extremes and zero like the reference", () => {
+    expect(MULAW_DECODE_TABLE[0x00]).toBe(-32124);
+    expect(MULAW_DECODE_TABLE[0x80]).toBe(32124);
+    expect(MULAW_DECODE_TABLE[0xff]).toBe(0);
+  });
+
+  it("re-encodes every decoded code to itself (except negative zero)", () => {
+    for (let b = 0; b < 256; b++) {
+      if (b === 0x7f) continue;
+      expect(encodeMulawSample(MULAW_DECODE_TABLE[b]!)).toBe(b);
+    }
+  });
+
+  it("keeps the quantisation error within a segment step", () => {
+    const pcm = sine(440, 8000, 160, 20000);
+    const back = decodeMulaw(encodeMulaw(pcm));
+    for (let i = 0; i < pcm.length; i++) expect(Math.abs(back[i]! - pcm[i]!)).toBeLessThanOrEqual(Math.abs(pcm[i]!) / 16 + 16);
+  });
+});
+
+describe("Framer", () => {
+  it("turns odd-sized chunks into exact frames and keeps the remainder", () => {
+    const framer = new Framer(320);
+    const input = Int16Array.from({ length: 1000 }, (_, i) => i);
+    const out = [...framer.push(input.subarray(0, 100)), ...framer.push(input.subarray(100, 700)), ...framer.push(input.subarray(700))];
+    expect(out.map((f) => f.length)).toEqual([320, 320, 320]);
+    expect(out[1]![0]).toBe(320);
+    expect(framer.pendingSamples).toBe(40);
+    const tail = framer.flush()!;
+    expect(tail.length).toBe(320);
+    expect(tail[39]).toBe(999);
+    expect(tail[40]).toBe(0);
+  });
+});
+
+describe("JitterBuffer", () => {
+  const frame = (v: number): Int16Array => new Int16Array(4).fill(v);
+
+  it("reorders, waits for its target depth and reports the delay it adds", () => {
+    const jb = new JitterBuffer({ frameSamples: 4, targetDepth: 2 });
+    jb.put(1, frame(1));
+    expect(jb.get().kind).toBe("silence");
+    jb.put(0, frame(10));
+    expect(jb.delayMs).toBe(40);
+    expect(jb.get().pcm[0]).toBe(10);
+    expect(jb.get().pcm[0]).toBe(1);
+  });
+
+  it("conceals a lost frame and drops the late one", () => {
+    const jb = new JitterBuffer({ frameSamples: 4, targetDepth: 1 });
+    jb.put(0, frame(1000));
+    jb.put(2, frame(3));
+    expect(jb.get().pcm[0]).toBe(1000);
+    const concealed = jb.get();
+    expect(concealed.kind).toBe("plc");
+    expect(concealed.pcm[0]).toBe(500);
+    expect(jb.put(1, frame(2))).toBe("late");
+    expect(jb.get().pcm[0]).toBe(3);
+    expect(jb.stats).toMatchObject({ lost: 1, late: 1, concealed: 1 });
+  });
+
+  it("stays within its maximum depth", () => {
+    const jb = new JitterBuffer({ frameSamples: 4, targetDepth: 2, maxDepth: 5 });
+    for (let s = 0; s < 20; s++) jb.put(s, frame(s));
+    expect(jb.depth).toBe(5);
+    expect(jb.stats.overflowDrops).toBe(15);
+    expect(jb.get().pcm[0]).toBe(15);
+  });
+
+  it("plays a burst's surplus ahead of schedule instead of dropping it or keeping the delay", () => {
+    const jb = new JitterBuffer({ frameSamples: 4, targetDepth: 2 });
+    for (let s = 0; s < 12; s++) jb.put(s, frame(s));
+    const played = [jb.get().pcm[0]];
+    expect(jb.surplus).toBe(9);
+    for (let f = jb.drain(); f; f = jb.drain()) played.push(f[0]);
+    expect(jb.depth).toBe(2);
+    expect(jb.get().pcm[0]).toBe(10);
+    expect(played).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(jb.stats).toMatchObject({ drained: 9, overflowDrops: 0, lost: 0 });
+  });
+
+  it("does not drain past a gap: the missing frame may still arrive", () => {
+    const jb = new JitterBuffer({ frameSamples: 4, targetDepth: 1 });
+    jb.put(0, frame(0));
+    expect(jb.get().pcm[0]).toBe(0);
+    for (const s of [2, 3, 4]) jb.put(s, frame(s));
+    expect(jb.surplus).toBe(0);
+    jb.put(1, frame(1));
+    expect(jb.surplus).toBe(3);
+  });
+
+  it("adaptive: the target grows with arrival jitter and falls back when arrivals are steady", () => {
+    const jb = new JitterBuffer({ frameSamples: 4, targetDepth: 2, adaptive: true, maxTargetDepth: 8 });
+    let seq = 0;
+    // Steady 20 ms arrivals: the target stays at its floor.
+    for (let t = 0; t < 2000; t += 20) jb.put(seq++, frame(1), t);
+    expect(jb.targetFrames).toBe(2);
+    // Arrivals in bursts of five every 100 ms: about 40 ms mean deviation → a deeper target.
+    for (let t = 2000; t < 6000; t += 100) for (let k = 0; k < 5; k++) jb.put(seq++, frame(1), t);
+    expect(jb.arrivalJitterMs).toBeGreaterThan(20);
+    expect(jb.targetFrames).toBeGreaterThan(3);
+    expect(jb.targetFrames).toBeLessThanOrEqual(8);
+    for (let t = 6000; t < 12_000; t += 20) jb.put(seq++, frame(1), t);
+    expect(jb.targetFrames).toBe(2);
+  });
+});
+
+describe("CoalescingClock", () => {
+  it("shares one base timer per slot, fires at the slot's end (never early) and honours clearTimeout", () => {
+    const base = new FakeClock();
+    const clock = new CoalescingClock(base, 2);
+    const fired: [string, number][] = [];
+    const at = (name: string, ms: number) => clock.setTimeout(() => fired.push([name, base.now()]), ms);
+    at("a", 19);
+    at("b", 20);
+    const c = at("c", 20);
+    at("d", 21);
+    expect(base.pendingTimers).toBe(2);
+    clock.clearTimeout(c);
+    base.advance(100);
+    expect(fired).toEqual([["a", 20], ["b", 20], ["d", 22]]);
+    expect(clock.pendingSlots).toBe(0);
+  });
+
+  it("paces 100 calls' output on 20 ms schedules with at most one base timer per slot", () => {
+    let armed = 0;
+    const base = new (class extends FakeClock {
+      override setTimeout(fn: () => void, ms: number) {
+        armed++;
+        return super.setTimeout(fn, ms);
+      }
+    })();
+    const clock = new CoalescingClock(base, 2);
+    const sent: number[] = [];
+    const lateness: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      base.advance(0.37);
+      new OutputPacer({ clock, sampleRate: 16000, send: () => sent.push(i), onDelay: (ms) => lateness.push(ms) }).enqueue(new Int16Array(320 * 10));
+    }
+    base.advance(1000);
+    // 100 calls × 10 frames, the first of each sent at once: 900 timed sends over ~220 ms → ≤ ~111 slots.
+    expect(sent).toHaveLength(1000);
+    expect(armed).toBeLessThanOrEqual(Math.ceil((37 + 9 * 20) / 2) + 1);
+    expect(Math.max(...lateness)).toBeLessThanOrEqual(2);
+  });
+});
+
+describe("OutputPacer", () => {
+  it("sends one frame per 20 ms on schedule and reports lateness", () => {
+    const clock = new FakeClock();
+    const sent: number[] = [];
+    const speaking: boolean[] = [];
+    const pacer = new OutputPacer({ clock, sampleRate: 16000, send: () => sent.push(clock.now()), onSpeaking: (s) => speaking.push(s) });
+    pacer.enqueue(new Int16Array(320 * 5 + 100));
+    pacer.flush();
+    expect(sent).toEqual([0]);
+    clock.advance(200);
+    expect(sent).toEqual([0, 20, 40, 60, 80, 100]);
+    expect(speaking).toEqual([true, false]);
+    expect(pacer.delayStats().max).toBe(0);
+  });
+
+  it("measures late frames without bursting to catch up", () => {
+    const clock = new FakeClock();
+    const sent: number[] = [];
+    const pacer = new OutputPacer({ clock, sampleRate: 8000, send: () => sent.push(clock.now()) });
+    pacer.enqueue(new Int16Array(160 * 4));
+    clock.advance(200, 5);
+    expect(sent).toEqual([0, 25, 45, 65]);
+    expect(pacer.delayStats().max).toBe(5);
+  });
+
+  it("clear() drops unsent audio (barge-in) and says how much", () => {
+    const clock = new FakeClock();
+    const pacer = new OutputPacer({ clock, sampleRate: 16000, send: () => {} });
+    pacer.enqueue(new Int16Array(320 * 10));
+    clock.advance(40);
+    expect(pacer.playedMs).toBe(60);
+    expect(pacer.clear()).toBe(140);
+    expect(pacer.queuedMs).toBe(0);
+  });
+});
+
+describe("BandFill", () => {
+  it("adds deterministic noise confined to the top band", () => {
+    const a = new BandFill({ seed: 7 }).process(new Int16Array(3200));
+    const b = new BandFill({ seed: 7 }).process(new Int16Array(3200));
+    expect(a).toEqual(b);
+    let low = 0;
+    let high = 0;
+    for (let i = 1; i < a.length; i++) {
+      low += (a[i]! + a[i - 1]!) ** 2;
+      high += (a[i]! - a[i - 1]!) ** 2;
+    }
+    expect(high).toBeGreaterThan(low * 2.5);
+    const peak = Math.max(...a.map(Math.abs));
+    expect(peak).toBeLessThanOrEqual(0.02 * 32767 + 1);
+    expect(peak).toBeGreaterThan(0.005 * 32767);
+  });
+
+  it("scales with the amplitude setting", () => {
+    const loud = new BandFill({ amplitude: 0.02 }).process(new Int16Array(1600));
+    const quiet = new BandFill({ amplitude: 0.003 }).process(new Int16Array(1600));
+    const energy = (x: Int16Array): number => x.reduce((s, v) => s + v * v, 0);
+    expect(energy(loud)).toBeGreaterThan(energy(quiet) * 20);
+  });
+});
+
+describe("resampler", () => {
+  const crossings = (x: Int16Array): number => {
+    let n = 0;
+    for (let i = 1; i < x.length; i++) if ((x[i - 1]! < 0) !== (x[i]! < 0)) n++;
+    return n;
+  };
+
+  it("upsamples 8 kHz → 16 kHz frame by frame keeping the pitch", async () => {
+    const rs = await createResampler({ inRate: 8000, outRate: 16000 });
+    const input = sine(440, 8000, 8000);
+    const parts: Int16Array[] = [];
+    for (let i = 0; i < input.length; i += 160) parts.push(rs.process(input.subarray(i, i + 160)));
+    rs.free();
+    const out = Int16Array.from(parts.flatMap((p) => [...p]));
+    expect(out.length).toBeGreaterThan(15_900);
+    expect(out.length).toBeLessThanOrEqual(16_000);
+    // 440 Hz for ~1 s ≈ 880 zero crossings whatever the rate.
+    expect(Math.abs(crossings(out.subarray(200)) - 880)).toBeLessThan(12);
+  });
+
+  it("downsamples 24 kHz → 16 kHz", async () => {
+    const rs = await createResampler({ inRate: 24000, outRate: 16000 });
+    let total = 0;
+    const input = sine(300, 24000, 480);
+    for (let i = 0; i < 50; i++) total += rs.process(input).length;
+    rs.free();
+    expect(Math.abs(total - 16000)).toBeLessThan(40);
+    expect(() => rs.process(input)).toThrow(/after free/);
+  });
+});
+
+describe("WebRTC VAD", () => {
+  it("hears no speech in silence and rejects wrong frame sizes", async () => {
+    const vad = await createWebRtcVad({ mode: 3 });
+    expect(vad.process(new Int16Array(320))).toBe(false);
+    expect(() => vad.process(new Int16Array(100))).toThrow(/320/);
+    vad.free();
+  });
+});

@@ -1,0 +1,257 @@
+import { describe, expect, it } from "vitest";
+import {
+  BrainProcessor,
+  FakeClock,
+  LatencyProcessor,
+  SentenceSplitter,
+  SttProcessor,
+  TtsProcessor,
+  VadProcessor,
+  WatchdogProcessor,
+  frames,
+  runFrames,
+  typesOf,
+} from "../src/index.ts";
+import type { BrainEvent, BrainSession, FrameOf, SttProvider, SttStream, TtsProvider, Vad } from "../src/index.ts";
+import { run } from "./helpers.ts";
+
+function fakeStt(finals: string[]): SttProvider & { pushed: number } {
+  const provider = {
+    id: "fake",
+    sampleRate: 16000,
+    pushed: 0,
+    async createStream(handlers?: { onPartial?(text: string): void }): Promise<SttStream> {
+      return {
+        push: () => {
+          provider.pushed++;
+          if (provider.pushed === 3) handlers?.onPartial?.("hel");
+        },
+        endUtterance: async () => finals.shift() ?? "",
+        abort: () => {},
+        close: () => {},
+      };
+    },
+  };
+  return provider;
+}
+
+function scriptedBrain(reply: BrainEvent[], greeting: BrainEvent[] = []): BrainSession & { inputs: string[] } {
+  const inputs: string[] = [];
+  return {
+    inputs,
+    async *greet() {
+      yield* greeting;
+    },
+    async *respond(input) {
+      inputs.push(input.kind === "speech" || input.kind === "typed" ? input.text : input.kind);
+      for (const event of reply) {
+        await new Promise((r) => setTimeout(r, 1));
+        yield event;
+      }
+    },
+    expecting: () => "none",
+  };
+}
+
+const fakeTts = (chunks = 3, sampleRate = 16000): TtsProvider => ({
+  id: "fake-tts",
+  sampleRate,
+  async *synthesize(text, signal) {
+    for (let i = 0; i < chunks; i++) {
+      await new Promise((r) => setTimeout(r, 2));
+      if (signal.aborted) return;
+      yield new Int16Array(sampleRate / 50).fill(text.length);
+    }
+  },
+});
+
+describe("VadProcessor", () => {
+  it("marks frames and emits smoothed transitions", async () => {
+    const pattern = [false, true, true, true, true, false, false, false, false, false, false, false, false, false, false];
+    let i = 0;
+    const vad: Vad = { sampleRate: 16000, frameSamples: 320, process: () => pattern[i++]!, reset: () => {}, free: () => {} };
+    const out = await runFrames(new VadProcessor({ vad, startMs: 60, stopMs: 200 }), pattern.map(() => frames.audioIn(new Int16Array(320))));
+    expect(out.down.filter((f) => f.type === "vad")).toEqual([
+      { type: "vad", lane: "data", speaking: true },
+      { type: "vad", lane: "data", speaking: false },
+    ]);
+    expect(out.down.filter((f) => f.type === "audio-in").map((f) => (f as FrameOf<"audio-in">).speech)).toEqual(pattern);
+  });
+});
+
+describe("SttProcessor", () => {
+  it("feeds pre-roll + turn audio, emits partials, then user-turn-end and one final", async () => {
+    const stt = fakeStt(["hello there"]);
+    const out = await runFrames(new SttProcessor({ provider: stt, preRollMs: 100 }), [
+      ...run(400, false),
+      frames.userTurnStart(),
+      ...run(200, true),
+      frames.userTurnEnd(),
+      ...run(200, false),
+    ]);
+    expect(stt.pushed).toBe(5 + 10);
+    expect(out.down.map((f) => (f.type === "transcript" ? `${f.final ? "final" : "partial"}:${f.text}` : f.type))).toEqual([
+      "user-turn-start",
+      "partial:hel",
+      "user-turn-end",
+      "final:hello there",
+    ]);
+  });
+});
+
+describe("BrainProcessor", () => {
+  it("turns a final transcript into sentence text frames and records tool calls", async () => {
+    const call = { name: "book", args: { day: "tuesday" }, ok: true, result: { id: "apt_1" }, ms: 3 };
+    const brain = scriptedBrain([
+      { type: "tool", call },
+      { type: "text", text: "Booked. See you Tuesday. " },
+      { type: "text", text: "Anything else?" },
+    ]);
+    const out = await runFrames(new BrainProcessor({ session: brain, greet: false }), [frames.transcript("book me in", true)]);
+    expect(brain.inputs).toEqual(["book me in"]);
+    expect(out.down.map((f) => (f.type === "text" ? f.text : f.type))).toEqual([
+      "transcript",
+      "tool-call",
+      "tool-result",
+      "Booked.",
+      "See you Tuesday.",
+      "Anything else?",
+      "agent-turn-end",
+    ]);
+    expect(out.down.find((f) => f.type === "tool-result")).toMatchObject({ keep: true, turn: 1, call });
+  });
+
+  it("greets on start and ignores empty finals and partials", async () => {
+    const brain = scriptedBrain([{ type: "text", text: "x" }], [{ type: "text", text: "Hello, how can I help?" }]);
+    const out = await runFrames(new BrainProcessor({ session: brain }), [frames.start(), frames.transcript("", true), frames.transcript("par", false)]);
+    expect(brain.inputs).toEqual([]);
+    expect(out.down.filter((f) => f.type === "text")).toEqual([{ type: "text", lane: "data", text: "Hello, how can I help?", turn: 0 }]);
+  });
+
+  it("stops producing text when interrupted", async () => {
+    const brain = scriptedBrain([
+      { type: "text", text: "One." },
+      { type: "text", text: "Two." },
+      { type: "text", text: "Three." },
+    ]);
+    const processor = new BrainProcessor({ session: brain, greet: false });
+    const out = await runFrames(processor, [frames.userInput({ kind: "typed", text: "hi" }), frames.interrupt()], { settle: "end" });
+    expect(out.down.filter((f) => f.type === "text")).toHaveLength(0);
+  });
+});
+
+describe("SentenceSplitter", () => {
+  it.each([
+    [["Hello there. How are", " you? Fine"], ["Hello there.", "How are you?"], "Fine"],
+    [["Sure."], ["Sure."], null],
+    [["Call 5.5 now"], [], "Call 5.5 now"],
+  ])("%j", (chunks, sentences, rest) => {
+    const s = new SentenceSplitter();
+    expect(chunks.flatMap((c) => s.push(c))).toEqual(sentences);
+    expect(s.flush()).toBe(rest);
+  });
+});
+
+describe("TtsProcessor", () => {
+  it("speaks sentence by sentence in order", async () => {
+    const out = await runFrames(new TtsProcessor({ provider: fakeTts(2) }), [frames.text("a", 1), frames.text("bbb", 1)], { settle: "end" });
+    expect(out.down.map((f) => (f.type === "audio-out" ? `audio:${f.text}` : f.type))).toEqual(["text", "audio:a", "audio:a", "text", "audio:bbb", "audio:bbb"]);
+  });
+
+  it("interruption stops the sentence in flight and drops queued ones, keeping tool results", async () => {
+    const tool = { type: "tool-result" as const, lane: "data" as const, keep: true, turn: 1, call: { name: "t", args: {}, ok: true, ms: 1 } };
+    const out = await runFrames(
+      new TtsProcessor({ provider: fakeTts(50) }),
+      [frames.text("first", 1), frames.text("second", 1), tool, frames.text("third", 1), frames.interrupt()],
+      { settle: "end" },
+    );
+    const audio = out.down.filter((f) => f.type === "audio-out");
+    expect(audio.length).toBeLessThan(50);
+    expect(typesOf(out.down).filter((t) => t !== "audio-out")).toEqual(["text", "interrupt", "tool-result"]);
+  });
+
+  it("resamples provider audio to 16 kHz", async () => {
+    const out = await runFrames(new TtsProcessor({ provider: fakeTts(5, 8000) }), [frames.text("hi")]);
+    const samples = out.down.reduce((n, f) => n + (f.type === "audio-out" ? f.pcm.length : 0), 0);
+    expect(samples).toBeGreaterThan(1500);
+    expect(out.down.every((f) => f.type !== "audio-out" || f.sampleRate === 16000)).toBe(true);
+  });
+});
+
+describe("LatencyProcessor", () => {
+  it("records speech end → STT final → first text → first audio → audio sent", async () => {
+    const clock = new FakeClock(10_000);
+    const seen: number[] = [];
+    const latency = new LatencyProcessor({ clock, onTurn: (m) => seen.push(m.e2e_ms!) });
+    const script = [
+      [frames.userTurnEnd("silence", 600), 40],
+      [frames.transcript("hi", true), 5],
+      [frames.text("Hello.", 1), 30],
+      [{ type: "audio-out", lane: "data", pcm: new Int16Array(320), sampleRate: 16000, turn: 1, text: "Hello." }, 10],
+    ] as const;
+    const collected = [];
+    for (const [frame, ms] of script) {
+      collected.push(...(await runFrames(latency, [frame])).down);
+      clock.advance(ms);
+    }
+    const out = await runFrames(latency, [{ frame: frames.agentSpeaking(true), direction: "up" }]);
+    const metrics = out.down.find((f) => f.type === "turn-metrics");
+    expect(metrics).toMatchObject({ keep: true, metrics: { endpoint_ms: 600, asr_ms: 40, llm_ms: 5, tts_ms: 30, e2e_ms: 685 } });
+    expect(seen).toEqual([685]);
+    expect(collected).toHaveLength(4);
+  });
+});
+
+describe("WatchdogProcessor", () => {
+  it("fires only after timeoutMs of agent silence", async () => {
+    const clock = new FakeClock();
+    const wd = new WatchdogProcessor({ clock, timeoutMs: 5000 });
+    const { Pipeline } = await import("../src/index.ts");
+    const out: string[] = [];
+    const pipeline = new Pipeline([wd], { down: (f) => out.push(f.type) });
+    pipeline.push(frames.userTurnEnd());
+    clock.advance(4999);
+    expect(out).toEqual(["user-turn-end"]);
+    clock.advance(1);
+    expect(out).toEqual(["user-turn-end", "watchdog", "text"]);
+    expect(wd.armed).toBe(false);
+  });
+
+  it("escalates and is reset by agent output", async () => {
+    const clock = new FakeClock();
+    const wd = new WatchdogProcessor({ clock, timeoutMs: 1000 });
+    const out: string[] = [];
+    const { Pipeline } = await import("../src/index.ts");
+    const pipeline = new Pipeline([wd], { down: (f) => out.push(f.type === "text" ? f.text : f.type === "watchdog" ? `${f.type}:${f.action}` : f.type) });
+    pipeline.push(frames.userTurnEnd());
+    clock.advance(1000);
+    pipeline.push(frames.userTurnEnd());
+    clock.advance(1000);
+    pipeline.push(frames.text("Real answer.", 2));
+    pipeline.push(frames.userTurnEnd());
+    clock.advance(999);
+    pipeline.push(frames.userTurnStart());
+    clock.advance(5000);
+    pipeline.push(frames.userTurnEnd());
+    clock.advance(1000);
+    pipeline.push(frames.userTurnEnd());
+    clock.advance(1000);
+    pipeline.push(frames.userTurnEnd());
+    clock.advance(1000);
+    await pipeline.idle();
+    expect(out.filter((t) => t !== "user-turn-end" && t !== "user-turn-start")).toEqual([
+      "watchdog:reprompt",
+      "Sorry, could you say that again?",
+      "watchdog:apologise",
+      "I'm sorry, I'm having trouble right now. Could you repeat that?",
+      "Real answer.",
+      "watchdog:reprompt",
+      "Sorry, could you say that again?",
+      "watchdog:apologise",
+      "I'm sorry, I'm having trouble right now. Could you repeat that?",
+      "watchdog:end",
+      "I'm sorry, I can't help right now. Goodbye.",
+      "agent-end",
+    ]);
+  });
+});

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { TurnTakerProcessor, frames, runFrames } from "../src/index.ts";
+import type { ExpectedEntity, Frame } from "../src/index.ts";
+import { run } from "./helpers.ts";
+
+const events = (list: Frame[]): string[] => list.filter((f) => f.type !== "audio-in").map((f) => f.type);
+const agentSpeaking = { frame: frames.agentSpeaking(true), direction: "up" as const };
+
+describe("TurnTakerProcessor", () => {
+  it("starts a turn after minSpeechMs and ends it after silenceMs", async () => {
+    const out = await runFrames(new TurnTakerProcessor(), [...run(100, false), ...run(800, true), ...run(700, false)]);
+    expect(events(out.down)).toEqual(["user-turn-start", "user-turn-end"]);
+    expect(out.down.filter((f) => f.type === "audio-in")).toHaveLength(80);
+    const end = out.down.find((f) => f.type === "user-turn-end");
+    expect(end).toMatchObject({ reason: "silence", trailingSilenceMs: 600 });
+  });
+
+  it("does not end the turn on a pause shorter than silenceMs", async () => {
+    const out = await runFrames(new TurnTakerProcessor(), [...run(400, true), ...run(500, false), ...run(400, true), ...run(100, false)]);
+    expect(events(out.down)).toEqual(["user-turn-start"]);
+  });
+
+  it("ignores a blip shorter than minSpeechMs", async () => {
+    const out = await runFrames(new TurnTakerProcessor(), [...run(100, true), ...run(1000, false)]);
+    expect(events(out.down)).toEqual([]);
+  });
+
+  it("waits entitySilenceMs while the brain expects a phone number", async () => {
+    let expecting: ExpectedEntity = "phone";
+    const tt = new TurnTakerProcessor({ expecting: () => expecting });
+    // "five five five … (1 s pause) … one two three four"
+    const out = await runFrames(tt, [...run(600, true), ...run(1000, false), ...run(600, true), ...run(1400, false)]);
+    expect(events(out.down)).toEqual(["user-turn-start", "user-turn-end"]);
+    expect(out.down.find((f) => f.type === "user-turn-end")).toMatchObject({ trailingSilenceMs: 1400 });
+    expecting = "none";
+    const plain = await runFrames(new TurnTakerProcessor({ expecting: () => expecting }), [...run(600, true), ...run(1000, false), ...run(600, true)]);
+    expect(events(plain.down)).toEqual(["user-turn-start", "user-turn-end", "user-turn-start"]);
+  });
+
+  it("semantic endpointing: a partial that completes the answer ends the turn after completeSilenceMs", async () => {
+    const partial = (text: string) => ({ frame: frames.transcript(text, false), direction: "up" as const });
+    const tt = () => new TurnTakerProcessor({ expecting: () => "yes_no", completes: (t) => /^yes( please)?$/.test(t) });
+    // "yes please" then 400 ms of silence: complete → the turn ends at 300 ms of silence.
+    const done = await runFrames(tt(), [...run(500, true), partial("yes please"), ...run(400, false)]);
+    expect(events(done.down)).toEqual(["user-turn-start", "user-turn-end"]);
+    expect(done.down.find((f) => f.type === "user-turn-end")).toMatchObject({ trailingSilenceMs: 300 });
+    // "yes but" is not complete: 400 ms of silence does not end it, and a later complete partial does not leak into the next turn.
+    const open = await runFrames(tt(), [...run(500, true), partial("yes but"), ...run(400, false)]);
+    expect(events(open.down)).toEqual(["user-turn-start"]);
+    const next = await runFrames(tt(), [...run(500, true), partial("yes"), ...run(700, false), ...run(500, true), ...run(400, false)]);
+    expect(events(next.down)).toEqual(["user-turn-start", "user-turn-end", "user-turn-start"]);
+    // Partials are consumed here, not passed further up.
+    expect(done.up.filter((f) => f.type === "transcript")).toEqual([]);
+  });
+
+  it("ends an over-long turn at maxTurnMs", async () => {
+    const tt = new TurnTakerProcessor({ settings: { maxTurnMs: 1000 } });
+    const out = await runFrames(tt, run(1500, true));
+    expect(out.down.find((f) => f.type === "user-turn-end")).toMatchObject({ reason: "max-length" });
+  });
+
+  it("a 100 ms cough while the agent speaks does not interrupt", async () => {
+    const out = await runFrames(new TurnTakerProcessor(), [agentSpeaking, ...run(100, true), ...run(400, false), ...run(100, true), ...run(400, false)]);
+    expect(events(out.down)).toEqual([]);
+    expect(out.up.map((f) => f.type)).toEqual(["agent-speaking"]);
+  });
+
+  it("200 ms of speech starts a turn normally but is not enough to barge in", async () => {
+    const out = await runFrames(new TurnTakerProcessor(), [agentSpeaking, ...run(240, true), ...run(400, false)]);
+    expect(events(out.down)).toEqual([]);
+  });
+
+  it("bargeInMs of real speech while the agent speaks interrupts both ways", async () => {
+    const out = await runFrames(new TurnTakerProcessor(), [agentSpeaking, ...run(400, true), ...run(700, false)]);
+    expect(events(out.down)).toEqual(["interrupt", "user-turn-start", "user-turn-end"]);
+    expect(out.down.find((f) => f.type === "user-turn-start")).toMatchObject({ bargeIn: true });
+    expect(out.up.map((f) => f.type)).toEqual(["agent-speaking", "interrupt"]);
+    const index = out.down.findIndex((f) => f.type === "interrupt");
+    expect(out.down.slice(0, index).filter((f) => f.type === "audio-in")).toHaveLength(14);
+  });
+});
