@@ -13,6 +13,7 @@ import { registerErrorHandler } from "./plugins/error-handler.ts";
 import { registerHttpMetrics } from "./plugins/metrics.ts";
 import { responseSerializerCompiler } from "./plugins/serializer.ts";
 import { bearerOrCookie, createPrincipalResolver } from "./plugins/principal.ts";
+import { createSessionAccess } from "./modules/auth/session-access.ts";
 import { systemClock } from "@orbis/brain";
 import { createBrainFactory } from "./brain-factory.ts";
 import { agentsRoutes } from "./modules/agents/agents.routes.ts";
@@ -113,10 +114,11 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}) {
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
 
-  const principals = createPrincipalResolver(deps);
+  const sessionAccess = createSessionAccess(deps.db, deps.cache);
+  const principals = createPrincipalResolver(deps, sessionAccess);
   const auth = createAuthService(deps.db, deps.tokens);
   const publicBaseUrl = () => deps.config.publicBaseUrl ?? `http://localhost:${deps.config.port}`;
-  const members = createMembersService(deps.db, auth, publicBaseUrl);
+  const members = createMembersService(deps.db, auth, publicBaseUrl, sessionAccess);
   const clock = deps.now ? { now: deps.now } : systemClock;
   const brains = createBrainFactory(deps.db, { clock });
   const appointments = createAppointmentsService({ clock });

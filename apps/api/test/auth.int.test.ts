@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemRepository, tenantScope } from "@orbis/db";
+import { createSessionAccess } from "../src/index.ts";
 import { bearer, buildTestApp, signup, type TestApp } from "./helpers.ts";
 
 let t: TestApp;
@@ -106,11 +107,21 @@ describe("blocked user", () => {
   it("a valid token stops working as soon as the user is blocked", async () => {
     const a = await signup(t.app, "blocked");
     expect((await t.app.inject({ method: "GET", url: "/v1/agents", headers: bearer(a.token) })).statusCode).toBe(200);
-    await systemRepository(t.db.system).setUserStatus(a.userId, "blocked");
+    // The operator's path (it also refreshes the cached standing of every session of that user).
+    await createSessionAccess(t.db, t.cache).setUserStatus(a.userId, "blocked");
     const res = await t.app.inject({ method: "GET", url: "/v1/agents", headers: bearer(a.token) });
     expect(res.statusCode).toBe(403);
     expect(res.json().error.message).toMatch(/blocked/);
     const login = await t.app.inject({ method: "POST", url: "/v1/auth/login", payload: { email: a.email, password: a.password } });
     expect(login.statusCode).toBe(403);
+  });
+
+  it("a block written straight into the database applies once the cached standing expires", async () => {
+    const a = await signup(t.app, "raw-block");
+    expect((await t.app.inject({ method: "GET", url: "/v1/agents", headers: bearer(a.token) })).statusCode).toBe(200);
+    await systemRepository(t.db.system).setUserStatus(a.userId, "blocked");
+    // Simulates the 30 s expiry: the entry is gone, the next request reads the database.
+    await t.cache.del(`session:access:${a.workspaceId}:${a.userId}`);
+    expect((await t.app.inject({ method: "GET", url: "/v1/agents", headers: bearer(a.token) })).statusCode).toBe(403);
   });
 });

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCache } from "@orbis/cache";
+import { testTargets } from "@orbis/config";
 import { tenantScope } from "@orbis/db";
 import { addMember, bearer, buildTestApp, signup, type TestApp } from "./helpers.ts";
 
@@ -91,5 +93,29 @@ describe("members", () => {
     expect((await members(staff.token)).statusCode).toBe(403);
     await t.app.inject({ method: "PUT", url: `/v1/workspaces/current/members/${staff.userId}/status`, headers: bearer(owner.token), payload: { status: "active" } });
     expect((await members(staff.token)).statusCode).toBe(200);
+  });
+
+  it("a block made on one api instance refuses the member's next request on another at once", async () => {
+    // Two processes share Redis in production; embedded, one process shares its in-memory cache.
+    const sharedCache = t.cache.kind === "redis" ? createCache({ redisUrl: testTargets().redisUrl }) : t.cache;
+    const other = await buildTestApp({}, { db: t.db, cache: sharedCache });
+    try {
+      const owner = await signup(t.app, "block-2");
+      const staff = await addMember(t.app, owner, "staff");
+      const onOther = () => other.app.inject({ method: "GET", url: "/v1/workspaces/current/members", headers: bearer(staff.token) });
+      expect((await onOther()).statusCode).toBe(200);
+      await t.app.inject({ method: "PUT", url: `/v1/workspaces/current/members/${staff.userId}/status`, headers: bearer(owner.token), payload: { status: "blocked" } });
+      expect((await onOther()).statusCode).toBe(403);
+      const unblock = await t.app.inject({ method: "PUT", url: `/v1/workspaces/current/members/${staff.userId}/status`, headers: bearer(owner.token), payload: { status: "active" } });
+      expect(unblock.statusCode).toBe(200);
+      await t.app.inject({ method: "PATCH", url: `/v1/workspaces/current/members/${staff.userId}`, headers: bearer(owner.token), payload: { role: "viewer" } });
+      const me = await other.app.inject({ method: "GET", url: "/v1/auth/me", headers: bearer(staff.token) });
+      expect(me.json().role).toBe("viewer");
+      await t.app.inject({ method: "DELETE", url: `/v1/workspaces/current/members/${staff.userId}`, headers: bearer(owner.token) });
+      expect((await onOther()).statusCode).toBe(401);
+    } finally {
+      await other.close();
+      if (sharedCache !== t.cache) await sharedCache.close();
+    }
   });
 });

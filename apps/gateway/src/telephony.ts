@@ -44,8 +44,14 @@ export function telephonyStreams(options: TelephonyStreamOptions) {
     const live = new Set<CarrierStream>();
     const publicBase = () => (runtime.config.publicBaseUrl ?? `http://localhost:${runtime.config.port}`).replace(/\/$/, "");
 
+    // Close handling still running at shutdown (slot release, call close); awaited before the cache closes.
+    const cleanups = new Set<Promise<unknown>>();
     scope.addHook("onClose", async () => {
       await Promise.allSettled([...live].map((s) => s.callSession?.end("server_shutdown", 1001)));
+      for (let i = 0; i < 20 && (live.size > 0 || cleanups.size > 0); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        await Promise.allSettled([...cleanups]);
+      }
     });
 
     const route = (protocol: CarrierProtocol, path: string) =>
@@ -133,19 +139,26 @@ export function telephonyStreams(options: TelephonyStreamOptions) {
             });
         });
         socket.on("close", () => {
-          void chain.finally(async () => {
-            live.delete(stream);
-            clearInterval(metricsTimer);
-            await stream.callSession?.end("caller_hangup");
-            flushMetrics();
-            stream.dispose();
-            await release?.();
-            if (active && stream.callSession) {
-              const row = await active.tenant.calls.get(active.grant.callId).catch(() => undefined);
-              phone.calls.inc({ carrier, status: row?.status ?? "unknown" });
-            } else if (stream.startReceived) phone.calls.inc({ carrier, status: "refused" });
-            options.onStreamClosed?.(stream);
-          });
+          const cleanup = chain
+            .catch(() => undefined)
+            .then(async () => {
+              clearInterval(metricsTimer);
+              await stream.callSession?.end("caller_hangup");
+              flushMetrics();
+              stream.dispose();
+              await release?.();
+              if (active && stream.callSession) {
+                const row = await active.tenant.calls.get(active.grant.callId).catch(() => undefined);
+                phone.calls.inc({ carrier, status: row?.status ?? "unknown" });
+              } else if (stream.startReceived) phone.calls.inc({ carrier, status: "refused" });
+              options.onStreamClosed?.(stream);
+            })
+            .catch((err: unknown) => log.error({ err }, "carrier call cleanup failed"))
+            .finally(() => {
+              live.delete(stream);
+              cleanups.delete(cleanup);
+            });
+          cleanups.add(cleanup);
         });
       });
 

@@ -11,7 +11,11 @@ export interface Cache {
   readonly redis?: Redis;
   incr(key: string, by?: number, ttlSec?: number): Promise<number>;
   get(key: string): Promise<string | null>;
+  /** Several values in one round trip, in the order of the keys. */
+  getMany(keys: string[]): Promise<(string | null)[]>;
   set(key: string, value: string, ttlSec?: number): Promise<void>;
+  /** Writes only when the key is absent; answers whether it wrote. */
+  setIfAbsent(key: string, value: string, ttlSec: number): Promise<boolean>;
   del(key: string): Promise<void>;
   publish(channel: string, message: string): Promise<void>;
   subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>>;
@@ -45,8 +49,16 @@ function memoryCache(): Cache {
     async get(key) {
       return live(key)?.value ?? null;
     },
+    async getMany(keys) {
+      return keys.map((key) => live(key)?.value ?? null);
+    },
     async set(key, value, ttlSec) {
       values.set(key, { value, expiresAt: ttlSec ? Date.now() + ttlSec * 1000 : Infinity });
+    },
+    async setIfAbsent(key, value, ttlSec) {
+      if (live(key)) return false;
+      values.set(key, { value, expiresAt: Date.now() + ttlSec * 1000 });
+      return true;
     },
     async del(key) {
       values.delete(key);
@@ -82,9 +94,13 @@ function redisCache(url: string): Cache {
       return value;
     },
     get: (key) => redis.get(key),
+    getMany: (keys) => (keys.length === 0 ? Promise.resolve([]) : redis.mget(keys)),
     async set(key, value, ttlSec) {
       if (ttlSec) await redis.set(key, value, "EX", ttlSec);
       else await redis.set(key, value);
+    },
+    async setIfAbsent(key, value, ttlSec) {
+      return (await redis.set(key, value, "EX", ttlSec, "NX")) === "OK";
     },
     async del(key) {
       await redis.del(key);

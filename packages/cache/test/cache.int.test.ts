@@ -17,6 +17,14 @@ describe(`cache (${cache.kind})`, () => {
     expect(await cache.get(`${prefix}v`)).toBeNull();
   });
 
+  it("reads several keys at once and writes only absent keys when asked", async () => {
+    expect(await cache.setIfAbsent(`${prefix}once`, "first", 60)).toBe(true);
+    expect(await cache.setIfAbsent(`${prefix}once`, "second", 60)).toBe(false);
+    await cache.set(`${prefix}other`, "y", 60);
+    expect(await cache.getMany([`${prefix}once`, `${prefix}missing`, `${prefix}other`])).toEqual(["first", null, "y"]);
+    expect(await cache.getMany([])).toEqual([]);
+  });
+
   it("delivers published messages to subscribers", async () => {
     const got: string[] = [];
     const unsubscribe = await cache.subscribe(`${prefix}ch`, (m) => got.push(m));

@@ -57,12 +57,19 @@ const WORKSPACE_ID = /^ws_[0-9a-z]{8,40}$/;
  * pays this, so it matters: 3 round trips instead of 4.
  */
 function withTenantOnPool(pool: pg.Pool) {
+  // Pooled connections live long; building drizzle's relational schema for each request is measurable.
+  const handles = new WeakMap<pg.PoolClient, Tx>();
+  const handleFor = (client: pg.PoolClient) => {
+    let tx = handles.get(client);
+    if (!tx) handles.set(client, (tx = drizzlePg(client, { schema }) as unknown as Tx));
+    return tx;
+  };
   return async <T>(workspaceId: string, fn: (tx: Tx) => Promise<T>): Promise<T> => {
     if (!WORKSPACE_ID.test(workspaceId)) throw new Error("withTenant: not a workspace id");
     const client = await pool.connect();
     try {
       await client.query(`begin; select set_config('role', 'orbis_app', true), set_config('app.workspace_id', '${workspaceId}', true)`);
-      const result = await fn(drizzlePg(client, { schema }) as unknown as Tx);
+      const result = await fn(handleFor(client));
       await client.query("commit");
       return result;
     } catch (error) {

@@ -3,6 +3,7 @@ import { apiKeyKindOf, sha256, SESSION_COOKIE } from "@orbis/auth";
 import { AppError, roleAtLeast, type Role } from "@orbis/contracts";
 import { systemRepository, tenantScope, type TenantScope } from "@orbis/db";
 import type { ApiDeps } from "../deps.ts";
+import type { SessionAccessService } from "../modules/auth/session-access.ts";
 
 /** Who is calling, resolved once per request from a session (cookie or Bearer JWT) or an API key. */
 export type Principal =
@@ -20,15 +21,13 @@ declare module "fastify" {
 
 export type Access = Role | "publishable";
 
-const revokedKey = (jti: string) => `session:revoked:${jti}`;
-
 export function bearerOrCookie(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header?.startsWith("Bearer ")) return header.slice(7).trim();
   return request.cookies?.[SESSION_COOKIE];
 }
 
-export function createPrincipalResolver(deps: ApiDeps) {
+export function createPrincipalResolver(deps: ApiDeps, access: SessionAccessService) {
   const system = systemRepository(deps.db.system);
   // last_used_at is informational: one write per key per minute per process, not one per request.
   const lastTouched = new Map<string, number>();
@@ -55,18 +54,16 @@ export function createPrincipalResolver(deps: ApiDeps) {
 
     const claims = await deps.tokens.verifySession(token);
     if (!claims) throw new AppError("unauthorized", "Invalid or expired session");
-    if (await deps.cache.get(revokedKey(claims.jti))) throw new AppError("unauthorized", "Session has ended");
     // Checked on every request, so blocking or removing someone takes effect at once, not at next login.
-    const membership = await system.resolveSession(claims.userId, claims.workspaceId);
-    if (!membership) throw new AppError("unauthorized", "No longer a member of this workspace");
-    if (membership.userStatus === "blocked" || membership.membershipStatus === "blocked") {
-      throw new AppError("forbidden", "This user is blocked");
-    }
+    const standing = await access.check(claims);
+    if (standing.state === "revoked") throw new AppError("unauthorized", "Session has ended");
+    if (standing.state === "not_member") throw new AppError("unauthorized", "No longer a member of this workspace");
+    if (standing.state === "blocked") throw new AppError("forbidden", "This user is blocked");
     return {
       kind: "session",
       workspaceId: claims.workspaceId,
       userId: claims.userId,
-      role: membership.role,
+      role: standing.role,
       jti: claims.jti,
       sessionExpiresAt: claims.expiresAt,
     };
@@ -90,12 +87,7 @@ export function createPrincipalResolver(deps: ApiDeps) {
     };
   }
 
-  async function revokeSession(jti: string, expiresAt: Date) {
-    const ttl = Math.max(1, Math.ceil((expiresAt.getTime() - Date.now()) / 1000));
-    await deps.cache.set(revokedKey(jti), "1", ttl);
-  }
-
-  return { authorize, revokeSession };
+  return { authorize, revokeSession: access.revoke };
 }
 export type PrincipalResolver = ReturnType<typeof createPrincipalResolver>;
 

@@ -2,6 +2,7 @@ import { hashPassword, randomToken, sha256, verifyPassword } from "@orbis/auth";
 import { AppError, createId, notFound, type Role } from "@orbis/contracts";
 import { systemRepository, tenantScope, type Database, type TenantRepositories, type TenantScope } from "@orbis/db";
 import type { AuthService } from "../auth/auth.service.ts";
+import type { SessionAccessService } from "../auth/session-access.ts";
 import { toInvitationDto, toMemberDto } from "./workspaces.mappers.ts";
 
 const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -15,7 +16,7 @@ export interface Actor {
 
 const who = (a: Actor) => ({ actorUserId: a.actorUserId, actorKeyId: a.actorKeyId, ip: a.ip });
 
-export function createMembersService(db: Database, auth: AuthService, publicBaseUrl: () => string) {
+export function createMembersService(db: Database, auth: AuthService, publicBaseUrl: () => string, access: SessionAccessService) {
   const system = systemRepository(db.system);
 
   async function memberOrThrow(tenant: TenantRepositories, userId: string) {
@@ -71,13 +72,14 @@ export function createMembersService(db: Database, auth: AuthService, publicBase
         await t.invitations.markAccepted(invitation.id);
         await t.audit.record({ action: "member.joined", actorUserId: userId, targetType: "user", targetId: userId });
       });
+      await access.memberChanged(invitation.workspaceId, userId);
       const workspace = await tenant.workspace.get();
       const member = await tenant.members.get(userId);
       return auth.sessionFor(user, workspace!, member!.role);
     },
 
     async changeRole(tenant: TenantScope, actor: Actor, userId: string, role: Role) {
-      return tenant.transaction(async (t) => {
+      const changed = await tenant.transaction(async (t) => {
         const member = await memberOrThrow(t, userId);
         assertMayManage(actor, member.role, role);
         if (member.role === "owner" && role !== "owner" && (await t.members.countOwners()) <= 1) {
@@ -87,6 +89,8 @@ export function createMembersService(db: Database, auth: AuthService, publicBase
         await t.audit.record({ ...who(actor), action: "member.role_changed", targetType: "user", targetId: userId, metadata: { from: member.role, to: role } });
         return toMemberDto({ ...member, role });
       });
+      await access.memberChanged(tenant.workspaceId, userId);
+      return changed;
     },
 
     async setStatus(tenant: TenantScope, actor: Actor, userId: string, status: "active" | "blocked") {
@@ -94,6 +98,7 @@ export function createMembersService(db: Database, auth: AuthService, publicBase
       assertMayManage(actor, member.role);
       if (userId === actor.actorUserId) throw new AppError("conflict", "You cannot block yourself");
       await tenant.members.setStatus(userId, status);
+      await access.memberChanged(tenant.workspaceId, userId);
       await tenant.audit.record({ ...who(actor), action: status === "blocked" ? "member.blocked" : "member.unblocked", targetType: "user", targetId: userId });
       return toMemberDto({ ...member, status });
     },
@@ -102,6 +107,7 @@ export function createMembersService(db: Database, auth: AuthService, publicBase
       const member = await memberOrThrow(tenant, userId);
       if (member.role === "owner") throw new AppError("conflict", "An owner cannot be removed; demote them first");
       await tenant.members.remove(userId);
+      await access.memberChanged(tenant.workspaceId, userId);
       await tenant.audit.record({ ...who(actor), action: "member.removed", targetType: "user", targetId: userId, metadata: { email: member.email, role: member.role } });
     },
 
