@@ -10,7 +10,9 @@ export interface BenchServer {
 }
 
 export async function startBenchServer(pipeline: "echo" | "offline"): Promise<BenchServer> {
-  const child = spawn(process.execPath, ["--import", "tsx", new URL("./server.ts", import.meta.url).pathname], {
+  // BENCH_PROF=dir writes a CPU profile of the gateway process there when it stops.
+  const profile = process.env.BENCH_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", new URL("./server.ts", import.meta.url).pathname], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, PIPELINE: pipeline, LOG_LEVEL: "silent", NODE_NO_WARNINGS: "1" },
   });
