@@ -68,6 +68,16 @@ describe("intents", () => {
       if (service) expect(u.service?.id).toBe(service);
     });
   }
+  it("opening hours is a question about hours, also as the recogniser often hears it; openings are slots", () => {
+    for (const text of ["what are your opening hours", "what are your openings hours", "what are your open hours"]) {
+      const u = understand(text, dental, NOW);
+      expect(u.intents.has("hours")).toBe(true);
+      expect(u.intents.has("book")).toBe(false);
+    }
+    const slots = understand("do you have any openings on friday", dental, NOW);
+    expect(slots.intents.has("book")).toBe(true);
+    expect(slots.intents.has("hours")).toBe(false);
+  });
   it("can't is not cancel; someone to fix it is not a transfer", () => {
     expect(understand("I can't make it", dental, NOW).intents.has("cancel")).toBe(false);
     expect(understand("can you send someone tomorrow", dental, NOW).intents.has("transfer")).toBe(false);

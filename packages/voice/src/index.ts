@@ -33,7 +33,7 @@ export { SttProcessor } from "./processors/stt.processor.ts";
 export type { SttProcessorOptions } from "./processors/stt.processor.ts";
 export { BrainProcessor } from "./processors/brain.processor.ts";
 export type { BrainProcessorOptions } from "./processors/brain.processor.ts";
-export { SentenceSplitter } from "./processors/sentences.ts";
+export { SentenceSplitter, splitFirstClause } from "./processors/sentences.ts";
 export { TtsProcessor } from "./processors/tts.processor.ts";
 export type { TtsProcessorOptions } from "./processors/tts.processor.ts";
 export { LatencyProcessor } from "./processors/latency.processor.ts";

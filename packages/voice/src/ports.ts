@@ -54,6 +54,11 @@ export interface TtsProvider {
   readonly id: string;
   /** Rate of the chunks `synthesize` yields. */
   readonly sampleRate: number;
+  /**
+   * Audio arrives only once the whole text is synthesised (offline engines), so the TTS processor
+   * speaks a long first sentence clause by clause to start sooner. Streaming engines leave it unset.
+   */
+  readonly wholeUtterance?: boolean;
   /** Speaks one sentence; stops (without throwing) when `signal` aborts. */
   synthesize(text: string, signal: AbortSignal): AsyncIterable<Int16Array>;
   close?(): void;

@@ -4,6 +4,7 @@ import {
   FakeClock,
   LatencyProcessor,
   SentenceSplitter,
+  splitFirstClause,
   SttProcessor,
   TtsProcessor,
   VadProcessor,
@@ -152,6 +153,21 @@ describe("SentenceSplitter", () => {
   });
 });
 
+describe("splitFirstClause", () => {
+  const cases: Array<[string, string[]]> = [
+    ["Hi there, how are you?", ["Hi there, how are you?"]],
+    ["On Tuesday, December 8 I have noon, 2 PM or 4 PM open for a cleaning.", ["On Tuesday, December 8 I have noon,", "2 PM or 4 PM open for a cleaning."]],
+    ["We offer cleaning, new patient exam, filling, teeth whitening or emergency visit.", ["We offer cleaning,", "new patient exam, filling, teeth whitening or emergency visit."]],
+    ["I can book that for you on Thursday at ten in the morning with Doctor Patel.", ["I can book that for you on Thursday at ten in the morning with Doctor Patel."]],
+    ["Our address is 12 Main Street in Springfield — parking is behind the building.", ["Our address is 12 Main Street in Springfield —", "parking is behind the building."]],
+    ["Let me check the schedule for next week and the week after, okay?", ["Let me check the schedule for next week and the week after, okay?"]],
+  ];
+  for (const [sentence, parts] of cases) it(sentence, () => expect(splitFirstClause(sentence)).toEqual(parts));
+  it("parts always join back to the sentence", () => {
+    for (const [sentence] of cases) expect(splitFirstClause(sentence).join(" ")).toBe(sentence);
+  });
+});
+
 describe("TtsProcessor", () => {
   it("speaks sentence by sentence in order", async () => {
     const out = await runFrames(new TtsProcessor({ provider: fakeTts(2) }), [frames.text("a", 1), frames.text("bbb", 1)], { settle: "end" });
@@ -168,6 +184,33 @@ describe("TtsProcessor", () => {
     const audio = out.down.filter((f) => f.type === "audio-out");
     expect(audio.length).toBeLessThan(50);
     expect(typesOf(out.down).filter((t) => t !== "audio-out")).toEqual(["text", "interrupt", "tool-result"]);
+  });
+
+  it("a whole-utterance engine speaks a long first sentence clause by clause, later sentences whole", async () => {
+    const asked: string[] = [];
+    const provider: TtsProvider = {
+      ...fakeTts(1),
+      wholeUtterance: true,
+      async *synthesize(text) {
+        asked.push(text);
+        yield new Int16Array(320);
+      },
+    };
+    const first = "We're open Monday to Wednesday 8 AM to 5 PM, and Saturday 9 AM to 1 PM.";
+    const second = "We're closed Sunday, and on public holidays like New Year's Day and Christmas.";
+    const out = await runFrames(new TtsProcessor({ provider }), [frames.text(first, 1), frames.text(second, 1), frames.text(first, 2)], { settle: "end" });
+    expect(asked).toEqual([
+      "We're open Monday to Wednesday 8 AM to 5 PM,",
+      "and Saturday 9 AM to 1 PM.",
+      second,
+      "We're open Monday to Wednesday 8 AM to 5 PM,",
+      "and Saturday 9 AM to 1 PM.",
+    ]);
+    expect(out.down.filter((f) => f.type === "audio-out").map((f) => (f.type === "audio-out" ? f.text : ""))[0]).toBe("We're open Monday to Wednesday 8 AM to 5 PM,");
+    // A streaming engine gets the sentence as it is.
+    const streamed: string[] = [];
+    await runFrames(new TtsProcessor({ provider: { ...provider, wholeUtterance: false, async *synthesize(text) { streamed.push(text); yield new Int16Array(320); } } }), [frames.text(first, 1)], { settle: "end" });
+    expect(streamed).toEqual([first]);
   });
 
   it("resamples provider audio to 16 kHz", async () => {

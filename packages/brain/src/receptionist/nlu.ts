@@ -303,9 +303,11 @@ export function understand(text: string, business: BusinessConfig, now: Date, op
   if (has(RE.transfer, norm)) intents.add("transfer");
   if (has(RE.reschedule, norm)) intents.add("reschedule");
   if (has(RE.cancel, norm)) intents.add("cancel");
-  if (has(RE.book, norm) && !/\bopen(ing)? hours\b/.test(norm)) intents.add("book");
+  // "opening hours" asks when the business is open; the recogniser often hears it as "openings hours".
+  const askingHours = /\bopen(ings?)? hours\b/.test(norm);
+  if (has(RE.book, norm) && !askingHours) intents.add("book");
   if (has(RE.bookWeak, norm)) intents.add("book_weak");
-  if (has(RE.hours, norm) && !/\bopenings\b/.test(norm)) intents.add("hours");
+  if (has(RE.hours, norm) && (askingHours || !/\bopenings\b/.test(norm))) intents.add("hours");
   if (has(RE.prices, norm)) intents.add("prices");
   if (has(RE.location, norm)) intents.add("location");
   if (has(RE.services, norm)) intents.add("services");

@@ -66,6 +66,7 @@ export function createFliteTts(options: FliteOptions = {}): TtsProvider {
   return {
     id: `flite:${voice}`,
     sampleRate,
+    wholeUtterance: true,
     async *synthesize(text, signal) {
       const clean = text.replace(/\s+/g, " ").trim();
       if (!clean || signal.aborted) return;

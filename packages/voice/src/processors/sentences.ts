@@ -30,3 +30,26 @@ export class SentenceSplitter {
     return rest || null;
   }
 }
+
+const CLAUSE_BOUNDARY = /[,;:]\s+|\s+(?:—|–|-)\s+/g;
+const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length;
+
+/**
+ * Splits a long sentence after its first clause ("We're open Monday to Friday 8 to 5, and Saturday
+ * mornings." → two parts) when both parts are long enough to sound natural on their own; otherwise
+ * answers the sentence whole. An engine that synthesises whole utterances starts speaking after the
+ * head instead of the sentence.
+ */
+export function splitFirstClause(sentence: string, options: { minSentenceWords?: number; minPartWords?: number } = {}): string[] {
+  const minSentence = options.minSentenceWords ?? 10;
+  const minPart = options.minPartWords ?? 3;
+  if (wordCount(sentence) < minSentence) return [sentence];
+  CLAUSE_BOUNDARY.lastIndex = 0;
+  for (let m = CLAUSE_BOUNDARY.exec(sentence); m; m = CLAUSE_BOUNDARY.exec(sentence)) {
+    const head = sentence.slice(0, m.index + m[0].trimEnd().length).trim();
+    const tail = sentence.slice(m.index + m[0].length).trim();
+    if (wordCount(tail) < minPart) break;
+    if (wordCount(head) >= minPart) return [head, tail];
+  }
+  return [sentence];
+}

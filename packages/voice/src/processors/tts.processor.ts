@@ -3,6 +3,7 @@ import type { Resampler } from "../audio/resampler.ts";
 import type { Direction, Frame } from "../frames.ts";
 import type { TtsProvider } from "../ports.ts";
 import { FrameProcessor } from "../processor.ts";
+import { splitFirstClause } from "./sentences.ts";
 
 export interface TtsProcessorOptions {
   provider: TtsProvider;
@@ -18,6 +19,8 @@ export class TtsProcessor extends FrameProcessor {
   private readonly provider: TtsProvider;
   private readonly sampleRate: number;
   private resampler: Resampler | undefined;
+  /** The last turn whose first sentence has been spoken. */
+  private spokenTurn = -1;
 
   constructor(options: TtsProcessorOptions) {
     super("tts");
@@ -41,10 +44,18 @@ export class TtsProcessor extends FrameProcessor {
     if (this.provider.sampleRate !== this.sampleRate && !this.resampler) {
       this.resampler = await createResampler({ inRate: this.provider.sampleRate, outRate: this.sampleRate });
     }
-    for await (const chunk of this.provider.synthesize(text, signal)) {
-      if (signal.aborted) return;
-      const pcm = this.resampler ? this.resampler.process(chunk) : chunk;
-      if (pcm.length > 0) this.emit({ type: "audio-out", lane: "data", pcm, sampleRate: this.sampleRate, turn, text });
+    // Only the first sentence of a turn decides when the caller hears the agent; later ones are
+    // synthesised while earlier ones play.
+    const firstOfTurn = turn !== this.spokenTurn;
+    this.spokenTurn = turn;
+    const parts = firstOfTurn && this.provider.wholeUtterance ? splitFirstClause(text) : [text];
+    for (const part of parts) {
+      for await (const chunk of this.provider.synthesize(part, signal)) {
+        if (signal.aborted) return;
+        const pcm = this.resampler ? this.resampler.process(chunk) : chunk;
+        // Each part carries its own words, so a barge-in records what was heard more precisely.
+        if (pcm.length > 0) this.emit({ type: "audio-out", lane: "data", pcm, sampleRate: this.sampleRate, turn, text: part });
+      }
     }
   }
 }
