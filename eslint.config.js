@@ -13,6 +13,6 @@ export default tseslint.config(
   },
   {
     files: ["**/*.mjs", "scripts/**"],
-    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+    languageOptions: { globals: { process: "readonly", console: "readonly", WebAssembly: "readonly" } },
   },
 );

@@ -29,6 +29,32 @@ describe("registry", () => {
 describeVadConformance("fvad", () => createFvadVad(), () => speak("I would like to book a cleaning next Tuesday", "kal16", 0, 0));
 describeTtsConformance("flite slt", () => createFliteTts({ voice: "slt" }));
 describeTtsConformance("flite kal16", () => createFliteTts({ voice: "kal16" }));
+describeTtsConformance("flite slt on the calling thread", () => createFliteTts({ voice: "slt", thread: "inline" }));
+
+describe("flite worker thread", () => {
+  const collect = async (tts: ReturnType<typeof createFliteTts>, text: string, signal = new AbortController().signal) => {
+    const out: number[] = [];
+    for await (const chunk of tts.synthesize(text, signal)) out.push(...chunk);
+    return out;
+  };
+  it("speaks the same samples as the calling thread", async () => {
+    const text = "Thank you for calling Riverside Dental.";
+    const [worker, inline] = await Promise.all([collect(createFliteTts(), text), collect(createFliteTts({ thread: "inline" }), text)]);
+    expect(worker.length).toBeGreaterThan(8000);
+    expect(worker).toEqual(inline);
+  });
+  it("drops a queued sentence whose turn was interrupted and keeps serving the rest", async () => {
+    const tts = createFliteTts();
+    const cut = new AbortController();
+    const first = collect(tts, "This long first sentence keeps the worker busy for a little while, as sentences do.");
+    const dropped = collect(tts, "This one is interrupted before it starts.", cut.signal);
+    cut.abort();
+    const after = collect(tts, "And this one is spoken.");
+    expect((await first).length).toBeGreaterThan(0);
+    expect(await dropped).toEqual([]);
+    expect((await after).length).toBeGreaterThan(0);
+  });
+});
 
 const cacheDir = mkdtempSync(join(tmpdir(), "orbis-stt-conf-"));
 describeSttConformance(
