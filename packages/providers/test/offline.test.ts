@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { POCKETSPHINX_APT_INSTALL, createFliteTts, createFvadVad, speechAvailability, sttProviders, ttsProviders, vadProviders } from "../src/index.ts";
+import { POCKETSPHINX_APT_INSTALL, buildDomainLm, createFliteTts, createFvadVad, createPocketsphinxStt, speechAvailability, sttProviders, ttsProviders, vadProviders } from "../src/index.ts";
 import { describeSttConformance, describeTtsConformance, describeVadConformance } from "../src/testing.ts";
 import { RECEPTIONIST_SPEC, speak } from "./fixtures.ts";
 
@@ -63,3 +63,32 @@ describeSttConformance(
   async () => ({ audio: await speak("I would like to book a cleaning next Tuesday"), expected: /book a cleaning next tuesday/ }),
   { skip: availability.stt ? undefined : availability.reason },
 );
+describeSttConformance(
+  "pocketsphinx (domain LM) on the calling thread",
+  () => {
+    const lm = buildDomainLm(RECEPTIONIST_SPEC, { cacheDir });
+    return createPocketsphinxStt({ lmPath: lm.lmPath, dictPath: lm.dictPath, thread: "inline" });
+  },
+  async () => ({ audio: await speak("I would like to book a cleaning next Tuesday"), expected: /book a cleaning next tuesday/ }),
+  { skip: availability.stt ? undefined : availability.reason },
+);
+
+describe.skipIf(!availability.stt)("pocketsphinx decoding thread", () => {
+  it("many streams at once each get their own final, the same as on the calling thread", async () => {
+    const lm = buildDomainLm(RECEPTIONIST_SPEC, { cacheDir });
+    const lines = ["I would like to book a cleaning next Tuesday", "what are your opening hours", "can I leave a message"];
+    const transcribe = async (thread: "worker" | "inline", line: string) => {
+      const stream = await createPocketsphinxStt({ lmPath: lm.lmPath, dictPath: lm.dictPath, thread }).createStream();
+      const audio = await speak(line);
+      for (let i = 0; i < audio.length; i += 320) stream.push(audio.subarray(i, i + 320));
+      const text = await stream.endUtterance();
+      stream.close();
+      return text;
+    };
+    const onWorker = await Promise.all(lines.map((line) => transcribe("worker", line)));
+    const inline: string[] = [];
+    for (const line of lines) inline.push(await transcribe("inline", line));
+    expect(onWorker).toEqual(inline);
+    expect(onWorker[0]).toMatch(/book a cleaning next tuesday/);
+  });
+});

@@ -1,5 +1,5 @@
-import koffi from "koffi";
 import { existsSync } from "node:fs";
+import { bindPocketsphinx } from "./pocketsphinx-native.mjs";
 
 /**
  * Debian's pocketsphinx 0.8+5prealpha (old `cmd_ln_t` API), loaded through koffi so no compiler or
@@ -25,36 +25,11 @@ export const CMUDICT_PATH = `${POCKETSPHINX_MODEL_DIR}/cmudict-en-us.dict`;
 
 let cached: { lib: PocketsphinxLib } | { error: string } | undefined;
 
-function bind(): PocketsphinxLib {
-  const sphinxbase = koffi.load("libsphinxbase.so.3");
-  const ps = koffi.load("libpocketsphinx.so.3");
-  const cmdLnParseR = sphinxbase.func("void *cmd_ln_parse_r(void *inout, void *defn, int argc, const char **argv, int strict)");
-  const cmdLnFreeR = sphinxbase.func("int cmd_ln_free_r(void *cmdln)");
-  const psArgs = ps.func("void *ps_args()");
-  const psInit = ps.func("void *ps_init(void *config)");
-  const psFree = ps.func("int ps_free(void *ps)");
-  const psStartUtt = ps.func("int ps_start_utt(void *ps)");
-  const psProcessRaw = ps.func("int ps_process_raw(void *ps, const int16_t *data, size_t n_samples, int no_search, int full_utt)");
-  const psGetHyp = ps.func("const char *ps_get_hyp(void *ps, _Out_ int32_t *score)");
-  const psEndUtt = ps.func("int ps_end_utt(void *ps)");
-  const score = [0];
-  return {
-    parseConfig: (args) => cmdLnParseR(null, psArgs(), args.length, args, 1),
-    init: (config) => psInit(config),
-    freeConfig: (config) => void cmdLnFreeR(config),
-    free: (decoder) => void psFree(decoder),
-    startUtt: (decoder) => psStartUtt(decoder) as number,
-    processRaw: (decoder, pcm, samples) => psProcessRaw(decoder, pcm, samples, 0, 0) as number,
-    getHyp: (decoder) => psGetHyp(decoder, score) as string | null,
-    endUtt: (decoder) => psEndUtt(decoder) as number,
-  };
-}
-
 /** Loads the native library once; the error is remembered so callers can degrade to text-only. */
 export function loadPocketsphinx(): { lib: PocketsphinxLib } | { error: string } {
   if (!cached) {
     try {
-      cached = { lib: bind() };
+      cached = { lib: bindPocketsphinx() };
     } catch (err) {
       cached = { error: err instanceof Error ? err.message : String(err) };
     }
