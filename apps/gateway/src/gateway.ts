@@ -14,6 +14,7 @@ import type { PipelineFactory } from "./agent-pipeline.ts";
 import { CallSession } from "./call-session.ts";
 import { createCallLimiter, type CallLimiter } from "./limits.ts";
 import { createGatewayMetrics, type GatewayMetrics } from "./metrics.ts";
+import { drainCleanups } from "./shutdown.ts";
 import { authenticateStream } from "./stream-auth.ts";
 import { BrowserStreamReader, browserTransport } from "./transports/browser-stream.ts";
 
@@ -84,11 +85,7 @@ export function gatewayMount(options: GatewayOptions) {
       clearInterval(sweeper);
       await Promise.allSettled([...live.values()].map((e) => e.session?.end("server_shutdown", 1001)));
       for (const socket of live.keys()) socket.terminate();
-      // Close events (which start the cleanups) arrive on later ticks.
-      for (let i = 0; i < 20 && (live.size > 0 || cleanups.size > 0); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        await Promise.allSettled([...cleanups]);
-      }
+      await drainCleanups(live, cleanups);
     });
 
     await app.register(async (scope) => {

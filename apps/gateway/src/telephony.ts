@@ -8,6 +8,7 @@ import { createCredentialsService, createStreamTokens, agentConfigOf, type Strea
 import { tenantScope, type TenantScope } from "@orbis/db";
 import type { PipelineFactory } from "./agent-pipeline.ts";
 import { CallSession } from "./call-session.ts";
+import { drainCleanups } from "./shutdown.ts";
 import { createPhoneMetrics } from "./metrics.ts";
 import type { BrainFactory, GatewayContext } from "./gateway.ts";
 import { CarrierStream, type CarrierProtocol } from "./telephony-stream.ts";
@@ -48,10 +49,7 @@ export function telephonyStreams(options: TelephonyStreamOptions) {
     const cleanups = new Set<Promise<unknown>>();
     scope.addHook("onClose", async () => {
       await Promise.allSettled([...live].map((s) => s.callSession?.end("server_shutdown", 1001)));
-      for (let i = 0; i < 20 && (live.size > 0 || cleanups.size > 0); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        await Promise.allSettled([...cleanups]);
-      }
+      await drainCleanups(live, cleanups);
     });
 
     const route = (protocol: CarrierProtocol, path: string) =>

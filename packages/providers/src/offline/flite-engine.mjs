@@ -69,15 +69,19 @@ export async function synthesizeWithFlite(dir, voice, text) {
 if (!isMainThread && parentPort) {
   const port = parentPort;
   const dir = mkdtempSync(join(tmpdir(), "orbis-flite-worker-"));
-  const cancelled = new Set();
+  // Queued jobs by id; a cancel for a job already done (its answer in flight) finds nothing to mark.
+  const queued = new Map();
   let chain = Promise.resolve();
   port.on("message", (msg) => {
     if (msg.type === "cancel") {
-      cancelled.add(msg.id);
+      if (queued.has(msg.id)) queued.set(msg.id, true);
       return;
     }
+    queued.set(msg.id, false);
     chain = chain.then(async () => {
-      if (cancelled.delete(msg.id)) return port.postMessage({ id: msg.id, cancelled: true });
+      const cancelled = queued.get(msg.id);
+      queued.delete(msg.id);
+      if (cancelled) return port.postMessage({ id: msg.id, cancelled: true });
       try {
         const pcm = await synthesizeWithFlite(dir, msg.voice, msg.text);
         port.postMessage({ id: msg.id, pcm }, [pcm.buffer]);
