@@ -78,14 +78,17 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}) {
     contentSecurityPolicy: false,
     crossOriginEmbedderPolicy: false,
   });
+  const allowed = deps.config.corsOrigins;
+  // Built once: the delegator runs on every request.
+  const widgetCors = { origin: true, credentials: false };
+  const dashboardCors = {
+    origin: (origin: string | undefined, ok: (error: Error | null, allow: boolean) => void) => ok(null, !origin || allowed.includes("*") || allowed.includes(origin)),
+    credentials: true,
+  };
   await app.register(cors, {
     // Publishable-key routes (the widget) answer any origin; the key's own allowlist is enforced in authorize().
     // Everything else is the dashboard: only configured origins, with credentials.
-    delegator: (request, cb) => {
-      if (request.url?.startsWith("/v1/voice/")) return cb(null, { origin: true, credentials: false });
-      const allowed = deps.config.corsOrigins;
-      cb(null, { origin: (origin, ok) => ok(null, !origin || allowed.includes("*") || allowed.includes(origin)), credentials: true });
-    },
+    delegator: (request, cb) => cb(null, request.url?.startsWith("/v1/voice/") ? widgetCors : dashboardCors),
   });
   await app.register(cookie);
   await app.register(rateLimit, {

@@ -5,10 +5,31 @@ import { Conversation } from "./harness.ts";
 describe("ReceptionistSession.isCompleteUtterance", () => {
   const complete = (c: Conversation, text: string) => c.session.isCompleteUtterance!(text);
 
-  it("open questions never end early", async () => {
+  it("a request or a bare yes keeps the full window; a question answerable as it stands ends early", async () => {
     const c = new Conversation("dental");
     await c.greet();
-    for (const t of ["i would like to book a cleaning", "yes", "what are your hours"]) expect(complete(c, t), t).toBe(false);
+    for (const t of ["i would like to book a cleaning", "yes", "i need a cleaning", "can i speak to someone about my bill"]) expect(complete(c, t), t).toBe(false);
+    for (const t of ["what are your hours", "what are your opening hours", "where are you located", "how much is a cleaning"]) expect(complete(c, t), t).toBe(true);
+    for (const t of ["what are your hours and", "how much is", "what are", "where are you located because"]) expect(complete(c, t), t).toBe(false);
+  });
+
+  it("while a day is expected, a question ends early but a day in progress keeps the long window", async () => {
+    const c = new Conversation("dental");
+    await c.greet();
+    const ask = await c.say("I'd like to book a cleaning");
+    expect(ask.text).toMatch(/what day/i);
+    expect(complete(c, "what are your opening hours")).toBe(true);
+    expect(complete(c, "next tuesday")).toBe(false);
+    expect(complete(c, "next tuesday at")).toBe(false);
+  });
+
+  it("a question-shaped name or message is the caller's own words: no early end", async () => {
+    const c = new Conversation("dental");
+    await c.greet();
+    await c.say("I'd like a cleaning next Tuesday afternoon");
+    const ask = await c.say("the first one");
+    expect(ask.text).toMatch(/name/i);
+    expect(complete(c, "what are your opening hours")).toBe(false);
   });
 
   it("offered times: an ordinal or a time completes; a trailing 'and' or a long sentence does not", async () => {

@@ -36,6 +36,11 @@ export interface Database {
   readonly system: Db;
   /** Runs fn in a transaction as the non-superuser role with app.workspace_id set: RLS applies. */
   withTenant<T>(workspaceId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn under the same scope without opening a transaction: each statement commits on its own.
+   * For one statement, or reads (under READ COMMITTED each statement takes its own snapshot either way).
+   */
+  inTenant<T>(workspaceId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
   migrate(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -52,11 +57,18 @@ function withTenantOn(db: Db) {
 const WORKSPACE_ID = /^ws_[0-9a-z]{8,40}$/;
 
 /**
- * node-postgres: BEGIN and the tenant settings go in one round trip (a simple multi-statement query,
- * so the id is inlined after a strict format check), then the work, then COMMIT. Every API request
- * pays this, so it matters: 3 round trips instead of 4.
+ * node-postgres tenant connections. A separate pool from the system one: each of its connections runs
+ * as `orbis_app` with `app.workspace_id` set at session level, and remembers which workspace it is
+ * bound to, so a request for the same workspace pays no settings round trip:
+ * - statements (`inTenant`): 1 round trip for a one-statement read when the connection is already
+ *   bound (was BEGIN + settings, the query, COMMIT: 3);
+ * - transactions (`withTenant`): BEGIN (with the settings when it must rebind), the work, COMMIT.
+ * A binding is remembered only once it has committed and is forgotten on any error, so a rolled-back
+ * rebind can never leave the connection answering for a workspace other than the one recorded.
+ * The id is inlined (the settings ride in one simple multi-statement query) after a strict format check.
  */
-function withTenantOnPool(pool: pg.Pool) {
+function tenantConnections(pool: pg.Pool) {
+  const bound = new WeakMap<pg.PoolClient, string>();
   // Pooled connections live long; building drizzle's relational schema for each request is measurable.
   const handles = new WeakMap<pg.PoolClient, Tx>();
   const handleFor = (client: pg.PoolClient) => {
@@ -64,13 +76,39 @@ function withTenantOnPool(pool: pg.Pool) {
     if (!tx) handles.set(client, (tx = drizzlePg(client, { schema }) as unknown as Tx));
     return tx;
   };
-  return async <T>(workspaceId: string, fn: (tx: Tx) => Promise<T>): Promise<T> => {
+  const bindSql = (workspaceId: string) => `set role orbis_app; select set_config('app.workspace_id', '${workspaceId}', false)`;
+  const connect = async (workspaceId: string) => {
     if (!WORKSPACE_ID.test(workspaceId)) throw new Error("withTenant: not a workspace id");
-    const client = await pool.connect();
+    return pool.connect();
+  };
+
+  const inTenant = async <T>(workspaceId: string, fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    const client = await connect(workspaceId);
     try {
-      await client.query(`begin; select set_config('role', 'orbis_app', true), set_config('app.workspace_id', '${workspaceId}', true)`);
+      if (bound.get(client) !== workspaceId) {
+        bound.delete(client);
+        await client.query(bindSql(workspaceId));
+        bound.set(client, workspaceId);
+      }
+      return await fn(handleFor(client));
+    } catch (error) {
+      bound.delete(client);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+
+  const withTenant = async <T>(workspaceId: string, fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    const client = await connect(workspaceId);
+    try {
+      // Settings made inside the transaction are undone by its rollback, so the binding is recorded after COMMIT.
+      const rebind = bound.get(client) !== workspaceId;
+      bound.delete(client);
+      await client.query(rebind ? `begin; ${bindSql(workspaceId)}` : "begin");
       const result = await fn(handleFor(client));
       await client.query("commit");
+      bound.set(client, workspaceId);
       return result;
     } catch (error) {
       await client.query("rollback").catch(() => undefined);
@@ -79,16 +117,23 @@ function withTenantOnPool(pool: pg.Pool) {
       client.release();
     }
   };
+  return { inTenant, withTenant };
 }
 
 export function createDatabase(options: DatabaseOptions = {}): Database {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    const max = options.poolSize ?? 10;
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max });
+    const tenantPool = new pg.Pool({ connectionString: options.databaseUrl, max });
+    // An idle connection the server ends (restart, failover, a dropped database) is an 'error' on its
+    // pool, which would otherwise be an unhandled event that kills the process; the pool has already
+    // discarded the client and the next query opens a fresh one.
+    for (const p of [pool, tenantPool]) p.on("error", () => undefined);
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
       kind: "postgres",
       system: db,
-      withTenant: withTenantOnPool(pool),
+      ...tenantConnections(tenantPool),
       async migrate() {
         const client = await pool.connect();
         try {
@@ -103,7 +148,9 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
       async ping() {
         await pool.query("select 1");
       },
-      close: () => pool.end(),
+      close: async () => {
+        await Promise.all([pool.end(), tenantPool.end()]);
+      },
     };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
@@ -113,7 +160,9 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
   return {
     kind: "pglite",
     system: db,
+    // One connection: every statement is serialised anyway, so the statement path is the transaction path.
     withTenant: withTenantOn(db),
+    inTenant: withTenantOn(db),
     async migrate() {
       await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
     },

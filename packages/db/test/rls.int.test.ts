@@ -71,6 +71,52 @@ describe("row-level security backstop", () => {
   });
 });
 
+describe("tenant connections reused across workspaces", () => {
+  // One pooled connection, so every call below lands on the connection the previous one left behind.
+  let one: Database;
+  const agentB = createId("agent");
+  const scopeOf = (tx: Parameters<Parameters<Database["inTenant"]>[1]>[0]) =>
+    tx.execute(sql`select current_user as u, current_setting('app.workspace_id') as ws`).then((r) => (r as unknown as { rows: { u: string; ws: string }[] }).rows[0]);
+  const agentIds = (tx: Parameters<Parameters<Database["inTenant"]>[1]>[0]) =>
+    tx.select({ id: schema.agents.id }).from(schema.agents).then((rows) => rows.map((r) => r.id));
+
+  beforeAll(async () => {
+    one = await createTestDatabase({ poolSize: 1 });
+    for (const [ws, agent] of [[wsA, agentA], [wsB, agentB]] as const) {
+      await systemRepository(one.system).insertWorkspace({ id: ws, name: ws, slug: ws });
+      await tenantScope(one, ws).agents.insert({ id: agent, name: ws, voice: "slt", language: "en-US", providers: {}, turnTaking: {} });
+    }
+  });
+  afterAll(() => one.close());
+
+  it("each statement sees only its own workspace whichever workspace the connection served last", async () => {
+    for (const ws of [wsA, wsB, wsB, wsA, wsB]) {
+      expect(await one.inTenant(ws, agentIds)).toEqual([ws === wsA ? agentA : agentB]);
+      expect(await one.withTenant(ws, agentIds)).toEqual([ws === wsA ? agentA : agentB]);
+      expect(await one.inTenant(ws, scopeOf)).toEqual({ u: "orbis_app", ws });
+    }
+  });
+
+  it("a transaction that switched workspace and rolled back does not leave the connection on the old one", async () => {
+    expect(await one.inTenant(wsA, agentIds)).toEqual([agentA]);
+    await expect(one.withTenant(wsB, () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    expect(await one.inTenant(wsB, agentIds)).toEqual([agentB]);
+    expect(await one.withTenant(wsB, scopeOf)).toEqual({ u: "orbis_app", ws: wsB });
+  });
+
+  it("a failed statement is followed by a correctly scoped one", async () => {
+    await expect(one.inTenant(wsA, (tx) => tx.execute(sql`select 1/0`))).rejects.toThrow();
+    expect(await one.inTenant(wsB, agentIds)).toEqual([agentB]);
+  });
+
+  it("the system handle keeps the connecting role and sees every workspace", async () => {
+    await one.inTenant(wsA, agentIds);
+    const rows = (await one.system.execute(sql`select current_user as u`)) as unknown as { rows: { u: string }[] };
+    expect(rows.rows[0]?.u).not.toBe("orbis_app");
+    expect((await one.system.select().from(schema.agents)).map((a) => a.id).sort()).toEqual([agentA, agentB].sort());
+  });
+});
+
 describe("reaper", () => {
   it("closes calls whose gateway stopped heart-beating, and leaves live and ended calls alone", async () => {
     const calls = tenantScope(db, wsA).calls;

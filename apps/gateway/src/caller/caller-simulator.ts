@@ -4,9 +4,20 @@ import { ttsProviders } from "@orbis/providers";
 
 const RATE = 16_000;
 const FRAME = RATE / 50;
+/** A 20 ms frame this loud (about -40 dBFS) is voiced; flite's lines end in 100-200 ms of near silence. */
+const VOICED_RMS = 330;
+
+function rms(frame: Int16Array): number {
+  let sum = 0;
+  for (const v of frame) sum += v * v;
+  return Math.sqrt(sum / frame.length);
+}
 
 export interface CallStep {
-  /** What the caller says (spoken with an offline voice), or types when `typed` is set. */
+  /**
+   * What the caller says (spoken with an offline voice), or types when `typed` is set. " ... " is a
+   * pause mid-utterance (`SimulatorOptions.midPauseMs`), the way callers stop to think or read digits.
+   */
   say: string;
   typed?: boolean;
   /** The agent's answer to this step must match. */
@@ -18,8 +29,10 @@ export interface CallStep {
 export interface TurnResult {
   said: string;
   heard: string;
-  /** End of the caller's speech → first agent audio frame received. */
+  /** End of the caller's speech (its last voiced frame, not the quiet tail of the audio) → first agent audio frame received. */
   latencyMs?: number;
+  /** The agent's audio started before the caller had finished the line: the turn was ended too early. */
+  cutOff: boolean;
   ok: boolean;
   interrupted: boolean;
 }
@@ -44,6 +57,8 @@ export interface SimulatorOptions {
   speed?: number;
   /** Silence after the agent finished before the caller speaks. */
   pauseMs?: number;
+  /** Length of a " ... " pause inside a line (default 500 ms). */
+  midPauseMs?: number;
   /** Gives up on a turn with no agent answer after this long. */
   turnTimeoutMs?: number;
   onEvent?(line: string): void;
@@ -67,6 +82,9 @@ export async function simulateCall(steps: CallStep[], options: SimulatorOptions)
   let agentText: string[] = [];
   let firstAudioAfter: number | undefined;
   let speechEndedAt: number | undefined;
+  /** While the caller is saying a line: agent audio now means the line was cut off. */
+  let speaking = false;
+  let cutOff = false;
   let interruptedAt: number | undefined;
   let interruptedThisTurn = false;
   let closed = false;
@@ -77,6 +95,7 @@ export async function simulateCall(steps: CallStep[], options: SimulatorOptions)
     const now = performance.now();
     if (isBinary) {
       lastAudioAt = now;
+      if (speaking) cutOff = true;
       if (speechEndedAt !== undefined && firstAudioAfter === undefined) firstAudioAfter = now;
       if (interruptedAt !== undefined && now - interruptedAt > 200) result.lateFramesAfterInterrupt++;
       return;
@@ -137,6 +156,8 @@ export async function simulateCall(steps: CallStep[], options: SimulatorOptions)
 
   // The microphone: one frame every 20 ms of audio time, silence unless the caller is speaking.
   let speech: Int16Array[] = [];
+  /** The line's last voiced frame: sending it is the end of the caller's speech. */
+  let lastVoiced: Int16Array | undefined;
   let speechDone: (() => void) | undefined;
   const silence = new Int16Array(FRAME);
   const tick = 20 / speed;
@@ -146,17 +167,22 @@ export async function simulateCall(steps: CallStep[], options: SimulatorOptions)
     while (next <= now && !closed) {
       const frame = speech.shift();
       ws.send(frame ?? silence);
-      if (frame && speech.length === 0) {
-        speechEndedAt = performance.now();
-        speechDone?.();
-      }
+      if (frame && frame === lastVoiced) speechEndedAt = performance.now();
+      if (frame && speech.length === 0) speechDone?.();
       next += tick;
     }
   }, Math.max(1, Math.floor(tick / 2)));
 
-  const speak = async (text: string) => {
+  const synthesize = async (text: string) => {
     const chunks: Int16Array[] = [];
     for await (const c of tts.synthesize(text, new AbortController().signal)) chunks.push(c);
+    return chunks;
+  };
+  const speak = async (text: string) => {
+    const pause = new Int16Array(Math.round(((options.midPauseMs ?? 500) * RATE) / 1000));
+    const parts = text.split(/\s*\.\.\.\s*/).filter(Boolean);
+    const chunks: Int16Array[] = [];
+    for (const [i, part] of parts.entries()) chunks.push(...(i > 0 ? [pause] : []), ...(await synthesize(part)));
     const all = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
     let o = 0;
     for (const c of chunks) {
@@ -164,11 +190,14 @@ export async function simulateCall(steps: CallStep[], options: SimulatorOptions)
       o += c.length;
     }
     const frames: Int16Array[] = [];
+    lastVoiced = undefined;
     for (let i = 0; i < all.length; i += FRAME) {
       const f = new Int16Array(FRAME);
       f.set(all.subarray(i, i + FRAME));
       frames.push(f);
+      if (rms(f) >= VOICED_RMS) lastVoiced = f;
     }
+    lastVoiced ??= frames[frames.length - 1];
     const done = new Promise<void>((r) => (speechDone = r));
     speech = frames;
     await done;
@@ -196,12 +225,14 @@ export async function simulateCall(steps: CallStep[], options: SimulatorOptions)
       speechEndedAt = undefined;
       interruptedAt = undefined;
       interruptedThisTurn = false;
+      cutOff = false;
       log(`caller says: ${step.say}`);
       if (step.typed) {
         speechEndedAt = performance.now();
         ws.send(JSON.stringify({ type: "text", text: step.say }));
       } else {
-        await speak(step.say);
+        speaking = true;
+        await speak(step.say).finally(() => (speaking = false));
       }
       const started = performance.now();
       if (step.bargeInAfterMs !== undefined) {
@@ -218,8 +249,8 @@ export async function simulateCall(steps: CallStep[], options: SimulatorOptions)
       const heard = agentText.join(" ");
       const ok = step.expect ? step.expect.test(heard) : heard.length > 0;
       const latencyMs = firstAudioAfter !== undefined && speechEndedAt !== undefined ? Math.round(firstAudioAfter - speechEndedAt) : undefined;
-      result.turns.push({ said: step.say, heard, latencyMs, ok, interrupted: interruptedThisTurn });
-      log(`  → ${ok ? "ok" : "EXPECTATION FAILED"}${latencyMs !== undefined ? ` (${latencyMs} ms to first audio)` : ""}`);
+      result.turns.push({ said: step.say, heard, latencyMs, cutOff, ok, interrupted: interruptedThisTurn });
+      log(`  → ${ok ? "ok" : "EXPECTATION FAILED"}${latencyMs !== undefined ? ` (${latencyMs} ms to first audio)` : ""}${cutOff ? " (cut off: the agent spoke before the caller had finished)" : ""}`);
     }
   } finally {
     clearInterval(mic);

@@ -94,6 +94,8 @@ export interface ReceptionistOptions {
 const TRAILING_CONTINUATION = /\b(and|but|or|so|because|um|uh|er|except|actually|wait|well|if|then|at|on|in|the|a|an|to|for|with|my|is)$/;
 
 const QUESTION_INTENTS = ["hours", "prices", "location", "services", "faq"] as const;
+/** Where a question-shaped partial may be the caller's own words (a message, a name) or digits are due. */
+const FREE_TEXT_OR_DIGITS = new Set<Awaiting>(["message", "name", "phone", "identify_phone"]);
 const URGENT = /\b(urgent|emergency|asap|as soon as possible|right away|immediately|flood\w*|leak\w*|no heat|no water|gas smell|smell gas|bleeding|severe|swollen|broken down|stranded)\b/;
 
 /** One call's conversation: greet → understand → fill slots → confirm → act → wrap up. */
@@ -139,6 +141,7 @@ export class ReceptionistSession implements BrainSession {
     const bare = norm.replace(/[.,]/g, " ").replace(/\s+/g, " ").trim();
     const words = bare.split(" ").filter(Boolean);
     if (words.length === 0 || TRAILING_CONTINUATION.test(bare)) return false;
+    if (!FREE_TEXT_OR_DIGITS.has(this.awaiting) && this.isSelfContainedQuestion(text, words.length)) return true;
     switch (this.awaiting) {
       case "confirm":
       case "phone_confirm":
@@ -155,6 +158,20 @@ export class ReceptionistSession implements BrainSession {
       default:
         return false;
     }
+  }
+
+  /**
+   * "what are your opening hours", "how much is a cleaning": a question the brain can answer as it
+   * stands, asking for nothing else (no booking, cancelling or message in it). Whatever was asked
+   * before, such a question ends the turn after the short pause — also while a date or a phone number
+   * was expected, where the caller has plainly not started giving one.
+   */
+  private isSelfContainedQuestion(text: string, words: number): boolean {
+    if (words < 3) return false;
+    const u = understand(text, this.business, this.ctx.clock.now());
+    if (!QUESTION_INTENTS.some((q) => u.intents.has(q))) return false;
+    // A dangling "how much is" never gets here: the trailing-word check has already said "not complete".
+    return this.taskIntent(u) === null && !u.intents.has("book_weak") && !u.intents.has("transfer");
   }
 
   async *greet(signal: AbortSignal): AsyncIterable<BrainEvent> {

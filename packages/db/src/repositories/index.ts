@@ -14,39 +14,74 @@ import { runIn, type Run } from "./scope.ts";
 import { callEventsRepository, credentialsRepository, phoneNumbersRepository } from "./telephony.repository.ts";
 import { workspaceRepository } from "./workspace.repository.ts";
 
-function repositories(run: Run, workspaceId: string) {
-  return {
-    workspaceId,
-    workspace: workspaceRepository(run, workspaceId),
-    members: membersRepository(run, workspaceId),
-    invitations: invitationsRepository(run, workspaceId),
-    apiKeys: apiKeysRepository(run, workspaceId),
-    agents: agentsRepository(run, workspaceId),
-    calls: callsRepository(run, workspaceId),
-    audit: auditRepository(run, workspaceId, () => createId("audit")),
-    appointments: appointmentsRepository(run, workspaceId),
-    messages: messagesRepository(run, workspaceId),
-    agentTools: agentToolsRepository(run, workspaceId),
-    calendarFeeds: calendarFeedsRepository(run, workspaceId),
-    phoneNumbers: phoneNumbersRepository(run, workspaceId),
-    credentials: credentialsRepository(run, workspaceId),
-    callEvents: callEventsRepository(run, workspaceId),
-  };
+const factories = {
+  workspace: workspaceRepository,
+  members: membersRepository,
+  invitations: invitationsRepository,
+  apiKeys: apiKeysRepository,
+  agents: agentsRepository,
+  calls: callsRepository,
+  audit: (run: Run, workspaceId: string) => auditRepository(run, workspaceId, () => createId("audit")),
+  appointments: appointmentsRepository,
+  messages: messagesRepository,
+  agentTools: agentToolsRepository,
+  calendarFeeds: calendarFeedsRepository,
+  phoneNumbers: phoneNumbersRepository,
+  credentials: credentialsRepository,
+  callEvents: callEventsRepository,
+} satisfies Record<string, (run: Run, workspaceId: string) => object>;
+type Factories = typeof factories;
+
+export type TenantRepositories = { readonly workspaceId: string } & { readonly [K in keyof Factories]: ReturnType<Factories[K]> };
+
+/**
+ * Repositories are built on first use: a request touches one or two of them, and building all fourteen
+ * for every request cost ~16 µs and their closures' garbage. The getters live on the prototype, once.
+ */
+class Repositories {
+  readonly #made = new Map<string, object>();
+  constructor(
+    readonly run: Run,
+    readonly workspaceId: string,
+  ) {}
+  protected repository(name: keyof Factories): object {
+    let repo = this.#made.get(name);
+    if (!repo) this.#made.set(name, (repo = factories[name](this.run, this.workspaceId)));
+    return repo;
+  }
+}
+for (const name of Object.keys(factories) as (keyof Factories)[]) {
+  Object.defineProperty(Repositories.prototype, name, {
+    get(this: Repositories) {
+      return (this as unknown as { repository(n: string): object }).repository(name);
+    },
+  });
 }
 
-export type TenantRepositories = ReturnType<typeof repositories>;
+const repositories = (run: Run, workspaceId: string) => new Repositories(run, workspaceId) as unknown as TenantRepositories;
+
 export interface TenantScope extends TenantRepositories {
   /** Several repository calls in one tenant transaction (all or nothing). */
   transaction<T>(fn: (repos: TenantRepositories) => Promise<T>): Promise<T>;
 }
 
+class Scope extends Repositories {
+  constructor(
+    private readonly db: Database,
+    workspaceId: string,
+  ) {
+    // A single repository call is one statement (or reads only), so it needs no transaction of its own;
+    // `transaction` is the way to make several calls all-or-nothing.
+    super((fn) => db.inTenant(workspaceId, fn), workspaceId);
+  }
+  transaction<T>(fn: (repos: TenantRepositories) => Promise<T>): Promise<T> {
+    return this.db.withTenant(this.workspaceId, (tx) => fn(repositories(runIn(tx), this.workspaceId)));
+  }
+}
+
 /** The only way to reach tenant data: every query carries the workspace filter and runs under RLS. */
 export function tenantScope(db: Database, workspaceId: string): TenantScope {
-  const run: Run = (fn) => db.withTenant(workspaceId, fn);
-  return {
-    ...repositories(run, workspaceId),
-    transaction: (fn) => db.withTenant(workspaceId, (tx) => fn(repositories(runIn(tx), workspaceId))),
-  };
+  return new Scope(db, workspaceId) as unknown as TenantScope;
 }
 
 export { agentConfigOf, type AgentRow, type AgentVersionRow, type PageCursor } from "./agents.repository.ts";
