@@ -69,7 +69,12 @@ async function cascade(p: { vad?: () => Promise<Vad>; stt?: SttProvider; tts: Tt
     p.vad && p.stt
       ? [
           new VadProcessor({ vad: await p.vad() }),
-          new TurnTakerProcessor({ settings: p.agent.turnTaking, expecting: () => p.session.expecting(), completes: (text) => p.session.isCompleteUtterance?.(text) ?? false }),
+          new TurnTakerProcessor({
+            settings: p.agent.turnTaking,
+            expecting: () => p.session.expecting(),
+            completes: (text) => p.session.isCompleteUtterance?.(text) ?? false,
+            offEntity: (text) => p.session.isOffEntity?.(text) ?? false,
+          }),
           new SttProcessor({ provider: p.stt }),
         ]
       : [];

@@ -23,6 +23,23 @@ describe("ReceptionistSession.isCompleteUtterance", () => {
     expect(complete(c, "next tuesday at")).toBe(false);
   });
 
+  it("while a day or a number is due, other words get the normal window; a day begun or a stall keeps the long one", async () => {
+    const c = new Conversation("dental");
+    await c.greet();
+    const off = (text: string) => c.session.isOffEntity!(text);
+    for (const t of ["what are your opening hours", "do you take new patients"]) expect(off(t), t).toBe(false);
+    await c.say("I'd like to book a cleaning");
+    for (const t of ["do you take new patients", "actually can i cancel instead"]) expect(off(t), t).toBe(true);
+    for (const t of ["next tuesday", "um let me check my calendar", "the week after", "sometime on", "two", "hmm"]) expect(off(t), t).toBe(false);
+    await c.say("next Tuesday afternoon");
+    await c.say("the first one");
+    const ask = await c.say("my name is Jane Doe");
+    expect(ask.text).toMatch(/number/i);
+    expect(off("why do you need my number")).toBe(true);
+    expect(off("two one two five")).toBe(false);
+    expect(off("hold on a second")).toBe(false);
+  });
+
   it("a question-shaped name or message is the caller's own words: no early end", async () => {
     const c = new Conversation("dental");
     await c.greet();

@@ -46,6 +46,12 @@ export interface BrainSession {
    * the turn after a short silence. Absent or false: the normal window.
    */
   isCompleteUtterance?(text: string): boolean;
+  /**
+   * While a slow entity is expected (a date, a phone number…): are these words plainly something
+   * else — a question, a change of plan — with none of the entity begun? The turn-taker then uses the
+   * normal window instead of the long one. Absent or false: the long window.
+   */
+  isOffEntity?(text: string): boolean;
 }
 
 export interface CallContext {

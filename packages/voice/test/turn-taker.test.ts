@@ -53,6 +53,23 @@ describe("TurnTakerProcessor", () => {
     expect(done.up.filter((f) => f.type === "transcript")).toEqual([]);
   });
 
+  it("a partial that is plainly not the expected entity gets the normal window, not the entity one", async () => {
+    const partial = (text: string) => ({ frame: frames.transcript(text, false), direction: "up" as const });
+    const tt = () => new TurnTakerProcessor({ expecting: () => "date", offEntity: (t) => t.startsWith("do you") });
+    // A question while a date is due: 700 ms of silence ends it (normal 600 ms window).
+    const off = await runFrames(tt(), [...run(500, true), partial("do you take new patients"), ...run(700, false)]);
+    expect(events(off.down)).toEqual(["user-turn-start", "user-turn-end"]);
+    expect(off.down.find((f) => f.type === "user-turn-end")).toMatchObject({ trailingSilenceMs: 600 });
+    // A date in progress keeps the 1,400 ms window; and the judgement does not outlive its turn.
+    const on = await runFrames(tt(), [...run(500, true), partial("next tuesday"), ...run(700, false)]);
+    expect(events(on.down)).toEqual(["user-turn-start"]);
+    const next = await runFrames(tt(), [...run(500, true), partial("do you"), ...run(700, false), ...run(500, true), ...run(700, false)]);
+    expect(events(next.down)).toEqual(["user-turn-start", "user-turn-end", "user-turn-start"]);
+    // Nothing slow expected: the hint is not consulted and the normal window applies.
+    const none = await runFrames(new TurnTakerProcessor({ offEntity: () => false }), [...run(500, true), partial("hello there"), ...run(700, false)]);
+    expect(events(none.down)).toEqual(["user-turn-start", "user-turn-end"]);
+  });
+
   it("ends an over-long turn at maxTurnMs", async () => {
     const tt = new TurnTakerProcessor({ settings: { maxTurnMs: 1000 } });
     const out = await runFrames(tt, run(1500, true));

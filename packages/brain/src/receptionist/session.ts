@@ -94,6 +94,12 @@ export interface ReceptionistOptions {
 const TRAILING_CONTINUATION = /\b(and|but|or|so|because|um|uh|er|except|actually|wait|well|if|then|at|on|in|the|a|an|to|for|with|my|is)$/;
 
 const QUESTION_INTENTS = ["hours", "prices", "location", "services", "faq"] as const;
+/** Where the caller is asked for a day, a time or a phone number (the turn-taker's long window). */
+const ENTITY_STATES = new Set<Awaiting>(["date", "slot_choice", "phone", "identify_phone"]);
+/** Thinking aloud before the answer: keep waiting. */
+const STALLING = /\b(um+|uh+|hmm+|er|let me|hold on|one sec(ond)?|just a (sec(ond)?|moment|minute)|let's see|i think|maybe|i guess|not sure)\b/;
+/** Words that start a day or time even before the NLU can read one. */
+const DAY_WORDS = /\b(next|this|coming|tomorrow|today|tonight|morning|afternoon|evening|noon|week|weekend|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|first|second|third|earliest|latest|soonest|any ?time|whenever|o'?clock|am|pm|a m|p m)\b/;
 /** Where a question-shaped partial may be the caller's own words (a message, a name) or digits are due. */
 const FREE_TEXT_OR_DIGITS = new Set<Awaiting>(["message", "name", "phone", "identify_phone"]);
 const URGENT = /\b(urgent|emergency|asap|as soon as possible|right away|immediately|flood\w*|leak\w*|no heat|no water|gas smell|smell gas|bleeding|severe|swollen|broken down|stranded)\b/;
@@ -158,6 +164,22 @@ export class ReceptionistSession implements BrainSession {
       default:
         return false;
     }
+  }
+
+  /**
+   * A day, a time or a phone number was asked for, and these words are plainly something else ("do
+   * you take new patients", "why do you need my number"): none of the entity has begun and the caller
+   * is not stalling ("um", "let me check"). The turn-taker then waits the normal window, not the long
+   * one it keeps for callers working through a date or reading out digits.
+   */
+  isOffEntity(text: string): boolean {
+    if (!ENTITY_STATES.has(this.awaiting)) return false;
+    const bare = normalize(text).replace(/[.,]/g, " ").replace(/\s+/g, " ").trim();
+    if (bare.split(" ").filter(Boolean).length < 3 || TRAILING_CONTINUATION.test(bare) || STALLING.test(bare)) return false;
+    if (spokenDigits(text).length > 0) return false;
+    const u = understand(text, this.business, this.ctx.clock.now(), { bareNumberIsTime: true });
+    const w = u.when;
+    return !w.date && !w.time && !w.partOfDay && u.ordinal === null && !u.intents.has("first_available") && !DAY_WORDS.test(bare);
   }
 
   /**

@@ -39,6 +39,8 @@ export interface TurnTakerOptions {
    * full window. Partials reach this processor travelling up from the recogniser.
    */
   completes?: (partial: string) => boolean;
+  /** While a slow entity is expected: the partial is plainly not that entity (`BrainSession.isOffEntity`), so the normal window applies. */
+  offEntity?: (partial: string) => boolean;
   /** Non-speech that discards speech gathered before a turn started (separates blips from words). */
   candidateGapMs?: number;
 }
@@ -52,9 +54,12 @@ export class TurnTakerProcessor extends FrameProcessor {
   readonly settings: TurnSettings;
   private readonly expecting: () => ExpectedEntity;
   private readonly completes: ((partial: string) => boolean) | undefined;
+  private readonly offEntity: ((partial: string) => boolean) | undefined;
   private readonly candidateGapMs: number;
   /** The latest partial transcript of this turn fully answers the brain's question. */
   private complete = false;
+  /** The latest partial is plainly not the slow entity the brain expects. */
+  private notTheEntity = false;
   private agentSpeaking = false;
   private inTurn = false;
   private candidateSpeechMs = 0;
@@ -68,12 +73,13 @@ export class TurnTakerProcessor extends FrameProcessor {
     this.settings = { ...DEFAULT_TURN_SETTINGS, ...options.settings };
     this.expecting = options.expecting ?? (() => "none");
     this.completes = options.completes;
+    this.offEntity = options.offEntity;
     this.candidateGapMs = options.candidateGapMs ?? 200;
   }
 
   /** The silence window in force now. */
   currentSilenceMs(): number {
-    const window = SLOW_ENTITIES.has(this.expecting()) ? this.settings.entitySilenceMs : this.settings.silenceMs;
+    const window = SLOW_ENTITIES.has(this.expecting()) && !this.notTheEntity ? this.settings.entitySilenceMs : this.settings.silenceMs;
     return this.complete ? Math.min(window, this.settings.completeSilenceMs) : window;
   }
 
@@ -91,7 +97,10 @@ export class TurnTakerProcessor extends FrameProcessor {
       case "transcript":
         if (direction === "up") {
           // A partial judged complete keeps the short window until a later partial says otherwise.
-          if (this.inTurn && !frame.final && this.completes) this.complete = frame.text !== "" && this.completes(frame.text);
+          if (this.inTurn && !frame.final) {
+            if (this.completes) this.complete = frame.text !== "" && this.completes(frame.text);
+            if (this.offEntity) this.notTheEntity = frame.text !== "" && SLOW_ENTITIES.has(this.expecting()) && this.offEntity(frame.text);
+          }
           return;
         }
         break;
@@ -138,6 +147,7 @@ export class TurnTakerProcessor extends FrameProcessor {
     }
     this.inTurn = true;
     this.complete = false;
+    this.notTheEntity = false;
     this.turnMs = this.candidateMs;
     this.silenceRun = 0;
     this.candidateSpeechMs = 0;
@@ -149,6 +159,7 @@ export class TurnTakerProcessor extends FrameProcessor {
   private endTurn(reason: "silence" | "max-length"): void {
     this.inTurn = false;
     this.complete = false;
+    this.notTheEntity = false;
     this.emit(frames.userTurnEnd(reason, this.silenceRun), "down");
     this.turnMs = 0;
     this.silenceRun = 0;
