@@ -11,7 +11,9 @@ import { localEncryptionKey, localJwtSecret } from "./local-secrets.ts";
 export function createRuntime(configIn: AppConfig) {
   const jwtSecret = configIn.jwtSecret ?? localJwtSecret(configIn.dataDir);
   const config = { ...configIn, jwtSecret, encryptionKey: configIn.encryptionKey ?? localEncryptionKey(configIn.dataDir) };
-  const db = createDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, "pgdata") });
+  const db = createDatabase(
+    config.databaseUrl ? { databaseUrl: config.databaseUrl, tenantBinding: config.databaseTenantBinding } : { dataDir: join(config.dataDir, "pgdata") },
+  );
   const cache = createCache({ redisUrl: config.redisUrl });
   const tokens = createTokenService(jwtSecret);
   const metrics = new Registry();

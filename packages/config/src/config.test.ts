@@ -13,6 +13,12 @@ describe("loadConfig", () => {
   it("names the bad variable in one line", () => {
     expect(() => loadConfig("api", { PORT: "abc" })).toThrowError(/^Invalid configuration: PORT .*\(got "abc"\)$/);
     expect(() => loadConfig("api", { DATABASE_URL: "mysql://x" })).toThrowError(/DATABASE_URL must start with postgres/);
+    expect(() => loadConfig("api", { DATABASE_TENANT_BINDING: "session" })).toThrowError(/^Invalid configuration: DATABASE_TENANT_BINDING /);
+  });
+
+  it("binds tenant settings per connection unless told a transaction-mode pooler is in between", () => {
+    expect(loadConfig("api", {}).databaseTenantBinding).toBe("connection");
+    expect(loadConfig("api", { DATABASE_TENANT_BINDING: "transaction" }).databaseTenantBinding).toBe("transaction");
   });
 
   it("requires a JWT secret and an encryption key in production", () => {

@@ -76,6 +76,7 @@ const baseSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DATA_DIR: z.string().min(1).default(".orbis"),
   DATABASE_URL: optionalUrl(["postgres://", "postgresql://"]),
+  DATABASE_TENANT_BINDING: z.enum(["connection", "transaction"]).default("connection"),
   REDIS_URL: optionalUrl(["redis://", "rediss://"]),
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** Encrypts provider credentials at rest (AES-256-GCM): 32 bytes as 64 hex chars or base64. */
@@ -161,6 +162,7 @@ function toConfig<R extends Role>(role: R, env: z.infer<(typeof schemas)[R]>) {
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
+    databaseTenantBinding: e.DATABASE_TENANT_BINDING,
     redisUrl: e.REDIS_URL,
     jwtSecret: e.JWT_SECRET,
     encryptionKey: e.ENCRYPTION_KEY ?? undefined,

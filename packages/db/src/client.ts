@@ -28,6 +28,14 @@ export interface DatabaseOptions {
   /** PGlite data directory; omitted means in-memory. */
   dataDir?: string;
   poolSize?: number;
+  /**
+   * How tenant connections carry `app.workspace_id` (PostgreSQL only). "connection" (default): set at
+   * session level and kept while the connection serves the same workspace — one round trip per read.
+   * "transaction": set inside every transaction, which is what a transaction-mode pooler (PgBouncer
+   * `pool_mode=transaction`, hosted "transaction" poolers) needs, since it hands the server session to
+   * other clients between transactions.
+   */
+  tenantBinding?: "connection" | "transaction";
 }
 
 export interface Database {
@@ -120,20 +128,45 @@ function tenantConnections(pool: pg.Pool) {
   return { inTenant, withTenant };
 }
 
+/** Settings inside every transaction (`set_config(…, true)`): safe behind a transaction-mode pooler. */
+function perTransactionTenancy(pool: pg.Pool) {
+  const handles = new WeakMap<pg.PoolClient, Tx>();
+  const withTenant = async <T>(workspaceId: string, fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    if (!WORKSPACE_ID.test(workspaceId)) throw new Error("withTenant: not a workspace id");
+    const client = await pool.connect();
+    try {
+      await client.query(`begin; select set_config('role', 'orbis_app', true), set_config('app.workspace_id', '${workspaceId}', true)`);
+      let tx = handles.get(client);
+      if (!tx) handles.set(client, (tx = drizzlePg(client, { schema }) as unknown as Tx));
+      const result = await fn(tx);
+      await client.query("commit");
+      return result;
+    } catch (error) {
+      await client.query("rollback").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+  return { withTenant, inTenant: withTenant };
+}
+
 export function createDatabase(options: DatabaseOptions = {}): Database {
   if (options.databaseUrl) {
     const max = options.poolSize ?? 10;
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max });
-    const tenantPool = new pg.Pool({ connectionString: options.databaseUrl, max });
+    const perTransaction = options.tenantBinding === "transaction";
+    // Per-transaction settings need no pool of their own: tenant and system work share one.
+    const tenantPool = perTransaction ? pool : new pg.Pool({ connectionString: options.databaseUrl, max });
     // An idle connection the server ends (restart, failover, a dropped database) is an 'error' on its
     // pool, which would otherwise be an unhandled event that kills the process; the pool has already
     // discarded the client and the next query opens a fresh one.
-    for (const p of [pool, tenantPool]) p.on("error", () => undefined);
+    for (const p of new Set([pool, tenantPool])) p.on("error", () => undefined);
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
       kind: "postgres",
       system: db,
-      ...tenantConnections(tenantPool),
+      ...(perTransaction ? perTransactionTenancy(pool) : tenantConnections(tenantPool)),
       async migrate() {
         const client = await pool.connect();
         try {
@@ -149,7 +182,7 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
         await pool.query("select 1");
       },
       close: async () => {
-        await Promise.all([pool.end(), tenantPool.end()]);
+        await Promise.all([...new Set([pool, tenantPool])].map((p) => p.end()));
       },
     };
   }

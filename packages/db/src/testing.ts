@@ -7,7 +7,7 @@ import { createDatabase, type Database } from "./client.ts";
  * A fresh, migrated database for one test file: a new database on the configured PostgreSQL server
  * (dropped on close) or an in-memory PGlite.
  */
-export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<Database> {
+export async function createTestDatabase(options: { poolSize?: number; tenantBinding?: "connection" | "transaction" } = {}): Promise<Database> {
   const { databaseUrl } = testTargets();
   if (!databaseUrl) {
     const db = createDatabase();
@@ -21,7 +21,7 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
   await admin.end();
   const url = new URL(databaseUrl);
   url.pathname = `/${name}`;
-  const db = createDatabase({ databaseUrl: url.toString(), poolSize: options.poolSize ?? 5 });
+  const db = createDatabase({ databaseUrl: url.toString(), poolSize: options.poolSize ?? 5, ...(options.tenantBinding ? { tenantBinding: options.tenantBinding } : {}) });
   await db.migrate();
   return {
     ...db,

@@ -71,7 +71,7 @@ describe("row-level security backstop", () => {
   });
 });
 
-describe("tenant connections reused across workspaces", () => {
+describe.each(["connection", "transaction"] as const)("tenant connections reused across workspaces (binding per %s)", (tenantBinding) => {
   // One pooled connection, so every call below lands on the connection the previous one left behind.
   let one: Database;
   const agentB = createId("agent");
@@ -81,7 +81,7 @@ describe("tenant connections reused across workspaces", () => {
     tx.select({ id: schema.agents.id }).from(schema.agents).then((rows) => rows.map((r) => r.id));
 
   beforeAll(async () => {
-    one = await createTestDatabase({ poolSize: 1 });
+    one = await createTestDatabase({ poolSize: 1, tenantBinding });
     for (const [ws, agent] of [[wsA, agentA], [wsB, agentB]] as const) {
       await systemRepository(one.system).insertWorkspace({ id: ws, name: ws, slug: ws });
       await tenantScope(one, ws).agents.insert({ id: agent, name: ws, voice: "slt", language: "en-US", providers: {}, turnTaking: {} });

@@ -16,7 +16,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * the web, DTMF on the phone — as neither channel's recogniser should decide a ten-digit number in CI.
  * The phone caller withholds caller ID, so both receptionists must ask for the number.
  */
-const spoken = ["i would like to book a cleaning next tuesday afternoon", "the first one", "my name is james smith"];
+// Wednesday, not Tuesday: over 8 kHz μ-law on a loaded CI machine pocketsphinx once heard "tuesday" as
+// "thursday", so the channels disagreed about the recogniser, not about the receptionist.
+const spoken = ["i would like to book a cleaning next wednesday afternoon", "the first one", "my name is james smith"];
 const number = "2125550123";
 
 const speech = speechAvailability();
