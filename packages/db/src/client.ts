@@ -64,6 +64,27 @@ function withTenantOn(db: Db) {
 
 const WORKSPACE_ID = /^ws_[0-9a-z]{8,40}$/;
 
+// Pooled connections live long; building drizzle's relational schema for each request is measurable.
+const handles = new WeakMap<pg.PoolClient, Tx>();
+function handleFor(client: pg.PoolClient): Tx {
+  let tx = handles.get(client);
+  if (!tx) handles.set(client, (tx = drizzlePg(client, { schema }) as unknown as Tx));
+  return tx;
+}
+
+/** `begin` (BEGIN plus whatever rides with it), fn, COMMIT; ROLLBACK when anything fails. */
+async function transactionOn<T>(client: pg.PoolClient, begin: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  try {
+    await client.query(begin);
+    const result = await fn(handleFor(client));
+    await client.query("commit");
+    return result;
+  } catch (error) {
+    await client.query("rollback").catch(() => undefined);
+    throw error;
+  }
+}
+
 /**
  * node-postgres tenant connections. A separate pool from the system one: each of its connections runs
  * as `orbis_app` with `app.workspace_id` set at session level, and remembers which workspace it is
@@ -77,13 +98,6 @@ const WORKSPACE_ID = /^ws_[0-9a-z]{8,40}$/;
  */
 function tenantConnections(pool: pg.Pool) {
   const bound = new WeakMap<pg.PoolClient, string>();
-  // Pooled connections live long; building drizzle's relational schema for each request is measurable.
-  const handles = new WeakMap<pg.PoolClient, Tx>();
-  const handleFor = (client: pg.PoolClient) => {
-    let tx = handles.get(client);
-    if (!tx) handles.set(client, (tx = drizzlePg(client, { schema }) as unknown as Tx));
-    return tx;
-  };
   const bindSql = (workspaceId: string) => `set role orbis_app; select set_config('app.workspace_id', '${workspaceId}', false)`;
   const connect = async (workspaceId: string) => {
     if (!WORKSPACE_ID.test(workspaceId)) throw new Error("withTenant: not a workspace id");
@@ -113,14 +127,9 @@ function tenantConnections(pool: pg.Pool) {
       // Settings made inside the transaction are undone by its rollback, so the binding is recorded after COMMIT.
       const rebind = bound.get(client) !== workspaceId;
       bound.delete(client);
-      await client.query(rebind ? `begin; ${bindSql(workspaceId)}` : "begin");
-      const result = await fn(handleFor(client));
-      await client.query("commit");
+      const result = await transactionOn(client, rebind ? `begin; ${bindSql(workspaceId)}` : "begin", fn);
       bound.set(client, workspaceId);
       return result;
-    } catch (error) {
-      await client.query("rollback").catch(() => undefined);
-      throw error;
     } finally {
       client.release();
     }
@@ -130,20 +139,11 @@ function tenantConnections(pool: pg.Pool) {
 
 /** Settings inside every transaction (`set_config(…, true)`): safe behind a transaction-mode pooler. */
 function perTransactionTenancy(pool: pg.Pool) {
-  const handles = new WeakMap<pg.PoolClient, Tx>();
   const withTenant = async <T>(workspaceId: string, fn: (tx: Tx) => Promise<T>): Promise<T> => {
     if (!WORKSPACE_ID.test(workspaceId)) throw new Error("withTenant: not a workspace id");
     const client = await pool.connect();
     try {
-      await client.query(`begin; select set_config('role', 'orbis_app', true), set_config('app.workspace_id', '${workspaceId}', true)`);
-      let tx = handles.get(client);
-      if (!tx) handles.set(client, (tx = drizzlePg(client, { schema }) as unknown as Tx));
-      const result = await fn(tx);
-      await client.query("commit");
-      return result;
-    } catch (error) {
-      await client.query("rollback").catch(() => undefined);
-      throw error;
+      return await transactionOn(client, `begin; select set_config('role', 'orbis_app', true), set_config('app.workspace_id', '${workspaceId}', true)`, fn);
     } finally {
       client.release();
     }
