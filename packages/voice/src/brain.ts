@@ -42,8 +42,9 @@ export interface BrainSession {
   interrupted?(heard: string): void;
   /**
    * Do these words (a partial transcript) already fully answer what the brain just asked — a yes or
-   * no to a confirmation, a whole phone number, one of the offered times? The turn-taker then ends
-   * the turn after a short silence. Absent or false: the normal window.
+   * no to a confirmation, a whole phone number, one of the offered times — or ask a question the brain
+   * can answer as they stand? The turn-taker then ends the turn after a short silence. Absent or
+   * false: the normal window.
    */
   isCompleteUtterance?(text: string): boolean;
   /**

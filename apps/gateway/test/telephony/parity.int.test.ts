@@ -16,9 +16,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * the web, DTMF on the phone — as neither channel's recogniser should decide a ten-digit number in CI.
  * The phone caller withholds caller ID, so both receptionists must ask for the number.
  */
-// Wednesday, not Tuesday: over 8 kHz μ-law on a loaded CI machine pocketsphinx once heard "tuesday" as
-// "thursday", so the channels disagreed about the recogniser, not about the receptionist.
-const spoken = ["i would like to book a cleaning next wednesday afternoon", "the first one", "my name is james smith"];
+const spoken = ["i would like to book a cleaning next tuesday afternoon", "the first one", "my name is james smith"];
 const number = "2125550123";
 
 const speech = speechAvailability();
@@ -29,7 +27,10 @@ describe.runIf(speech.stt)("web/phone parity: the same scenario over the widget 
   });
   afterAll(() => h?.close());
 
-  it("same service, slot, staff and phone booked; same tools and the same agent replies (modulo the recognised name)", { timeout: 240_000 }, async () => {
+  it("same service, slot, staff and phone booked; same tools and the same agent replies (modulo the recognised name)", { timeout: 240_000, retry: 2 }, async () => {
+    // Retried: over 8 kHz μ-law pocketsphinx sometimes hears a weekday as another ("tuesday" →
+    // "thursday", "wednesday" → "monday" in runs of 2026-12-01), and then the channels disagree about
+    // the recogniser, not about the receptionist. Each attempt uses fresh tenants.
     const web = await createTenant(h);
     const phone = await twilioTenant(h);
     const lines: string[] = [];
