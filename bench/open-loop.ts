@@ -27,11 +27,10 @@ class Connection {
   private buffered: Buffer = Buffer.alloc(0);
   private pending?: (status: number) => void;
   readonly socket: net.Socket;
-  constructor(host: string, port: number, onError: () => void) {
+  constructor(host: string, port: number) {
     this.socket = net.connect({ host, port, noDelay: true });
     this.socket.on("data", (chunk) => this.onData(chunk));
     this.socket.on("error", () => {
-      onError();
       this.pending?.(0);
       this.pending = undefined;
     });
@@ -94,7 +93,7 @@ export async function openLoop(url: string, headers: Record<string, string>, rat
     if (free) return free;
     if (opened >= MAX_CONNECTIONS) return undefined;
     opened++;
-    return new Connection(target.hostname, port, () => undefined);
+    return new Connection(target.hostname, port);
   };
 
   const t0 = performance.now();

@@ -72,6 +72,12 @@ function handleFor(client: pg.PoolClient): Tx {
   return tx;
 }
 
+/** A pooled connection for tenant work; the id is inlined into SQL later, so its format is checked first. */
+async function connectFor(pool: pg.Pool, workspaceId: string): Promise<pg.PoolClient> {
+  if (!WORKSPACE_ID.test(workspaceId)) throw new Error("withTenant: not a workspace id");
+  return pool.connect();
+}
+
 /** `begin` (BEGIN plus whatever rides with it), fn, COMMIT; ROLLBACK when anything fails. */
 async function transactionOn<T>(client: pg.PoolClient, begin: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   try {
@@ -99,13 +105,9 @@ async function transactionOn<T>(client: pg.PoolClient, begin: string, fn: (tx: T
 function tenantConnections(pool: pg.Pool) {
   const bound = new WeakMap<pg.PoolClient, string>();
   const bindSql = (workspaceId: string) => `set role orbis_app; select set_config('app.workspace_id', '${workspaceId}', false)`;
-  const connect = async (workspaceId: string) => {
-    if (!WORKSPACE_ID.test(workspaceId)) throw new Error("withTenant: not a workspace id");
-    return pool.connect();
-  };
 
   const inTenant = async <T>(workspaceId: string, fn: (tx: Tx) => Promise<T>): Promise<T> => {
-    const client = await connect(workspaceId);
+    const client = await connectFor(pool, workspaceId);
     try {
       if (bound.get(client) !== workspaceId) {
         bound.delete(client);
@@ -122,7 +124,7 @@ function tenantConnections(pool: pg.Pool) {
   };
 
   const withTenant = async <T>(workspaceId: string, fn: (tx: Tx) => Promise<T>): Promise<T> => {
-    const client = await connect(workspaceId);
+    const client = await connectFor(pool, workspaceId);
     try {
       // Settings made inside the transaction are undone by its rollback, so the binding is recorded after COMMIT.
       const rebind = bound.get(client) !== workspaceId;
@@ -140,8 +142,7 @@ function tenantConnections(pool: pg.Pool) {
 /** Settings inside every transaction (`set_config(…, true)`): safe behind a transaction-mode pooler. */
 function perTransactionTenancy(pool: pg.Pool) {
   const withTenant = async <T>(workspaceId: string, fn: (tx: Tx) => Promise<T>): Promise<T> => {
-    if (!WORKSPACE_ID.test(workspaceId)) throw new Error("withTenant: not a workspace id");
-    const client = await pool.connect();
+    const client = await connectFor(pool, workspaceId);
     try {
       return await transactionOn(client, `begin; select set_config('role', 'orbis_app', true), set_config('app.workspace_id', '${workspaceId}', true)`, fn);
     } finally {

@@ -4,6 +4,8 @@ import type { ExpectedEntity, Frame } from "../src/index.ts";
 import { run } from "./helpers.ts";
 
 const events = (list: Frame[]): string[] => list.filter((f) => f.type !== "audio-in").map((f) => f.type);
+/** A partial transcript travelling up from the recogniser. */
+const partial = (text: string) => ({ frame: frames.transcript(text, false), direction: "up" as const });
 const agentSpeaking = { frame: frames.agentSpeaking(true), direction: "up" as const };
 
 describe("TurnTakerProcessor", () => {
@@ -38,7 +40,6 @@ describe("TurnTakerProcessor", () => {
   });
 
   it("semantic endpointing: a partial that completes the answer ends the turn after completeSilenceMs", async () => {
-    const partial = (text: string) => ({ frame: frames.transcript(text, false), direction: "up" as const });
     const tt = () => new TurnTakerProcessor({ expecting: () => "yes_no", completes: (t) => /^yes( please)?$/.test(t) });
     // "yes please" then 400 ms of silence: complete → the turn ends at 300 ms of silence.
     const done = await runFrames(tt(), [...run(500, true), partial("yes please"), ...run(400, false)]);
@@ -54,7 +55,6 @@ describe("TurnTakerProcessor", () => {
   });
 
   it("a partial that is plainly not the expected entity gets the normal window, not the entity one", async () => {
-    const partial = (text: string) => ({ frame: frames.transcript(text, false), direction: "up" as const });
     const tt = () => new TurnTakerProcessor({ expecting: () => "date", offEntity: (t) => t.startsWith("do you") });
     // A question while a date is due: 700 ms of silence ends it (normal 600 ms window).
     const off = await runFrames(tt(), [...run(500, true), partial("do you take new patients"), ...run(700, false)]);

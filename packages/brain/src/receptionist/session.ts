@@ -94,6 +94,8 @@ export interface ReceptionistOptions {
 const TRAILING_CONTINUATION = /\b(and|but|or|so|because|um|uh|er|except|actually|wait|well|if|then|at|on|in|the|a|an|to|for|with|my|is)$/;
 
 const QUESTION_INTENTS = ["hours", "prices", "location", "services", "faq"] as const;
+/** Normalised words without punctuation, single-spaced: what the endpointing checks read. */
+const bareOf = (norm: string) => norm.replace(/[.,]/g, " ").replace(/\s+/g, " ").trim();
 /** Where the caller is asked for a day, a time or a phone number (the turn-taker's long window). */
 const ENTITY_STATES = new Set<Awaiting>(["date", "slot_choice", "phone", "identify_phone"]);
 /** Thinking aloud before the answer: keep waiting. */
@@ -144,7 +146,7 @@ export class ReceptionistSession implements BrainSession {
    */
   isCompleteUtterance(text: string): boolean {
     const norm = normalize(text);
-    const bare = norm.replace(/[.,]/g, " ").replace(/\s+/g, " ").trim();
+    const bare = bareOf(norm);
     const words = bare.split(" ").filter(Boolean);
     if (words.length === 0 || TRAILING_CONTINUATION.test(bare)) return false;
     if (!FREE_TEXT_OR_DIGITS.has(this.awaiting) && this.isSelfContainedQuestion(text, words.length)) return true;
@@ -174,7 +176,7 @@ export class ReceptionistSession implements BrainSession {
    */
   isOffEntity(text: string): boolean {
     if (!ENTITY_STATES.has(this.awaiting)) return false;
-    const bare = normalize(text).replace(/[.,]/g, " ").replace(/\s+/g, " ").trim();
+    const bare = bareOf(normalize(text));
     if (bare.split(" ").filter(Boolean).length < 3 || TRAILING_CONTINUATION.test(bare) || STALLING.test(bare)) return false;
     if (spokenDigits(text).length > 0) return false;
     const u = understand(text, this.business, this.ctx.clock.now(), { bareNumberIsTime: true });
