@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { POCKETSPHINX_APT_INSTALL, buildDomainLm, createFliteTts, createFvadVad, createPocketsphinxStt, speechAvailability, sttProviders, ttsProviders, vadProviders } from "../src/index.ts";
+import { POCKETSPHINX_APT_INSTALL, PhraseCache, buildDomainLm, createFliteTts, createFvadVad, createPocketsphinxStt, speechAvailability, sttProviders, ttsProviders, vadProviders } from "../src/index.ts";
 import { describeSttConformance, describeTtsConformance, describeVadConformance } from "../src/testing.ts";
 import { RECEPTIONIST_SPEC, speak } from "./fixtures.ts";
 
@@ -39,12 +39,12 @@ describe("flite worker thread", () => {
   };
   it("speaks the same samples as the calling thread", async () => {
     const text = "Thank you for calling Riverside Dental.";
-    const [worker, inline] = await Promise.all([collect(createFliteTts(), text), collect(createFliteTts({ thread: "inline" }), text)]);
+    const [worker, inline] = await Promise.all([collect(createFliteTts({ cache: false }), text), collect(createFliteTts({ thread: "inline", cache: false }), text)]);
     expect(worker.length).toBeGreaterThan(8000);
     expect(worker).toEqual(inline);
   });
   it("drops a queued sentence whose turn was interrupted and keeps serving the rest", async () => {
-    const tts = createFliteTts();
+    const tts = createFliteTts({ cache: false });
     const cut = new AbortController();
     const first = collect(tts, "This long first sentence keeps the worker busy for a little while, as sentences do.");
     const dropped = collect(tts, "This one is interrupted before it starts.", cut.signal);
@@ -53,6 +53,55 @@ describe("flite worker thread", () => {
     expect((await first).length).toBeGreaterThan(0);
     expect(await dropped).toEqual([]);
     expect((await after).length).toBeGreaterThan(0);
+  });
+});
+
+describe("flite phrase cache", () => {
+  const collect = async (tts: ReturnType<typeof createFliteTts>, text: string, signal = new AbortController().signal) => {
+    const chunks: Int16Array[] = [];
+    for await (const chunk of tts.synthesize(text, signal)) chunks.push(chunk);
+    return chunks;
+  };
+  it("synthesises a sentence once per voice; a repeat is the same audio, in copies", async () => {
+    const cache = new PhraseCache(1024 * 1024);
+    const text = "We are open Monday to Friday.";
+    const first = await collect(createFliteTts({ voice: "kal16", cache }), text);
+    expect(cache).toMatchObject({ hits: 0, misses: 1, size: 1 });
+    const again = await collect(createFliteTts({ voice: "kal16", cache }), `  ${text} `);
+    expect(cache).toMatchObject({ hits: 1, misses: 1 });
+    expect(again.flatMap((c) => [...c])).toEqual(first.flatMap((c) => [...c]));
+    again[0]!.fill(0);
+    expect((await collect(createFliteTts({ voice: "kal16", cache }), text))[0]).toEqual(first[0]);
+    // Another voice is another entry.
+    await collect(createFliteTts({ voice: "slt", cache }), text);
+    expect(cache).toMatchObject({ misses: 2, size: 2 });
+  });
+  it("stops a cached sentence when the turn is interrupted, and keeps nothing from an aborted synthesis", async () => {
+    const cache = new PhraseCache(1024 * 1024);
+    const text = "Could I have your name, please?";
+    await collect(createFliteTts({ voice: "kal16", cache }), text);
+    const cut = new AbortController();
+    const heard: Int16Array[] = [];
+    for await (const chunk of createFliteTts({ voice: "kal16", cache }).synthesize(text, cut.signal)) {
+      heard.push(chunk);
+      cut.abort();
+    }
+    expect(heard).toHaveLength(1);
+    const aborted = new AbortController();
+    aborted.abort();
+    expect(await collect(createFliteTts({ voice: "kal16", cache }), "Never spoken.", aborted.signal)).toEqual([]);
+    expect(cache.size).toBe(1);
+  });
+  it("drops the least recently used sentence beyond its byte budget", () => {
+    const cache = new PhraseCache(2500);
+    cache.set("v", "a", new Int16Array(500));
+    cache.set("v", "b", new Int16Array(500));
+    cache.get("v", "a");
+    cache.set("v", "c", new Int16Array(500));
+    expect([cache.get("v", "a"), cache.get("v", "b"), cache.get("v", "c")].map((x) => x !== undefined)).toEqual([true, false, true]);
+    expect(cache.sizeBytes).toBe(2000);
+    cache.set("v", "huge", new Int16Array(2000));
+    expect(cache.get("v", "huge")).toBeUndefined();
   });
 });
 

@@ -25,8 +25,12 @@ export type SystemFrame =
   | { type: "agent-speaking"; lane: "system"; speaking: boolean };
 
 export type DataFrame =
-  /** PCM16 mono at `sampleRate` (16 kHz inside the pipeline), normally 20 ms. `speech` is set by the VAD. */
-  | { type: "audio-in"; lane: "data"; keep?: boolean; pcm: Int16Array; sampleRate: number; speech?: boolean }
+  /**
+   * PCM16 mono at `sampleRate` (16 kHz inside the pipeline), normally 20 ms. `speech` is set by the VAD;
+   * `quiet` marks a speech frame far below the recent speech level (the detector's hangover after the
+   * last word, a breath), which the turn-taker counts as silence once the detector agrees.
+   */
+  | { type: "audio-in"; lane: "data"; keep?: boolean; pcm: Int16Array; sampleRate: number; speech?: boolean; quiet?: boolean }
   /** Smoothed VAD transitions (raw per-frame decisions travel on `audio-in.speech`). */
   | { type: "vad"; lane: "data"; keep?: boolean; speaking: boolean }
   | { type: "user-turn-start"; lane: "data"; keep?: boolean; bargeIn: boolean }
@@ -38,6 +42,13 @@ export type DataFrame =
       /** Trailing silence already elapsed when the turn was ended (speech really ended this long ago). */
       trailingSilenceMs: number;
     }
+  /**
+   * The caller has been silent long enough that the turn ends `leadMs` from now unless they speak
+   * again: a recogniser may finalise early so the final transcript is ready when the turn ends.
+   */
+  | { type: "user-turn-ending"; lane: "data"; keep?: boolean; leadMs: number }
+  /** The caller spoke again after `user-turn-ending`: the turn goes on (an early final is void). */
+  | { type: "user-turn-resumed"; lane: "data"; keep?: boolean }
   | { type: "transcript"; lane: "data"; keep?: boolean; text: string; final: boolean }
   /** Non-speech caller input (typed text, DTMF, watchdog silence) for the brain. */
   | { type: "user-input"; lane: "data"; keep?: boolean; input: BrainInput }

@@ -13,8 +13,8 @@ import {
   runFrames,
   typesOf,
 } from "../src/index.ts";
-import type { BrainEvent, BrainSession, FrameOf, SttProvider, SttStream, TtsProvider, Vad } from "../src/index.ts";
-import { run } from "./helpers.ts";
+import type { BrainEvent, BrainSession, Frame, FrameOf, SttProvider, SttStream, TtsProvider, Vad } from "../src/index.ts";
+import { run, sine } from "./helpers.ts";
 
 function fakeStt(finals: string[]): SttProvider & { pushed: number } {
   const provider = {
@@ -78,6 +78,13 @@ describe("VadProcessor", () => {
     ]);
     expect(out.down.filter((f) => f.type === "audio-in").map((f) => (f as FrameOf<"audio-in">).speech)).toEqual(pattern);
   });
+
+  it("marks speech frames far below the recent speech level as quiet (the detector's hangover)", async () => {
+    const vad: Vad = { sampleRate: 16000, frameSamples: 320, process: () => true, reset: () => {}, free: () => {} };
+    const frameAt = (amplitude: number) => frames.audioIn(sine(200, 16000, 320, amplitude));
+    const out = await runFrames(new VadProcessor({ vad }), [frameAt(6000), frameAt(5000), frameAt(2000), frameAt(400), frameAt(300), frameAt(5000)]);
+    expect(out.down.filter((f) => f.type === "audio-in").map((f) => (f as FrameOf<"audio-in">).quiet)).toEqual([false, false, false, true, true, false]);
+  });
 });
 
 describe("SttProcessor", () => {
@@ -97,6 +104,59 @@ describe("SttProcessor", () => {
       "user-turn-end",
       "final:hello there",
     ]);
+  });
+});
+
+describe("SttProcessor early final", () => {
+  /** Logs what the recogniser was given: pushes per utterance, then each end. */
+  function loggingStt(finals: string[]): SttProvider & { log: string[] } {
+    let pushes = 0;
+    const log: string[] = [];
+    return {
+      id: "logging",
+      sampleRate: 16000,
+      log,
+      async createStream(): Promise<SttStream> {
+        return {
+          push: () => void pushes++,
+          endUtterance: async () => {
+            log.push(`end after ${pushes}`);
+            pushes = 0;
+            return finals.shift() ?? "";
+          },
+          abort: () => {},
+          close: () => {},
+        };
+      },
+    };
+  }
+  const ending = { type: "user-turn-ending", lane: "data", leadMs: 150 } as const;
+  const resumed = { type: "user-turn-resumed", lane: "data" } as const;
+  const described = (out: { down: Frame[] }) => out.down.filter((f) => f.type !== "audio-in").map((f) => (f.type === "transcript" ? `final:${f.text}` : f.type));
+
+  it("finalises at user-turn-ending and answers the turn end with that final", async () => {
+    const stt = loggingStt(["what are your opening hours"]);
+    const out = await runFrames(new SttProcessor({ provider: stt, preRollMs: 100 }), [...run(200, false), frames.userTurnStart(), ...run(400, true), ending, ...run(140, false), frames.userTurnEnd()]);
+    // 5 pre-roll + 20 turn frames, finalised before the quiet frames after the hint.
+    expect(stt.log).toEqual(["end after 25"]);
+    expect(described(out)).toEqual(["user-turn-start", "user-turn-ending", "user-turn-end", "final:what are your opening hours"]);
+  });
+
+  it("decodes the whole turn again when the caller speaks after the hint", async () => {
+    const stt = loggingStt(["what are your opening hours", "what are your opening hours on saturday"]);
+    const out = await runFrames(new SttProcessor({ provider: stt, preRollMs: 100 }), [
+      ...run(200, false),
+      frames.userTurnStart(),
+      ...run(400, true),
+      ending,
+      ...run(100, false),
+      resumed,
+      ...run(300, true),
+      frames.userTurnEnd(),
+    ]);
+    // The early final is void; the second utterance holds pre-roll, words, pause and the rest (5 + 20 + 5 + 15).
+    expect(stt.log).toEqual(["end after 25", "end after 45"]);
+    expect(described(out)).toEqual(["user-turn-start", "user-turn-ending", "user-turn-resumed", "user-turn-end", "final:what are your opening hours on saturday"]);
   });
 });
 

@@ -3,7 +3,10 @@ import { TurnTakerProcessor, frames, runFrames } from "../src/index.ts";
 import type { ExpectedEntity, Frame } from "../src/index.ts";
 import { run } from "./helpers.ts";
 
-const events = (list: Frame[]): string[] => list.filter((f) => f.type !== "audio-in").map((f) => f.type);
+const HINTS = new Set(["audio-in", "user-turn-ending", "user-turn-resumed"]);
+/** What the turn-taker decided (early-final hints left out). */
+const events = (list: Frame[]): string[] => list.filter((f) => !HINTS.has(f.type)).map((f) => f.type);
+const withHints = (list: Frame[]): string[] => list.filter((f) => f.type !== "audio-in").map((f) => f.type);
 /** A partial transcript travelling up from the recogniser. */
 const partial = (text: string) => ({ frame: frames.transcript(text, false), direction: "up" as const });
 const agentSpeaking = { frame: frames.agentSpeaking(true), direction: "up" as const };
@@ -15,6 +18,34 @@ describe("TurnTakerProcessor", () => {
     expect(out.down.filter((f) => f.type === "audio-in")).toHaveLength(80);
     const end = out.down.find((f) => f.type === "user-turn-end");
     expect(end).toMatchObject({ reason: "silence", trailingSilenceMs: 600 });
+  });
+
+  it("counts the VAD's quiet hangover after the last word as silence, up to 200 ms", async () => {
+    const quiet = (ms: number) => run(ms, true).map((f) => Object.assign(f, { quiet: true }));
+    // Words, 120 ms of quiet frames the detector still calls speech, then silence: the window counts from the words.
+    const out = await runFrames(new TurnTakerProcessor(), [...run(600, true), ...quiet(120), ...run(480, false), ...run(400, false)]);
+    const ends = out.down.filter((f) => f.type === "user-turn-end");
+    expect(ends).toEqual([expect.objectContaining({ trailingSilenceMs: 600 })]);
+    // It ends after 480 ms of real silence (30 speech + 6 quiet + 24 silent frames), not 600.
+    expect(out.down.slice(0, out.down.indexOf(ends[0]!)).filter((f) => f.type === "audio-in")).toHaveLength(30 + 6 + 24);
+    // Quiet frames followed by loud ones are speech (a soft syllable), and credit never exceeds 200 ms.
+    const soft = await runFrames(new TurnTakerProcessor(), [...run(600, true), ...quiet(120), ...run(100, true), ...run(500, false)]);
+    expect(events(soft.down)).toEqual(["user-turn-start"]);
+    const long = await runFrames(new TurnTakerProcessor(), [...run(600, true), ...quiet(600), ...run(380, false)]);
+    expect(events(long.down)).toEqual(["user-turn-start"]);
+    const longer = await runFrames(new TurnTakerProcessor(), [...run(600, true), ...quiet(600), ...run(400, false)]);
+    expect(events(longer.down)).toEqual(["user-turn-start", "user-turn-end"]);
+  });
+
+  it("says user-turn-ending finalLeadMs before the window closes, and user-turn-resumed if the caller goes on", async () => {
+    const out = await runFrames(new TurnTakerProcessor(), [...run(600, true), ...run(500, false), ...run(400, true), ...run(600, false)]);
+    expect(withHints(out.down)).toEqual(["user-turn-start", "user-turn-ending", "user-turn-resumed", "user-turn-ending", "user-turn-end"]);
+    // Sent after 460 ms of silence (the first frame at or past 600 - 150), 140 ms before the end.
+    const hint = out.down.find((f) => f.type === "user-turn-ending");
+    expect(hint).toMatchObject({ leadMs: 140 });
+    expect(out.down.slice(0, out.down.indexOf(hint!)).filter((f) => f.type === "audio-in")).toHaveLength(30 + 23);
+    const never = await runFrames(new TurnTakerProcessor({ finalLeadMs: 0 }), [...run(600, true), ...run(700, false)]);
+    expect(withHints(never.down)).toEqual(["user-turn-start", "user-turn-end"]);
   });
 
   it("does not end the turn on a pause shorter than silenceMs", async () => {

@@ -57,11 +57,30 @@ export interface SimulatorOptions {
   speed?: number;
   /** Silence after the agent finished before the caller speaks. */
   pauseMs?: number;
-  /** Length of a " ... " pause inside a line (default 500 ms). */
+  /** Length of a " ... " pause inside a line, from the last voiced frame to the next (default 500 ms). */
   midPauseMs?: number;
   /** Gives up on a turn with no agent answer after this long. */
   turnTimeoutMs?: number;
   onEvent?(line: string): void;
+}
+
+function concat(chunks: Int16Array[]): Int16Array {
+  const all = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
+  let o = 0;
+  for (const c of chunks) {
+    all.set(c, o);
+    o += c.length;
+  }
+  return all;
+}
+
+/** Drops whole unvoiced 20 ms frames from the start and/or end of synthesised speech. */
+function trimUnvoiced(pcm: Int16Array, sides: { start: boolean; end: boolean }): Int16Array {
+  let from = 0;
+  let to = pcm.length;
+  if (sides.start) while (from + FRAME <= to && rms(pcm.subarray(from, from + FRAME)) < VOICED_RMS) from += FRAME;
+  if (sides.end) while (to - FRAME >= from && rms(pcm.subarray(to - FRAME, to)) < VOICED_RMS) to -= FRAME;
+  return pcm.subarray(from, to);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -182,13 +201,12 @@ export async function simulateCall(steps: CallStep[], options: SimulatorOptions)
     const pause = new Int16Array(Math.round(((options.midPauseMs ?? 500) * RATE) / 1000));
     const parts = text.split(/\s*\.\.\.\s*/).filter(Boolean);
     const chunks: Int16Array[] = [];
-    for (const [i, part] of parts.entries()) chunks.push(...(i > 0 ? [pause] : []), ...(await synthesize(part)));
-    const all = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
-    let o = 0;
-    for (const c of chunks) {
-      all.set(c, o);
-      o += c.length;
+    for (const [i, part] of parts.entries()) {
+      // The pause is the silence the caller leaves: flite's own quiet lead-in and tail are trimmed around it.
+      const audio = trimUnvoiced(concat(await synthesize(part)), { start: i > 0, end: i < parts.length - 1 });
+      chunks.push(...(i > 0 ? [pause] : []), audio);
     }
+    const all = concat(chunks);
     const frames: Int16Array[] = [];
     lastVoiced = undefined;
     for (let i = 0; i < all.length; i += FRAME) {

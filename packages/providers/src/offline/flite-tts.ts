@@ -5,6 +5,7 @@ import { Worker } from "node:worker_threads";
 import { ProviderError } from "@orbis/voice";
 import type { TtsProvider } from "@orbis/voice";
 import { synthesizeWithFlite, wavPcm } from "./flite-engine.mjs";
+import { PhraseCache } from "./phrase-cache.ts";
 
 export { wavPcm };
 
@@ -21,7 +22,12 @@ export interface FliteOptions {
    * calling thread (also the fallback once a worker has failed).
    */
   thread?: "worker" | "inline";
+  /** Sentences already synthesised (default: one process-wide 16 MB cache; `false` for none). */
+  cache?: PhraseCache | false;
 }
+
+/** The process-wide flite phrase cache: ~8 minutes of 16 kHz speech. */
+export const flitePhraseCache = new PhraseCache(16 * 1024 * 1024);
 
 type Job = { resolve(pcm: Int16Array | undefined): void; reject(err: Error): void };
 
@@ -81,12 +87,14 @@ const sharedWorker = new FliteWorker();
 
 /**
  * flite compiled to WASI, sentence by sentence: audio arrives once the sentence is synthesised
- * (kal16 ~20 ms, slt ~60–300 ms a sentence), on the worker thread by default.
+ * (kal16 ~20 ms, slt ~60–300 ms a sentence), on the worker thread by default; a sentence said before
+ * in this process comes from the phrase cache at once.
  */
 export function createFliteTts(options: FliteOptions = {}): TtsProvider {
   const voice = options.voice ?? "slt";
   const sampleRate = voice === "kal" ? 8000 : 16000;
   const chunk = ((options.chunkMs ?? 100) * sampleRate) / 1000;
+  const cache = options.cache === false ? undefined : (options.cache ?? flitePhraseCache);
   let dir: string | undefined;
   let closed = false;
   const inline = (text: string): Promise<Int16Array> => {
@@ -100,13 +108,19 @@ export function createFliteTts(options: FliteOptions = {}): TtsProvider {
     async *synthesize(text, signal) {
       const clean = text.replace(/\s+/g, " ").trim();
       if (!clean || signal.aborted || closed) return;
-      let pcm: Int16Array | undefined;
+      let pcm = cache?.get(voice, clean);
+      if (pcm) {
+        // Copies: whoever receives a chunk may own it.
+        for (let i = 0; i < pcm.length && !signal.aborted && !closed; i += chunk) yield pcm.slice(i, Math.min(pcm.length, i + chunk));
+        return;
+      }
       try {
         pcm = options.thread !== "inline" && sharedWorker.available ? await sharedWorker.synthesize(voice, clean, signal) : await inline(clean);
       } catch (err) {
         throw new ProviderError(`flite failed: ${err instanceof Error ? err.message : String(err)}`, { provider: "flite", retryable: false, cause: err });
       }
       if (!pcm || signal.aborted || closed) return;
+      cache?.set(voice, clean, pcm);
       for (let i = 0; i < pcm.length; i += chunk) {
         if (signal.aborted) return;
         yield pcm.subarray(i, Math.min(pcm.length, i + chunk));

@@ -1,7 +1,8 @@
 export { createFvadVad } from "./fvad-vad.ts";
 export { createPocketsphinxStt } from "./pocketsphinx-stt.ts";
 export type { PocketsphinxOptions } from "./pocketsphinx-stt.ts";
-export { createFliteTts, wavPcm } from "./flite-tts.ts";
+export { createFliteTts, flitePhraseCache, wavPcm } from "./flite-tts.ts";
+export { PhraseCache } from "./phrase-cache.ts";
 export type { FliteOptions, FliteVoice } from "./flite-tts.ts";
 export { buildArpa, buildDomainLm, domainLmKey, expandCorpus, loadCmudict, normalizeSentence } from "./domain-lm.ts";
 export type { DomainLm, DomainLmOptions } from "./domain-lm.ts";

@@ -15,7 +15,9 @@ export interface SttProcessorOptions {
  * Feeds caller turns to a streaming recogniser. Partials also travel up (semantic endpointing).
  * Contract downstream: `transcript` partials during
  * the turn, then `user-turn-end` as soon as the turn-taker decides it, then exactly one final
- * `transcript` for the turn (possibly empty) once the recogniser has finalised.
+ * `transcript` for the turn (possibly empty) once the recogniser has finalised. The recogniser
+ * finalises at `user-turn-ending`, so the final is usually ready when the turn ends; if the caller
+ * speaks again (`user-turn-resumed`) the turn's audio is decoded again from its start.
  */
 export class SttProcessor extends FrameProcessor {
   private readonly provider: SttProvider;
@@ -26,6 +28,10 @@ export class SttProcessor extends FrameProcessor {
   private opening: Promise<SttStream> | undefined;
   private inTurn = false;
   private lastPartial = "";
+  /** This turn's audio (pre-roll included), to decode again if the caller speaks after an early final. */
+  private turnAudio: Int16Array[] = [];
+  /** The final asked for at `user-turn-ending`, while the caller stays quiet. */
+  private early: Promise<string> | undefined;
 
   constructor(options: SttProcessorOptions) {
     super("stt");
@@ -44,8 +50,26 @@ export class SttProcessor extends FrameProcessor {
         this.emit(frame);
         this.inTurn = true;
         this.lastPartial = "";
+        this.early = undefined;
+        this.turnAudio = [...this.preRoll];
         if (this.stream) for (const pcm of this.preRoll) this.stream.push(pcm);
         this.preRoll.length = 0;
+        return;
+      case "user-turn-ending":
+        this.emit(frame);
+        // Finalise now: the turn most likely ends before the recogniser would have finished.
+        if (this.inTurn && this.stream && !this.early) {
+          this.early = this.stream.endUtterance(this.signal);
+          this.early.catch(() => {});
+        }
+        return;
+      case "user-turn-resumed":
+        this.emit(frame);
+        if (this.early) {
+          // The caller went on: that final is void; the recogniser hears the whole turn again.
+          this.early = undefined;
+          for (const pcm of this.turnAudio) this.stream!.push(pcm);
+        }
         return;
       case "user-turn-end":
         return this.finishTurn(frame);
@@ -62,12 +86,16 @@ export class SttProcessor extends FrameProcessor {
     if (this.inTurn) {
       this.stream?.abort();
       this.inTurn = false;
+      this.early = undefined;
+      this.turnAudio = [];
     }
   }
 
   private onAudio(pcm: Int16Array, frame: Frame): void {
-    if (this.inTurn) this.stream!.push(pcm);
-    else {
+    if (this.inTurn) {
+      this.turnAudio.push(pcm);
+      if (!this.early) this.stream!.push(pcm);
+    } else {
       this.preRoll.push(pcm);
       if (this.preRoll.length > this.preRollFrames) this.preRoll.shift();
     }
@@ -79,8 +107,10 @@ export class SttProcessor extends FrameProcessor {
     if (!this.inTurn) return;
     this.inTurn = false;
     const signal = this.signal;
-    const stream = this.stream ?? (await this.open());
-    const text = await stream.endUtterance(signal);
+    const early = this.early;
+    this.early = undefined;
+    this.turnAudio = [];
+    const text = early ? await early : await (this.stream ?? (await this.open())).endUtterance(signal);
     this.emitFor(signal, frames.transcript(text.trim(), true));
   }
 

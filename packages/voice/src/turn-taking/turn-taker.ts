@@ -29,6 +29,9 @@ export const DEFAULT_TURN_SETTINGS: Readonly<TurnSettings> = Object.freeze({
   bargeInMs: 300,
 });
 
+/** At most this much quiet speech before silence counts towards the window (fvad's hangover is ≤ 180 ms). */
+const MAX_HANGOVER_CREDIT_MS = 200;
+
 export interface TurnTakerOptions {
   settings?: Partial<TurnSettings>;
   /** What the brain expects next (`BrainSession.expecting`). */
@@ -43,6 +46,8 @@ export interface TurnTakerOptions {
   offEntity?: (partial: string) => boolean;
   /** Non-speech that discards speech gathered before a turn started (separates blips from words). */
   candidateGapMs?: number;
+  /** `user-turn-ending` is sent this long before the silence window closes (default 150 ms; 0 = never). */
+  finalLeadMs?: number;
 }
 
 /**
@@ -56,6 +61,9 @@ export class TurnTakerProcessor extends FrameProcessor {
   private readonly completes: ((partial: string) => boolean) | undefined;
   private readonly offEntity: ((partial: string) => boolean) | undefined;
   private readonly candidateGapMs: number;
+  private readonly finalLeadMs: number;
+  /** `user-turn-ending` was sent and no voiced frame has come since. */
+  private ending = false;
   /** The latest partial transcript of this turn fully answers the brain's question. */
   private complete = false;
   /** The latest partial is plainly not the slow entity the brain expects. */
@@ -67,6 +75,8 @@ export class TurnTakerProcessor extends FrameProcessor {
   private candidateMs = 0;
   private turnMs = 0;
   private silenceRun = 0;
+  /** Quiet speech frames (`audio-in.quiet`) just before now: the detector's hangover if silence follows. */
+  private quietTail = 0;
 
   constructor(options: TurnTakerOptions = {}) {
     super("turn-taker");
@@ -75,6 +85,7 @@ export class TurnTakerProcessor extends FrameProcessor {
     this.completes = options.completes;
     this.offEntity = options.offEntity;
     this.candidateGapMs = options.candidateGapMs ?? 200;
+    this.finalLeadMs = options.finalLeadMs ?? 150;
   }
 
   /** The silence window in force now. */
@@ -87,7 +98,7 @@ export class TurnTakerProcessor extends FrameProcessor {
     switch (frame.type) {
       case "audio-in":
         if (direction === "down") {
-          this.onAudio(frame.pcm.length, frame.sampleRate, frame.speech === true, frame);
+          this.onAudio(frame.pcm.length, frame.sampleRate, frame.speech === true, frame.quiet === true, frame);
           return;
         }
         break;
@@ -114,7 +125,7 @@ export class TurnTakerProcessor extends FrameProcessor {
     this.emit(frame, direction);
   }
 
-  private onAudio(samples: number, sampleRate: number, speech: boolean, frame: Frame): void {
+  private onAudio(samples: number, sampleRate: number, speech: boolean, quiet: boolean, frame: Frame): void {
     const ms = (samples * 1000) / sampleRate;
     if (!this.inTurn) {
       if (speech) {
@@ -131,10 +142,28 @@ export class TurnTakerProcessor extends FrameProcessor {
       return;
     }
     this.turnMs += ms;
-    this.silenceRun = speech ? 0 : this.silenceRun + ms;
+    if (speech) {
+      this.silenceRun = 0;
+      this.quietTail = quiet ? Math.min(this.quietTail + ms, MAX_HANGOVER_CREDIT_MS) : 0;
+      if (this.ending && !quiet) {
+        this.ending = false;
+        this.emit(frame, "down");
+        this.emit({ type: "user-turn-resumed", lane: "data" }, "down");
+        return;
+      }
+    } else {
+      // The silence window counts from the end of the words, not from the end of the VAD's hangover.
+      this.silenceRun = (this.silenceRun === 0 ? this.quietTail : this.silenceRun) + ms;
+      this.quietTail = 0;
+    }
     this.emit(frame, "down");
-    if (this.silenceRun >= this.currentSilenceMs()) this.endTurn("silence");
+    const window = this.currentSilenceMs();
+    if (this.silenceRun >= window) this.endTurn("silence");
     else if (this.turnMs >= this.settings.maxTurnMs) this.endTurn("max-length");
+    else if (!this.ending && this.finalLeadMs > 0 && this.silenceRun > 0 && this.silenceRun >= window - this.finalLeadMs) {
+      this.ending = true;
+      this.emit({ type: "user-turn-ending", lane: "data", leadMs: window - this.silenceRun }, "down");
+    }
   }
 
   private startTurn(): void {
@@ -146,10 +175,12 @@ export class TurnTakerProcessor extends FrameProcessor {
       this.emit(interrupt, "down");
     }
     this.inTurn = true;
+    this.ending = false;
     this.complete = false;
     this.notTheEntity = false;
     this.turnMs = this.candidateMs;
     this.silenceRun = 0;
+    this.quietTail = 0;
     this.candidateSpeechMs = 0;
     this.candidateGapRun = 0;
     this.candidateMs = 0;
@@ -158,10 +189,12 @@ export class TurnTakerProcessor extends FrameProcessor {
 
   private endTurn(reason: "silence" | "max-length"): void {
     this.inTurn = false;
+    this.ending = false;
     this.complete = false;
     this.notTheEntity = false;
     this.emit(frames.userTurnEnd(reason, this.silenceRun), "down");
     this.turnMs = 0;
     this.silenceRun = 0;
+    this.quietTail = 0;
   }
 }

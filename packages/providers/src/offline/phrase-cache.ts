@@ -1,0 +1,52 @@
+/**
+ * Synthesised audio by voice and text, least recently used dropped first once `maxBytes` is exceeded.
+ * A receptionist says the same sentences on every call (the greeting, opening hours, "Could I have
+ * your name?"), and an offline engine is deterministic, so a sentence is synthesised once per process.
+ */
+export class PhraseCache {
+  private readonly entries = new Map<string, Int16Array>();
+  private bytes = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  get(voice: string, text: string): Int16Array | undefined {
+    const key = `${voice}\n${text}`;
+    const pcm = this.entries.get(key);
+    if (!pcm) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    // Most recently used last.
+    this.entries.delete(key);
+    this.entries.set(key, pcm);
+    return pcm;
+  }
+
+  set(voice: string, text: string, pcm: Int16Array): void {
+    if (pcm.byteLength > this.maxBytes) return;
+    const key = `${voice}\n${text}`;
+    const old = this.entries.get(key);
+    if (old) {
+      this.bytes -= old.byteLength;
+      this.entries.delete(key);
+    }
+    this.entries.set(key, pcm);
+    this.bytes += pcm.byteLength;
+    for (const [k, v] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(k);
+      this.bytes -= v.byteLength;
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get sizeBytes(): number {
+    return this.bytes;
+  }
+}
