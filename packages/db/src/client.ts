@@ -66,10 +66,24 @@ const WORKSPACE_ID = /^ws_[0-9a-z]{8,40}$/;
 
 // Pooled connections live long; building drizzle's relational schema for each request is measurable.
 const handles = new WeakMap<pg.PoolClient, Tx>();
-function handleFor(client: pg.PoolClient): Tx {
+/** Handles on connections that keep named prepared statements (not behind a transaction-mode pooler). */
+const statementKeeping = new WeakSet<Executor>();
+function handleFor(client: pg.PoolClient, keepsStatements: boolean): Tx {
   let tx = handles.get(client);
-  if (!tx) handles.set(client, (tx = drizzlePg(client, { schema }) as unknown as Tx));
+  if (!tx) {
+    handles.set(client, (tx = drizzlePg(client, { schema }) as unknown as Tx));
+    if (keepsStatements) statementKeeping.add(tx);
+  }
   return tx;
+}
+
+/**
+ * The name to prepare a hot statement under on this executor, or undefined for an unnamed one: a named
+ * statement is parsed and planned once per connection, which only a connection of our own keeps (a
+ * transaction-mode pooler hands the server session to other clients between transactions).
+ */
+export function statementName(executor: Executor, name: string): string | undefined {
+  return statementKeeping.has(executor) ? name : undefined;
 }
 
 /** A pooled connection for tenant work; the id is inlined into SQL later, so its format is checked first. */
@@ -79,10 +93,10 @@ async function connectFor(pool: pg.Pool, workspaceId: string): Promise<pg.PoolCl
 }
 
 /** `begin` (BEGIN plus whatever rides with it), fn, COMMIT; ROLLBACK when anything fails. */
-async function transactionOn<T>(client: pg.PoolClient, begin: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+async function transactionOn<T>(client: pg.PoolClient, begin: string, fn: (tx: Tx) => Promise<T>, keepsStatements: boolean): Promise<T> {
   try {
     await client.query(begin);
-    const result = await fn(handleFor(client));
+    const result = await fn(handleFor(client, keepsStatements));
     await client.query("commit");
     return result;
   } catch (error) {
@@ -114,7 +128,7 @@ function tenantConnections(pool: pg.Pool) {
         await client.query(bindSql(workspaceId));
         bound.set(client, workspaceId);
       }
-      return await fn(handleFor(client));
+      return await fn(handleFor(client, true));
     } catch (error) {
       bound.delete(client);
       throw error;
@@ -129,7 +143,7 @@ function tenantConnections(pool: pg.Pool) {
       // Settings made inside the transaction are undone by its rollback, so the binding is recorded after COMMIT.
       const rebind = bound.get(client) !== workspaceId;
       bound.delete(client);
-      const result = await transactionOn(client, rebind ? `begin; ${bindSql(workspaceId)}` : "begin", fn);
+      const result = await transactionOn(client, rebind ? `begin; ${bindSql(workspaceId)}` : "begin", fn, true);
       bound.set(client, workspaceId);
       return result;
     } finally {
@@ -144,7 +158,7 @@ function perTransactionTenancy(pool: pg.Pool) {
   const withTenant = async <T>(workspaceId: string, fn: (tx: Tx) => Promise<T>): Promise<T> => {
     const client = await connectFor(pool, workspaceId);
     try {
-      return await transactionOn(client, `begin; select set_config('role', 'orbis_app', true), set_config('app.workspace_id', '${workspaceId}', true)`, fn);
+      return await transactionOn(client, `begin; select set_config('role', 'orbis_app', true), set_config('app.workspace_id', '${workspaceId}', true)`, fn, false);
     } finally {
       client.release();
     }

@@ -109,6 +109,13 @@ describe.each(["connection", "transaction"] as const)("tenant connections reused
     expect(await one.inTenant(wsB, agentIds)).toEqual([agentB]);
   });
 
+  it("the agent list answers per workspace from one statement prepared on the connection (unnamed behind a pooler)", async () => {
+    for (const ws of [wsA, wsB, wsA, wsB]) expect((await tenantScope(one, ws).agents.list(10)).map((a) => a.id)).toEqual([ws === wsA ? agentA : agentB]);
+    const prepared = await one.inTenant(wsA, (tx) => tx.execute(sql`select name from pg_prepared_statements order by name`));
+    const names = (prepared as unknown as { rows: { name: string }[] }).rows.map((r) => r.name);
+    expect(names).toEqual(one.kind === "postgres" && tenantBinding === "connection" ? ["agents_list"] : []);
+  });
+
   it("the system handle keeps the connecting role and sees every workspace", async () => {
     await one.inTenant(wsA, agentIds);
     const rows = (await one.system.execute(sql`select current_user as u`)) as unknown as { rows: { u: string }[] };

@@ -1,5 +1,6 @@
-import { and, desc, eq, lt, max, or } from "drizzle-orm";
+import { and, desc, eq, lt, max, or, sql } from "drizzle-orm";
 import type { AgentConfig } from "@orbis/contracts";
+import { statementName, type Executor } from "../client.ts";
 import { agents, agentVersions } from "../schema.ts";
 import type { Run } from "./scope.ts";
 
@@ -29,21 +30,44 @@ export interface PageCursor {
   id: string;
 }
 
+/**
+ * The agent list is the control plane's hottest read (the dashboard, `GET /v1/agents`): its statements
+ * are built once per connection and prepared there (see `statementName`), not rebuilt per request.
+ */
+function prepareListQueries(tx: Executor) {
+  const ws = sql.placeholder("workspaceId");
+  const page = (where: ReturnType<typeof and>, name: string) =>
+    tx
+      .select()
+      .from(agents)
+      .where(where)
+      .orderBy(desc(agents.createdAt), desc(agents.id))
+      .limit(sql.placeholder("limit"))
+      .prepare(statementName(tx, name) as string);
+  const createdAt = sql.placeholder("createdAt");
+  return {
+    first: page(eq(agents.workspaceId, ws), "agents_list"),
+    after: page(
+      and(eq(agents.workspaceId, ws), or(lt(agents.createdAt, createdAt), and(eq(agents.createdAt, createdAt), lt(agents.id, sql.placeholder("id"))))),
+      "agents_list_after",
+    ),
+  };
+}
+const listQueries = new WeakMap<Executor, ReturnType<typeof prepareListQueries>>();
+function listQueriesOn(tx: Executor) {
+  let queries = listQueries.get(tx);
+  if (!queries) listQueries.set(tx, (queries = prepareListQueries(tx)));
+  return queries;
+}
+
 export function agentsRepository(run: Run, workspaceId: string) {
   const mine = eq(agents.workspaceId, workspaceId);
   return {
     async list(limit: number, after?: PageCursor): Promise<AgentRow[]> {
-      const page = after
-        ? or(lt(agents.createdAt, after.createdAt), and(eq(agents.createdAt, after.createdAt), lt(agents.id, after.id)))
-        : undefined;
-      return run((tx) =>
-        tx
-          .select()
-          .from(agents)
-          .where(and(mine, page))
-          .orderBy(desc(agents.createdAt), desc(agents.id))
-          .limit(limit),
-      );
+      return run((tx) => {
+        const q = listQueriesOn(tx);
+        return after ? q.after.execute({ workspaceId, limit, createdAt: after.createdAt.toISOString(), id: after.id }) : q.first.execute({ workspaceId, limit });
+      });
     },
     async get(id: string): Promise<AgentRow | undefined> {
       const [row] = await run((tx) => tx.select().from(agents).where(and(mine, eq(agents.id, id))));
