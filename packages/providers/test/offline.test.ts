@@ -92,6 +92,20 @@ describe("flite phrase cache", () => {
     expect(await collect(createFliteTts({ voice: "kal16", cache }), "Never spoken.", aborted.signal)).toEqual([]);
     expect(cache.size).toBe(1);
   });
+  it("a prefetched sentence is synthesised once: a request during the prefetch waits for it, later ones hit", async () => {
+    const cache = new PhraseCache(1024 * 1024);
+    const tts = createFliteTts({ voice: "kal16", cache });
+    const text = "Your appointment is on Tuesday, March 10 at noon.";
+    tts.prefetch!(text);
+    tts.prefetch!(text);
+    const during = await collect(tts, text);
+    expect(cache).toMatchObject({ hits: 1, misses: 0, size: 1 });
+    const reference = await collect(createFliteTts({ voice: "kal16", cache: false }), text);
+    expect(during.flatMap((c) => [...c])).toEqual(reference.flatMap((c) => [...c]));
+    tts.prefetch!(text);
+    await collect(tts, text);
+    expect(cache).toMatchObject({ hits: 2, misses: 0 });
+  });
   it("drops the least recently used sentence beyond its byte budget", () => {
     const cache = new PhraseCache(2500);
     cache.set("v", "a", new Int16Array(500));

@@ -53,6 +53,13 @@ export interface BrainSession {
    * normal window instead of the long one. Absent or false: the long window.
    */
   isOffEntity?(text: string): boolean;
+  /**
+   * The first sentence this session would say if the caller's turn ended with `input` now, worked out
+   * on a copy of its state with no side effects (no tool runs, nothing stored); undefined when it can't
+   * tell without acting. The pipeline asks while the turn is ending so speech synthesis can start
+   * before the turn has ended; `respond` itself still runs once the turn has.
+   */
+  preview?(input: BrainInput, signal: AbortSignal): Promise<string | undefined>;
 }
 
 export interface CallContext {

@@ -49,7 +49,13 @@ export type DataFrame =
   | { type: "user-turn-ending"; lane: "data"; keep?: boolean; leadMs: number }
   /** The caller spoke again after `user-turn-ending`: the turn goes on (an early final is void). */
   | { type: "user-turn-resumed"; lane: "data"; keep?: boolean }
-  | { type: "transcript"; lane: "data"; keep?: boolean; text: string; final: boolean }
+  /**
+   * Recogniser output. `early`: a partial that is the recogniser's final for the turn so far, taken at
+   * `user-turn-ending` (the turn may still go on).
+   */
+  | { type: "transcript"; lane: "data"; keep?: boolean; text: string; final: boolean; early?: boolean }
+  /** A sentence the agent will probably say next (`BrainSession.preview`): a TTS may synthesise it ahead. */
+  | { type: "tts-prefetch"; lane: "data"; keep?: boolean; text: string }
   /** Non-speech caller input (typed text, DTMF, watchdog silence) for the brain. */
   | { type: "user-input"; lane: "data"; keep?: boolean; input: BrainInput }
   /** One agent sentence to speak. */

@@ -61,6 +61,8 @@ export interface TtsProvider {
   readonly wholeUtterance?: boolean;
   /** Speaks one sentence; stops (without throwing) when `signal` aborts. */
   synthesize(text: string, signal: AbortSignal): AsyncIterable<Int16Array>;
+  /** Starts synthesising a sentence that will probably be asked for soon, so `synthesize` finds it ready. */
+  prefetch?(text: string): void;
   close?(): void;
 }
 

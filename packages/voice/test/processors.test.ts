@@ -132,14 +132,16 @@ describe("SttProcessor early final", () => {
   }
   const ending = { type: "user-turn-ending", lane: "data", leadMs: 150 } as const;
   const resumed = { type: "user-turn-resumed", lane: "data" } as const;
-  const described = (out: { down: Frame[] }) => out.down.filter((f) => f.type !== "audio-in").map((f) => (f.type === "transcript" ? `final:${f.text}` : f.type));
+  const described = (out: { down: Frame[] }) =>
+    out.down.filter((f) => f.type !== "audio-in").map((f) => (f.type === "transcript" ? `${f.final ? "final" : f.early ? "early" : "partial"}:${f.text}` : f.type));
 
   it("finalises at user-turn-ending and answers the turn end with that final", async () => {
     const stt = loggingStt(["what are your opening hours"]);
     const out = await runFrames(new SttProcessor({ provider: stt, preRollMs: 100 }), [...run(200, false), frames.userTurnStart(), ...run(400, true), ending, ...run(140, false), frames.userTurnEnd()]);
     // 5 pre-roll + 20 turn frames, finalised before the quiet frames after the hint.
     expect(stt.log).toEqual(["end after 25"]);
-    expect(described(out)).toEqual(["user-turn-start", "user-turn-ending", "user-turn-end", "final:what are your opening hours"]);
+    // The early final also goes down at once (the brain may prepare its answer), then the turn's final.
+    expect(described(out)).toEqual(["user-turn-start", "user-turn-ending", "early:what are your opening hours", "user-turn-end", "final:what are your opening hours"]);
   });
 
   it("decodes the whole turn again when the caller speaks after the hint", async () => {
@@ -156,7 +158,36 @@ describe("SttProcessor early final", () => {
     ]);
     // The early final is void; the second utterance holds pre-roll, words, pause and the rest (5 + 20 + 5 + 15).
     expect(stt.log).toEqual(["end after 25", "end after 45"]);
-    expect(described(out)).toEqual(["user-turn-start", "user-turn-ending", "user-turn-resumed", "user-turn-end", "final:what are your opening hours on saturday"]);
+    expect(described(out)).toEqual([
+      "user-turn-start",
+      "user-turn-ending",
+      "early:what are your opening hours",
+      "user-turn-resumed",
+      "user-turn-end",
+      "final:what are your opening hours on saturday",
+    ]);
+  });
+});
+
+describe("answer prefetch", () => {
+  it("BrainProcessor: an early transcript becomes a tts-prefetch of the previewed first sentence, and no reply", async () => {
+    const previews: string[] = [];
+    const brain = scriptedBrain([{ type: "text", text: "We're open nine to five." }]);
+    const session: BrainSession = { ...brain, preview: async (input) => (previews.push(input.kind === "speech" ? input.text : ""), "We're open nine to five. Anything else?") };
+    const out = await runFrames(new BrainProcessor({ session, greet: false }), [{ type: "transcript", lane: "data", text: "what are your hours", final: false, early: true }]);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(previews).toEqual(["what are your hours"]);
+    expect(brain.inputs).toEqual([]);
+    expect(out.down.filter((f) => f.type === "tts-prefetch")).toEqual([{ type: "tts-prefetch", lane: "data", text: "We're open nine to five." }]);
+  });
+
+  it("TtsProcessor: a prefetch asks the provider for the part `speak` would synthesise first, and goes no further", async () => {
+    const asked: string[] = [];
+    const provider: TtsProvider = { id: "fake", sampleRate: 16000, wholeUtterance: true, prefetch: (t) => void asked.push(t), async *synthesize() {} };
+    const long = "We're open Monday to Friday from eight to five, and on Saturday mornings from nine to one.";
+    const out = await runFrames(new TtsProcessor({ provider }), [{ type: "tts-prefetch", lane: "data", text: long }, { type: "tts-prefetch", lane: "data", text: "Sure." }]);
+    expect(asked).toEqual(["We're open Monday to Friday from eight to five,", "Sure."]);
+    expect(out.down).toEqual([]);
   });
 });
 

@@ -19,7 +19,10 @@ describe.runIf(speech.stt)("a full emulated Telnyx call with real speech (flite 
     await emu?.close();
   });
 
-  it("greeting heard, booking made, clear on barge-in, call.hangup closes the call row with duration", { timeout: 180_000 }, async () => {
+  it("greeting heard, booking made, clear on barge-in, call.hangup closes the call row with duration", { timeout: 180_000, retry: 2 }, async () => {
+    // Retried (each attempt on a fresh tenant): over 8 kHz μ-law, pocketsphinx now and then hears a
+    // short confirmation as something else ("yes please" → "next week" in runs of 2026-12-01/02), and
+    // the script has one spare "yes please", not two.
     const { tenant, number } = await telnyxTenant(h, emu.account);
     const lines: string[] = [];
     const result = await placeTelnyxCall(emu, {

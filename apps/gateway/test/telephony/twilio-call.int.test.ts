@@ -14,7 +14,10 @@ describe.runIf(speech.stt)("a full emulated Twilio call with real speech (flite 
   });
   afterAll(() => h?.close());
 
-  it("greeting heard, booking made, clear on barge-in, hang-up closes the call row with duration", { timeout: 180_000 }, async () => {
+  it("greeting heard, booking made, clear on barge-in, hang-up closes the call row with duration", { timeout: 180_000, retry: 2 }, async () => {
+    // Retried (each attempt on a fresh tenant): over 8 kHz μ-law, pocketsphinx now and then hears a
+    // short confirmation as something else ("yes please" → "next week" in runs of 2026-12-01/02), and
+    // the script has one spare "yes please", not two.
     const { tenant, account, number } = await twilioTenant(h);
     const lines: string[] = [];
     const result = await placeTwilioCall(account, {

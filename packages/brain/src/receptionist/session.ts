@@ -106,8 +106,13 @@ const DAY_WORDS = /\b(next|this|coming|tomorrow|today|tonight|morning|afternoon|
 const FREE_TEXT_OR_DIGITS = new Set<Awaiting>(["message", "name", "phone", "identify_phone"]);
 const URGENT = /\b(urgent|emergency|asap|as soon as possible|right away|immediately|flood\w*|leak\w*|no heat|no water|gas smell|smell gas|bleeding|severe|swollen|broken down|stranded)\b/;
 
+/** Thrown inside a preview where the real turn would run a tool: the preview stops there. */
+const PREVIEW_STOP = Symbol("preview stops before a tool");
+
 /** One call's conversation: greet → understand → fill slots → confirm → act → wrap up. */
 export class ReceptionistSession implements BrainSession {
+  /** This is a throwaway copy answering `preview`: tools are not run. */
+  private previewing = false;
   private awaiting: Awaiting = "intent";
   private task: Task | null = null;
   private d: Draft = { offered: [], lookupFailures: 0 };
@@ -207,6 +212,26 @@ export class ReceptionistSession implements BrainSession {
     yield* this.flush(signal);
   }
 
+  /**
+   * The turn's first sentence, worked out on a copy: the conversation state is copied (the draft
+   * deeply), the copy stops at the first tool (a booking, a message, a lookup) and what it said before
+   * that is the answer. Calendar reads for free slots do run; nothing is written.
+   */
+  async preview(input: BrainInput, signal: AbortSignal): Promise<string | undefined> {
+    if (this.awaiting === "ended" || input.kind !== "speech" || signal.aborted) return undefined;
+    const copy: ReceptionistSession = Object.assign(Object.create(ReceptionistSession.prototype) as object, this);
+    copy.d = structuredClone(this.d);
+    copy.out = [];
+    copy.previewing = true;
+    try {
+      await copy.handle(input);
+    } catch (err) {
+      if (err !== PREVIEW_STOP) return undefined;
+    }
+    const first = copy.out.find((e) => e.type === "text");
+    return first?.type === "text" && !signal.aborted ? first.text : undefined;
+  }
+
   async *respond(input: BrainInput, signal: AbortSignal): AsyncIterable<BrainEvent> {
     this.out = [];
     if (this.awaiting === "ended") return;
@@ -236,6 +261,7 @@ export class ReceptionistSession implements BrainSession {
   }
 
   private async tool(name: string, args: Record<string, unknown>): Promise<ToolCallRecord> {
+    if (this.previewing) throw PREVIEW_STOP;
     const rec = await this.tools.run(name, args, this.ctx);
     this.out.push({ type: "tool", call: rec });
     return rec;

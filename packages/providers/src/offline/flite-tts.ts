@@ -28,6 +28,8 @@ export interface FliteOptions {
 
 /** The process-wide flite phrase cache: ~8 minutes of 16 kHz speech. */
 export const flitePhraseCache = new PhraseCache(16 * 1024 * 1024);
+/** Prefetches in flight, by voice and text. */
+const prefetching = new Map<string, Promise<Int16Array | undefined>>();
 
 type Job = { resolve(pcm: Int16Array | undefined): void; reject(err: Error): void };
 
@@ -101,13 +103,32 @@ export function createFliteTts(options: FliteOptions = {}): TtsProvider {
     dir ??= mkdtempSync(join(tmpdir(), "orbis-flite-"));
     return synthesizeWithFlite(dir, voice, text);
   };
+  const run = (clean: string, signal: AbortSignal): Promise<Int16Array | undefined> =>
+    options.thread !== "inline" && sharedWorker.available ? sharedWorker.synthesize(voice, clean, signal) : inline(clean);
   return {
     id: `flite:${voice}`,
     sampleRate,
     wholeUtterance: true,
+    prefetch(text) {
+      const clean = text.replace(/\s+/g, " ").trim();
+      const key = `${voice}\n${clean}`;
+      if (!cache || !clean || closed || cache.peek(voice, clean) || prefetching.has(key)) return;
+      const job = run(clean, new AbortController().signal).then(
+        (pcm) => {
+          if (pcm) cache.set(voice, clean, pcm);
+          return pcm;
+        },
+        () => undefined,
+      );
+      prefetching.set(key, job);
+      void job.finally(() => prefetching.delete(key));
+    },
     async *synthesize(text, signal) {
       const clean = text.replace(/\s+/g, " ").trim();
       if (!clean || signal.aborted || closed) return;
+      // A sentence being prefetched: wait for that synthesis rather than queue a second one.
+      const ahead = cache && prefetching.get(`${voice}\n${clean}`);
+      if (ahead) await ahead;
       let pcm = cache?.get(voice, clean);
       if (pcm) {
         // Copies: whoever receives a chunk may own it.
@@ -115,7 +136,7 @@ export function createFliteTts(options: FliteOptions = {}): TtsProvider {
         return;
       }
       try {
-        pcm = options.thread !== "inline" && sharedWorker.available ? await sharedWorker.synthesize(voice, clean, signal) : await inline(clean);
+        pcm = await run(clean, signal);
       } catch (err) {
         throw new ProviderError(`flite failed: ${err instanceof Error ? err.message : String(err)}`, { provider: "flite", retryable: false, cause: err });
       }

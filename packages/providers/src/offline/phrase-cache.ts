@@ -25,6 +25,11 @@ export class PhraseCache {
     return pcm;
   }
 
+  /** Whether a sentence is held, without counting a hit or refreshing it. */
+  peek(voice: string, text: string): boolean {
+    return this.entries.has(`${voice}\n${text}`);
+  }
+
   set(voice: string, text: string, pcm: Int16Array): void {
     if (pcm.byteLength > this.maxBytes) return;
     const key = `${voice}\n${text}`;

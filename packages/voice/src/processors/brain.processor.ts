@@ -40,6 +40,7 @@ export class BrainProcessor extends FrameProcessor {
         break;
       case "transcript":
         if (frame.final && frame.text !== "") this.reply({ kind: "speech", text: frame.text });
+        else if (frame.early && this.session.preview) this.prefetch(frame.text);
         break;
       case "user-input":
         this.reply(frame.input);
@@ -52,6 +53,20 @@ export class BrainProcessor extends FrameProcessor {
   protected override onInterrupt(): void {
     this.current?.abort();
     this.current = undefined;
+  }
+
+  /** The turn is ending on these words: what the agent would say first goes to the TTS ahead of time. */
+  private prefetch(text: string): void {
+    const signal = this.signal;
+    this.session.preview!({ kind: "speech", text }, signal).then(
+      (sentence) => {
+        if (!sentence) return;
+        const splitter = new SentenceSplitter();
+        const first = splitter.push(sentence)[0] ?? splitter.flush();
+        if (first) this.emitFor(signal, { type: "tts-prefetch", lane: "data", text: first });
+      },
+      () => {},
+    );
   }
 
   private reply(input: BrainInput): void {

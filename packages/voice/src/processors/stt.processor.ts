@@ -59,8 +59,15 @@ export class SttProcessor extends FrameProcessor {
         this.emit(frame);
         // Finalise now: the turn most likely ends before the recogniser would have finished.
         if (this.inTurn && this.stream && !this.early) {
-          this.early = this.stream.endUtterance(this.signal);
-          this.early.catch(() => {});
+          const early = this.stream.endUtterance(this.signal);
+          this.early = early;
+          // Downstream as an early partial: the brain may work out its answer while the turn ends.
+          early.then(
+            (text) => {
+              if (this.early === early && text.trim()) this.emit({ type: "transcript", lane: "data", text: text.trim(), final: false, early: true });
+            },
+            () => {},
+          );
         }
         return;
       case "user-turn-resumed":

@@ -30,6 +30,12 @@ export class TtsProcessor extends FrameProcessor {
 
   protected override process(frame: Frame, direction: Direction): void | Promise<void> {
     if (direction === "down" && frame.type === "text") return this.speak(frame.text, frame.turn, frame);
+    if (direction === "down" && frame.type === "tts-prefetch") {
+      // What the caller would hear first: the head of the sentence, as `speak` would split it.
+      const part = this.provider.wholeUtterance ? splitFirstClause(frame.text)[0]! : frame.text;
+      this.provider.prefetch?.(part);
+      return;
+    }
     if (direction === "down" && frame.type === "end") {
       this.resampler?.free();
       this.resampler = undefined;
