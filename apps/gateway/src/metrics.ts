@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { phoneCallsCounter } from "@orbis/api";
+import { flitePhraseCache } from "@orbis/providers";
 
 export function createGatewayMetrics(registry: Registry) {
   const stageBuckets = [25, 50, 100, 200, 300, 450, 700, 1000, 1500, 2500, 5000];
@@ -29,6 +30,17 @@ export function createGatewayMetrics(registry: Registry) {
       labelNames: ["stage"] as const,
       buckets: stageBuckets,
       registers: [registry],
+    }),
+    /** The offline TTS phrase cache: how often a sentence was ready, and how often an answer prepared ahead was the one said. */
+    phraseCache: new Gauge({
+      name: "orbis_tts_phrase_cache",
+      help: "flite phrase cache since start: hits, misses, prefetches, prefetches_used; and sentences and bytes held",
+      labelNames: ["what"] as const,
+      registers: [registry],
+      collect() {
+        const c = flitePhraseCache;
+        for (const [what, value] of Object.entries({ hits: c.hits, misses: c.misses, prefetches: c.prefetches, prefetches_used: c.prefetchesUsed, sentences: c.size, bytes: c.sizeBytes })) this.set({ what }, value);
+      },
     }),
   };
 }

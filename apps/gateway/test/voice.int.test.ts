@@ -52,6 +52,11 @@ describe.runIf(speech.stt)("real audio through /v1/stream (flite → VAD → poc
       expect(turn.e2eMs, `turn ${turn.seq} e2e`).toBeGreaterThan(0);
       expect(turn.asrMs).not.toBeNull();
     }
+    // Answers were prepared while turns ended, and at least one was the sentence then said.
+    const metrics = (await h.app.inject({ url: "/metrics" })).body;
+    const gauge = (what: string) => Number(new RegExp(`^orbis_tts_phrase_cache\\{what="${what}"\\} (\\d+)`, "m").exec(metrics)?.[1]);
+    expect(gauge("prefetches"), metrics).toBeGreaterThan(0);
+    expect(gauge("prefetches_used")).toBeGreaterThan(0);
   });
 
   it("barge-in: the caller talks over a long answer → interrupt, audio stops, the turn records what was heard", { timeout: 60_000 }, async () => {

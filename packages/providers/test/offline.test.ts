@@ -99,12 +99,16 @@ describe("flite phrase cache", () => {
     tts.prefetch!(text);
     tts.prefetch!(text);
     const during = await collect(tts, text);
-    expect(cache).toMatchObject({ hits: 1, misses: 0, size: 1 });
+    expect(cache).toMatchObject({ hits: 1, misses: 0, size: 1, prefetches: 1, prefetchesUsed: 1 });
     const reference = await collect(createFliteTts({ voice: "kal16", cache: false }), text);
     expect(during.flatMap((c) => [...c])).toEqual(reference.flatMap((c) => [...c]));
     tts.prefetch!(text);
     await collect(tts, text);
-    expect(cache).toMatchObject({ hits: 2, misses: 0 });
+    expect(cache).toMatchObject({ hits: 2, misses: 0, prefetches: 1, prefetchesUsed: 1 });
+    // A prefetch nobody asks for stays unused.
+    tts.prefetch!("Sorry, that time has just been taken.");
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(cache).toMatchObject({ prefetches: 2, prefetchesUsed: 1, size: 2 });
   });
   it("drops the least recently used sentence beyond its byte budget", () => {
     const cache = new PhraseCache(2500);

@@ -115,7 +115,7 @@ export function createFliteTts(options: FliteOptions = {}): TtsProvider {
       if (!cache || !clean || closed || cache.peek(voice, clean) || prefetching.has(key)) return;
       const job = run(clean, new AbortController().signal).then(
         (pcm) => {
-          if (pcm) cache.set(voice, clean, pcm);
+          if (pcm) cache.set(voice, clean, pcm, { prefetched: true });
           return pcm;
         },
         () => undefined,

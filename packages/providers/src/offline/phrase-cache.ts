@@ -6,8 +6,13 @@
 export class PhraseCache {
   private readonly entries = new Map<string, Int16Array>();
   private bytes = 0;
+  /** Entries a prefetch stored that no request has used yet. */
+  private readonly unusedPrefetches = new Set<string>();
   hits = 0;
   misses = 0;
+  /** Sentences synthesised ahead (`TtsProvider.prefetch`), and how many of them were then asked for. */
+  prefetches = 0;
+  prefetchesUsed = 0;
 
   constructor(readonly maxBytes: number) {}
 
@@ -19,6 +24,7 @@ export class PhraseCache {
       return undefined;
     }
     this.hits++;
+    if (this.unusedPrefetches.delete(key)) this.prefetchesUsed++;
     // Most recently used last.
     this.entries.delete(key);
     this.entries.set(key, pcm);
@@ -30,9 +36,13 @@ export class PhraseCache {
     return this.entries.has(`${voice}\n${text}`);
   }
 
-  set(voice: string, text: string, pcm: Int16Array): void {
+  set(voice: string, text: string, pcm: Int16Array, options: { prefetched?: boolean } = {}): void {
     if (pcm.byteLength > this.maxBytes) return;
     const key = `${voice}\n${text}`;
+    if (options.prefetched) {
+      this.prefetches++;
+      this.unusedPrefetches.add(key);
+    }
     const old = this.entries.get(key);
     if (old) {
       this.bytes -= old.byteLength;
@@ -43,6 +53,7 @@ export class PhraseCache {
     for (const [k, v] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(k);
+      this.unusedPrefetches.delete(k);
       this.bytes -= v.byteLength;
     }
   }
