@@ -9,15 +9,23 @@ export interface BenchServer {
   child: ChildProcess;
 }
 
-export async function startBenchServer(pipeline: "echo" | "offline"): Promise<BenchServer> {
+/** `floor` runs floor-server.ts (bare `ws`, no gateway) instead of the gateway. */
+export async function startBenchServer(pipeline: "echo" | "offline" | "floor"): Promise<BenchServer> {
   // BENCH_PROF=dir writes a CPU profile of the gateway process there when it stops.
-  const profile = process.env.BENCH_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", new URL("./server.ts", import.meta.url).pathname], {
+  const profile = [...(process.env.BENCH_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [])];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", new URL(pipeline === "floor" ? "./floor-server.ts" : "./server.ts", import.meta.url).pathname], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, PIPELINE: pipeline, LOG_LEVEL: "silent", NODE_NO_WARNINGS: "1" },
   });
   const info = await new Promise<Omit<BenchServer, "child">>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once("line", (line) => resolve(JSON.parse(line)));
+    // The first JSON line is the server's address; anything else it prints (e.g. --trace-gc) goes to stderr.
+    let found = false;
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      if (!found && line.startsWith("{")) {
+        found = true;
+        resolve(JSON.parse(line));
+      } else process.stderr.write(line + "\n");
+    });
     child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
   });
   return { ...info, child };
@@ -61,5 +69,5 @@ export async function processStats(pid: number) {
   const rssKb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
   const stat = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
   const ticks = Number(stat[11]) + Number(stat[12]);
-  return { rssMb: rssKb / 1024, cpuSec: ticks / 100 };
+  return { rssMb: rssKb / 1024, cpuSec: ticks / 100, sysSec: Number(stat[12]) / 100 };
 }

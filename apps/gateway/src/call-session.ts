@@ -6,6 +6,7 @@ import type { CallPipeline, PipelineFactory } from "./agent-pipeline.ts";
 import type { GatewayMetrics } from "./metrics.ts";
 import { TurnRecorder, type CompletedTurn } from "./turn-recorder.ts";
 import { CallRecording } from "./call-recording.ts";
+import type { CallHeartbeats } from "./call-heartbeats.ts";
 import { join } from "node:path";
 
 export const PIPELINE_RATE = 16_000;
@@ -34,6 +35,8 @@ export interface CallSessionOptions {
   pipelineFactory: PipelineFactory;
   transport: CallTransport;
   metrics: GatewayMetrics;
+  /** The process's heartbeat registry: a live call is beaten for until it ends. */
+  heartbeats: CallHeartbeats;
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
   clock?: Clock;
   /** Where call recordings go (agent setting `recordCalls`); `<dir>/<workspace>/<call>.wav`. */
@@ -64,7 +67,7 @@ export class CallSession {
   private endAfterPlayback: EndReason | undefined;
   private pendingWrites = new Set<Promise<unknown>>();
   private events: { at: string; kind: string; detail?: unknown }[] = [];
-  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private beating = false;
   private recording: CallRecording | undefined;
   lastActivityAt = Date.now();
 
@@ -132,8 +135,8 @@ export class CallSession {
     if (this.stack.session) this.brainSession = this.stack.session;
     for (const n of this.stack.notes ?? []) this.note(n.kind, n.detail);
     // Lets the reaper tell a live call from one whose process died.
-    this.heartbeat = setInterval(() => void this.track(o.tenant.calls.update(this.callId, { heartbeatAt: new Date() })), 30_000);
-    this.heartbeat.unref?.();
+    o.heartbeats.add(o.tenant, this.callId);
+    this.beating = true;
     this.pipeline.push(frames.start(PIPELINE_RATE, this.callId));
   }
 
@@ -285,7 +288,7 @@ export class CallSession {
     if (this.ended) return;
     this.ended = true;
     const o = this.o;
-    clearInterval(this.heartbeat);
+    if (this.beating) o.heartbeats.remove(o.tenant, this.callId);
     if (this.pacer) {
       this.pacer.stop();
       if (this.pipeline) this.pipeline.push(frames.end(reason));

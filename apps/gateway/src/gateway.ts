@@ -11,6 +11,7 @@ import { systemRepository, type Database } from "@orbis/db";
 import type { Brain } from "@orbis/voice";
 import type { Registry } from "prom-client";
 import type { PipelineFactory } from "./agent-pipeline.ts";
+import { CallHeartbeats } from "./call-heartbeats.ts";
 import { CallSession } from "./call-session.ts";
 import { createCallLimiter, type CallLimiter } from "./limits.ts";
 import { createGatewayMetrics, type GatewayMetrics } from "./metrics.ts";
@@ -34,6 +35,8 @@ export interface GatewayOptions {
   /** A call whose process stopped heart-beating this long ago is closed by the reaper. */
   staleAfterMs?: number;
   heartbeatMs?: number;
+  /** How often live calls' heartbeat_at is refreshed (one UPDATE per workspace); well under staleAfterMs. */
+  callHeartbeatMs?: number;
   /** Call recordings (agents with `recordCalls`); default `<DATA_DIR>/recordings`. */
   recordingsDir?: string;
   /** More WebSocket routes (carrier media streams) in the same websocket scope, sharing metrics and limits. */
@@ -45,6 +48,7 @@ export interface GatewayContext {
   gatewayId: string;
   metrics: GatewayMetrics;
   limiter: CallLimiter;
+  heartbeats: CallHeartbeats;
 }
 
 /** The gateway role: WebSocket /v1/stream (and, later, carrier media streams) on the given server. */
@@ -55,6 +59,7 @@ export function gatewayMount(options: GatewayOptions) {
     const limiter = createCallLimiter(runtime.cache, { perWorkspace: runtime.config.maxCallsPerWorkspace, perKey: runtime.config.maxCallsPerKey });
     const live = new Map<WebSocket, { session?: CallSession; alive: boolean; idleMs: number }>();
     const staleAfterMs = options.staleAfterMs ?? 120_000;
+    const heartbeats = new CallHeartbeats((err) => app.log.error({ err }, "call heartbeat failed"), options.callHeartbeatMs ?? 30_000);
 
     const reap = async () => {
       const closed = await systemRepository(runtime.db.system).closeAbandonedCalls(new Date(Date.now() - staleAfterMs));
@@ -83,6 +88,7 @@ export function gatewayMount(options: GatewayOptions) {
     app.addHook("onClose", async () => {
       clearInterval(reaper);
       clearInterval(sweeper);
+      heartbeats.stop();
       await Promise.allSettled([...live.values()].map((e) => e.session?.end("server_shutdown", 1001)));
       for (const socket of live.keys()) socket.terminate();
       await drainCleanups(live, cleanups);
@@ -133,6 +139,7 @@ export function gatewayMount(options: GatewayOptions) {
               pipelineFactory: options.pipeline,
               transport,
               metrics,
+              heartbeats,
               log,
               recordingsDir: options.recordingsDir ?? join(runtime.config.dataDir, "recordings"),
             });
@@ -192,7 +199,7 @@ export function gatewayMount(options: GatewayOptions) {
           cleanups.add(cleanup);
         });
       });
-      for (const add of options.extraRoutes ?? []) await add(scope, { runtime, gatewayId, metrics, limiter });
+      for (const add of options.extraRoutes ?? []) await add(scope, { runtime, gatewayId, metrics, limiter, heartbeats });
     });
   };
 }

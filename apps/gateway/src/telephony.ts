@@ -36,7 +36,7 @@ export interface TelephonyStreamOptions {
  */
 export function telephonyStreams(options: TelephonyStreamOptions) {
   return async (scope: FastifyInstance, ctx: GatewayContext) => {
-    const { runtime, metrics, limiter, gatewayId } = ctx;
+    const { runtime, metrics, limiter, gatewayId, heartbeats } = ctx;
     if (!runtime.config.jwtSecret) throw new Error("telephony streams need JWT_SECRET");
     const tokens = createStreamTokens(runtime.config.jwtSecret);
     const credentials = createCredentialsService(runtime.config.encryptionKey);
@@ -103,6 +103,7 @@ export function telephonyStreams(options: TelephonyStreamOptions) {
                 pipelineFactory: options.pipeline,
                 transport,
                 metrics,
+                heartbeats,
                 log,
                 callId: grant.callId,
                 callFields: { providerCallId: grant.providerCallId, ...(call.callee ? { callee: call.callee } : {}), metadata: { ...(call.metadata as Record<string, unknown>), streamId: msg.streamId } },

@@ -49,6 +49,7 @@ const dental: BusinessConfigInput = {
     { question: "Do you take insurance?", answer: "Yes, we accept most PPO plans, including Delta Dental, Cigna and Aetna. Bring your card to your visit.", keywords: ["insurance", "ppo", "delta", "cigna", "aetna", "medicaid"] },
     { question: "Where can I park?", answer: "There's free parking behind the building, and street parking on Main Street.", keywords: ["park", "parking"] },
     { question: "Do you see children?", answer: "Yes, we see children from age three.", keywords: ["children", "kids", "child", "son", "daughter"] },
+    { question: "Are you taking new patients?", answer: "Yes, we're welcoming new patients. A first visit is a new patient exam with X-rays, about forty-five minutes.", keywords: ["new patients", "taking patients", "accepting patients", "take patients"] },
     { question: "Do you offer payment plans?", answer: "Yes, we offer interest-free payment plans for treatments over five hundred dollars.", keywords: ["payment plan", "financing", "pay monthly"] },
   ],
   greeting: "Thanks for calling Bright Smile Dental. This is the virtual receptionist. How can I help you today?",

@@ -50,6 +50,25 @@ function transferred(c: Conversation, to: string) {
 export const SCRIPTS: Script[] = [
   // ── dental (America/New_York) ──────────────────────────────────────────
   {
+    name: "dental: asks whether new patients are taken, is answered, then books the new patient exam",
+    template: "dental",
+    steps: [
+      ["Hi, do you take new patients?", /welcoming new patients.*anything else/],
+      ["yes, I'd like to book a new patient exam", /What day/],
+      // Asked again while a day is due: answered, and the day is asked for again (not "didn't catch that").
+      ["sorry, are you accepting new patients right now?", /welcoming new patients.*What day/],
+      ["Monday at 10am", /name/],
+    ],
+    async check(c) {
+      expect(c.allEvents.some((e) => e.type === "text" && /didn't catch/.test(e.text))).toBe(false);
+    },
+  },
+  {
+    name: "dental: 'I need a new patient exam' is a booking, not the new-patients question",
+    template: "dental",
+    steps: [["I need a new patient exam", /What day/]],
+  },
+  {
     name: "dental: book a cleaning next Tuesday afternoon, pick the second time",
     template: "dental",
     steps: [

@@ -140,4 +140,21 @@ describe("reaper", () => {
     expect(await calls.get(live)).toMatchObject({ status: "in_progress", endedAt: null });
     expect(await calls.get(ended)).toMatchObject({ status: "completed", endReason: null });
   });
+  it("a heartbeat refreshes the workspace's named open calls in one statement, never an ended call or another workspace's", async () => {
+    const a = tenantScope(db, wsA).calls;
+    const b = tenantScope(db, wsB).calls;
+    const old = new Date(Date.now() - 300_000);
+    const [a1, a2, aEnded, bCall] = [createId("call"), createId("call"), createId("call"), createId("call")];
+    await a.insert({ id: a1, channel: "web", status: "in_progress", startedAt: old, heartbeatAt: old });
+    await a.insert({ id: a2, channel: "web", status: "in_progress", startedAt: old, heartbeatAt: old });
+    await a.insert({ id: aEnded, channel: "web", status: "completed", startedAt: old, heartbeatAt: old, endedAt: old });
+    await b.insert({ id: bCall, channel: "web", status: "in_progress", startedAt: old, heartbeatAt: old });
+    const at = new Date();
+    // B's call id named in A's scope: the tenant filter (and RLS behind it) keep it untouched.
+    await a.heartbeat([a1, a2, aEnded, bCall], at);
+    expect((await a.get(a1))?.heartbeatAt?.getTime()).toBe(at.getTime());
+    expect((await a.get(a2))?.heartbeatAt?.getTime()).toBe(at.getTime());
+    expect((await a.get(aEnded))?.heartbeatAt?.getTime()).toBe(old.getTime());
+    expect((await b.get(bCall))?.heartbeatAt?.getTime()).toBe(old.getTime());
+  });
 });

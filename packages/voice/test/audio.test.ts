@@ -61,6 +61,20 @@ describe("Framer", () => {
     expect(tail[39]).toBe(999);
     expect(tail[40]).toBe(0);
   });
+
+  it("hands whole frames out as views of the chunk (no copy) and a frame joined across chunks as its own copy", () => {
+    const framer = new Framer(4);
+    const chunk = Int16Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const [a, b] = framer.push(chunk);
+    expect(a!.buffer).toBe(chunk.buffer);
+    expect(b!.buffer).toBe(chunk.buffer);
+    expect([...b!]).toEqual([5, 6, 7, 8]);
+    const [joined] = framer.push(Int16Array.from([10, 11, 12]));
+    expect([...joined!]).toEqual([9, 10, 11, 12]);
+    const [next] = framer.push(Int16Array.from([20, 21, 22, 23]));
+    expect([...joined!]).toEqual([9, 10, 11, 12]); // not overwritten by the framer's reused buffer
+    expect([...next!]).toEqual([20, 21, 22, 23]);
+  });
 });
 
 describe("JitterBuffer", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { WebSocket } from "ws";
-import { browserTransport, MAX_BUFFERED_BYTES } from "./browser-stream.ts";
+import { browserTransport, copyToInt16, MAX_BUFFERED_BYTES } from "./browser-stream.ts";
 
 function fakeSocket(bufferedAmount: number) {
   const sent: unknown[] = [];
@@ -37,5 +37,25 @@ describe("heardText", () => {
     expect(heardText(spoken, 2000)).toBe("We are open Monday to Friday.");
     expect(heardText(spoken, 3500)).toBe("We are open Monday to Friday. On Saturday we open");
     expect(heardText(spoken, 9000)).toBe("We are open Monday to Friday. On Saturday we open at nine in the morning.");
+  });
+});
+
+describe("copyToInt16", () => {
+  it("copies little-endian PCM16 from any byte offset into aligned samples the socket buffer does not share", () => {
+    const wire = Buffer.alloc(9);
+    wire.writeInt16LE(-2, 1);
+    wire.writeInt16LE(300, 3);
+    wire.writeInt16LE(32767, 5);
+    wire.writeInt16LE(-32768, 7);
+    const payload = wire.subarray(1); // odd offset, as inside a WebSocket frame
+    for (let i = 0; i < 50; i++) {
+      const samples = copyToInt16(payload);
+      expect([...samples]).toEqual([-2, 300, 32767, -32768]);
+      expect(samples.byteOffset % 2).toBe(0);
+      expect(samples.buffer).not.toBe(wire.buffer);
+    }
+    const samples = copyToInt16(payload);
+    wire.writeInt16LE(1, 1);
+    expect(samples[0]).toBe(-2);
   });
 });

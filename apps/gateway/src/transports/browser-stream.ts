@@ -102,10 +102,10 @@ export class BrowserStreamReader {
     if (data.length > MAX_AUDIO_FRAME_BYTES || data.length % 2 !== 0) {
       return this.handlers.violation({ code: CLOSE_CODES.protocolError, message: `audio frame must be even-length PCM16 of at most ${MAX_AUDIO_FRAME_BYTES} bytes` });
     }
-    // Copy (one memcpy): the ws buffer may be unaligned for Int16Array and is reused. PCM16 is
-    // little-endian on the wire and on every host Node supports.
-    const samples = new Int16Array(data.length / 2);
-    new Uint8Array(samples.buffer).set(data);
+    // Copy (one memcpy): the ws buffer may be unaligned for Int16Array, and a view would keep the
+    // whole socket read alive for as long as the frame is held. PCM16 is little-endian on the wire and
+    // on every host Node supports.
+    const samples = copyToInt16(data);
     const pcm = this.resampler ? this.resampler.process(samples) : samples;
     for (const frame of this.framer.push(pcm)) this.session.pushAudio(frame);
   }
@@ -113,4 +113,20 @@ export class BrowserStreamReader {
   dispose(): void {
     this.resampler?.free();
   }
+}
+
+/**
+ * A copy of PCM16 bytes as samples. Small frames come from Node's shared Buffer pool (8-byte aligned
+ * slices of one slab) instead of a fresh ArrayBuffer each: a backing store per 20 ms frame is an
+ * allocation plus garbage-collector bookkeeping fifty times a second per call.
+ */
+export function copyToInt16(data: Uint8Array): Int16Array {
+  const copy = Buffer.allocUnsafe(data.length);
+  if (copy.byteOffset % 2 !== 0) {
+    const samples = new Int16Array(data.length / 2);
+    new Uint8Array(samples.buffer).set(data);
+    return samples;
+  }
+  copy.set(data);
+  return new Int16Array(copy.buffer, copy.byteOffset, data.length / 2);
 }

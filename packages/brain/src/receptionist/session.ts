@@ -94,6 +94,17 @@ export interface ReceptionistOptions {
 const TRAILING_CONTINUATION = /\b(and|but|or|so|because|um|uh|er|except|actually|wait|well|if|then|at|on|in|the|a|an|to|for|with|my|is)$/;
 
 const QUESTION_INTENTS = ["hours", "prices", "location", "services", "faq"] as const;
+
+const YES_NO_QUESTION = /^((hi|hello|hey|sorry|and|so|um|uh|oh|ok|okay|also|just|quick question|one more thing)\b,? ?)*(do|does|are|is|can|could|will|would) (you|they|y all|there|it)\b/;
+
+/**
+ * The caller asks something the brain answers from the business facts. An FAQ matched only by shared
+ * words (no keyword) does not count when the words name a service: "I need a new patient exam" is a
+ * request for the exam, not the question "are you taking new patients?".
+ */
+function asksQuestion(u: Understanding): boolean {
+  return QUESTION_INTENTS.some((q) => u.intents.has(q) && (q !== "faq" || u.faqByKeyword || !u.service));
+}
 /** Normalised words without punctuation, single-spaced: what the endpointing checks read. */
 const bareOf = (norm: string) => norm.replace(/[.,]/g, " ").replace(/\s+/g, " ").trim();
 /** Where the caller is asked for a day, a time or a phone number (the turn-taker's long window). */
@@ -198,7 +209,7 @@ export class ReceptionistSession implements BrainSession {
   private isSelfContainedQuestion(text: string, words: number): boolean {
     if (words < 3) return false;
     const u = understand(text, this.business, this.ctx.clock.now());
-    if (!QUESTION_INTENTS.some((q) => u.intents.has(q))) return false;
+    if (!asksQuestion(u)) return false;
     // A dangling "how much is" never gets here: the trailing-word check has already said "not complete".
     return this.taskIntent(u) === null && !u.intents.has("book_weak") && !u.intents.has("transfer");
   }
@@ -335,7 +346,7 @@ export class ReceptionistSession implements BrainSession {
     const I = u.intents;
     if (I.has("reschedule")) return "reschedule";
     if (I.has("cancel") && !I.has("no")) return "cancel";
-    const question = QUESTION_INTENTS.some((q) => I.has(q));
+    const question = asksQuestion(u);
     if (I.has("book") || (I.has("book_weak") && u.service && !question)) return "book";
     if (I.has("message")) return "message";
     return null;
@@ -355,11 +366,19 @@ export class ReceptionistSession implements BrainSession {
       this.failures = 0;
       return this.advance();
     }
+    // "Are you accepting new patients right now?" while a day is due: a yes/no question an FAQ answers
+    // by keyword is answered, and its "right now" is not taken as the day.
+    if (this.task && u.faqByKeyword && YES_NO_QUESTION.test(u.norm)) {
+      this.answer(u);
+      this.failures = 0;
+      this.say(this.lastPrompt);
+      return;
+    }
     if (this.task && (await this.fill(u))) {
       this.failures = 0;
       return;
     }
-    if (QUESTION_INTENTS.some((q) => I.has(q))) {
+    if (asksQuestion(u)) {
       this.answer(u);
       this.failures = 0;
       if (this.task) this.say(this.lastPrompt);
@@ -471,7 +490,7 @@ export class ReceptionistSession implements BrainSession {
       }
       case "name": {
         const asking = /\?|\b(what|how|where|when|do you|are you|can i|is there|is it)\b/.test(u.text.toLowerCase());
-        if (asking && QUESTION_INTENTS.some((q) => I.has(q))) return false;
+        if (asking && asksQuestion(u)) return false;
         const name = extractName(u.text, true);
         if (!name) return false;
         this.d.name = name;

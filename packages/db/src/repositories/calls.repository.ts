@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, lt, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, isNull, lt, or, sql } from "drizzle-orm";
 import { agents } from "../schema.ts";
 import { calls, callTurns } from "../schema.ts";
 import type { Run } from "./scope.ts";
@@ -122,6 +122,12 @@ export function callsRepository(run: Run, workspaceId: string) {
     },
     async update(id: string, values: Partial<Omit<typeof calls.$inferInsert, "workspaceId" | "id">>) {
       await run((tx) => tx.update(calls).set(values).where(and(mine, eq(calls.id, id))));
+    },
+    /** Marks these live calls of the workspace as still owned by a running gateway (one statement for all). */
+    async heartbeat(ids: string[], at: Date): Promise<void> {
+      if (ids.length === 0) return;
+      // The ids go as one array parameter: a thousand calls are one bound value, not a thousand.
+      await run((tx) => tx.update(calls).set({ heartbeatAt: at }).where(and(mine, sql`${calls.id} = any(${sql.param(ids)}::text[])`, isNull(calls.endedAt))));
     },
     async insertTurn(values: Omit<typeof callTurns.$inferInsert, "workspaceId">): Promise<CallTurnRow> {
       const [row] = await run((tx) => tx.insert(callTurns).values({ ...values, workspaceId }).returning());

@@ -1,7 +1,11 @@
 /** Samples in one 20 ms frame at `sampleRate`. */
 export const frameSamples = (sampleRate: number, ms = 20): number => (sampleRate * ms) / 1000;
 
-/** Accumulates PCM16 chunks of any size into exact fixed-size frames (20 ms by default). */
+/**
+ * Accumulates PCM16 chunks of any size into exact fixed-size frames (20 ms by default). Whole frames
+ * inside a chunk are views of it, not copies (a 20 ms frame in, the same frame out: no allocation per
+ * frame on the hot path), so a chunk must not be modified after it was pushed.
+ */
 export class Framer {
   private readonly pending: Int16Array;
   private fill = 0;
@@ -25,7 +29,7 @@ export class Framer {
       this.fill = 0;
     }
     while (chunk.length - offset >= size) {
-      out.push(chunk.slice(offset, offset + size));
+      out.push(chunk.subarray(offset, offset + size));
       offset += size;
     }
     if (offset < chunk.length) {
