@@ -78,12 +78,13 @@ function handleFor(client: pg.PoolClient, keepsStatements: boolean): Tx {
 }
 
 /**
- * The name to prepare a hot statement under on this executor, or undefined for an unnamed one: a named
+ * The name to prepare a hot statement under on this executor, or "" for an unnamed one (node-postgres
+ * prepares only statements with a non-empty name): a named
  * statement is parsed and planned once per connection, which only a connection of our own keeps (a
  * transaction-mode pooler hands the server session to other clients between transactions).
  */
-export function statementName(executor: Executor, name: string): string | undefined {
-  return statementKeeping.has(executor) ? name : undefined;
+export function statementName(executor: Executor, name: string): string {
+  return statementKeeping.has(executor) ? name : "";
 }
 
 /** A pooled connection for tenant work; the id is inlined into SQL later, so its format is checked first. */

@@ -48,6 +48,14 @@ describe("TurnTakerProcessor", () => {
     expect(withHints(never.down)).toEqual(["user-turn-start", "user-turn-end"]);
   });
 
+  it("a turn that reaches its maximum length on the frame that resumes it ends on that frame", async () => {
+    // 1,120 ms is reached by the first frame of speech after the pause (the frame that voids the early final).
+    const out = await runFrames(new TurnTakerProcessor({ settings: { maxTurnMs: 1120 } }), [...run(600, true), ...run(500, false), ...run(400, true)]);
+    const resumed = out.down.findIndex((f) => f.type === "user-turn-resumed");
+    expect(resumed).toBeGreaterThan(0);
+    expect(out.down[resumed + 1]).toMatchObject({ type: "user-turn-end", reason: "max-length" });
+  });
+
   it("does not end the turn on a pause shorter than silenceMs", async () => {
     const out = await runFrames(new TurnTakerProcessor(), [...run(400, true), ...run(500, false), ...run(400, true), ...run(100, false)]);
     expect(events(out.down)).toEqual(["user-turn-start"]);

@@ -43,7 +43,7 @@ function prepareListQueries(tx: Executor) {
       .where(where)
       .orderBy(desc(agents.createdAt), desc(agents.id))
       .limit(sql.placeholder("limit"))
-      .prepare(statementName(tx, name) as string);
+      .prepare(statementName(tx, name));
   const createdAt = sql.placeholder("createdAt");
   return {
     first: page(eq(agents.workspaceId, ws), "agents_list"),

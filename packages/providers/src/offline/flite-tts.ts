@@ -5,7 +5,7 @@ import { Worker } from "node:worker_threads";
 import { ProviderError } from "@orbis/voice";
 import type { TtsProvider } from "@orbis/voice";
 import { synthesizeWithFlite, wavPcm } from "./flite-engine.mjs";
-import { PhraseCache } from "./phrase-cache.ts";
+import { PhraseCache, phraseKey, spokenText } from "./phrase-cache.ts";
 
 export { wavPcm };
 
@@ -110,8 +110,8 @@ export function createFliteTts(options: FliteOptions = {}): TtsProvider {
     sampleRate,
     wholeUtterance: true,
     prefetch(text) {
-      const clean = text.replace(/\s+/g, " ").trim();
-      const key = `${voice}\n${clean}`;
+      const clean = spokenText(text);
+      const key = phraseKey(voice, clean);
       if (!cache || !clean || closed || cache.peek(voice, clean) || prefetching.has(key)) return;
       const job = run(clean, new AbortController().signal).then(
         (pcm) => {
@@ -124,10 +124,10 @@ export function createFliteTts(options: FliteOptions = {}): TtsProvider {
       void job.finally(() => prefetching.delete(key));
     },
     async *synthesize(text, signal) {
-      const clean = text.replace(/\s+/g, " ").trim();
+      const clean = spokenText(text);
       if (!clean || signal.aborted || closed) return;
       // A sentence being prefetched: wait for that synthesis rather than queue a second one.
-      const ahead = cache && prefetching.get(`${voice}\n${clean}`);
+      const ahead = cache && prefetching.get(phraseKey(voice, clean));
       if (ahead) await ahead;
       let pcm = cache?.get(voice, clean);
       if (pcm) {

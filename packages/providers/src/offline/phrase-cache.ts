@@ -1,3 +1,9 @@
+/** The text as the engine is given it (and the cache keyed by): runs of whitespace collapsed, trimmed. */
+export const spokenText = (text: string): string => text.replace(/\s+/g, " ").trim();
+
+/** One key per voice and spoken text, shared by the cache and the in-flight prefetches. */
+export const phraseKey = (voice: string, text: string): string => `${voice}\n${text}`;
+
 /**
  * Synthesised audio by voice and text, least recently used dropped first once `maxBytes` is exceeded.
  * A receptionist says the same sentences on every call (the greeting, opening hours, "Could I have
@@ -17,7 +23,7 @@ export class PhraseCache {
   constructor(readonly maxBytes: number) {}
 
   get(voice: string, text: string): Int16Array | undefined {
-    const key = `${voice}\n${text}`;
+    const key = phraseKey(voice, text);
     const pcm = this.entries.get(key);
     if (!pcm) {
       this.misses++;
@@ -33,12 +39,12 @@ export class PhraseCache {
 
   /** Whether a sentence is held, without counting a hit or refreshing it. */
   peek(voice: string, text: string): boolean {
-    return this.entries.has(`${voice}\n${text}`);
+    return this.entries.has(phraseKey(voice, text));
   }
 
   set(voice: string, text: string, pcm: Int16Array, options: { prefetched?: boolean } = {}): void {
     if (pcm.byteLength > this.maxBytes) return;
-    const key = `${voice}\n${text}`;
+    const key = phraseKey(voice, text);
     if (options.prefetched) {
       this.prefetches++;
       this.unusedPrefetches.add(key);

@@ -142,14 +142,13 @@ export class TurnTakerProcessor extends FrameProcessor {
       return;
     }
     this.turnMs += ms;
+    let resumed = false;
     if (speech) {
       this.silenceRun = 0;
       this.quietTail = quiet ? Math.min(this.quietTail + ms, MAX_HANGOVER_CREDIT_MS) : 0;
       if (this.ending && !quiet) {
         this.ending = false;
-        this.emit(frame, "down");
-        this.emit({ type: "user-turn-resumed", lane: "data" }, "down");
-        return;
+        resumed = true;
       }
     } else {
       // The silence window counts from the end of the words, not from the end of the VAD's hangover.
@@ -157,6 +156,7 @@ export class TurnTakerProcessor extends FrameProcessor {
       this.quietTail = 0;
     }
     this.emit(frame, "down");
+    if (resumed) this.emit({ type: "user-turn-resumed", lane: "data" }, "down");
     const window = this.currentSilenceMs();
     if (this.silenceRun >= window) this.endTurn("silence");
     else if (this.turnMs >= this.settings.maxTurnMs) this.endTurn("max-length");
