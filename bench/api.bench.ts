@@ -1,30 +1,13 @@
 // npm run bench:api — GET /v1/agents (session auth, RLS scope, 20 rows) against real PostgreSQL.
 // The server runs in a child process so the load generator does not share its event loop.
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
+import { startChild } from "./bench-child.ts";
 import autocannon from "autocannon";
 import os from "node:os";
 import { openLoop, type OpenLoopResult } from "./open-loop.ts";
 
 // API_SERVER=floor runs api-floor-server.ts instead: bare Fastify + one pg query, no OrbisVoice code.
 const floor = process.env.API_SERVER === "floor";
-// BENCH_PROF=dir writes a CPU profile of the server there when it stops; BENCH_NODE_ARGS adds node flags.
-const nodeArgs = [...(process.env.BENCH_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [])];
-const server = spawn(process.execPath, [...nodeArgs, "--import", "tsx", new URL(floor ? "./api-floor-server.ts" : "./api-server.ts", import.meta.url).pathname], {
-  stdio: ["ignore", "pipe", "inherit"],
-  env: { ...process.env, LOG_LEVEL: "silent" },
-});
-const ready = await new Promise<{ url: string; token: string }>((resolve, reject) => {
-  // The first JSON line is the server's address; anything else it prints (e.g. --trace-gc) goes to stderr.
-  let found = false;
-  createInterface({ input: server.stdout! }).on("line", (line) => {
-    if (!found && line.startsWith("{")) {
-      found = true;
-      resolve(JSON.parse(line));
-    } else process.stderr.write(line + "\n");
-  });
-  server.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
-});
+const { child: server, info: ready } = await startChild<{ url: string; token: string }>(new URL(floor ? "./api-floor-server.ts" : "./api-server.ts", import.meta.url).pathname, { LOG_LEVEL: "silent" });
 
 // API_PATH measures another route the same way (e.g. /healthz: the plugin stack without auth or a query).
 const route = process.env.API_PATH ?? "/v1/agents?limit=20";

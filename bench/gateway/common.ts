@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { createInterface } from "node:readline";
+import type { ChildProcess } from "node:child_process";
+import { startChild } from "../bench-child.ts";
 
 export interface BenchServer {
   url: string;
@@ -11,22 +11,10 @@ export interface BenchServer {
 
 /** `floor` runs floor-server.ts (bare `ws`, no gateway) instead of the gateway. */
 export async function startBenchServer(pipeline: "echo" | "offline" | "floor"): Promise<BenchServer> {
-  // BENCH_PROF=dir writes a CPU profile of the gateway process there when it stops.
-  const profile = [...(process.env.BENCH_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [])];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", new URL(pipeline === "floor" ? "./floor-server.ts" : "./server.ts", import.meta.url).pathname], {
-    stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, PIPELINE: pipeline, LOG_LEVEL: "silent", NODE_NO_WARNINGS: "1" },
-  });
-  const info = await new Promise<Omit<BenchServer, "child">>((resolve, reject) => {
-    // The first JSON line is the server's address; anything else it prints (e.g. --trace-gc) goes to stderr.
-    let found = false;
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      if (!found && line.startsWith("{")) {
-        found = true;
-        resolve(JSON.parse(line));
-      } else process.stderr.write(line + "\n");
-    });
-    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+  const { child, info } = await startChild<Omit<BenchServer, "child">>(new URL(pipeline === "floor" ? "./floor-server.ts" : "./server.ts", import.meta.url).pathname, {
+    PIPELINE: pipeline,
+    LOG_LEVEL: "silent",
+    NODE_NO_WARNINGS: "1",
   });
   return { ...info, child };
 }
