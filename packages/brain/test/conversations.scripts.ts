@@ -64,6 +64,14 @@ export const SCRIPTS: Script[] = [
     },
   },
   {
+    name: "dental: a dictated message that asks about new patients is kept as the message, not answered",
+    template: "dental",
+    steps: [
+      ["I'd like to leave a message for Dr Lee", /What message/],
+      ["can you tell her my sister wants to know if you are taking new patients", /name/],
+    ],
+  },
+  {
     name: "dental: 'I need a new patient exam' is a booking, not the new-patients question",
     template: "dental",
     steps: [["I need a new patient exam", /What day/]],
