@@ -67,7 +67,6 @@ export class CallSession {
   private endAfterPlayback: EndReason | undefined;
   private pendingWrites = new Set<Promise<unknown>>();
   private events: { at: string; kind: string; detail?: unknown }[] = [];
-  private beating = false;
   private recording: CallRecording | undefined;
   lastActivityAt = Date.now();
 
@@ -136,7 +135,6 @@ export class CallSession {
     for (const n of this.stack.notes ?? []) this.note(n.kind, n.detail);
     // Lets the reaper tell a live call from one whose process died.
     o.heartbeats.add(o.tenant, this.callId);
-    this.beating = true;
     this.pipeline.push(frames.start(PIPELINE_RATE, this.callId));
   }
 
@@ -288,7 +286,7 @@ export class CallSession {
     if (this.ended) return;
     this.ended = true;
     const o = this.o;
-    if (this.beating) o.heartbeats.remove(o.tenant, this.callId);
+    o.heartbeats.remove(o.tenant, this.callId);
     if (this.pacer) {
       this.pacer.stop();
       if (this.pipeline) this.pipeline.push(frames.end(reason));

@@ -116,17 +116,13 @@ export class BrowserStreamReader {
 }
 
 /**
- * A copy of PCM16 bytes as samples. Small frames come from Node's shared Buffer pool (8-byte aligned
- * slices of one slab) instead of a fresh ArrayBuffer each: a backing store per 20 ms frame is an
- * allocation plus garbage-collector bookkeeping fifty times a second per call.
+ * A copy of PCM16 bytes as samples. Small frames come from Node's shared Buffer pool (slices of one
+ * slab, each at an 8-byte-aligned offset; larger ones get their own buffer at offset 0) instead of a
+ * fresh ArrayBuffer each: a backing store per 20 ms frame is an allocation plus garbage-collector
+ * bookkeeping fifty times a second per call.
  */
 export function copyToInt16(data: Uint8Array): Int16Array {
   const copy = Buffer.allocUnsafe(data.length);
-  if (copy.byteOffset % 2 !== 0) {
-    const samples = new Int16Array(data.length / 2);
-    new Uint8Array(samples.buffer).set(data);
-    return samples;
-  }
   copy.set(data);
   return new Int16Array(copy.buffer, copy.byteOffset, data.length / 2);
 }

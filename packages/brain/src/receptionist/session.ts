@@ -367,15 +367,10 @@ export class ReceptionistSession implements BrainSession {
       return this.advance();
     }
     // "Are you accepting new patients right now?" while a day is due: a yes/no question an FAQ answers
-    // by keyword is answered, and its "right now" is not taken as the day. Not while the caller is
-    // dictating a message or a name, whose words are theirs to keep.
-    if (this.task && !freeText && u.faqByKeyword && YES_NO_QUESTION.test(u.norm)) {
-      this.answer(u);
-      this.failures = 0;
-      this.say(this.lastPrompt);
-      return;
-    }
-    if (this.task && (await this.fill(u))) {
+    // by keyword is answered below, and its "right now" is not taken as the day. Not while the caller
+    // is dictating a message or a name, whose words are theirs to keep.
+    const faqFirst = !freeText && u.faqByKeyword && YES_NO_QUESTION.test(u.norm);
+    if (this.task && !faqFirst && (await this.fill(u))) {
       this.failures = 0;
       return;
     }
