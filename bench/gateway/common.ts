@@ -1,6 +1,8 @@
 import type { ChildProcess } from "node:child_process";
 import { startChild } from "../bench-child.ts";
 
+export { processStats } from "../bench-child.ts";
+
 export interface BenchServer {
   url: string;
   wsUrl: string;
@@ -50,12 +52,3 @@ export function histogramDelta(before: Map<string, number>, after: Map<string, n
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** RSS and CPU seconds of a process, from /proc (Linux). */
-export async function processStats(pid: number) {
-  const { readFile } = await import("node:fs/promises");
-  const status = await readFile(`/proc/${pid}/status`, "utf8");
-  const rssKb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
-  const stat = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
-  const ticks = Number(stat[11]) + Number(stat[12]);
-  return { rssMb: rssKb / 1024, cpuSec: ticks / 100, sysSec: Number(stat[12]) / 100 };
-}

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
 import { tenantScope } from "@orbis/db";
 import { addMember, bearer, buildTestApp, signup, validAgent, type Account, type TestApp } from "./helpers.ts";
 
@@ -53,6 +54,57 @@ describe("/v1/agents", () => {
     expect(p3.nextCursor).toBeNull();
   });
 
+  it("lists each agent exactly as GET /:id answers it (the page's JSON is rendered by PostgreSQL)", async () => {
+    const other = await signup(t.app, "rendering");
+    const awkward = {
+      name: 'Dr. "Ana" Ñúñez — 歯科 🦷',
+      systemPrompt: 'Line one\nline\ttwo \\ back\\slash \u0001 control, \u2028 separator, </script>',
+      greeting: "",
+      voice: "kal",
+      language: "es",
+      providers: { brain: "llm", stt: ["deepgram", "offline"], tts: ["offline"], llm: ["openai"], realtime: null, options: { temperature: 0.3, nested: { list: [1, "two", null] } } },
+      tools: [{ type: "transfer", to: "+15551234567" }, { type: "webhook", url: "https://example.com/h?a=1&b=2" }],
+      business: { hours: { mon: "9-5" }, faqs: [{ q: "Parking?", a: "Yes — free." }], price: 12.5, open: true, none: null },
+      turnTaking: { silenceMs: 750, entitySilenceMs: 1500, completeSilenceMs: 250, minSpeechMs: 120, maxTurnMs: 20000, bargeInMs: 400 },
+      idleTimeoutSec: 90,
+      recordCalls: true,
+    };
+    const plain = (await create(other.token, { name: "Plain" })).json();
+    const fancy = (await create(other.token, awkward)).json();
+    await t.app.inject({ method: "POST", url: `/v1/agents/${plain.id}/publish`, headers: bearer(other.token) });
+    const res = await t.app.inject({ method: "GET", url: "/v1/agents", headers: bearer(other.token) });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
+    const listed = res.json();
+    expect(listed.nextCursor).toBeNull();
+    expect(listed.data.map((a: { id: string }) => a.id)).toEqual([fancy.id, plain.id]);
+    for (const item of listed.data) {
+      const one = (await t.app.inject({ method: "GET", url: `/v1/agents/${item.id}`, headers: bearer(other.token) })).json();
+      expect(item).toStrictEqual(one);
+    }
+    expect(listed.data[0]).toMatchObject(awkward);
+    expect(listed.data[1]).toMatchObject({ status: "published", publishedVersion: 1 });
+  });
+
+  it("pages through agents created within one millisecond without skipping any", async () => {
+    const other = await signup(t.app, "same-ms");
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await create(other.token, { name: `Twin ${i}` })).json().id);
+    // Four rows 100 µs apart inside one millisecond: a cursor cut to milliseconds skips the rest of it.
+    for (const [i, id] of ids.entries()) await t.db.system.execute(sql`update agents set created_at = ${`2026-03-04T05:06:07.1234${i}Z`}::timestamptz where id = ${id}`);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { data: { id: string; createdAt: string }[]; nextCursor: string | null } = (
+        await t.app.inject({ method: "GET", url: `/v1/agents?limit=1${cursor ? `&cursor=${cursor}` : ""}`, headers: bearer(other.token) })
+      ).json();
+      seen.push(...page.data.map((a) => a.id));
+      if (page.data[0]) expect(page.data[0].createdAt).toBe("2026-03-04T05:06:07.123Z");
+      cursor = page.nextCursor;
+    } while (cursor && seen.length <= ids.length);
+    expect(seen).toEqual([...ids].reverse());
+  });
+
   it("publish snapshots the config as numbered versions", async () => {
     const { id } = (await create(owner.token)).json();
     const p1 = await t.app.inject({ method: "POST", url: `/v1/agents/${id}/publish`, headers: bearer(owner.token) });
@@ -74,8 +126,12 @@ describe("/v1/agents", () => {
     const badId = await t.app.inject({ method: "GET", url: "/v1/agents/not-an-id", headers: bearer(owner.token) });
     expect(badId.statusCode).toBe(422);
     expect(badId.json().error.details[0].path).toBe("params.id");
-    const badCursor = await t.app.inject({ method: "GET", url: "/v1/agents?cursor=zzz", headers: bearer(owner.token) });
-    expect(badCursor.statusCode).toBe(422);
+    const cursorOf = (text: string) => Buffer.from(text).toString("base64url");
+    for (const cursor of ["zzz", cursorOf("2026-13-40T00:00:00Z|agt_x"), cursorOf("yesterday|agt_x"), cursorOf("2026-01-01T00:00:00.000Z|")]) {
+      const badCursor = await t.app.inject({ method: "GET", url: `/v1/agents?cursor=${cursor}`, headers: bearer(owner.token) });
+      expect(badCursor.statusCode, cursor).toBe(422);
+      expect(badCursor.json().error.message).toContain("query.cursor");
+    }
   });
 
   it("requires authentication (401)", async () => {

@@ -110,10 +110,14 @@ describe.each(["connection", "transaction"] as const)("tenant connections reused
   });
 
   it("the agent list answers per workspace from one statement prepared on the connection (unnamed behind a pooler)", async () => {
-    for (const ws of [wsA, wsB, wsA, wsB]) expect((await tenantScope(one, ws).agents.list(10)).map((a) => a.id)).toEqual([ws === wsA ? agentA : agentB]);
+    for (const ws of [wsA, wsB, wsA, wsB]) {
+      const page = await tenantScope(one, ws).agents.page(10);
+      expect(page.map((item) => (JSON.parse(item.json) as { id: string }).id)).toEqual([ws === wsA ? agentA : agentB]);
+      expect(page.map((item) => item.cursor.id)).toEqual([ws === wsA ? agentA : agentB]);
+    }
     const prepared = await one.inTenant(wsA, (tx) => tx.execute(sql`select name from pg_prepared_statements order by name`));
     const names = (prepared as unknown as { rows: { name: string }[] }).rows.map((r) => r.name);
-    expect(names).toEqual(one.kind === "postgres" && tenantBinding === "connection" ? ["agents_list"] : []);
+    expect(names).toEqual(one.kind === "postgres" && tenantBinding === "connection" ? ["agents_page"] : []);
   });
 
   it("the system handle keeps the connecting role and sees every workspace", async () => {

@@ -84,7 +84,7 @@ export function tenantScope(db: Database, workspaceId: string): TenantScope {
   return new Scope(db, workspaceId) as unknown as TenantScope;
 }
 
-export { agentConfigOf, type AgentRow, type AgentVersionRow, type PageCursor } from "./agents.repository.ts";
+export { agentConfigOf, type AgentListItem, type AgentRow, type AgentVersionRow, type PageCursor } from "./agents.repository.ts";
 export type { AgentToolRow, NewAgentToolRow } from "./agent-tools.repository.ts";
 export type { AppointmentQuery, AppointmentRow, BusyRow, AppointmentRowPatch, NewAppointmentRow } from "./appointments.repository.ts";
 export { findCalendarFeedByToken, type CalendarFeedRow } from "./calendar-feeds.repository.ts";

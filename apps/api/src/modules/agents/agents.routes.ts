@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { agentSchema, agentVersionSchema, createAgentBodySchema, idSchema, pageSchema, paginationQuerySchema, updateAgentBodySchema } from "@orbis/contracts";
 import { tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
+import { sendJsonText } from "../../plugins/serializer.ts";
 import { actor } from "../workspaces/workspaces.routes.ts";
 import { agentsService } from "./agents.service.ts";
 
@@ -12,8 +13,8 @@ export const agentsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver
   const read = principals.authorize("viewer");
   const write = principals.authorize("admin");
 
-  app.get("", { preHandler: read, schema: { tags, summary: "List agents (newest first, cursor-paginated)", querystring: paginationQuerySchema, response: { 200: pageSchema(agentSchema) } } }, async (request) =>
-    agentsService.list(tenantOf(request), request.query.limit, request.query.cursor),
+  app.get("", { preHandler: read, schema: { tags, summary: "List agents (newest first, cursor-paginated)", querystring: paginationQuerySchema, response: { 200: pageSchema(agentSchema) } } }, async (request, reply) =>
+    sendJsonText(reply, await agentsService.list(tenantOf(request), request.query.limit, request.query.cursor)),
   );
 
   app.post("", { preHandler: write, schema: { tags, summary: "Create an agent", body: createAgentBodySchema, response: { 201: agentSchema } } }, async (request, reply) =>

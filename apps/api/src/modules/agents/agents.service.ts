@@ -24,11 +24,12 @@ const toVersionDto = (v: AgentVersionRow) => ({
   createdAt: v.createdAt.toISOString(),
 });
 
-const encodeCursor = (row: AgentRow) => Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
+const encodeCursor = ({ createdAt, id }: PageCursor) => Buffer.from(`${createdAt}|${id}`).toString("base64url");
+// Microseconds (the column's precision) since cursors stopped losing them; milliseconds from older cursors.
+const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 function decodeCursor(cursor: string): PageCursor {
-  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
-  const createdAt = new Date(at ?? "");
-  if (!id || Number.isNaN(createdAt.getTime())) throw new AppError("validation_failed", "query.cursor: not a valid cursor");
+  const [createdAt = "", id] = Buffer.from(cursor, "base64url").toString().split("|");
+  if (!id || !CURSOR_AT.test(createdAt) || Number.isNaN(Date.parse(createdAt))) throw new AppError("validation_failed", "query.cursor: not a valid cursor");
   return { createdAt, id };
 }
 
@@ -39,10 +40,17 @@ export async function getAgentOrThrow(tenant: TenantScope, id: string): Promise<
 }
 
 export const agentsService = {
-  async list(tenant: TenantScope, limit: number, cursor?: string) {
-    const rows = await tenant.agents.list(limit + 1, cursor ? decodeCursor(cursor) : undefined);
-    const page = rows.slice(0, limit);
-    return { data: page.map(toAgentDto), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
+  /**
+   * A page as the response's JSON text: PostgreSQL renders each agent (the repository's `page`), so the
+   * hottest read of the control plane builds no row objects. Fetches one row more than asked to know
+   * whether a next page exists.
+   */
+  async list(tenant: TenantScope, limit: number, cursor?: string): Promise<string> {
+    const items = await tenant.agents.page(limit + 1, cursor ? decodeCursor(cursor) : undefined);
+    const more = items.length > limit;
+    const page = more ? items.slice(0, limit) : items;
+    const next = more ? JSON.stringify(encodeCursor(page[page.length - 1]!.cursor)) : "null";
+    return `{"data":[${page.map((item) => item.json).join(",")}],"nextCursor":${next}}`;
   },
 
   async create(tenant: TenantScope, config: AgentConfig) {
