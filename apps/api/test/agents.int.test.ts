@@ -127,7 +127,7 @@ describe("/v1/agents", () => {
     expect(badId.statusCode).toBe(422);
     expect(badId.json().error.details[0].path).toBe("params.id");
     const cursorOf = (text: string) => Buffer.from(text).toString("base64url");
-    for (const cursor of ["zzz", cursorOf("2026-13-40T00:00:00Z|agt_x"), cursorOf("yesterday|agt_x"), cursorOf("2026-01-01T00:00:00.000Z|")]) {
+    for (const cursor of ["zzz", cursorOf("2026-13-40T00:00:00Z|agt_x"), cursorOf("2026-02-30T00:00:00Z|agt_x"), cursorOf("yesterday|agt_x"), cursorOf("2026-01-01T00:00:00.000Z|")]) {
       const badCursor = await t.app.inject({ method: "GET", url: `/v1/agents?cursor=${cursor}`, headers: bearer(owner.token) });
       expect(badCursor.statusCode, cursor).toBe(422);
       expect(badCursor.json().error.message).toContain("query.cursor");

@@ -78,9 +78,9 @@ function isoOf(utc: string, digits: 3 | 6): string {
   return `${utc.slice(0, 10)}T${utc.slice(11, 19)}.${utc.slice(20, 20 + digits).padEnd(digits, "0")}Z`;
 }
 /** As `Date#toISOString` writes it: milliseconds, cut (not rounded) like a Date read from the row. */
-export const isoMillis = (utc: string) => isoOf(utc, 3);
+const isoMillis = (utc: string) => isoOf(utc, 3);
 /** To the microsecond, the column's precision: a cursor must not merge rows of one millisecond. */
-export const isoMicros = (utc: string) => isoOf(utc, 6);
+const isoMicros = (utc: string) => isoOf(utc, 6);
 
 const listFields = {
   json: agentJsonWithoutTimestamps,

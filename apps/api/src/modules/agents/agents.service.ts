@@ -29,7 +29,9 @@ const encodeCursor = ({ createdAt, id }: PageCursor) => Buffer.from(`${createdAt
 const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 function decodeCursor(cursor: string): PageCursor {
   const [createdAt = "", id] = Buffer.from(cursor, "base64url").toString().split("|");
-  if (!id || !CURSOR_AT.test(createdAt) || Number.isNaN(Date.parse(createdAt))) throw new AppError("validation_failed", "query.cursor: not a valid cursor");
+  // The day must exist (JS rolls 2026-02-30 over into March; PostgreSQL refuses it).
+  const day = CURSOR_AT.test(createdAt) ? new Date(createdAt) : undefined;
+  if (!id || !day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== createdAt.slice(0, 10)) throw new AppError("validation_failed", "query.cursor: not a valid cursor");
   return { createdAt, id };
 }
 
