@@ -3,11 +3,13 @@
 import pg from "pg";
 import { Registry } from "prom-client";
 import { buildApp } from "@orbis/api";
+import { tuneHeapForServing } from "@orbis/cli";
 import { createTokenService } from "@orbis/auth";
 import { createCache } from "@orbis/cache";
 import { loadConfig } from "@orbis/config";
 import { createDatabase } from "@orbis/db";
 
+tuneHeapForServing(); // as `orbis start` runs
 const config = { ...loadConfig("api"), logLevel: "silent" as const, jwtSecret: "bench-secret-bench-secret-bench-secret" };
 const adminUrl = config.databaseUrl ?? "postgres://postgres@127.0.0.1:5432/test";
 const admin = new pg.Client({ connectionString: adminUrl });

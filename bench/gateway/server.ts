@@ -6,6 +6,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { Registry, collectDefaultMetrics } from "prom-client";
 import { buildApp, createBrainFactory } from "@orbis/api";
+import { tuneHeapForServing } from "@orbis/cli";
 import { createTokenService } from "@orbis/auth";
 import { getBusinessTemplate } from "@orbis/brain";
 import { createCache } from "@orbis/cache";
@@ -14,6 +15,7 @@ import { createDatabase } from "@orbis/db";
 import { cascadedPipeline, echoPipeline, gatewayMount, offlineSpeechStack } from "@orbis/gateway";
 import type { Brain } from "@orbis/voice";
 
+tuneHeapForServing(); // as `orbis start` runs
 const config = { ...loadConfig("all"), logLevel: "silent" as const, jwtSecret: "bench-secret-bench-secret-bench-secret", maxCallsPerWorkspace: 100_000, maxCallsPerKey: 100_000 };
 const adminUrl = config.databaseUrl ?? "postgres://postgres@127.0.0.1:5432/test";
 const admin = new pg.Client({ connectionString: adminUrl });

@@ -2,6 +2,7 @@ import type { AppConfig, Role } from "@orbis/config";
 import { seedDemo } from "@orbis/api";
 import { getBusinessTemplate } from "@orbis/brain";
 import { webMount } from "@orbis/web";
+import { tuneHeapForServing } from "./heap-tuning.ts";
 import { buildPlatform, type Mount } from "./platform.ts";
 import { voiceGateway } from "./voice.ts";
 import { readDemoCredentials, saveDemoCredentials } from "./local-secrets.ts";
@@ -75,6 +76,7 @@ function banner(config: AppConfig, dbKind: string) {
 }
 
 export async function startCommand(config: AppConfig, role: Role) {
+  tuneHeapForServing();
   if (role === "worker") {
     console.warn("orbis: the worker role has no jobs yet; starting the api role instead");
   }
