@@ -3,6 +3,8 @@
 // stall shows up in the figures instead of slowing the generator down (no coordinated omission).
 // autocannon's overallRate is not this: each connection sends back to back until its per-second quota
 // is used and then waits for the next second, so its "fixed rate" latencies are closed-loop bursts.
+// OPEN_LOOP_TRACE=/tmp/trace writes /tmp/trace-<rate>.json: [scheduled send (epoch ms), latency ms]
+// per request, to line stalls up with the server's GC or event-loop lag.
 import net from "node:net";
 
 export interface OpenLoopResult {

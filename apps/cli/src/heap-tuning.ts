@@ -5,13 +5,14 @@ import { setFlagsFromString } from "node:v8";
  *
  * `--no-allocation-site-pretenuring`: V8 watches each allocation site and, once most of what it
  * allocates survives a young-generation GC, allocates there straight into old space. Under steady
- * load a request's short-lived objects (node-postgres row arrays, response headers) sometimes look
- * long-lived, their sites get pretenured, and (as the heap profile reads) those old-space objects then
- * keep the request's young strings alive through two scavenges until a full GC finds them dead: GET /v1/agents promoted ~2 MB per scavenge (≈14 KB per
- * request, nearly all of it the rows' text), grew old space by ~25 MB/s and ran a mark-compact every
- * few seconds, and each of those stalled requests for 50–130 ms. With pretenuring off the same load
- * promotes half as much and p99 at 1,000 req/s fell from 17–32 ms to 5–7 ms (docs/benchmarks.md).
- * Objects that really live long still reach old space, by being copied there after two scavenges.
+ * load a request's short-lived objects (node-postgres row arrays, response headers) can look
+ * long-lived; their sites get pretenured, and (as the heap profile reads) those old-space objects
+ * keep what they point at, the request's young strings, alive through scavenges until a full GC
+ * finds them all dead. GET /v1/agents promoted ~2 MB per scavenge (≈14 KB a request, nearly all of
+ * it the rows' text), old space grew ~25 MB/s, and every mark-compact stalled requests 50–130 ms.
+ * With pretenuring off the same load promotes half as much and the p99 at 1,000 req/s fell from
+ * 17–32 ms to 6.6–6.9 ms (docs/benchmarks.md). Objects that do live long still reach old space, by
+ * being copied there after surviving two scavenges.
  */
 export const SERVING_V8_FLAGS = ["--no-allocation-site-pretenuring"] as const;
 
