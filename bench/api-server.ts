@@ -9,7 +9,8 @@ import { createCache } from "@orbis/cache";
 import { loadConfig } from "@orbis/config";
 import { createDatabase } from "@orbis/db";
 
-tuneHeapForServing(); // as `orbis start` runs
+// As `orbis start` runs; BENCH_V8_DEFAULTS=1 leaves V8 as it is, to measure what the tuning buys.
+if (!process.env.BENCH_V8_DEFAULTS) tuneHeapForServing();
 const config = { ...loadConfig("api"), logLevel: "silent" as const, jwtSecret: "bench-secret-bench-secret-bench-secret" };
 const adminUrl = config.databaseUrl ?? "postgres://postgres@127.0.0.1:5432/test";
 const admin = new pg.Client({ connectionString: adminUrl });

@@ -15,7 +15,8 @@ import { createDatabase } from "@orbis/db";
 import { cascadedPipeline, echoPipeline, gatewayMount, offlineSpeechStack } from "@orbis/gateway";
 import type { Brain } from "@orbis/voice";
 
-tuneHeapForServing(); // as `orbis start` runs
+// As `orbis start` runs; BENCH_V8_DEFAULTS=1 leaves V8 as it is, to measure what the tuning buys.
+if (!process.env.BENCH_V8_DEFAULTS) tuneHeapForServing();
 const config = { ...loadConfig("all"), logLevel: "silent" as const, jwtSecret: "bench-secret-bench-secret-bench-secret", maxCallsPerWorkspace: 100_000, maxCallsPerKey: 100_000 };
 const adminUrl = config.databaseUrl ?? "postgres://postgres@127.0.0.1:5432/test";
 const admin = new pg.Client({ connectionString: adminUrl });
