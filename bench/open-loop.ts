@@ -5,6 +5,7 @@
 // is used and then waits for the next second, so its "fixed rate" latencies are closed-loop bursts.
 // OPEN_LOOP_TRACE=/tmp/trace writes /tmp/trace-<rate>.json: [scheduled send (epoch ms), latency ms]
 // per request, to line stalls up with the server's GC or event-loop lag.
+import { writeFileSync } from "node:fs";
 import net from "node:net";
 
 export interface OpenLoopResult {
@@ -146,7 +147,7 @@ export async function openLoop(url: string, headers: Record<string, string>, rat
   const elapsed = (performance.now() - t0) / 1000;
   for (const conn of idle) conn.socket.destroy();
   latencies.sort((a, b) => a - b);
-  if (trace) (await import("node:fs")).writeFileSync(`${process.env.OPEN_LOOP_TRACE}-${rate}.json`, JSON.stringify(trace));
+  if (trace) writeFileSync(`${process.env.OPEN_LOOP_TRACE}-${rate}.json`, JSON.stringify(trace));
   const at = (q: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN) * 10) / 10;
   return { offered: rate, completed: latencies.length, perSecond: Math.round(latencies.length / elapsed), p50: at(0.5), p99: at(0.99), max: at(1), non2xx, errors };
 }

@@ -15,7 +15,7 @@ import { setFlagsFromString } from "node:v8";
  * (docs/benchmarks.md). Objects that do live long still reach old space, by being copied there
  * after surviving two scavenges.
  */
-export const SERVING_V8_FLAGS = ["--no-allocation-site-pretenuring"] as const;
+const SERVING_V8_FLAGS = ["--no-allocation-site-pretenuring"];
 
 export function tuneHeapForServing(): void {
   for (const flag of SERVING_V8_FLAGS) setFlagsFromString(flag);
