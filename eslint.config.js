@@ -12,7 +12,19 @@ export default tseslint.config(
     },
   },
   {
+    // Configuration is parsed once per role by packages/config; product code reads it from there.
+    files: ["apps/*/src/**", "apps/web/server/**", "packages/*/src/**"],
+    ignores: ["packages/config/**"],
+    rules: {
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Only packages/config reads process.env; take the value from AppConfig." }],
+    },
+  },
+  {
     files: ["**/*.mjs", "scripts/**"],
     languageOptions: { globals: { process: "readonly", console: "readonly", WebAssembly: "readonly" } },
+  },
+  {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } },
   },
 );

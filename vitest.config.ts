@@ -2,9 +2,9 @@ import { defineConfig } from "vitest/config";
 
 /** Integration files that must have the machine to themselves (project "integration-alone"). */
 const ALONE = [
-  "apps/gateway/test/telephony/parity.int.test.ts",
-  "apps/gateway/test/telephony/twilio-call.int.test.ts",
-  "apps/gateway/test/telephony/telnyx-call.int.test.ts",
+  "e2e/telephony/parity.int.test.ts",
+  "e2e/telephony/twilio-call.int.test.ts",
+  "e2e/telephony/telnyx-call.int.test.ts",
 ];
 
 export default defineConfig({
@@ -13,14 +13,14 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["{apps,packages}/*/{src,test}/**/*.test.ts"],
+          include: ["{apps,packages}/*/{src,test}/**/*.test.ts", "e2e/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/*.browser.test.ts", "**/node_modules/**"],
         },
       },
       {
         test: {
           name: "integration",
-          include: ["{apps,packages}/*/{src,test}/**/*.int.test.ts"],
+          include: ["{apps,packages}/*/{src,test}/**/*.int.test.ts", "e2e/**/*.int.test.ts"],
           exclude: ["**/node_modules/**", ...ALONE],
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -42,10 +42,10 @@ export default defineConfig({
         },
       },
       {
-        // Chromium end-to-end (playwright-core + Debian chromium); they need `npm run build` first.
+        // Chromium end-to-end journeys (playwright-core + Debian chromium); they need `npm run build` first.
         test: {
           name: "browser",
-          include: ["apps/web/test/**/*.browser.test.ts"],
+          include: ["e2e/**/*.browser.test.ts"],
           testTimeout: 90_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -4,7 +4,7 @@
 import os from "node:os";
 import { DateTime } from "luxon";
 import { businessConfigSchema, createId } from "@orbis/contracts";
-import { fixedClock } from "@orbis/brain";
+import { fixedWallClock as fixedClock } from "@orbis/ports";
 import { systemRepository, tenantScope } from "@orbis/db";
 import { createTestDatabase } from "@orbis/db/testing";
 import { createAppointmentsService } from "../apps/api/src/modules/appointments/appointments.service.ts";

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { Registry, collectDefaultMetrics } from "prom-client";
-import { buildApp, createBrainFactory } from "@orbis/api";
-import { tuneHeapForServing } from "@orbis/cli";
+import { createBrainFactory } from "@orbis/agent-runtime";
+import { buildPlatform, tuneHeapForServing } from "@orbis/cli";
 import { createTokenService } from "@orbis/auth";
 import { getBusinessTemplate } from "@orbis/brain";
 import { createCache } from "@orbis/cache";
@@ -45,7 +45,7 @@ const mount = gatewayMount({
   brains: echo ? () => silentBrain : createBrainFactory(db),
   pipeline: echo ? echoPipeline : cascadedPipeline(offlineSpeechStack(mkdtempSync(join(tmpdir(), "orbis-bench-")))),
 });
-const app = await buildApp(runtime, { logger: false, extend: (a) => mount(a, runtime) });
+const app = await buildPlatform(runtime, { logger: false, mounts: [mount] });
 await app.listen({ port: 0, host: "127.0.0.1" });
 const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 const origin = "http://bench.localhost";

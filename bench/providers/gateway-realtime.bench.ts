@@ -10,10 +10,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
-import { createAgentSetupFactory } from "@orbis/api";
+import { createAgentSetupFactory } from "@orbis/agent-runtime";
 import { ProviderManager } from "@orbis/providers";
 import { credentialResolver, offlineSpeechStack, providerPipeline } from "../../apps/gateway/src/index.ts";
-import { createTenant, startGateway, WIDGET_ORIGIN } from "../../apps/gateway/test/harness.ts";
+import { createTenant, startGateway, WIDGET_ORIGIN } from "../../e2e/calls/harness.ts";
 import { startGeminiLiveEmulator } from "../../packages/providers/test/emulators/gemini-live-emulator.ts";
 import { speak } from "../../packages/providers/test/fixtures.ts";
 

@@ -4,8 +4,8 @@
  * Run: npx tsx bench/providers/providers.bench.ts [turns]
  */
 import { createGeminiLive, createOpenAiRealtime, speechAvailability } from "@orbis/providers";
+import type { RealtimeEvent, RealtimeProvider } from "@orbis/ports";
 import { createResampler } from "@orbis/voice";
-import type { RealtimeEvent, RealtimeProvider } from "@orbis/voice";
 import { startGeminiLiveEmulator } from "../../packages/providers/test/emulators/gemini-live-emulator.ts";
 import { startOpenAiRealtimeEmulator } from "../../packages/providers/test/emulators/openai-realtime-emulator.ts";
 import { startCascade } from "../../packages/providers/test/emulators/cascade.ts";

@@ -5,11 +5,11 @@
  * Run: npx tsx bench/telephony/telephony.bench.ts [concurrent-calls=20] [call-seconds=15] [all|speech|concurrency]
  */
 import { echoPipeline } from "../../apps/gateway/src/index.ts";
-import type { CarrierStream } from "../../apps/gateway/src/telephony-stream.ts";
-import { PUBLIC_BASE, startPhoneGateway, telnyxTenant, twilioTenant } from "../../apps/gateway/test/telephony/phone-harness.ts";
-import { placeTelnyxCall, TelnyxEmulator } from "../../apps/gateway/test/telephony/telnyx-emulator.ts";
-import { placeTwilioCall } from "../../apps/gateway/test/telephony/twilio-emulator.ts";
-import type { EmulatedCallResult } from "../../apps/gateway/test/telephony/caller-line.ts";
+import type { CarrierStream } from "@orbis/gateway";
+import { PUBLIC_BASE, startPhoneGateway, telnyxTenant, twilioTenant } from "../../e2e/telephony/phone-harness.ts";
+import { placeTelnyxCall, TelnyxEmulator } from "../../e2e/telephony/telnyx-emulator.ts";
+import { placeTwilioCall } from "../../e2e/telephony/twilio-emulator.ts";
+import type { EmulatedCallResult } from "../../e2e/telephony/caller-line.ts";
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { ensureBuilt, launch, REPO, startPlatform } from "../../apps/web/test/e2e/harness.ts";
+import { ensureBuilt, launch, REPO, startPlatform } from "../../e2e/browser/harness.ts";
 
 ensureBuilt();
 const gz = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length;

@@ -1,50 +1,58 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import cookie from "@fastify/cookie";
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { jsonSchemaTransform } from "fastify-type-provider-zod";
 import { apiKeyKindOf, sha256 } from "@orbis/auth";
 import { AppError } from "@orbis/contracts";
 import type { ApiDeps } from "./deps.ts";
-import { registerErrorHandler } from "./plugins/error-handler.ts";
-import { registerHttpMetrics } from "./plugins/metrics.ts";
-import { responseSerializerCompiler } from "./plugins/serializer.ts";
+import { join } from "node:path";
+import { localRecordingStore } from "@orbis/recordings";
+import { createServer, registerHealthRoutes, type Server } from "@orbis/server";
 import { bearerOrCookie, createPrincipalResolver } from "./plugins/principal.ts";
 import { createSessionAccess } from "./modules/auth/session-access.ts";
-import { systemClock } from "@orbis/brain";
-import { createBrainFactory } from "./brain-factory.ts";
+import { systemWallClock as systemClock } from "@orbis/ports";
+import { createBrainFactory } from "@orbis/agent-runtime";
 import { agentsRoutes } from "./modules/agents/agents.routes.ts";
+import { createAgentsService } from "./modules/agents/agents.service.ts";
 import { appointmentsRoutes } from "./modules/appointments/appointments.routes.ts";
 import { createAppointmentsService } from "./modules/appointments/appointments.service.ts";
 import { businessRoutes } from "./modules/business/business.routes.ts";
+import { createBusinessService } from "./modules/business/business.service.ts";
 import { calendarRoutes } from "./modules/calendar/calendar.routes.ts";
 import { createCalendarFeedService } from "./modules/calendar/calendar.service.ts";
 import { chatRoutes } from "./modules/chat/chat.routes.ts";
 import { createChatService } from "./modules/chat/chat.service.ts";
 import { messagesRoutes } from "./modules/messages/messages.routes.ts";
+import { createMessagesService } from "./modules/messages/messages.service.ts";
 import { templatesRoutes } from "./modules/templates/templates.routes.ts";
+import { createTemplatesService } from "./modules/templates/templates.service.ts";
 import { toolsRoutes } from "./modules/tools/tools.routes.ts";
 import { createToolsService } from "./modules/tools/tools.service.ts";
 import { apiKeysRoutes } from "./modules/api-keys/api-keys.routes.ts";
+import { createApiKeysService } from "./modules/api-keys/api-keys.service.ts";
 import { auditRoutes } from "./modules/audit/audit.routes.ts";
+import { createAuditService } from "./modules/audit/audit.service.ts";
 import { authRoutes } from "./modules/auth/auth.routes.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
-import { healthRoutes } from "./modules/health/health.routes.ts";
 import { voiceSessionsRoutes } from "./modules/voice/voice-sessions.routes.ts";
+import { createVoiceSessionsService } from "./modules/voice/voice-sessions.service.ts";
 import { callsRoutes } from "./modules/calls/calls.routes.ts";
+import { createCallsService } from "./modules/calls/calls.service.ts";
 import { usageRoutes } from "./modules/usage/usage.routes.ts";
+import { createUsageService } from "./modules/usage/usage.service.ts";
 import { providersRoutes } from "./modules/providers/providers.routes.ts";
+import { createProvidersService } from "./modules/providers/providers.service.ts";
 import { createMembersService } from "./modules/workspaces/members.service.ts";
 import { workspacesRoutes } from "./modules/workspaces/workspaces.routes.ts";
+import { createWorkspacesService } from "./modules/workspaces/workspaces.service.ts";
 import { credentialsRoutes } from "./modules/credentials/credentials.routes.ts";
 import { createCredentialsService } from "./modules/credentials/credentials.service.ts";
 import { phoneNumbersRoutes } from "./modules/phone-numbers/phone-numbers.routes.ts";
-import { telephonyRoutes } from "./modules/telephony/telephony.routes.ts";
-
-const REDACT = ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'];
+import { createPhoneNumbersService } from "./modules/phone-numbers/phone-numbers.service.ts";
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions["logger"];
@@ -52,27 +60,18 @@ export interface BuildAppOptions {
   extend?: (app: FastifyInstance) => Promise<void>;
 }
 
-export function loggerOptions(level: string): FastifyServerOptions["logger"] {
-  return level === "silent" ? false : { level, redact: { paths: REDACT, censor: "[redacted]" } };
-}
-
-/** The api role: plugins (external, then ours), then routes by module. */
+/** A server with the api role alone (and whatever `extend` adds): what the api's own tests run. */
 export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}) {
-  const app = Fastify({
-    logger: options.logger ?? loggerOptions(deps.config.logLevel),
-    trustProxy: deps.config.trustProxy,
-    requestIdHeader: "x-request-id",
-    genReqId: () => crypto.randomUUID(),
-    bodyLimit: 1024 * 1024,
-  }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(responseSerializerCompiler);
-  registerErrorHandler(app);
-  registerHttpMetrics(app, deps.metrics);
-  app.addHook("onSend", async (request, reply) => {
-    reply.header("x-request-id", request.id);
-  });
+  const app = createServer({ logLevel: deps.config.logLevel, trustProxy: deps.config.trustProxy, metrics: deps.metrics, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
+  registerHealthRoutes(app, deps);
+  await mountApi(app, deps);
+  if (options.extend) await options.extend(app);
+  return app;
+}
+export type App = Awaited<ReturnType<typeof buildApp>>;
 
+/** The api role on a server: plugins (external, then ours), then routes by module, then the OpenAPI document. */
+export async function mountApi(app: Server, deps: ApiDeps) {
   await app.register(helmet, {
     // The API docs UI loads its own inline scripts; the SPA sets its own policy.
     contentSecurityPolicy: false,
@@ -123,39 +122,49 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}) {
   const publicBaseUrl = () => deps.config.publicBaseUrl ?? `http://localhost:${deps.config.port}`;
   const members = createMembersService(deps.db, auth, publicBaseUrl, sessionAccess);
   const clock = deps.now ? { now: deps.now } : systemClock;
-  const brains = createBrainFactory(deps.db, { clock });
+  // Tenant HTTP tools (invoke, chat) reach private networks only when the operator opted in.
+  const toolHttp = { allowPrivateNetwork: deps.config.allowPrivateNetworkTools };
+  const brains = createBrainFactory(deps.db, { clock, http: toolHttp });
   const appointments = createAppointmentsService({ clock });
-  const tools = createToolsService({ clock });
+  const tools = createToolsService({ clock, http: toolHttp });
   const chat = createChatService({ brains });
   const feeds = createCalendarFeedService(deps.db, publicBaseUrl, () => clock.now());
+  const workspaces = createWorkspacesService();
+  const agents = createAgentsService();
+  const apiKeys = createApiKeysService();
+  const audit = createAuditService();
+  const voiceSessions = createVoiceSessionsService({ tokens: deps.tokens, publicBaseUrl: deps.config.publicBaseUrl });
+  const calls = createCallsService({ recordings: deps.recordings ?? localRecordingStore(join(deps.config.dataDir, "recordings")) });
+  const usage = createUsageService();
+  const providers = createProvidersService({ manager: deps.providers });
+  const business = createBusinessService();
+  const messages = createMessagesService();
+  const templates = createTemplatesService();
+  const phoneNumbers = createPhoneNumbersService();
+  const credentials = createCredentialsService({ encryptionKey: deps.config.encryptionKey });
 
-  await app.register(healthRoutes, { deps });
   await app.register(
     async (v1) => {
-      await v1.register(authRoutes, { prefix: "/auth", deps, auth, principals });
-      await v1.register(workspacesRoutes, { principals, members, config: deps.config });
-      await v1.register(agentsRoutes, { prefix: "/agents", principals });
-      await v1.register(apiKeysRoutes, { prefix: "/api-keys", principals });
-      await v1.register(auditRoutes, { prefix: "/audit-logs", principals });
-      await v1.register(voiceSessionsRoutes, { prefix: "/voice", deps, principals });
-      await v1.register(callsRoutes, { principals });
-      await v1.register(usageRoutes, { principals });
-      await v1.register(providersRoutes, { principals, ...(deps.providers ? { manager: deps.providers } : {}) });
-      await v1.register(businessRoutes, { prefix: "/agents", principals });
+      await v1.register(authRoutes, { prefix: "/auth", config: deps.config, auth, principals });
+      await v1.register(workspacesRoutes, { principals, workspaces, members, config: deps.config });
+      await v1.register(agentsRoutes, { prefix: "/agents", principals, agents });
+      await v1.register(apiKeysRoutes, { prefix: "/api-keys", principals, apiKeys });
+      await v1.register(auditRoutes, { prefix: "/audit-logs", principals, audit });
+      await v1.register(voiceSessionsRoutes, { prefix: "/voice", principals, voiceSessions });
+      await v1.register(callsRoutes, { principals, calls });
+      await v1.register(usageRoutes, { principals, usage });
+      await v1.register(providersRoutes, { principals, providers });
+      await v1.register(businessRoutes, { prefix: "/agents", principals, business });
       await v1.register(toolsRoutes, { prefix: "/agents", principals, tools });
       await v1.register(chatRoutes, { prefix: "/agents", principals, chat });
       await v1.register(appointmentsRoutes, { prefix: "/appointments", principals, appointments });
-      await v1.register(messagesRoutes, { prefix: "/messages", principals });
-      await v1.register(templatesRoutes, { prefix: "/templates" });
+      await v1.register(messagesRoutes, { prefix: "/messages", principals, messages });
+      await v1.register(templatesRoutes, { prefix: "/templates", templates });
       await v1.register(calendarRoutes, { prefix: "/calendar", principals, feeds });
-      await v1.register(phoneNumbersRoutes, { prefix: "/phone-numbers", principals });
-      await v1.register(credentialsRoutes, { prefix: "/credentials", principals, credentials: createCredentialsService(deps.config.encryptionKey) });
-      await v1.register(telephonyRoutes, { prefix: "/telephony", deps, credentials: createCredentialsService(deps.config.encryptionKey), publicBaseUrl });
+      await v1.register(phoneNumbersRoutes, { prefix: "/phone-numbers", principals, phoneNumbers });
+      await v1.register(credentialsRoutes, { prefix: "/credentials", principals, credentials });
     },
     { prefix: "/v1" },
   );
-  if (options.extend) await options.extend(app);
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
-  return app;
 }
-export type App = Awaited<ReturnType<typeof buildApp>>;

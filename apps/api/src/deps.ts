@@ -3,6 +3,7 @@ import type { TokenService } from "@orbis/auth";
 import type { Cache } from "@orbis/cache";
 import type { Database } from "@orbis/db";
 import type { ProviderManager } from "@orbis/providers";
+import type { RecordingStore } from "@orbis/recordings";
 import type { Registry } from "prom-client";
 
 /** Everything the api role needs, built once by the composition root (apps/cli) or a test. */
@@ -15,4 +16,6 @@ export interface ApiDeps {
   /** The process's provider manager (shared with the gateway role), for provider health. */
   providers?: ProviderManager;
   now?: () => Date;
+  /** Where call recordings are read from; default the directory `<DATA_DIR>/recordings`. */
+  recordings?: RecordingStore;
 }

@@ -1,9 +1,5 @@
-export { buildApp, loggerOptions, type App, type BuildAppOptions } from "./app.ts";
+export { buildApp, mountApi, type App, type BuildAppOptions } from "./app.ts";
 export type { ApiDeps } from "./deps.ts";
 export { createPrincipalResolver, type Principal } from "./plugins/principal.ts";
 export { createSessionAccess, type SessionAccess, type SessionAccessService } from "./modules/auth/session-access.ts";
 export { seedDemo, DEMO_WORKSPACE_SLUG, type DemoSeed, type DemoAgentTemplate } from "./seed.ts";
-export { createAgentSetupFactory, createBrainFactory, type AgentSetupFactory, type BrainFactory, type BrainFactoryOptions } from "./brain-factory.ts";
-export { DbCalendar } from "./modules/appointments/db-calendar.ts";
-export { DbMessageSink } from "./modules/messages/db-message-sink.ts";
-export * from "./modules/telephony/index.ts";

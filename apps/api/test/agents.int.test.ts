@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sql } from "drizzle-orm";
+import { sql } from "@orbis/db/testing";
 import { tenantScope } from "@orbis/db";
 import { addMember, bearer, buildTestApp, signup, validAgent, type Account, type TestApp } from "./helpers.ts";
 
@@ -25,7 +25,8 @@ describe("/v1/agents", () => {
     expect(agent.id).toMatch(/^agt_/);
     expect(agent).toMatchObject({ name: "Front desk", status: "draft", voice: "slt", language: "en-US", idleTimeoutSec: 1800, publishedVersion: null });
     expect(agent.turnTaking).toMatchObject({ silenceMs: 600, bargeInMs: 300 });
-    expect(agent.providers).toMatchObject({ brain: "receptionist", stt: ["offline"], tts: ["offline"] });
+    expect(agent.providers).toMatchObject({ stt: ["offline"], tts: ["offline"], llm: [] });
+    expect(agent.providers).not.toHaveProperty("brain");
   });
 
   it("gets, updates and deletes an agent", async () => {
@@ -62,7 +63,7 @@ describe("/v1/agents", () => {
       greeting: "",
       voice: "kal",
       language: "es",
-      providers: { brain: "llm", stt: ["deepgram", "offline"], tts: ["offline"], llm: ["openai"], realtime: null, options: { temperature: 0.3, nested: { list: [1, "two", null] } } },
+      providers: { stt: ["deepgram", "offline"], tts: ["offline"], llm: ["openai"], realtime: null, options: { temperature: 0.3, nested: { list: [1, "two", null] } } },
       tools: [{ type: "transfer", to: "+15551234567" }, { type: "webhook", url: "https://example.com/h?a=1&b=2" }],
       business: { hours: { mon: "9-5" }, faqs: [{ q: "Parking?", a: "Yes — free." }], price: 12.5, open: true, none: null },
       turnTaking: { silenceMs: 750, entitySilenceMs: 1500, completeSilenceMs: 250, minSpeechMs: 120, maxTurnMs: 20000, bargeInMs: 400 },

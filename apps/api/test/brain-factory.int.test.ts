@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentConfigSchema } from "@orbis/contracts";
-import { createBrainFactory } from "../src/index.ts";
+import { createBrainFactory } from "@orbis/agent-runtime";
 import { testBusiness } from "./bookings.fixtures.ts";
 import { bearer, buildTestApp, signup, validAgent, type Account, type TestApp } from "./helpers.ts";
 
@@ -40,7 +40,7 @@ describe("createBrainFactory", () => {
     const brains = createBrainFactory(t.db);
     const agent = agentConfigSchema.parse(validAgent);
     const before = await brains(owner.workspaceId, agentId, agent);
-    await t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/tools`, headers: bearer(owner.token), payload: { name: "lookup", description: "d", args: { type: "object" }, url: "http://127.0.0.1:9/x" } });
+    await t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/tools`, headers: bearer(owner.token), payload: { name: "lookup", description: "d", args: { type: "object" }, url: "https://hooks.example.com/x" } });
     expect(await brains(owner.workspaceId, agentId, agent)).not.toBe(before);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { schema } from "@orbis/db";
-import { eq } from "drizzle-orm";
-import { createCredentialCipher } from "../src/modules/credentials/credentials.crypto.ts";
+import { eq } from "@orbis/db/testing";
+import { createCredentialCipher } from "@orbis/credentials";
 import { addMember, bearer, buildTestApp, signup, type Account, type TestApp } from "./helpers.ts";
 
 let t: TestApp;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError, businessConfigSchema } from "@orbis/contracts";
-import { bookAppointment, fixedClock, rescheduleAppointment } from "@orbis/brain";
-import { DbCalendar } from "../src/index.ts";
+import { fixedWallClock as fixedClock } from "@orbis/ports";
+import { bookAppointment, rescheduleAppointment } from "@orbis/brain";
+import { DbCalendar } from "@orbis/agent-runtime";
 import { testBusiness } from "./bookings.fixtures.ts";
 import { buildTestApp, signup, type Account, type TestApp } from "./helpers.ts";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getTableName, type Table } from "drizzle-orm";
+import { getTableName, type Table } from "@orbis/db/testing";
 import { createId } from "@orbis/contracts";
 import { schema, tenantScope } from "@orbis/db";
 import { booking, localInstant, testBusiness } from "./bookings.fixtures.ts";
@@ -33,7 +33,7 @@ beforeAll(async () => {
   await t.app.inject({ method: "PUT", url: `/v1/agents/${ids.agent}/business`, headers: bearer(a.token), payload: testBusiness });
   ids.appointment = (await t.app.inject({ method: "POST", url: "/v1/appointments", headers: bearer(a.token), payload: booking(ids.agent, localInstant(2, "10:00")) })).json().id;
   const toolArgs = { type: "object", properties: { q: { type: "string" } } };
-  ids.tool = (await t.app.inject({ method: "POST", url: `/v1/agents/${ids.agent}/tools`, headers: bearer(a.token), payload: { name: "lookup", description: "d", args: toolArgs, url: "http://127.0.0.1:9/x" } })).json().id;
+  ids.tool = (await t.app.inject({ method: "POST", url: `/v1/agents/${ids.agent}/tools`, headers: bearer(a.token), payload: { name: "lookup", description: "d", args: toolArgs, url: "https://hooks.example.com/x" } })).json().id;
   const message = { callerName: "Robin", callbackNumber: "+12125550113", text: "call me", urgency: "normal" };
   ids.message = (await t.app.inject({ method: "POST", url: `/v1/agents/${ids.agent}/tools/take_message/invoke`, headers: bearer(a.token), payload: { args: message } })).json().result.messageId;
   await t.app.inject({ method: "GET", url: "/v1/calendar/feed-url", headers: bearer(a.token) });

@@ -30,7 +30,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/orders`;
-  t = await buildTestApp();
+  // The receiver listens on loopback: the self-hosters' opt-in (ssrf.int.test.ts covers the guard).
+  t = await buildTestApp({ allowPrivateNetworkTools: true });
   owner = await signup(t.app, "tools");
   staff = await addMember(t.app, owner, "staff");
   viewer = await addMember(t.app, owner, "viewer");

@@ -1,5 +1,4 @@
 import type { AppConfig, Role } from "@orbis/config";
-import { seedDemo } from "@orbis/api";
 import { getBusinessTemplate } from "@orbis/brain";
 import { webMount } from "@orbis/web";
 import { tuneHeapForServing } from "./heap-tuning.ts";
@@ -21,6 +20,7 @@ function baseUrl(config: AppConfig) {
 
 async function seed(config: AppConfig, runtime: ReturnType<typeof createRuntime>) {
   const dental = getBusinessTemplate("dental");
+  const { seedDemo } = await import("@orbis/api");
   const seeded = await seedDemo(runtime.db, {
     origins: [baseUrl(config), `http://127.0.0.1:${config.port}`],
     template: {
@@ -50,19 +50,18 @@ export async function seedCommand(config: AppConfig) {
   await runtime.close();
 }
 
-function banner(config: AppConfig, dbKind: string) {
+function banner(config: AppConfig, dbKind: string, role: Role) {
   const url = baseUrl(config);
   const demo = readDemoCredentials(config.dataDir);
   const lines = [
     "",
-    "  OrbisVoice is running",
-    `  ─ App        ${url}`,
-    `  ─ API docs   ${url}/docs`,
+    `  OrbisVoice is running (role: ${role})`,
+    ...(role === "gateway" ? [`  ─ Voice      ${url.replace(/^http/, "ws")}/v1/stream   Carriers ${url}/v1/telephony/…`] : [`  ─ App        ${url}`, `  ─ API docs   ${url}/docs`]),
     `  ─ Health     ${url}/healthz   Metrics ${url}/metrics`,
     `  ─ Database   ${dbKind === "pglite" ? `embedded PGlite in ${config.dataDir}/pgdata` : "PostgreSQL (DATABASE_URL)"}`,
     `  ─ Cache      ${config.redisUrl ? "Redis (REDIS_URL)" : "in-process"}`,
   ];
-  if (demo) {
+  if (demo && role !== "gateway") {
     lines.push(
       "",
       "  Demo workspace: Riverside Dental",
@@ -80,17 +79,18 @@ export async function startCommand(config: AppConfig, role: Role) {
   if (role === "worker") {
     console.warn("orbis: the worker role has no jobs yet; starting the api role instead");
   }
+  const servesApi = role !== "gateway";
   const runtime = createRuntime(config);
   await runtime.db.migrate();
-  if (config.env !== "production") await seed(config, runtime);
-  // api: control plane only; gateway and all: control plane plus /v1/stream (the api is stateless, so a
-  // gateway process serving it too costs nothing and keeps one image).
+  // The demo workspace is the control plane's business: a gateway-only process leaves it to the api.
+  if (servesApi && config.env !== "production") await seed(config, runtime);
+  // api: control plane and web app; gateway: /v1/stream and the carrier endpoints only; all: both.
   const mounts: Mount[] = [];
-  if (role === "api" || role === "all") mounts.push(webMount as Mount);
+  if (servesApi) mounts.push(webMount);
   if (role === "gateway" || role === "all") mounts.push(voiceGateway(runtime));
-  const app = await buildPlatform(runtime, mounts);
+  const app = await buildPlatform(runtime, { api: servesApi, mounts });
   await app.listen({ port: config.port, host: config.host });
-  banner(config, runtime.db.kind);
+  banner(config, runtime.db.kind, role);
 
   let closing = false;
   const shutdown = async (signal: string) => {

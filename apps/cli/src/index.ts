@@ -1,3 +1,3 @@
-export { buildPlatform, type Mount } from "./platform.ts";
+export { buildPlatform, type Mount, type PlatformOptions, type ServingRuntime } from "./platform.ts";
 export { createRuntime, type Runtime } from "./runtime.ts";
 export { tuneHeapForServing } from "./heap-tuning.ts";

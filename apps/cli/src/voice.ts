@@ -1,12 +1,12 @@
 import { join } from "node:path";
 import { speechAvailability } from "@orbis/providers";
-import { createAgentSetupFactory, createBrainFactory } from "@orbis/api";
-import { credentialResolver, gatewayMount, offlineSpeechStack, providerPipeline, telephonyStreams } from "@orbis/gateway";
+import { createAgentSetupFactory, createBrainFactory } from "@orbis/agent-runtime";
+import { carrierTelephony, credentialResolver, gatewayMount, offlineSpeechStack, providerPipeline } from "@orbis/gateway";
 import type { Mount } from "./platform.ts";
 import type { Runtime } from "./runtime.ts";
 
 /**
- * The gateway role's mount: /v1/stream and carrier media streams. Each call's stack comes from the
+ * The gateway role's mount: /v1/stream, carrier webhooks and media streams. Each call's stack comes from the
  * agent's provider config through the process's one ProviderManager (shared circuit breakers), keys
  * from the workspace's stored credentials or the platform's; agents naming no cloud provider run on the
  * offline stack. Brains book into the database.
@@ -15,15 +15,17 @@ export function voiceGateway(runtime: Runtime): Mount {
   const speech = speechAvailability();
   if (!speech.stt) console.warn(`orbis: ${speech.reason}\norbis: offline voice calls run with TYPED INPUT ONLY until it is installed.`);
   const { config } = runtime;
-  const brains = createBrainFactory(runtime.db);
+  // Tenant HTTP tools go through the outbound guard; ALLOW_PRIVATE_NETWORK_TOOLS lets them reach private networks.
+  const toolHttp = { allowPrivateNetwork: config.allowPrivateNetworkTools };
+  const brains = createBrainFactory(runtime.db, { http: toolHttp });
   const pipeline = providerPipeline({
     speech: offlineSpeechStack(join(config.dataDir, "speech")),
     manager: runtime.providers,
     credentials: credentialResolver(config, { warn: (obj, msg) => console.warn(msg, obj) }),
-    setups: createAgentSetupFactory(runtime.db),
+    setups: createAgentSetupFactory(runtime.db, { http: toolHttp }),
     prices: config.prices,
     cacheDir: join(config.dataDir, "speech", "lm"),
   });
-  // Twilio/Telnyx media streams share the gateway's websocket scope, metrics and call limits.
-  return gatewayMount({ brains, pipeline, extraRoutes: [telephonyStreams({ brains, pipeline })] }) as Mount;
+  // Twilio/Telnyx webhooks and media streams share the gateway's websocket scope, metrics and call limits.
+  return gatewayMount({ brains, pipeline, extraRoutes: [carrierTelephony({ brains, pipeline })] });
 }

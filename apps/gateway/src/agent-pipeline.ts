@@ -1,29 +1,11 @@
-import type { AgentSetupFactory } from "@orbis/api";
+import type { AgentSetupFactory } from "@orbis/agent-runtime";
+import type { SttProvider, TtsProvider, Vad } from "@orbis/ports";
 import { createLlmBrain, createRealtimeAgent } from "@orbis/brain";
 import type { AgentConfig } from "@orbis/contracts";
 import type { TenantScope } from "@orbis/db";
 import { FALLBACK_PHRASES, UsageSlicer, type PriceTable, type PricedUsage, type ProviderManager, type UsageSlice } from "@orbis/providers";
 import { realtimePipeline } from "./realtime-pipeline.ts";
-import {
-  BrainProcessor,
-  FrameProcessor,
-  LatencyProcessor,
-  Pipeline,
-  SttProcessor,
-  TtsProcessor,
-  TurnTakerProcessor,
-  VadProcessor,
-  WatchdogProcessor,
-  type Brain,
-  type BrainSession,
-  type CallContext,
-  type Direction,
-  type Frame,
-  type PipelineSinks,
-  type SttProvider,
-  type TtsProvider,
-  type Vad,
-} from "@orbis/voice";
+import { BrainProcessor, FrameProcessor, LatencyProcessor, Pipeline, SttProcessor, TtsProcessor, TurnTakerProcessor, VadProcessor, WatchdogProcessor, type Brain, type BrainSession, type CallContext, type Direction, type Frame, type PipelineSinks } from "@orbis/voice";
 
 /** Speech engines for a call; the offline stack by default, cloud providers plug in here. */
 export interface SpeechStack {
@@ -63,7 +45,7 @@ export interface CallPipeline {
 
 export type PipelineFactory = (input: PipelineInput) => Promise<Pipeline | CallPipeline>;
 
-/** The processors of DESIGN.md §5's cascade: vad → turn-taker → stt → brain → watchdog → tts → latency. */
+/** The processors of the cascade (docs/architecture.md): vad → turn-taker → stt → brain → watchdog → tts → latency. */
 async function cascade(p: { vad?: () => Promise<Vad>; stt?: SttProvider; tts: TtsProvider; agent: AgentConfig; session: BrainSession; sinks: PipelineSinks }): Promise<Pipeline> {
   const listening =
     p.vad && p.stt

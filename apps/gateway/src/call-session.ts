@@ -1,13 +1,13 @@
 import type { AgentConfig, Channel, ServerMessage } from "@orbis/contracts";
 import { createId } from "@orbis/contracts";
 import type { TenantScope } from "@orbis/db";
-import { frames, OutputPacer, pacingClock, Pipeline, systemClock, type Brain, type BrainSession, type CallContext, type Clock, type Frame } from "@orbis/voice";
+import { systemTimerClock as systemClock, type TimerClock as Clock } from "@orbis/ports";
+import { frames, OutputPacer, pacingClock, Pipeline, type Brain, type BrainSession, type CallContext, type Frame } from "@orbis/voice";
 import type { CallPipeline, PipelineFactory } from "./agent-pipeline.ts";
 import type { GatewayMetrics } from "./metrics.ts";
 import { TurnRecorder, type CompletedTurn } from "./turn-recorder.ts";
-import { CallRecording } from "./call-recording.ts";
+import { CallRecording, type RecordingStore } from "@orbis/recordings";
 import type { CallHeartbeats } from "./call-heartbeats.ts";
-import { join } from "node:path";
 
 export const PIPELINE_RATE = 16_000;
 
@@ -39,8 +39,8 @@ export interface CallSessionOptions {
   heartbeats: CallHeartbeats;
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
   clock?: Clock;
-  /** Where call recordings go (agent setting `recordCalls`); `<dir>/<workspace>/<call>.wav`. */
-  recordingsDir?: string;
+  /** Where call recordings go (agent setting `recordCalls`), under `<workspace>/<call>.wav`. */
+  recordings?: RecordingStore;
   /** Extra call row fields from the transport (provider call id, callee). */
   callFields?: { providerCallId?: string; callee?: string; metadata?: Record<string, unknown> };
   /** A call row created earlier (a carrier webhook, status ringing): the session adopts it instead of inserting one. */
@@ -96,8 +96,8 @@ export class CallSession {
       metadata: o.callFields?.metadata ?? {},
     });
     o.metrics.liveCalls.inc({ channel: o.channel });
-    if (o.agent.recordCalls && o.recordingsDir) {
-      this.recording = new CallRecording(join(o.recordingsDir, o.tenant.workspaceId, `${this.callId}.wav`));
+    if (o.agent.recordCalls && o.recordings) {
+      this.recording = new CallRecording(o.recordings, `${o.tenant.workspaceId}/${this.callId}.wav`);
     }
     this.recorder = new TurnRecorder(
       (turn) => this.persistTurn(turn),
@@ -295,17 +295,21 @@ export class CallSession {
     }
     o.metrics.callsEnded.inc({ reason });
     const endedAt = new Date();
-    this.recording?.close();
+    const recorded = this.recording?.close().then(
+      () => true,
+      (err: unknown) => (o.log.error({ callId: this.callId, err }, "call recording failed"), false),
+    );
     const totals = this.stack?.totalUsage?.();
     this.stack?.close?.();
     await Promise.allSettled([...this.pendingWrites]);
+    const recordingPath = (await recorded) ? this.recording?.location : undefined;
     await o.tenant.calls
       .update(this.callId, {
         status: reason === "error" ? "failed" : "completed",
         endedAt,
         durationSec: Math.max(0, Math.round((endedAt.getTime() - this.startedAt.getTime()) / 1000)),
         endReason: reason,
-        ...(this.recording ? { recordingPath: this.recording.path } : {}),
+        ...(recordingPath ? { recordingPath } : {}),
         ...(totals ? { usage: totals.usage, costUsd: totals.costUsd } : {}),
         metadata: { ...(o.callFields?.metadata ?? {}), events: this.events },
       })

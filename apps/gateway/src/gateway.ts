@@ -8,6 +8,7 @@ import type { TokenService } from "@orbis/auth";
 import type { Cache } from "@orbis/cache";
 import { CLOSE_CODES, type AgentConfig } from "@orbis/contracts";
 import { systemRepository, type Database } from "@orbis/db";
+import { localRecordingStore, type RecordingStore } from "@orbis/recordings";
 import type { Brain } from "@orbis/voice";
 import type { Registry } from "prom-client";
 import type { PipelineFactory } from "./agent-pipeline.ts";
@@ -27,6 +28,8 @@ export interface GatewayRuntime {
   cache: Cache;
   tokens: TokenService;
   metrics: Registry;
+  /** The clock of carrier webhook checks (tests move it); the system clock when absent. */
+  now?: () => Date;
 }
 
 export interface GatewayOptions {
@@ -37,8 +40,8 @@ export interface GatewayOptions {
   heartbeatMs?: number;
   /** How often live calls' heartbeat_at is refreshed (one UPDATE per workspace); well under staleAfterMs. */
   callHeartbeatMs?: number;
-  /** Call recordings (agents with `recordCalls`); default `<DATA_DIR>/recordings`. */
-  recordingsDir?: string;
+  /** Call recordings (agents with `recordCalls`); default the directory `<DATA_DIR>/recordings`. */
+  recordings?: RecordingStore;
   /** More WebSocket routes (carrier media streams) in the same websocket scope, sharing metrics and limits. */
   extraRoutes?: ((scope: FastifyInstance, ctx: GatewayContext) => Promise<void>)[];
 }
@@ -49,6 +52,7 @@ export interface GatewayContext {
   metrics: GatewayMetrics;
   limiter: CallLimiter;
   heartbeats: CallHeartbeats;
+  recordings: RecordingStore;
 }
 
 /** The gateway role: WebSocket /v1/stream (and, later, carrier media streams) on the given server. */
@@ -59,6 +63,7 @@ export function gatewayMount(options: GatewayOptions) {
     const limiter = createCallLimiter(runtime.cache, { perWorkspace: runtime.config.maxCallsPerWorkspace, perKey: runtime.config.maxCallsPerKey });
     const live = new Map<WebSocket, { session?: CallSession; alive: boolean; idleMs: number }>();
     const staleAfterMs = options.staleAfterMs ?? 120_000;
+    const recordings = options.recordings ?? localRecordingStore(join(runtime.config.dataDir, "recordings"));
     const heartbeats = new CallHeartbeats((err) => app.log.error({ err }, "call heartbeat failed"), options.callHeartbeatMs ?? 30_000);
 
     const reap = async () => {
@@ -141,7 +146,7 @@ export function gatewayMount(options: GatewayOptions) {
               metrics,
               heartbeats,
               log,
-              recordingsDir: options.recordingsDir ?? join(runtime.config.dataDir, "recordings"),
+              recordings,
             });
             entry.session = session;
             await session.start();
@@ -199,7 +204,7 @@ export function gatewayMount(options: GatewayOptions) {
           cleanups.add(cleanup);
         });
       });
-      for (const add of options.extraRoutes ?? []) await add(scope, { runtime, gatewayId, metrics, limiter, heartbeats });
+      for (const add of options.extraRoutes ?? []) await add(scope, { runtime, gatewayId, metrics, limiter, heartbeats, recordings });
     });
   };
 }

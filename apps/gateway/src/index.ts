@@ -5,4 +5,5 @@ export { RealtimeProcessor, realtimePipeline, type RealtimePipelineOptions } fro
 export { offlineSpeechStack } from "./offline-speech.ts";
 export { CallSession, type CallTransport, type EndReason } from "./call-session.ts";
 export { TurnRecorder, heardText } from "./turn-recorder.ts";
-export { telephonyStreams, type TelephonyStreamOptions } from "./telephony.ts";
+export { carrierTelephony, type TelephonyStreamOptions } from "./telephony/carrier-telephony.ts";
+export type { CarrierStream } from "./telephony/carrier-stream.ts";

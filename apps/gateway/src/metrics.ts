@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import { phoneCallsCounter } from "@orbis/api";
+import { phoneCallsCounter } from "@orbis/telephony";
 import { flitePhraseCache } from "@orbis/providers";
 
 export function createGatewayMetrics(registry: Registry) {

@@ -1,24 +1,7 @@
+import { ProviderError, systemTimerClock as systemClock, type TimerClock as Clock, type RealtimeEvent, type RealtimeProvider, type RealtimeSession, type Vad } from "@orbis/ports";
 import type { RealtimeAgent } from "@orbis/brain";
 import { ServedLog, UsageMeter, UsageSlicer, acceptsText, type PriceTable, type ProviderHealth } from "@orbis/providers";
-import {
-  FrameProcessor,
-  Pipeline,
-  ProviderError,
-  VadProcessor,
-  createResampler,
-  frames,
-  systemClock,
-  type CallContext,
-  type Clock,
-  type Direction,
-  type Frame,
-  type PipelineSinks,
-  type RealtimeEvent,
-  type RealtimeProvider,
-  type RealtimeSession,
-  type Resampler,
-  type Vad,
-} from "@orbis/voice";
+import { FrameProcessor, Pipeline, VadProcessor, createResampler, frames, type CallContext, type Direction, type Frame, type PipelineSinks, type Resampler } from "@orbis/voice";
 import type { CallPipeline } from "./agent-pipeline.ts";
 
 const PIPELINE_RATE = 16_000;
@@ -42,7 +25,7 @@ export interface RealtimePipelineOptions {
 }
 
 /**
- * `transport-in → vad → realtime → transport-out` (DESIGN.md §5). Connects before the call starts, so
+ * `transport-in → vad → realtime → transport-out` (docs/architecture.md). Connects before the call starts, so
  * a provider that does not answer throws here and the caller can run the cascaded pipeline instead.
  */
 export async function realtimePipeline(o: RealtimePipelineOptions): Promise<CallPipeline> {

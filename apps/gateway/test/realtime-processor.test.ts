@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { ProviderError, type RealtimeEvent, type RealtimeProvider, type RealtimeSession, type Vad } from "@orbis/ports";
 import type { RealtimeAgent } from "@orbis/brain";
 import { ProviderHealth } from "@orbis/providers";
-import { ProviderError, frames, type Frame, type RealtimeEvent, type RealtimeProvider, type RealtimeSession, type Vad } from "@orbis/voice";
+import { frames, type Frame } from "@orbis/voice";
 import { CALL_CONNECTED_CUE, realtimePipeline } from "../src/realtime-pipeline.ts";
 
 /** A scripted realtime session: the test pushes provider events, and sees what the gateway sent. */

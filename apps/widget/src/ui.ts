@@ -1,4 +1,4 @@
-import { VoiceClient, type CallStatus } from "./client.ts";
+import { VoiceClient, type CallStatus } from "@orbis/voice-client";
 
 export interface WidgetOptions {
   agentId: string;

@@ -10,12 +10,12 @@ import type {
   AppointmentPatch,
   BusyInterval,
   CalendarProvider,
-  Clock,
+  WallClock as Clock,
   MessageSink,
   NewAppointment,
   NewMessage,
-} from "./ports.ts";
-import { systemClock } from "./ports.ts";
+} from "@orbis/ports";
+import { systemWallClock as systemClock } from "@orbis/ports";
 
 const ms = (iso: string) => DateTime.fromISO(iso, { setZone: true }).toMillis();
 

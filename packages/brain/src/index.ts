@@ -1,5 +1,3 @@
-export type { Appointment, AppointmentFilter, AppointmentPatch, BusyInterval, CalendarProvider, Clock, MessageSink, NewAppointment, NewMessage } from "./ports.ts";
-export { fixedClock, systemClock } from "./ports.ts";
 export { computeAvailability, findService, openingIntervalsOn, staffForService, validateSlot } from "./availability.ts";
 export type { AvailabilityParams, ExistingBooking, Slot, SlotRejection, SlotValidation, ValidateSlotParams } from "./availability.ts";
 export { InMemoryCalendar, InMemoryMessageSink, REJECTION_TEXT, bookAppointment, rescheduleAppointment } from "./calendar.ts";
@@ -36,6 +34,5 @@ export { createRealtimeAgent } from "./llm/realtime-agent.ts";
 export { fitHistory } from "./llm/context-window.ts";
 export type { ContextBudget } from "./llm/context-window.ts";
 export type { AgentBrainSetup, RealtimeAgent, RealtimeToolOutcome } from "./llm/realtime-agent.ts";
-export type { ChatChunk, ChatMessage, ChatModel, ChatRequest, ChatToolCall, ChatToolSpec } from "./llm/chat-model.ts";
 export { buildSystemPrompt, toolSpecs } from "./llm/prompt.ts";
 export { SentenceStream, splitSentences } from "./text.ts";

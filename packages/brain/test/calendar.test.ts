@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "@orbis/contracts";
-import { InMemoryCalendar, bookAppointment, fixedClock, rescheduleAppointment } from "../src/index.ts";
+import { InMemoryCalendar, bookAppointment, rescheduleAppointment } from "../src/index.ts";
+import { fixedWallClock as fixedClock } from "@orbis/ports";
 import { testBusiness } from "./fixtures.ts";
 
 const clock = fixedClock("2026-03-01T00:00:00-05:00");

@@ -1,5 +1,6 @@
 import type { BusinessConfig } from "@orbis/contracts";
-import { InMemoryCalendar, InMemoryMessageSink, fixedClock, getBusinessTemplate } from "../src/index.ts";
+import { InMemoryCalendar, InMemoryMessageSink, getBusinessTemplate } from "../src/index.ts";
+import { fixedWallClock as fixedClock } from "@orbis/ports";
 import type { ToolContext } from "../src/index.ts";
 
 export function toolContext(over: Partial<ToolContext> & { business?: BusinessConfig; now?: string } = {}): ToolContext {

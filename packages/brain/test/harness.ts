@@ -1,6 +1,7 @@
 import type { BrainEvent, BrainInput, BrainSession, ToolCallRecord } from "@orbis/voice";
 import type { BusinessConfig, BusinessTemplateId } from "@orbis/contracts";
-import { InMemoryCalendar, InMemoryMessageSink, createReceptionistBrain, fixedClock, getBusinessTemplate } from "../src/index.ts";
+import { InMemoryCalendar, InMemoryMessageSink, createReceptionistBrain, getBusinessTemplate } from "../src/index.ts";
+import { fixedWallClock as fixedClock } from "@orbis/ports";
 
 /** Thursday March 5 2026, 9:00 in New York (DST starts Sunday March 8). */
 export const NOW = "2026-03-05T14:00:00Z";

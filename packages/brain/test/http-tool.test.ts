@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpToolConfigSchema } from "@orbis/contracts";
-import { compileArgsSchema, compileHttpTool, runTool, signToolRequest, verifyToolSignature } from "../src/index.ts";
+import { compileArgsSchema, compileHttpTool, runTool, signToolRequest, verifyToolSignature, type HttpToolOptions } from "../src/index.ts";
 import { toolContext } from "./context.ts";
 
 const SECRET = "whsec_test_secret";
@@ -50,6 +50,7 @@ beforeAll(async () => {
   });
   routes.set("/html", (_req, _body, res) => res.writeHead(200, { "content-type": "text/html" }).end("<html>oops</html>"));
   routes.set("/empty", (_req, _body, res) => res.writeHead(204).end());
+  routes.set("/moved", (_req, _body, res) => res.writeHead(302, { location: "/ok" }).end());
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
@@ -67,7 +68,7 @@ const args = {
 
 function tool(path: string, over: Record<string, unknown> = {}, workspaceId = "ws_a") {
   const config = httpToolConfigSchema.parse({ name: "order_status", description: "Look up an order", args, url: `${base}${path}`, timeoutMs: 500, maxRetries: 2, headers: { "X-Api-Key": "tenant-key" }, ...over });
-  return compileHttpTool({ workspaceId, secret: SECRET, config }, { retryBaseMs: 1 });
+  return compileHttpTool({ workspaceId, secret: SECRET, config }, { retryBaseMs: 1, allowPrivateNetwork: true });
 }
 
 describe("tenant HTTP tools", () => {
@@ -137,7 +138,7 @@ describe("tenant HTTP tools", () => {
   it("retries network errors (connection refused)", async () => {
     const config = httpToolConfigSchema.parse({ name: "dead_end", description: "x", args, url: "http://127.0.0.1:9/nothing", maxRetries: 2, timeoutMs: 500 });
     let sleeps = 0;
-    const t = compileHttpTool({ workspaceId: "ws_a", secret: SECRET, config }, { sleep: async () => void sleeps++ });
+    const t = compileHttpTool({ workspaceId: "ws_a", secret: SECRET, config }, { sleep: async () => void sleeps++, allowPrivateNetwork: true });
     const rec = await runTool(t, { orderId: "x" }, ctx());
     expect(rec.ok).toBe(false);
     expect(rec.error).toMatch(/network error.*after 3 attempts/);
@@ -179,5 +180,56 @@ describe("tenant HTTP tools", () => {
     expect(() => compileArgsSchema({ type: "object", properties: { a: { oneOf: [] } } })).toThrow(/unsupported/);
     expect(() => compileArgsSchema({ type: "string" })).toThrow();
     expect(httpToolConfigSchema.safeParse({ name: "book_appointment", description: "x", args, url: base }).success).toBe(false);
+  });
+});
+
+describe("tenant HTTP tools behind the outbound guard (private networks off by default)", () => {
+  const HINT = "set ALLOW_PRIVATE_NETWORK_TOOLS=true to allow";
+  const port = () => new URL(base).port;
+  const guardedTool = (url: string, opts: HttpToolOptions = {}) =>
+    compileHttpTool({ workspaceId: "ws_a", secret: SECRET, config: httpToolConfigSchema.parse({ name: "order_status", description: "x", args, url, timeoutMs: 500, maxRetries: 2 }) }, { retryBaseMs: 1, ...opts });
+  const compileError = (url: string) => {
+    try {
+      guardedTool(url);
+    } catch (err) {
+      return err;
+    }
+    return null;
+  };
+
+  it("a private IP literal in any spelling does not compile: a 422 naming the address and the opt-in", () => {
+    expect(compileError(`${base}/ok`)).toMatchObject({ code: "validation_failed", message: `tool URL points to a private address (127.0.0.1, loopback); ${HINT}` });
+    expect(compileError(`http://2130706433:${port()}/ok`)).toMatchObject({ message: `tool URL points to a private address (127.0.0.1, loopback); ${HINT}` });
+    expect(compileError("http://169.254.169.254/latest/meta-data/")).toMatchObject({ message: `tool URL points to a private address (169.254.169.254, linkLocal); ${HINT}` });
+    expect(compileError("http://[::ffff:10.0.0.1]/")).toMatchObject({ message: `tool URL points to a private address (::ffff:a00:1, private); ${HINT}` });
+    expect(compileError("http://user:pw@example.com/")).toMatchObject({ code: "validation_failed", message: expect.stringMatching(/credentials/) });
+    expect(compileError("https://tools.example.com/orders")).toBeNull();
+  });
+
+  it("a host name that resolves to loopback is refused on the call, never retried, and nothing is sent", async () => {
+    const before = hits.get("/ok") ?? 0;
+    let lookups = 0;
+    let sleeps = 0;
+    const t = guardedTool(`http://orders.test:${port()}/ok`, { lookup: async () => (lookups++, [{ address: "127.0.0.1", family: 4 }]), sleep: async () => void sleeps++ });
+    const rec = await runTool(t, { orderId: "x" }, ctx());
+    expect(rec).toMatchObject({ ok: false, error: `validation_failed: tool URL resolves to a private address (127.0.0.1, loopback); ${HINT}` });
+    expect([lookups, sleeps]).toEqual([1, 0]);
+    await expect(t.assertTargetAllowed()).rejects.toMatchObject({ code: "validation_failed", details: { address: "127.0.0.1", range: "loopback" } });
+    expect(hits.get("/ok") ?? 0).toBe(before);
+  });
+
+  it("the opt-in (allowPrivateNetwork) reaches the same host", async () => {
+    const t = guardedTool(`http://orders.test:${port()}/ok`, { allowPrivateNetwork: true, lookup: async () => [{ address: "127.0.0.1", family: 4 }] });
+    await expect(t.assertTargetAllowed()).resolves.toBeUndefined();
+    expect(await runTool(t, { orderId: "x" }, ctx())).toMatchObject({ ok: true, result: { valid: true } });
+  });
+
+  it("a redirect is refused, not followed and not retried: a signed request is not replayed elsewhere", async () => {
+    const before = hits.get("/ok") ?? 0;
+    const rec = await runTool(guardedTool(`${base}/moved`, { allowPrivateNetwork: true }), { orderId: "x" }, ctx());
+    expect(rec.ok).toBe(false);
+    expect(rec.error).toMatch(/^bad_request: tool redirect refused \(302 to http:\/\/127\.0\.0\.1:\d+\/ok\); tools must answer directly$/);
+    expect(hits.get("/moved")).toBe(1);
+    expect(hits.get("/ok") ?? 0).toBe(before);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { BrainEvent } from "@orbis/voice";
-import { InMemoryCalendar, InMemoryMessageSink, buildSystemPrompt, builtinTools, createLlmBrain, fitHistory, fixedClock, getBusinessTemplate, toolSpecs } from "../src/index.ts";
-import type { ChatChunk, ChatMessage, ChatModel, ChatRequest } from "../src/index.ts";
+import { fixedWallClock as fixedClock, type ChatChunk, type ChatMessage, type ChatModel, type ChatRequest } from "@orbis/ports";
+import { InMemoryCalendar, InMemoryMessageSink, buildSystemPrompt, builtinTools, createLlmBrain, fitHistory, getBusinessTemplate, toolSpecs } from "../src/index.ts";
 
 /** Replies from a script, one entry per model call; records what it was asked. */
 class ScriptedChatModel implements ChatModel {

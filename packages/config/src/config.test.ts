@@ -28,16 +28,28 @@ describe("loadConfig", () => {
     expect(loadConfig("api", { NODE_ENV: "production", JWT_SECRET: "x".repeat(32), ENCRYPTION_KEY: key }).jwtSecret).toBe("x".repeat(32));
   });
 
+  it("keeps tools off private networks unless ALLOW_PRIVATE_NETWORK_TOOLS=true, in every role", () => {
+    for (const role of ["api", "gateway", "worker", "all"] as const) {
+      expect(loadConfig(role, {}).allowPrivateNetworkTools).toBe(false);
+      expect(loadConfig(role, { ALLOW_PRIVATE_NETWORK_TOOLS: "true" }).allowPrivateNetworkTools).toBe(true);
+    }
+    expect(() => loadConfig("api", { ALLOW_PRIVATE_NETWORK_TOOLS: "yes" })).toThrowError(/^Invalid configuration: ALLOW_PRIVATE_NETWORK_TOOLS .*\(got "yes"\)$/);
+  });
+
   it("parses the gateway role's limits", () => {
     expect(loadConfig("gateway", { MAX_CALLS_PER_WORKSPACE: "3" }).maxCallsPerWorkspace).toBe(3);
   });
 
-  it("reads platform provider keys and merges price overrides over the defaults", () => {
+  it("reads platform provider keys (names from AI_VENDORS) and the price overrides", () => {
     const c = loadConfig("gateway", { GEMINI_API_KEY: "gm-key", GEMINI_BASE_URL: "ws://127.0.0.1:9", DEEPGRAM_API_KEY: " ", OPENAI_BASE_URL: "http://127.0.0.1:8", PROVIDER_PRICES: '{"deepgram":{"sttPerMinute":0.0043}}' });
     expect(c.providerKeys).toEqual({ gemini: { apiKey: "gm-key", baseUrl: "ws://127.0.0.1:9" }, openai: { baseUrl: "http://127.0.0.1:8" } });
-    expect(c.prices.deepgram).toEqual({ sttPerMinute: 0.0043 });
-    expect(c.prices.elevenlabs?.ttsPerMillionCharacters).toBeGreaterThan(0);
-    expect(c.prices.offline).toEqual({});
+    // Only the operator's overrides: list prices come with the provider definitions (@orbis/providers).
+    expect(c.prices).toEqual({ deepgram: { sttPerMinute: 0.0043 } });
+    expect(loadConfig("gateway", { OPENAI_COMPATIBLE_API_KEY: "k", OLLAMA_BASE_URL: "http://10.0.0.5:11434/v1" }).providerKeys).toEqual({
+      "openai-compatible": { apiKey: "k" },
+      ollama: { baseUrl: "http://10.0.0.5:11434/v1" },
+    });
+    expect(() => loadConfig("gateway", { OLLAMA_BASE_URL: "10.0.0.5:11434" })).toThrowError(/OLLAMA_BASE_URL must start with/);
     expect(() => loadConfig("gateway", { PROVIDER_PRICES: "{" })).toThrowError(/PROVIDER_PRICES must be JSON/);
     expect(() => loadConfig("gateway", { PROVIDER_PRICES: '{"x":{"sttPerMinut":1}}' })).toThrowError(/PROVIDER_PRICES must be a JSON price table/);
   });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AI_VENDORS, AI_VENDOR_IDS, type AiVendor } from "@orbis/contracts";
 
 /**
  * The only reader of process.env. One schema per role, parsed once at start-up by the composition
@@ -6,6 +7,10 @@ import { z } from "zod";
  */
 
 const port = z.coerce.number().int().min(0).max(65535);
+const flag = z
+  .enum(["true", "false"])
+  .default("false")
+  .transform((v) => v === "true");
 const optionalUrl = (protocols: string[]) =>
   z
     .string()
@@ -15,27 +20,24 @@ const optionalUrl = (protocols: string[]) =>
     .refine((v) => v === undefined || protocols.some((p) => v.startsWith(p)), `must start with ${protocols.join(" or ")}`);
 
 /**
- * Vendors whose platform-wide keys config may hold (`<VENDOR>_API_KEY`, `<VENDOR>_BASE_URL`). A
- * workspace's own stored key wins over these; providers get keys from the gateway, never from env.
+ * Platform-wide keys and endpoints of the AI vendors (`<VENDOR>_API_KEY`, `<VENDOR>_BASE_URL`; the
+ * names are `AI_VENDORS` in @orbis/contracts, shared with the provider definitions). A workspace's own
+ * stored key wins over the platform key; providers get keys from the gateway, never from env.
  */
-export const PLATFORM_KEY_VENDORS = ["openai", "gemini", "anthropic", "deepgram", "elevenlabs", "groq", "openrouter", "openai-compatible"] as const;
-export type PlatformKeyVendor = (typeof PLATFORM_KEY_VENDORS)[number];
-const envName = (vendor: PlatformKeyVendor, suffix: "API_KEY" | "BASE_URL") => `${vendor.toUpperCase().replace(/-/g, "_")}_${suffix}`;
-
 function platformKeyVariables() {
   const shape: Record<string, z.ZodType<string | undefined>> = {};
-  for (const vendor of PLATFORM_KEY_VENDORS) {
-    shape[envName(vendor, "API_KEY")] = z
+  for (const env of Object.values(AI_VENDORS)) {
+    shape[env.apiKey] = z
       .string()
       .trim()
       .optional()
       .transform((v) => v || undefined);
-    shape[envName(vendor, "BASE_URL")] = optionalUrl(["http://", "https://", "ws://", "wss://"]);
+    shape[env.baseUrl] = optionalUrl(["http://", "https://", "ws://", "wss://"]);
   }
   return shape;
 }
 
-/** Prices per provider id or vendor (USD); any missing entry costs nothing. Same shape as `PriceTable` in @orbis/providers. */
+/** Price overrides per provider id or vendor (USD). Same shape as `PriceTable` in @orbis/providers, whose definitions hold the list prices. */
 export const providerPriceSchema = z.strictObject({
   sttPerMinute: z.number().min(0).optional(),
   llmPerMillionIn: z.number().min(0).optional(),
@@ -45,31 +47,6 @@ export const providerPriceSchema = z.strictObject({
 });
 export const priceTableSchema = z.record(z.string().min(1), providerPriceSchema);
 export type ConfigPriceTable = z.infer<typeof priceTableSchema>;
-
-/**
- * List prices (USD, pay-as-you-go, late 2025) of the default models; approximate, override with
- * PROVIDER_PRICES. Realtime is per minute of caller audio sent (output audio folded in at a typical
- * talk ratio). The offline engines cost nothing.
- */
-export const DEFAULT_PRICES: ConfigPriceTable = {
-  offline: {},
-  pocketsphinx: {},
-  flite: {},
-  deepgram: { sttPerMinute: 0.0077 },
-  "deepgram-aura": { ttsPerMillionCharacters: 30 },
-  elevenlabs: { ttsPerMillionCharacters: 50 },
-  "openai-tts": { ttsPerMillionCharacters: 15 },
-  openai: { llmPerMillionIn: 0.15, llmPerMillionOut: 0.6 },
-  "openai:gpt-4o": { llmPerMillionIn: 2.5, llmPerMillionOut: 10 },
-  "openai:gpt-4.1-mini": { llmPerMillionIn: 0.4, llmPerMillionOut: 1.6 },
-  groq: { llmPerMillionIn: 0.59, llmPerMillionOut: 0.79 },
-  openrouter: { llmPerMillionIn: 0.15, llmPerMillionOut: 0.6 },
-  ollama: {},
-  anthropic: { llmPerMillionIn: 1, llmPerMillionOut: 5 },
-  gemini: { llmPerMillionIn: 0.3, llmPerMillionOut: 2.5 },
-  "gemini-live": { realtimePerMinute: 0.023 },
-  "openai-realtime": { realtimePerMinute: 0.1 },
-};
 
 const baseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -89,10 +66,15 @@ const baseSchema = z.object({
   /** Carrier REST bases: the real APIs by default, a loopback emulator in tests. */
   TWILIO_API_URL: optionalUrl(["http://", "https://"]),
   TELNYX_API_URL: z.string().url().default("https://api.telnyx.com/v2"),
-  /** Band-fill noise amplitude for 8 kHz phone audio before the 16 kHz recogniser (reference/speech.md §2.5). */
+  /**
+   * Lets tenant HTTP tools reach loopback, private and link-local addresses (self-hosted setups whose
+   * tools run on the same network). Off: @orbis/outbound refuses them. Read by every role that runs tools.
+   */
+  ALLOW_PRIVATE_NETWORK_TOOLS: flag,
+  /** Band-fill noise amplitude for 8 kHz phone audio before the 16 kHz recogniser (docs/telephony.md). */
   PHONE_BAND_FILL: z.coerce.number().min(0).max(0.2).default(0.02),
   ...platformKeyVariables(),
-  /** JSON price overrides merged over DEFAULT_PRICES, per provider id or vendor: `{"deepgram":{"sttPerMinute":0.0043}}`. */
+  /** JSON price overrides, per provider id or vendor, over the provider definitions' list prices: `{"deepgram":{"sttPerMinute":0.0043}}`. */
   PROVIDER_PRICES: z
     .string()
     .trim()
@@ -121,10 +103,7 @@ const httpSchema = baseSchema.extend({
   PORT: port.default(3000),
   HOST: z.string().default("0.0.0.0"),
   PUBLIC_BASE_URL: optionalUrl(["http://", "https://"]),
-  TRUST_PROXY: z
-    .enum(["true", "false"])
-    .default("false")
-    .transform((v) => v === "true"),
+  TRUST_PROXY: flag,
 });
 
 const apiSchema = httpSchema.extend({
@@ -169,9 +148,11 @@ function toConfig<R extends Role>(role: R, env: z.infer<(typeof schemas)[R]>) {
     twilioApiUrl: e.TWILIO_API_URL,
     telnyxApiUrl: e.TELNYX_API_URL,
     phoneBandFill: e.PHONE_BAND_FILL,
+    allowPrivateNetworkTools: e.ALLOW_PRIVATE_NETWORK_TOOLS,
     /** Platform keys and endpoint overrides per vendor (only those set); a workspace's stored key wins over the key. */
     providerKeys: platformKeysOf(e as unknown as RawEnv),
-    prices: { ...DEFAULT_PRICES, ...e.PROVIDER_PRICES } as ConfigPriceTable,
+    /** The operator's price overrides (`PROVIDER_PRICES`); the list prices come with the provider definitions. */
+    prices: e.PROVIDER_PRICES as ConfigPriceTable,
     port: e.PORT ?? 3000,
     host: e.HOST ?? "0.0.0.0",
     publicBaseUrl: e.PUBLIC_BASE_URL,
@@ -183,11 +164,11 @@ function toConfig<R extends Role>(role: R, env: z.infer<(typeof schemas)[R]>) {
   };
 }
 
-function platformKeysOf(env: RawEnv): Partial<Record<PlatformKeyVendor, { apiKey?: string; baseUrl?: string }>> {
-  const out: Partial<Record<PlatformKeyVendor, { apiKey?: string; baseUrl?: string }>> = {};
-  for (const vendor of PLATFORM_KEY_VENDORS) {
-    const apiKey = env[envName(vendor, "API_KEY")];
-    const baseUrl = env[envName(vendor, "BASE_URL")];
+function platformKeysOf(env: RawEnv): Partial<Record<AiVendor, { apiKey?: string; baseUrl?: string }>> {
+  const out: Partial<Record<AiVendor, { apiKey?: string; baseUrl?: string }>> = {};
+  for (const vendor of AI_VENDOR_IDS) {
+    const apiKey = env[AI_VENDORS[vendor].apiKey];
+    const baseUrl = env[AI_VENDORS[vendor].baseUrl];
     if (apiKey || baseUrl) out[vendor] = { ...(apiKey ? { apiKey } : {}), ...(baseUrl ? { baseUrl } : {}) };
   }
   return out;

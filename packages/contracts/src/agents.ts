@@ -20,14 +20,13 @@ export type TurnTaking = z.infer<typeof turnTakingSchema>;
 
 export const providerSettingsSchema = z
   .object({
-    brain: z.string().default("receptionist"),
     stt: z.array(z.string()).default(["offline"]),
     tts: z.array(z.string()).default(["offline"]),
     llm: z.array(z.string()).default([]),
     realtime: z.string().nullable().default(null),
     options: z.record(z.string(), z.unknown()).default({}),
   })
-  .default({ brain: "receptionist", stt: ["offline"], tts: ["offline"], llm: [], realtime: null, options: {} });
+  .default({ stt: ["offline"], tts: ["offline"], llm: [], realtime: null, options: {} });
 
 export const agentConfigSchema = z.object({
   name: z.string().trim().min(1).max(120),

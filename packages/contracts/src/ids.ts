@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 
-/** Public id prefixes (DESIGN.md §4). A prefix tells a reader what an id points at without a lookup. */
+/** Public id prefixes (docs/architecture.md). A prefix tells a reader what an id points at without a lookup. */
 export const ID_PREFIXES = {
   workspace: "ws",
   user: "usr",

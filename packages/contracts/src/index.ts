@@ -11,3 +11,4 @@ export * from "./business.ts";
 export * from "./appointments.ts";
 export * from "./tools.ts";
 export * from "./telephony.ts";
+export * from "./ai-vendors.ts";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { idSchema } from "./ids.ts";
 
-/** Browser stream protocol (DESIGN.md §6): JSON text frames; binary frames are PCM16 LE mono. */
+/** Browser stream protocol (docs/protocols.md): JSON text frames; binary frames are PCM16 LE mono. */
 
 export const clientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("start"), sampleRate: z.number().int().min(8000).max(48000).optional() }),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AI_VENDOR_IDS, type AiVendor } from "./ai-vendors.ts";
 import { idSchema } from "./ids.ts";
 
 export const TELEPHONY_PROVIDERS = ["twilio", "telnyx"] as const;
@@ -30,18 +31,19 @@ export const updatePhoneNumberBodySchema = z
   .object({ agentId: idSchema("agent").nullable(), label: z.string().trim().max(120), escalationNumber: e164Schema.nullable() })
   .partial();
 
-/** Secrets per provider; `credentialProviderIds` is the closed set PUT /v1/credentials/:provider accepts. */
-export const credentialValueSchemas = {
+/**
+ * Carrier secrets, checked by `PUT /v1/credentials/{twilio,telnyx}` and read by the carrier webhooks.
+ * An AI vendor's key schema comes with its provider definition (packages/providers).
+ */
+export const carrierCredentialSchemas = {
   twilio: z.object({ accountSid: z.string().trim().regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio account SID (AC + 32 hex)"), authToken: z.string().trim().min(16).max(128) }),
   telnyx: z.object({ apiKey: z.string().trim().min(8).max(512), publicKey: z.string().trim().regex(/^[A-Za-z0-9+/]{43}=$/, "must be the base64 Ed25519 public key (32 bytes)") }),
-  openai: z.object({ apiKey: z.string().trim().min(8).max(512) }),
-  gemini: z.object({ apiKey: z.string().trim().min(8).max(512) }),
-  deepgram: z.object({ apiKey: z.string().trim().min(8).max(512) }),
-  elevenlabs: z.object({ apiKey: z.string().trim().min(8).max(512) }),
-} as const;
-export type CredentialProvider = keyof typeof credentialValueSchemas;
-export const credentialProviderSchema = z.enum(Object.keys(credentialValueSchemas) as [CredentialProvider, ...CredentialProvider[]]);
-export type CredentialValues<P extends CredentialProvider> = z.infer<(typeof credentialValueSchemas)[P]>;
+} as const satisfies Record<TelephonyProvider, z.ZodType>;
+export type CarrierCredentials<P extends TelephonyProvider> = z.infer<(typeof carrierCredentialSchemas)[P]>;
+
+/** Every id credentials are stored under: a carrier or an AI vendor. Anything else is a 422 at the route. */
+export const credentialProviderSchema = z.enum([...TELEPHONY_PROVIDERS, ...AI_VENDOR_IDS] as [CredentialProvider, ...CredentialProvider[]]);
+export type CredentialProvider = TelephonyProvider | AiVendor;
 
 /** What the API shows of stored credentials: never the secret, only non-secret hints. */
 export const credentialMetadataSchema = z.object({
@@ -53,7 +55,7 @@ export const credentialMetadataSchema = z.object({
 });
 export type CredentialMetadataDto = z.infer<typeof credentialMetadataSchema>;
 
-// ---- Twilio (reference/protocols.md §1) ----
+// ---- Twilio (docs/protocols.md) ----
 
 /** Voice webhook and status callback form fields we read; the rest are kept but unused. */
 export const twilioVoiceWebhookSchema = z
@@ -112,7 +114,7 @@ export const twilioOutboundSchema = z.discriminatedUnion("event", [
 ]);
 export type TwilioOutbound = z.infer<typeof twilioOutboundSchema>;
 
-// ---- Telnyx (reference/protocols.md §2) ----
+// ---- Telnyx (docs/protocols.md) ----
 
 export const telnyxWebhookSchema = z.object({
   data: z

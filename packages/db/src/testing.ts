@@ -3,6 +3,9 @@ import pg from "pg";
 import { testTargets } from "@orbis/config";
 import { createDatabase, type Database } from "./client.ts";
 
+/** Query helpers for tests that inspect tables directly: only this package imports drizzle. */
+export { count, eq, getTableName, sql, type Table } from "drizzle-orm";
+
 /**
  * A fresh, migrated database for one test file: a new database on the configured PostgreSQL server
  * (dropped on close) or an in-memory PGlite.

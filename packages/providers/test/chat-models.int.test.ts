@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { InMemoryCalendar, InMemoryMessageSink, createLlmBrain, fixedClock, getBusinessTemplate } from "@orbis/brain";
-import type { ChatChunk, ChatModel } from "@orbis/brain";
-import { ProviderError } from "@orbis/voice";
+import { fixedWallClock, ProviderError, type ChatChunk, type ChatModel } from "@orbis/ports";
+import { InMemoryCalendar, InMemoryMessageSink, createLlmBrain, getBusinessTemplate } from "@orbis/brain";
 import { createAnthropicChatModel } from "../src/anthropic/anthropic-chat.ts";
 import { createGeminiChatModel } from "../src/gemini/gemini-chat.ts";
 import type { ChatUsage, MeteredChatRequest } from "../src/manager/usage.ts";
@@ -59,7 +58,7 @@ describe.each(cases)("ChatModel $name against its emulator", ({ start }) => {
       { text: ["You're booked."] },
     ]);
     const template = getBusinessTemplate("dental");
-    const clock = fixedClock("2026-03-05T14:00:00Z");
+    const clock = fixedWallClock("2026-03-05T14:00:00Z");
     const calendar = new InMemoryCalendar(clock);
     const brain = createLlmBrain({ model, business: template.business, agentPrompt: template.agent.systemPrompt, calendar, messages: new InMemoryMessageSink(clock), clock });
     const session = brain.startSession({ callId: "call_cm00000000000000000000", workspaceId: "ws_a", agentId: "agt_cm000000000000000000", channel: "web" });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ProviderError } from "@orbis/voice";
+import { ProviderError } from "@orbis/ports";
 import { createDeepgramStt } from "../src/deepgram/deepgram-stt.ts";
 import { createDeepgramTts } from "../src/deepgram/deepgram-tts.ts";
 import { createElevenLabsTts } from "../src/elevenlabs/elevenlabs-tts.ts";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { InMemoryCalendar, InMemoryMessageSink, createLlmBrain, fixedClock, getBusinessTemplate } from "@orbis/brain";
-import type { BrainEvent, SttProvider, TtsProvider } from "@orbis/voice";
-import { ProviderError } from "@orbis/voice";
+import { fixedWallClock, ProviderError, type SttProvider, type TtsProvider } from "@orbis/ports";
+import { InMemoryCalendar, InMemoryMessageSink, createLlmBrain, getBusinessTemplate } from "@orbis/brain";
+import type { BrainEvent } from "@orbis/voice";
 import { createDeepgramStt } from "../src/deepgram/deepgram-stt.ts";
 import { createDeepgramTts } from "../src/deepgram/deepgram-tts.ts";
 import { createElevenLabsTts } from "../src/elevenlabs/elevenlabs-tts.ts";
@@ -178,7 +178,7 @@ describe("FallbackChatModel", () => {
       { health: new ProviderHealth(), meter: new UsageMeter() },
     );
     const template = getBusinessTemplate("dental");
-    const clock = fixedClock("2026-03-05T14:00:00Z");
+    const clock = fixedWallClock("2026-03-05T14:00:00Z");
     const calendar = new InMemoryCalendar(clock);
     const brain = createLlmBrain({ model, business: template.business, agentPrompt: "", calendar, messages: new InMemoryMessageSink(clock), clock });
     const session = brain.startSession({ callId: "call_fb00000000000000000000", workspaceId: "ws_a", agentId: "agt_fb000000000000000000", channel: "twilio" });

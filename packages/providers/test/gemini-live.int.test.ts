@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { InMemoryCalendar, InMemoryMessageSink, Toolbox, builtinTools, fixedClock, getBusinessTemplate, toolContextFor, toolSpecs } from "@orbis/brain";
-import type { RealtimeEvent, RealtimeSession } from "@orbis/voice";
-import { ProviderError } from "@orbis/voice";
+import { fixedWallClock, ProviderError, type RealtimeEvent, type RealtimeSession } from "@orbis/ports";
+import { InMemoryCalendar, InMemoryMessageSink, Toolbox, builtinTools, getBusinessTemplate, toolContextFor, toolSpecs } from "@orbis/brain";
 import { createGeminiLive, toGeminiSchema } from "../src/gemini/gemini-live.ts";
 import { acceptsText } from "../src/manager/realtime-text.ts";
 import { startGeminiLiveEmulator } from "./emulators/gemini-live-emulator.ts";
@@ -39,7 +38,7 @@ describe("Gemini Live through @google/genai ai.live.connect (emulated)", () => {
     emu = await startGeminiLiveEmulator({
       turns: [{ heard: "I would like to book a cleaning next Tuesday", toolCall: { name: "book_appointment", args: { serviceId: "cleaning", start: START, customerName: "Jo Park", customerPhone: "+12125550100" } }, reply: "You're booked for Tuesday at eight." }],
     });
-    const clock = fixedClock("2026-03-05T14:00:00Z");
+    const clock = fixedWallClock("2026-03-05T14:00:00Z");
     const calendar = new InMemoryCalendar(clock);
     const toolbox = new Toolbox(builtinTools());
     const ctx = toolContextFor({ callId: "call_live00000000000000000", workspaceId: "ws_a", agentId: "agt_live0000000000000000", channel: "web" }, template.business, { calendar, messages: new InMemoryMessageSink(clock), clock });

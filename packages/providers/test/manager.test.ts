@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import type { ChatMessage } from "@orbis/brain";
-import { ProviderError } from "@orbis/voice";
+import { ProviderError, type ChatMessage } from "@orbis/ports";
 import type { ServedRecord } from "../src/index.ts";
 import { genAiClient } from "../src/gemini/client.ts";
 import { OPENAI_BASE_URL, openAiClient } from "../src/openai/client.ts";

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { InMemoryCalendar, InMemoryMessageSink, createLlmBrain, fixedClock, getBusinessTemplate } from "@orbis/brain";
-import type { ChatChunk, ChatModel } from "@orbis/brain";
+import { fixedWallClock, ProviderError, type ChatChunk, type ChatModel } from "@orbis/ports";
+import { InMemoryCalendar, InMemoryMessageSink, createLlmBrain, getBusinessTemplate } from "@orbis/brain";
 import type { BrainEvent } from "@orbis/voice";
-import { ProviderError } from "@orbis/voice";
 import { checkOpenAiCompatible, createOpenAiChatModel } from "../src/openai/openai-chat.ts";
 import type { ChatUsage, MeteredChatRequest } from "../src/manager/usage.ts";
 import { startOpenAiChatEmulator } from "./emulators/openai-chat-emulator.ts";
@@ -52,7 +51,7 @@ describe("OpenAI-compatible ChatModel through the openai SDK against the SSE emu
     ]);
     const model = createOpenAiChatModel({ apiKey: "sk-test", model: "gpt-4o-mini", baseURL: emu.baseURL });
     const template = getBusinessTemplate("dental");
-    const clock = fixedClock("2026-03-05T14:00:00Z");
+    const clock = fixedWallClock("2026-03-05T14:00:00Z");
     const calendar = new InMemoryCalendar(clock);
     const brain = createLlmBrain({ model, business: template.business, agentPrompt: template.agent.systemPrompt, calendar, messages: new InMemoryMessageSink(clock), clock });
     const session = brain.startSession({ callId: "call_oai0000000000000000000", workspaceId: "ws_a", agentId: "agt_oai00000000000000000", channel: "web" });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { InMemoryCalendar, InMemoryMessageSink, Toolbox, builtinTools, fixedClock, getBusinessTemplate, toolContextFor, toolSpecs } from "@orbis/brain";
-import { ProviderError, createResampler } from "@orbis/voice";
-import type { RealtimeEvent, RealtimeSession } from "@orbis/voice";
+import { fixedWallClock, ProviderError, type RealtimeEvent, type RealtimeSession } from "@orbis/ports";
+import { InMemoryCalendar, InMemoryMessageSink, Toolbox, builtinTools, getBusinessTemplate, toolContextFor, toolSpecs } from "@orbis/brain";
+import { createResampler } from "@orbis/voice";
 import { createOpenAiRealtime } from "../src/openai/openai-realtime.ts";
 import { acceptsText } from "../src/manager/realtime-text.ts";
 import { startOpenAiRealtimeEmulator } from "./emulators/openai-realtime-emulator.ts";
@@ -44,7 +44,7 @@ describe("OpenAI Realtime through the SDK's OpenAIRealtimeWS (emulated over TLS)
       turns: [{ heard: "I would like to book a cleaning next Tuesday", toolCall: { name: "book_appointment", args: { serviceId: "cleaning", start: START, customerName: "Jo Park", customerPhone: "+12125550100" } }, reply: "You're booked for Tuesday at eight." }],
     });
     const template = getBusinessTemplate("dental");
-    const clock = fixedClock("2026-03-05T14:00:00Z");
+    const clock = fixedWallClock("2026-03-05T14:00:00Z");
     const calendar = new InMemoryCalendar(clock);
     const toolbox = new Toolbox(builtinTools());
     const ctx = toolContextFor({ callId: "call_ort00000000000000000", workspaceId: "ws_a", agentId: "agt_ort0000000000000000", channel: "twilio" }, template.business, { calendar, messages: new InMemoryMessageSink(clock), clock });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ProviderError } from "@orbis/voice";
+import { ProviderError } from "@orbis/ports";
 import { ProviderManager } from "../src/manager/manager.ts";
 import { createOpenAiTts } from "../src/openai/openai-tts.ts";
 import { describeTtsConformance } from "../src/testing.ts";

@@ -93,7 +93,7 @@ suite("offline round trip: flite → VAD → turn-taker → pocketsphinx (domain
     expect(finals[0]).toMatch(expected);
   });
 
-  // Telephone audio is harder (speech.md §2.5: 8–12 % WER on synthetic calls): key phrase + WER bound.
+  // Telephone audio is harder (docs/protocols.md, "Phone audio": 8–12 % WER on synthetic calls): key phrase + WER bound.
   it.each(LINES)("telephone (μ-law 8 kHz + band fill): $say", async ({ say, key, expecting }) => {
     const audio = await throughPhoneLine(await speak(say, "slt", 500, 1600));
     const { finals } = await recognise(audio, expecting);

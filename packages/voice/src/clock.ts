@@ -1,19 +1,9 @@
-/** Time source for everything that waits or measures; tests pass a FakeClock. */
-export interface Clock {
-  /** Milliseconds on a monotonic scale. */
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import { systemTimerClock, type TimerClock } from "@orbis/ports";
 
-export const systemClock: Clock = {
-  now: () => performance.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+/** Implementations of the pipeline's `TimerClock` (@orbis/ports): a fake one for tests, a coalescing one for pacing. */
 
 /** A clock that only moves when told to; timers fire in time order during `advance`. */
-export class FakeClock implements Clock {
+export class FakeClock implements TimerClock {
   private t: number;
   private nextId = 1;
   private timers = new Map<number, { at: number; fn: () => void }>();
@@ -71,11 +61,11 @@ interface CoalescedTimer {
  * calls at 20 ms arms at most 20 / quantumMs timers per frame period instead of a thousand. Timers
  * fire at the end of their slot, so at most `quantumMs` late, never early.
  */
-export class CoalescingClock implements Clock {
+export class CoalescingClock implements TimerClock {
   private readonly slots = new Map<number, CoalescedTimer[]>();
 
   constructor(
-    private readonly base: Clock,
+    private readonly base: TimerClock,
     private readonly quantumMs = 2,
   ) {}
 
@@ -118,4 +108,4 @@ export class CoalescingClock implements Clock {
 }
 
 /** The process-wide clock for 20 ms output pacing: one timer per 2 ms slot shared by every call. */
-export const pacingClock: Clock = new CoalescingClock(systemClock, 2);
+export const pacingClock: TimerClock = new CoalescingClock(systemTimerClock, 2);

@@ -1,8 +1,7 @@
 export * from "./brain.ts";
 export * from "./frames.ts";
-export * from "./clock.ts";
-export * from "./ports.ts";
-export { FrameProcessor, PassThroughProcessor } from "./processor.ts";
+export { CoalescingClock, FakeClock, pacingClock } from "./clock.ts";
+export { FrameProcessor } from "./processor.ts";
 export { Pipeline } from "./pipeline.ts";
 export type { PipelineSinks } from "./pipeline.ts";
 export { runFrames, typesOf } from "./testing/run-frames.ts";
@@ -12,8 +11,7 @@ export { MULAW_DECODE_TABLE, decodeMulaw, encodeMulaw, encodeMulawSample } from 
 export { createResampler } from "./audio/resampler.ts";
 export type { Resampler } from "./audio/resampler.ts";
 export { Framer, frameSamples } from "./audio/framer.ts";
-export { JitterBuffer } from "./audio/jitter-buffer.ts";
-export type { JitterBufferOptions, JitterKind, JitterStats } from "./audio/jitter-buffer.ts";
+export { Pcm16Decoder, pcmToBuffer, slices } from "./audio/pcm.ts";
 export { ReorderBuffer } from "./audio/reorder-buffer.ts";
 export type { ReorderBufferOptions, ReorderedFrame, ReorderStats } from "./audio/reorder-buffer.ts";
 export { OutputPacer } from "./audio/pacer.ts";

@@ -1,6 +1,6 @@
 import { frames, survivesInterrupt } from "./frames.ts";
 import type { Direction, Frame } from "./frames.ts";
-import { ProviderError } from "./ports.ts";
+import { ProviderError } from "@orbis/ports";
 
 type Sink = (frame: Frame) => void;
 const noSink: Sink = () => {};
@@ -146,12 +146,5 @@ export abstract class FrameProcessor {
     }
     this.busy[direction] = false;
     this.loops[direction] = undefined;
-  }
-}
-
-/** A processor that only forwards; handy as a placeholder or tap. */
-export class PassThroughProcessor extends FrameProcessor {
-  constructor(name = "pass-through") {
-    super(name);
   }
 }

@@ -4,7 +4,6 @@ import {
   CoalescingClock,
   FakeClock,
   Framer,
-  JitterBuffer,
   MULAW_DECODE_TABLE,
   OutputPacer,
   createResampler,
@@ -74,78 +73,6 @@ describe("Framer", () => {
     const [next] = framer.push(Int16Array.from([20, 21, 22, 23]));
     expect([...joined!]).toEqual([9, 10, 11, 12]); // not overwritten by the framer's reused buffer
     expect([...next!]).toEqual([20, 21, 22, 23]);
-  });
-});
-
-describe("JitterBuffer", () => {
-  const frame = (v: number): Int16Array => new Int16Array(4).fill(v);
-
-  it("reorders, waits for its target depth and reports the delay it adds", () => {
-    const jb = new JitterBuffer({ frameSamples: 4, targetDepth: 2 });
-    jb.put(1, frame(1));
-    expect(jb.get().kind).toBe("silence");
-    jb.put(0, frame(10));
-    expect(jb.delayMs).toBe(40);
-    expect(jb.get().pcm[0]).toBe(10);
-    expect(jb.get().pcm[0]).toBe(1);
-  });
-
-  it("conceals a lost frame and drops the late one", () => {
-    const jb = new JitterBuffer({ frameSamples: 4, targetDepth: 1 });
-    jb.put(0, frame(1000));
-    jb.put(2, frame(3));
-    expect(jb.get().pcm[0]).toBe(1000);
-    const concealed = jb.get();
-    expect(concealed.kind).toBe("plc");
-    expect(concealed.pcm[0]).toBe(500);
-    expect(jb.put(1, frame(2))).toBe("late");
-    expect(jb.get().pcm[0]).toBe(3);
-    expect(jb.stats).toMatchObject({ lost: 1, late: 1, concealed: 1 });
-  });
-
-  it("stays within its maximum depth", () => {
-    const jb = new JitterBuffer({ frameSamples: 4, targetDepth: 2, maxDepth: 5 });
-    for (let s = 0; s < 20; s++) jb.put(s, frame(s));
-    expect(jb.depth).toBe(5);
-    expect(jb.stats.overflowDrops).toBe(15);
-    expect(jb.get().pcm[0]).toBe(15);
-  });
-
-  it("plays a burst's surplus ahead of schedule instead of dropping it or keeping the delay", () => {
-    const jb = new JitterBuffer({ frameSamples: 4, targetDepth: 2 });
-    for (let s = 0; s < 12; s++) jb.put(s, frame(s));
-    const played = [jb.get().pcm[0]];
-    expect(jb.surplus).toBe(9);
-    for (let f = jb.drain(); f; f = jb.drain()) played.push(f[0]);
-    expect(jb.depth).toBe(2);
-    expect(jb.get().pcm[0]).toBe(10);
-    expect(played).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(jb.stats).toMatchObject({ drained: 9, overflowDrops: 0, lost: 0 });
-  });
-
-  it("does not drain past a gap: the missing frame may still arrive", () => {
-    const jb = new JitterBuffer({ frameSamples: 4, targetDepth: 1 });
-    jb.put(0, frame(0));
-    expect(jb.get().pcm[0]).toBe(0);
-    for (const s of [2, 3, 4]) jb.put(s, frame(s));
-    expect(jb.surplus).toBe(0);
-    jb.put(1, frame(1));
-    expect(jb.surplus).toBe(3);
-  });
-
-  it("adaptive: the target grows with arrival jitter and falls back when arrivals are steady", () => {
-    const jb = new JitterBuffer({ frameSamples: 4, targetDepth: 2, adaptive: true, maxTargetDepth: 8 });
-    let seq = 0;
-    // Steady 20 ms arrivals: the target stays at its floor.
-    for (let t = 0; t < 2000; t += 20) jb.put(seq++, frame(1), t);
-    expect(jb.targetFrames).toBe(2);
-    // Arrivals in bursts of five every 100 ms: about 40 ms mean deviation → a deeper target.
-    for (let t = 2000; t < 6000; t += 100) for (let k = 0; k < 5; k++) jb.put(seq++, frame(1), t);
-    expect(jb.arrivalJitterMs).toBeGreaterThan(20);
-    expect(jb.targetFrames).toBeGreaterThan(3);
-    expect(jb.targetFrames).toBeLessThanOrEqual(8);
-    for (let t = 6000; t < 12_000; t += 20) jb.put(seq++, frame(1), t);
-    expect(jb.targetFrames).toBe(2);
   });
 });
 

@@ -13,7 +13,8 @@ import {
   runFrames,
   typesOf,
 } from "../src/index.ts";
-import type { BrainEvent, BrainSession, Frame, FrameOf, SttProvider, SttStream, TtsProvider, Vad } from "../src/index.ts";
+import type { SttProvider, SttStream, TtsProvider, Vad } from "@orbis/ports";
+import type { BrainEvent, BrainSession, Frame, FrameOf } from "../src/index.ts";
 import { run, sine } from "./helpers.ts";
 
 function fakeStt(finals: string[]): SttProvider & { pushed: number } {

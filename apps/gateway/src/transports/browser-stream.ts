@@ -31,7 +31,7 @@ export function browserTransport(socket: WebSocket): CallTransport {
 export type ProtocolViolation = { code: number; message: string };
 
 /**
- * Reads the browser protocol (DESIGN.md §6) off one socket: JSON control messages and binary PCM16
+ * Reads the browser protocol (docs/protocols.md) off one socket: JSON control messages and binary PCM16
  * frames, validated; audio is resampled to 16 kHz and cut into 20 ms frames for the session.
  */
 export class BrowserStreamReader {

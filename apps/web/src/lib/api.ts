@@ -1,4 +1,4 @@
-/** Thin fetch wrapper for the REST API: same-origin, cookie session, the one error body (DESIGN.md §4). */
+/** Thin fetch wrapper for the REST API: same-origin, cookie session, the one error body (docs/architecture.md). */
 
 export class ApiError extends Error {
   constructor(

@@ -26,7 +26,7 @@ export function useMe() {
   });
 }
 
-/** Role check for the UI only; the API enforces the same rule (DESIGN.md §4). */
+/** Role check for the UI only; the API enforces the same rule (docs/architecture.md). */
 export function useCan(needed: Role): boolean {
   const me = useMe().data;
   return !!me && roleAtLeast(me.role, needed);

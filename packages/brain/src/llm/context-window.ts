@@ -1,4 +1,4 @@
-import type { ChatMessage } from "./chat-model.ts";
+import type { ChatMessage } from "@orbis/ports";
 
 export interface ContextBudget {
   /** Characters of history sent per request (≈ 4 per token); the system prompt comes on top. Default 24,000. */

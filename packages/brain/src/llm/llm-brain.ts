@@ -5,9 +5,8 @@ import { toolContextFor } from "../receptionist/brain.ts";
 import { builtinTools } from "../tools/builtins.ts";
 import { Toolbox } from "../tools/tool.ts";
 import type { AnyTool } from "../tools/tool.ts";
-import { systemClock } from "../ports.ts";
 import { SentenceStream } from "../text.ts";
-import type { ChatMessage, ChatModel, ChatToolCall } from "./chat-model.ts";
+import { systemWallClock, type ChatMessage, type ChatModel, type ChatToolCall } from "@orbis/ports";
 import { fitHistory, type ContextBudget } from "./context-window.ts";
 import { buildSystemPrompt, toolSpecs } from "./prompt.ts";
 
@@ -61,7 +60,7 @@ class LlmSession implements BrainSession {
     if (this.ended) return;
     const content = input.kind === "silence" ? "(the caller is silent)" : input.kind === "dtmf" ? `(the caller pressed ${input.digits})` : input.text;
     this.history.push({ role: "user", content });
-    const clock = this.opts.clock ?? systemClock;
+    const clock = this.opts.clock ?? systemWallClock;
     const toolCtx = toolContextFor(this.call, this.opts.business, this.opts, signal);
     const tools = toolSpecs(this.toolbox.list());
     const maxRounds = this.opts.maxToolRounds ?? 4;

@@ -4,9 +4,9 @@ import { WEEKDAYS } from "@orbis/contracts";
 import { describeLocation, formatPrice, spokenClock } from "../knowledge.ts";
 import type { AnyTool } from "../tools/tool.ts";
 import { toolJsonSchema } from "../tools/tool.ts";
-import type { ChatToolSpec } from "./chat-model.ts";
+import type { ToolSpec } from "@orbis/ports";
 
-export function toolSpecs(tools: readonly AnyTool[]): ChatToolSpec[] {
+export function toolSpecs(tools: readonly AnyTool[]): ToolSpec[] {
   return tools.map((t) => ({ name: t.name, description: t.description, parameters: toolJsonSchema(t) }));
 }
 

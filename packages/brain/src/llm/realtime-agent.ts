@@ -1,9 +1,8 @@
 import type { CallContext, ToolCallRecord } from "@orbis/voice";
 import { toolContextFor } from "../receptionist/brain.ts";
-import { systemClock } from "../ports.ts";
 import { builtinTools } from "../tools/builtins.ts";
 import { Toolbox } from "../tools/tool.ts";
-import type { ChatToolSpec } from "./chat-model.ts";
+import { systemWallClock, type ToolSpec } from "@orbis/ports";
 import type { LlmBrainOptions } from "./llm-brain.ts";
 import { buildSystemPrompt, toolSpecs } from "./prompt.ts";
 
@@ -25,7 +24,7 @@ export interface RealtimeToolOutcome {
  */
 export interface RealtimeAgent {
   instructions(): string;
-  readonly tools: ChatToolSpec[];
+  readonly tools: ToolSpec[];
   /** The agent has a greeting (in the instructions): the call should cue the model to speak first. */
   readonly greets: boolean;
   startSession(ctx: CallContext): { runTool(name: string, args: unknown, signal: AbortSignal): Promise<RealtimeToolOutcome> };
@@ -33,7 +32,7 @@ export interface RealtimeAgent {
 
 export function createRealtimeAgent(opts: AgentBrainSetup): RealtimeAgent {
   const toolbox = new Toolbox([...builtinTools(), ...(opts.extraTools ?? [])]);
-  const clock = opts.clock ?? systemClock;
+  const clock = opts.clock ?? systemWallClock;
   const greeting = opts.business.greeting || opts.greeting;
   return {
     instructions: () => {

@@ -1,7 +1,7 @@
 import type { BusinessConfig } from "@orbis/contracts";
 import type { Brain, BrainSession, CallContext, PhraseSpec } from "@orbis/voice";
-import type { CalendarProvider, Clock, MessageSink } from "../ports.ts";
-import { systemClock } from "../ports.ts";
+import type { CalendarProvider, WallClock as Clock, MessageSink } from "@orbis/ports";
+import { systemWallClock as systemClock } from "@orbis/ports";
 import { builtinTools } from "../tools/builtins.ts";
 import { Toolbox } from "../tools/tool.ts";
 import type { AnyTool, ToolContext } from "../tools/tool.ts";

@@ -5,7 +5,7 @@ import type { BusinessConfig } from "@orbis/contracts";
 import { computeAvailability, findService } from "../availability.ts";
 import type { Slot } from "../availability.ts";
 import { bookAppointment, rescheduleAppointment } from "../calendar.ts";
-import type { Appointment } from "../ports.ts";
+import type { Appointment } from "@orbis/ports";
 import { answerQuestion } from "../knowledge.ts";
 import type { InfoTopic } from "../knowledge.ts";
 import { defineTool } from "./tool.ts";

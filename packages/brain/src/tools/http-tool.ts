@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { AppError, SIGNATURE_HEADER, toolJsonSchemaSchema } from "@orbis/contracts";
 import type { HttpToolConfig } from "@orbis/contracts";
+import { OutboundBlockedError, ResponseTooLargeError, assertAllowedTarget, assertAllowedUrl, createGuardedFetch, type ResolveHost } from "@orbis/outbound";
 import type { Tool, ToolContext } from "./tool.ts";
 
 export const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -16,7 +17,16 @@ export interface StoredHttpTool {
 }
 
 export interface HttpToolOptions {
+  /** Replaces the outbound guard's fetch; used as given (tests). */
   fetch?: typeof fetch;
+  /**
+   * Lets tools reach loopback, private, link-local and other non-public addresses (self-hosters:
+   * ALLOW_PRIVATE_NETWORK_TOOLS). Off: such URLs are refused when compiled and every call checks the
+   * addresses it connects to.
+   */
+  allowPrivateNetwork?: boolean;
+  /** Name resolution of the outbound guard; node:dns by default. */
+  lookup?: ResolveHost;
   maxResponseBytes?: number;
   /** First retry delay; doubles each retry, with ±50 % jitter. */
   retryBaseMs?: number;
@@ -58,13 +68,50 @@ export function compileArgsSchema(schema: unknown): z.ZodType<Record<string, unk
   return z.fromJSONSchema(parsed.data as Parameters<typeof z.fromJSONSchema>[0]) as z.ZodType<Record<string, unknown>>;
 }
 
+/** A tool compiled from its stored config; invoke checks its target before running it. */
+export interface HttpTool extends Tool<Record<string, unknown>, unknown> {
+  /** Resolves the URL's host and refuses it as a call would (a 422), before anything is sent. Calls check again when they connect. */
+  assertTargetAllowed(): Promise<void>;
+}
+
 class RetryableError extends Error {}
+
+const PRIVATE_NETWORK_HINT = "set ALLOW_PRIVATE_NETWORK_TOOLS=true to allow";
+const tooLarge = (max: number) => new AppError("bad_request", `tool response too large (over ${max} bytes)`);
+
+/** A refusal of the outbound guard as the tool's error: the URL is a 422, a redirect a 400; neither is retried. */
+function refusalOf(err: OutboundBlockedError): AppError {
+  switch (err.reason) {
+    case "address": {
+      const verb = err.host === err.address ? "points to" : "resolves to";
+      return new AppError("validation_failed", `tool URL ${verb} a private address (${err.address}, ${err.range}); ${PRIVATE_NETWORK_HINT}`, { address: err.address, range: err.range });
+    }
+    case "credentials":
+      return new AppError("validation_failed", "tool URL must not contain credentials (user:pass@); send them as headers");
+    case "scheme":
+      return new AppError("validation_failed", "tool URL must use http or https");
+    case "redirect":
+      return new AppError("bad_request", `tool ${err.message}; tools must answer directly`);
+  }
+}
+
+function isTimeout(err: unknown): boolean {
+  return err instanceof Error && (err.name === "TimeoutError" || (err.name === "AbortError" && String(err.message).includes("timeout")));
+}
+
+/** The errors a call ends with rather than retries: refusals, an oversized body, a timeout. Others come back as they are. */
+function finalErrorOf(err: unknown, timeoutMs: number): unknown {
+  if (err instanceof OutboundBlockedError) return refusalOf(err);
+  if (err instanceof ResponseTooLargeError) return tooLarge(err.limit);
+  if (isTimeout(err)) return new AppError("unavailable", `tool timed out after ${timeoutMs} ms`);
+  return err;
+}
 
 async function readCapped(res: Response, max: number): Promise<string> {
   const declared = Number(res.headers.get("content-length") ?? "0");
   if (declared > max) {
     await res.body?.cancel();
-    throw new AppError("bad_request", `tool response too large (over ${max} bytes)`);
+    throw tooLarge(max);
   }
   if (!res.body) return "";
   const reader = res.body.getReader();
@@ -76,27 +123,32 @@ async function readCapped(res: Response, max: number): Promise<string> {
     size += value.byteLength;
     if (size > max) {
       await reader.cancel();
-      throw new AppError("bad_request", `tool response too large (over ${max} bytes)`);
+      throw tooLarge(max);
     }
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function isTimeout(err: unknown): boolean {
-  return err instanceof Error && (err.name === "TimeoutError" || (err.name === "AbortError" && String(err.message).includes("timeout")));
-}
-
 /**
- * A tenant HTTP tool in the common tool shape. Requests are signed (X-Orbis-Signature), each attempt
- * has `timeoutMs`; network errors and 5xx are retried up to `maxRetries` with backoff. A timeout is
- * not retried: the caller is on the line, and the receiver may still be processing the first request.
+ * A tenant HTTP tool in the common tool shape. Requests go through the outbound guard (public
+ * addresses only unless `allowPrivateNetwork`; redirects refused, since a signed request must not be
+ * replayed elsewhere) and are signed (X-Orbis-Signature); each attempt has `timeoutMs`; network
+ * errors and 5xx are retried up to `maxRetries` with backoff. Refusals and timeouts are not retried:
+ * the caller is on the line, and the receiver may still be processing the first request. A URL that
+ * is refused without DNS (scheme, credentials, a private IP literal) does not compile (a 422).
  */
-export function compileHttpTool(stored: StoredHttpTool, opts: HttpToolOptions = {}): Tool<Record<string, unknown>, unknown> {
+export function compileHttpTool(stored: StoredHttpTool, opts: HttpToolOptions = {}): HttpTool {
   const config = stored.config;
   const args = compileArgsSchema(config.args);
-  const doFetch = opts.fetch ?? fetch;
+  const policy = { allowPrivateNetwork: opts.allowPrivateNetwork ?? false, ...(opts.lookup ? { lookup: opts.lookup } : {}) };
+  try {
+    assertAllowedUrl(config.url, policy);
+  } catch (err) {
+    throw finalErrorOf(err, config.timeoutMs);
+  }
   const maxBytes = opts.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+  const doFetch = opts.fetch ?? createGuardedFetch({ ...policy, maxResponseBytes: maxBytes, timeoutMs: config.timeoutMs });
   const baseMs = opts.retryBaseMs ?? 250;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
@@ -127,7 +179,8 @@ export function compileHttpTool(stored: StoredHttpTool, opts: HttpToolOptions = 
       });
     } catch (err) {
       if (ctx.signal?.aborted) throw new AppError("unavailable", "tool call aborted");
-      if (isTimeout(err)) throw new AppError("unavailable", `tool timed out after ${config.timeoutMs} ms`);
+      const final = finalErrorOf(err, config.timeoutMs);
+      if (final instanceof AppError) throw final;
       throw new RetryableError(`network error: ${err instanceof Error ? err.message : String(err)}`);
     }
     if (res.status >= 500) {
@@ -138,8 +191,7 @@ export function compileHttpTool(stored: StoredHttpTool, opts: HttpToolOptions = 
     try {
       text = await readCapped(res, maxBytes);
     } catch (err) {
-      if (isTimeout(err)) throw new AppError("unavailable", `tool timed out after ${config.timeoutMs} ms`);
-      throw err;
+      throw finalErrorOf(err, config.timeoutMs);
     }
     if (res.status >= 400) throw new AppError("bad_request", `tool endpoint answered HTTP ${res.status}: ${text.slice(0, 200)}`);
     if (text.trim() === "") return null;
@@ -156,6 +208,14 @@ export function compileHttpTool(stored: StoredHttpTool, opts: HttpToolOptions = 
     args,
     workspaceId: stored.workspaceId,
     jsonSchema: config.args as unknown as Record<string, unknown>,
+    async assertTargetAllowed() {
+      try {
+        await assertAllowedTarget(config.url, policy);
+      } catch (err) {
+        // A host that does not resolve is the call's to report, as a network error.
+        if (err instanceof OutboundBlockedError) throw refusalOf(err);
+      }
+    },
     async run(a, ctx) {
       let lastError = "";
       for (let i = 0; i <= config.maxRetries; i++) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AppError } from "@orbis/contracts";
 import type { BusinessConfig } from "@orbis/contracts";
 import type { ToolCallRecord } from "@orbis/voice";
-import type { CalendarProvider, Clock, MessageSink } from "../ports.ts";
+import type { CalendarProvider, WallClock as Clock, MessageSink } from "@orbis/ports";
 
 /** What a tool may touch. One per call (or per invoke request); scoped to one workspace. */
 export interface ToolContext {

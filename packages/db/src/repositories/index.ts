@@ -58,11 +58,20 @@ for (const name of Object.keys(factories) as (keyof Factories)[]) {
   });
 }
 
-const repositories = (run: Run, workspaceId: string) => new Repositories(run, workspaceId) as unknown as TenantRepositories;
-
 export interface TenantScope extends TenantRepositories {
-  /** Several repository calls in one tenant transaction (all or nothing). */
-  transaction<T>(fn: (repos: TenantRepositories) => Promise<T>): Promise<T>;
+  /**
+   * Several repository calls in one tenant transaction (all or nothing). Called on the scope a
+   * transaction hands out, it joins that transaction: code written against a `TenantScope` (a
+   * service of another package) can take part in the caller's transaction.
+   */
+  transaction<T>(fn: (repos: TenantScope) => Promise<T>): Promise<T>;
+}
+
+/** The repositories of one open transaction. */
+class TransactionScope extends Repositories {
+  transaction<T>(fn: (repos: TenantScope) => Promise<T>): Promise<T> {
+    return fn(this as unknown as TenantScope);
+  }
 }
 
 class Scope extends Repositories {
@@ -74,8 +83,8 @@ class Scope extends Repositories {
     // `transaction` is the way to make several calls all-or-nothing.
     super((fn) => db.inTenant(workspaceId, fn), workspaceId);
   }
-  transaction<T>(fn: (repos: TenantRepositories) => Promise<T>): Promise<T> {
-    return this.db.withTenant(this.workspaceId, (tx) => fn(repositories(runIn(tx), this.workspaceId)));
+  transaction<T>(fn: (repos: TenantScope) => Promise<T>): Promise<T> {
+    return this.db.withTenant(this.workspaceId, (tx) => fn(new TransactionScope(runIn(tx), this.workspaceId) as unknown as TenantScope));
   }
 }
 

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import type { ChatChunk, ChatMessage, ChatModel, ChatToolCall } from "@orbis/brain";
-import { ProviderError } from "@orbis/voice";
+import { ProviderError, type ChatChunk, type ChatMessage, type ChatModel, type ChatToolCall } from "@orbis/ports";
 import { httpProviderError, networkProviderError, protocolProviderError } from "../manager/errors.ts";
 import { readSse } from "../manager/sse.ts";
 import type { MeteredChatRequest } from "../manager/usage.ts";

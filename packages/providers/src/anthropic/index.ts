@@ -1,2 +1,3 @@
 export { createAnthropicChatModel, toAnthropicMessages } from "./anthropic-chat.ts";
 export type { AnthropicChatOptions } from "./anthropic-chat.ts";
+export { anthropic } from "./provider.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SttProvider } from "@orbis/voice";
+import type { SttProvider } from "@orbis/ports";
 
 export interface SttConformanceFixture {
   /** One utterance, PCM16 16 kHz, with some silence around it. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TtsProvider } from "@orbis/voice";
+import type { TtsProvider } from "@orbis/ports";
 import type { ConformanceOptions } from "./stt.conformance.ts";
 
 async function collect(provider: TtsProvider, text: string, signal: AbortSignal, stopAfter = Infinity): Promise<Int16Array[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Vad } from "@orbis/voice";
+import type { Vad } from "@orbis/ports";
 import type { ConformanceOptions } from "./stt.conformance.ts";
 
 /** The behaviour every VAD must show, given a 16 kHz speech fixture. */

@@ -1,8 +1,7 @@
 import type WebSocket from "ws";
 import { z } from "zod";
-import { ProviderError } from "@orbis/voice";
-import type { SttHandlers, SttProvider, SttStream } from "@orbis/voice";
-import { pcmToBuffer } from "../manager/async-queue.ts";
+import { ProviderError, type SttHandlers, type SttProvider, type SttStream } from "@orbis/ports";
+import { pcmToBuffer } from "@orbis/voice";
 import { protocolProviderError } from "../manager/errors.ts";
 import { closeProviderError, openWebSocket } from "../manager/ws.ts";
 

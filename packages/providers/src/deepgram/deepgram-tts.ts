@@ -1,5 +1,5 @@
-import type { TtsProvider } from "@orbis/voice";
-import { Pcm16Decoder, slices } from "../manager/async-queue.ts";
+import type { TtsProvider } from "@orbis/ports";
+import { Pcm16Decoder, slices } from "@orbis/voice";
 import { httpProviderError, isAbortError, networkProviderError } from "../manager/errors.ts";
 
 export interface DeepgramTtsOptions {

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { ProviderError } from "@orbis/voice";
-import type { TtsProvider } from "@orbis/voice";
-import { AsyncQueue, Pcm16Decoder, slices } from "../manager/async-queue.ts";
+import { ProviderError, type TtsProvider } from "@orbis/ports";
+import { Pcm16Decoder, slices } from "@orbis/voice";
+import { AsyncQueue } from "../manager/async-queue.ts";
 import { protocolProviderError } from "../manager/errors.ts";
 import { closeProviderError, openWebSocket } from "../manager/ws.ts";
 

@@ -1,2 +1,3 @@
 export { createElevenLabsTts } from "./elevenlabs-tts.ts";
 export type { ElevenLabsTtsOptions } from "./elevenlabs-tts.ts";
+export { elevenlabs } from "./provider.ts";

@@ -1,8 +1,7 @@
 import { ApiError } from "@google/genai";
 import type { Content, Part } from "@google/genai";
 import { z } from "zod";
-import type { ChatChunk, ChatMessage, ChatModel, ChatToolCall } from "@orbis/brain";
-import { ProviderError } from "@orbis/voice";
+import { ProviderError, type ChatChunk, type ChatMessage, type ChatModel, type ChatToolCall } from "@orbis/ports";
 import { httpProviderError, networkProviderError, protocolProviderError } from "../manager/errors.ts";
 import type { MeteredChatRequest } from "../manager/usage.ts";
 import { genAiClient } from "./client.ts";

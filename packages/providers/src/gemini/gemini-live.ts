@@ -1,12 +1,18 @@
 import { Modality } from "@google/genai";
 import type { GoogleGenAI, LiveConnectConfig, Schema, Session } from "@google/genai";
 import { z } from "zod";
-import { ProviderError } from "@orbis/voice";
-import type { LlmToolSpec, RealtimeEvent, RealtimeProvider, RealtimeSession } from "@orbis/voice";
+import { ProviderError, type ToolSpec, type RealtimeEvent, type RealtimeProvider, type RealtimeSession } from "@orbis/ports";
 import { AsyncQueue } from "../manager/async-queue.ts";
 import { networkProviderError, protocolProviderError } from "../manager/errors.ts";
 import { closeProviderError } from "../manager/ws.ts";
 import { genAiClient } from "./client.ts";
+
+/** The prebuilt voices of the Live models. */
+export const GEMINI_VOICES = [
+  "Zephyr", "Puck", "Charon", "Kore", "Fenrir", "Leda", "Orus", "Aoede", "Callirrhoe", "Autonoe", "Enceladus", "Iapetus", "Umbriel", "Algieba", "Despina",
+  "Erinome", "Algenib", "Rasalgethi", "Laomedeia", "Achernar", "Alnilam", "Schedar", "Gacrux", "Pulcherrima", "Achird", "Zubenelgenubi", "Vindemiatrix",
+  "Sadachbia", "Sadaltager", "Sulafat",
+];
 
 export interface GeminiLiveOptions {
   apiKey: string;
@@ -97,7 +103,7 @@ export function createGeminiLive(options: GeminiLiveOptions): RealtimeProvider {
   };
 }
 
-function buildConfig(options: GeminiLiveOptions, request: { instructions: string; tools?: LlmToolSpec[]; voice?: string }): LiveConnectConfig {
+function buildConfig(options: GeminiLiveOptions, request: { instructions: string; tools?: ToolSpec[]; voice?: string }): LiveConnectConfig {
   return {
     responseModalities: [Modality.AUDIO],
     speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: request.voice ?? options.voice ?? "Kore" } }, ...(options.languageCode ? { languageCode: options.languageCode } : {}) },

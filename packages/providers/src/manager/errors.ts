@@ -1,4 +1,4 @@
-import { ProviderError } from "@orbis/voice";
+import { ProviderError } from "@orbis/ports";
 
 /** 408 (timeout), 409 (conflict/lock), 425, 429 (rate limit) and 5xx are worth another try; other 4xx are not. */
 export function isRetryableStatus(status: number): boolean {

@@ -1,5 +1,4 @@
-import type { ChatChunk, ChatMessage, ChatModel, ChatRequest } from "@orbis/brain";
-import { ProviderError } from "@orbis/voice";
+import { ProviderError, type ChatChunk, type ChatMessage, type ChatModel, type ChatRequest } from "@orbis/ports";
 import type { ChainEntry } from "./fallback-stt.ts";
 import type { ProviderHealth } from "./health.ts";
 import { ServedLog, StallError, failureOf, withDeadline } from "./records.ts";

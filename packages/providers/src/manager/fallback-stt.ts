@@ -1,5 +1,4 @@
-import type { SttHandlers, SttProvider, SttStream } from "@orbis/voice";
-import { ProviderError } from "@orbis/voice";
+import { ProviderError, type SttHandlers, type SttProvider, type SttStream } from "@orbis/ports";
 import type { HealthCheck, ProviderHealth } from "./health.ts";
 import { ServedLog, StallError, failureOf, withDeadline } from "./records.ts";
 import type { ProviderFailure, ServedRecord } from "./records.ts";

@@ -1,5 +1,6 @@
-import { ProviderError, createResampler } from "@orbis/voice";
-import type { Resampler, TtsProvider } from "@orbis/voice";
+import { ProviderError, type TtsProvider } from "@orbis/ports";
+import { createResampler } from "@orbis/voice";
+import type { Resampler } from "@orbis/voice";
 import type { ChainEntry } from "./fallback-stt.ts";
 import type { ProviderHealth } from "./health.ts";
 import { ServedLog, StallError, failureOf, withDeadline } from "./records.ts";

@@ -1,4 +1,4 @@
-import { ProviderError } from "@orbis/voice";
+import { ProviderError } from "@orbis/ports";
 
 export type CircuitState = "closed" | "open" | "half-open";
 

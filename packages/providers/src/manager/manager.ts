@@ -1,7 +1,7 @@
-import type { ChatModel } from "@orbis/brain";
-import type { RealtimeProvider, SttProvider, TtsProvider } from "@orbis/voice";
+import type { ChatModel, RealtimeProvider, SttProvider, TtsProvider } from "@orbis/ports";
 import { PROVIDER_DESCRIPTIONS, chatCatalog, realtimeCatalog, sttCatalog, ttsCatalog } from "./catalog.ts";
-import type { BuildContext, Factory, ProviderDescription } from "./catalog.ts";
+import type { Factory, ProviderDescription } from "./catalog.ts";
+import type { BuildContext } from "../definition.ts";
 import { FallbackChatModel } from "./fallback-chat.ts";
 import { FallbackStt } from "./fallback-stt.ts";
 import type { ChainEntry } from "./fallback-stt.ts";

@@ -1,4 +1,4 @@
-import type { RealtimeSession } from "@orbis/voice";
+import type { RealtimeSession } from "@orbis/ports";
 
 /**
  * `RealtimeSession` plus text input, which both vendors have (Gemini `realtimeInput.text`, OpenAI

@@ -1,4 +1,4 @@
-import type { ProviderError } from "@orbis/voice";
+import type { ProviderError } from "@orbis/ports";
 
 export type Capability = "stt" | "tts" | "llm" | "realtime";
 

@@ -1,4 +1,5 @@
-import type { ChatRequest } from "@orbis/brain";
+import type { ChatRequest } from "@orbis/ports";
+import { DEFAULT_PRICES } from "./catalog.ts";
 import type { ServedRecord } from "./records.ts";
 
 /** What a call consumed from one provider; billing multiplies it by a price table. */
@@ -25,7 +26,7 @@ export interface ChatUsage {
  */
 export type MeteredChatRequest = ChatRequest & { onUsage?(usage: ChatUsage): void };
 
-/** Prices in the config's currency (USD by default); any missing entry costs nothing. */
+/** Prices in the config's currency (USD by default); what neither the table nor the list prices name costs nothing. */
 export interface ProviderPrice {
   sttPerMinute?: number;
   llmPerMillionIn?: number;
@@ -54,9 +55,13 @@ export class UsageMeter {
   }
 }
 
-/** Provider ids may carry a variant (`deepgram:nova-3`); prices are looked up by the full id, then the vendor. */
+/**
+ * Provider ids may carry a variant (`deepgram:nova-3`); prices are looked up by the full id, then the
+ * base id, first in `table` (the operator's `PROVIDER_PRICES`), then in the definitions' list prices.
+ */
 export function priceFor(table: PriceTable, provider: string): ProviderPrice {
-  return table[provider] ?? table[provider.split(":")[0] ?? provider] ?? {};
+  const base = provider.split(":")[0] ?? provider;
+  return table[provider] ?? table[base] ?? DEFAULT_PRICES[provider] ?? DEFAULT_PRICES[base] ?? {};
 }
 
 export function costOf(usage: UsageByProvider, table: PriceTable): { total: number; byProvider: Record<string, number> } {

@@ -1,5 +1,5 @@
 import WebSocket from "ws";
-import { ProviderError } from "@orbis/voice";
+import { ProviderError } from "@orbis/ports";
 import { httpProviderError, networkProviderError } from "./errors.ts";
 
 /** Opens a WebSocket, turning handshake failures (HTTP 4xx/5xx, refused, timeout) into `ProviderError`. */

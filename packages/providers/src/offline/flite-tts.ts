@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { ProviderError } from "@orbis/voice";
-import type { TtsProvider } from "@orbis/voice";
+import { ProviderError, type TtsProvider } from "@orbis/ports";
 import { synthesizeWithFlite, wavPcm } from "./flite-engine.mjs";
 import { PhraseCache, phraseKey, spokenText } from "./phrase-cache.ts";
 

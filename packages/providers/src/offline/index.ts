@@ -15,3 +15,6 @@ export {
   speechAvailability,
 } from "./pocketsphinx-lib.ts";
 export type { SpeechAvailability } from "./pocketsphinx-lib.ts";
+export { FALLBACK_PHRASES, sttProviders, ttsProviders, vadProviders } from "./engines.ts";
+export type { SttFactory, SttFactoryOptions, SttProviderId, TtsFactory, TtsFactoryOptions, TtsProviderId, VadFactory, VadFactoryOptions, VadProviderId } from "./engines.ts";
+export { offline } from "./provider.ts";

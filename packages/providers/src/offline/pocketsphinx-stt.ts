@@ -1,6 +1,5 @@
 import { Worker } from "node:worker_threads";
-import { ProviderError } from "@orbis/voice";
-import type { SttHandlers, SttProvider, SttStream } from "@orbis/voice";
+import { ProviderError, type SttHandlers, type SttProvider, type SttStream } from "@orbis/ports";
 import { POCKETSPHINX_HMM_DIR, loadPocketsphinx } from "./pocketsphinx-lib.ts";
 import { openDecoderStream } from "./pocketsphinx-native.mjs";
 

@@ -4,3 +4,4 @@ export { OPENAI_REALTIME_VOICES, createOpenAiRealtime } from "./openai-realtime.
 export type { OpenAiRealtimeOptions } from "./openai-realtime.ts";
 export { OPENAI_TTS_VOICES, createOpenAiTts } from "./openai-tts.ts";
 export type { OpenAiTtsOptions } from "./openai-tts.ts";
+export { openai } from "./provider.ts";

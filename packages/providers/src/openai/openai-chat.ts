@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import { z } from "zod";
-import type { ChatChunk, ChatMessage, ChatModel, ChatToolCall } from "@orbis/brain";
-import { ProviderError } from "@orbis/voice";
+import { OutboundBlockedError } from "@orbis/outbound";
+import { ProviderError, type ChatChunk, type ChatMessage, type ChatModel, type ChatToolCall } from "@orbis/ports";
 import { openAiClient } from "./client.ts";
 import { httpProviderError, isAbortError, networkProviderError, protocolProviderError } from "../manager/errors.ts";
 import type { MeteredChatRequest } from "../manager/usage.ts";
@@ -82,6 +82,9 @@ function parseArgs(raw: string): unknown {
 
 export function mapOpenAiError(provider: string, err: unknown): ProviderError {
   if (err instanceof ProviderError) return err;
+  // The outbound guard refused the tenant's server (a private address, a bad scheme): asking again is refused again.
+  const blocked = err instanceof OpenAI.APIConnectionError ? err.cause : err;
+  if (blocked instanceof OutboundBlockedError) return new ProviderError(`${provider}: ${blocked.message}`, { provider, retryable: false, cause: blocked });
   if (err instanceof OpenAI.APIConnectionError) return networkProviderError(provider, err);
   if (err instanceof OpenAI.APIError && typeof err.status === "number") return httpProviderError(provider, err.status, err.message, err);
   return networkProviderError(provider, err);

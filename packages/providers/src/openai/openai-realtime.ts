@@ -1,7 +1,6 @@
 import { OpenAIRealtimeWS } from "openai/realtime/ws";
 import { z } from "zod";
-import { ProviderError } from "@orbis/voice";
-import type { LlmToolSpec, RealtimeEvent, RealtimeProvider, RealtimeSession } from "@orbis/voice";
+import { ProviderError, type ToolSpec, type RealtimeEvent, type RealtimeProvider, type RealtimeSession } from "@orbis/ports";
 import { AsyncQueue } from "../manager/async-queue.ts";
 import { protocolProviderError } from "../manager/errors.ts";
 import { closeProviderError } from "../manager/ws.ts";
@@ -62,7 +61,7 @@ export function createOpenAiRealtime(options: OpenAiRealtimeOptions): RealtimePr
   };
 }
 
-function sessionUpdate(options: OpenAiRealtimeOptions, request: { instructions: string; tools?: LlmToolSpec[]; voice?: string }): Record<string, unknown> {
+function sessionUpdate(options: OpenAiRealtimeOptions, request: { instructions: string; tools?: ToolSpec[]; voice?: string }): Record<string, unknown> {
   const voice = request.voice && OPENAI_REALTIME_VOICES.includes(request.voice) ? request.voice : (options.voice ?? "marin");
   return {
     type: "session.update",

@@ -1,10 +1,10 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { InMemoryCalendar, InMemoryMessageSink, buildPhraseSpec, createLlmBrain, fixedClock, getBusinessTemplate } from "@orbis/brain";
+import { fixedWallClock, type SttProvider, type TtsProvider, type ChatModel } from "@orbis/ports";
+import { InMemoryCalendar, InMemoryMessageSink, buildPhraseSpec, createLlmBrain, getBusinessTemplate } from "@orbis/brain";
 import { BrainProcessor, Pipeline, SttProcessor, TtsProcessor, frames } from "@orbis/voice";
-import type { Frame, PhraseSpec, SttProvider, TtsProvider } from "@orbis/voice";
-import type { ChatModel } from "@orbis/brain";
+import type { Frame, PhraseSpec } from "@orbis/voice";
 import { createDeepgramStt } from "../../src/deepgram/deepgram-stt.ts";
 import { createElevenLabsTts } from "../../src/elevenlabs/elevenlabs-tts.ts";
 import { createOpenAiChatModel } from "../../src/openai/openai-chat.ts";
@@ -72,7 +72,7 @@ export async function startCascade(options: CascadeOptions): Promise<Cascade> {
   const stt: SttProvider = options.direct ? createDeepgramStt({ apiKey: "dg-test", baseUrl: dg.wsUrl }) : call.stt;
   const tts: TtsProvider = options.direct ? createElevenLabsTts({ apiKey: "el-test", voiceId: "rachel", baseUrl: el.wsUrl }) : call.tts;
   const model: ChatModel = options.direct ? createOpenAiChatModel({ apiKey: "sk-test", model: "gpt-4o-mini", baseURL: oai.baseURL }) : call.llm;
-  const clock = fixedClock("2026-03-05T14:00:00Z");
+  const clock = fixedWallClock("2026-03-05T14:00:00Z");
   const brain = createLlmBrain({ model, business: template.business, agentPrompt: template.agent.systemPrompt, calendar: new InMemoryCalendar(clock), messages: new InMemoryMessageSink(clock), clock });
   const session = brain.startSession({ callId: "call_cascade000000000000000", workspaceId: "ws_a", agentId: "agt_cascade0000000000000", channel: "web" });
   const down: Frame[] = [];

@@ -8,7 +8,7 @@ export interface BandFillOptions {
 
 /**
  * Fills the empty 4–8 kHz band of 8 kHz audio upsampled to 16 kHz with low-level noise, so the
- * 16 kHz acoustic model sees the spectrum it was trained on (reference/speech.md §2.5: 95 % → 8–12 % WER).
+ * 16 kHz acoustic model sees the spectrum it was trained on (docs/protocols.md, "Phone audio": 95 % → 8–12 % WER).
  * `x[i] += a·32767·(−1)^i·(r[i] + r[i−1]) / 2`: the alternating sign moves averaged white noise up
  * to the top band. Stateful across frames so the noise is continuous.
  */

@@ -1,6 +1,6 @@
 import fvadFactory from "@echogarden/fvad-wasm";
 import type { FvadModule } from "@echogarden/fvad-wasm";
-import type { Vad } from "../ports.ts";
+import type { Vad } from "@orbis/ports";
 
 let modulePromise: Promise<FvadModule> | undefined;
 const loadFvad = (): Promise<FvadModule> => (modulePromise ??= fvadFactory());

@@ -1,9 +1,9 @@
-import type { Clock } from "../clock.ts";
+import type { TimerClock } from "@orbis/ports";
 import { Framer } from "./framer.ts";
 import { RollingStats } from "./stats.ts";
 
 export interface OutputPacerOptions {
-  clock: Clock;
+  clock: TimerClock;
   sampleRate: number;
   frameMs?: number;
   /** Called once per frame period with exactly one frame. */

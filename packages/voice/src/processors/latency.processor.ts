@@ -1,10 +1,9 @@
-import type { Clock } from "../clock.ts";
-import { systemClock } from "../clock.ts";
+import { systemTimerClock, type TimerClock } from "@orbis/ports";
 import type { Direction, Frame, TurnLatency } from "../frames.ts";
 import { FrameProcessor } from "../processor.ts";
 
 export interface LatencyProcessorOptions {
-  clock?: Clock;
+  clock?: TimerClock;
   /** Called once per caller turn, when the first agent audio is sent (or the turn is abandoned). */
   onTurn?(metrics: TurnLatency): void;
 }
@@ -18,14 +17,14 @@ const round = (ms: number): number => Math.round(ms * 10) / 10;
  * `markAudioSent()`). Emits a kept `turn-metrics` frame with asr/llm/tts/e2e in ms.
  */
 export class LatencyProcessor extends FrameProcessor {
-  private readonly clock: Clock;
+  private readonly clock: TimerClock;
   private readonly onTurn?: (metrics: TurnLatency) => void;
   private record: TurnLatency | undefined;
   private turns = 0;
 
   constructor(options: LatencyProcessorOptions = {}) {
     super("latency");
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? systemTimerClock;
     this.onTurn = options.onTurn;
   }
 

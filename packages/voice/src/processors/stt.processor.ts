@@ -1,6 +1,6 @@
 import { frames } from "../frames.ts";
 import type { Direction, Frame } from "../frames.ts";
-import type { SttProvider, SttStream } from "../ports.ts";
+import type { SttProvider, SttStream } from "@orbis/ports";
 import { FrameProcessor } from "../processor.ts";
 
 export interface SttProcessorOptions {

@@ -1,7 +1,7 @@
 import { createResampler } from "../audio/resampler.ts";
 import type { Resampler } from "../audio/resampler.ts";
 import type { Direction, Frame } from "../frames.ts";
-import type { TtsProvider } from "../ports.ts";
+import type { TtsProvider } from "@orbis/ports";
 import { FrameProcessor } from "../processor.ts";
 import { splitFirstClause } from "./sentences.ts";
 

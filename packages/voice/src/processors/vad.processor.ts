@@ -1,6 +1,6 @@
 import { FrameProcessor } from "../processor.ts";
 import type { Direction, Frame } from "../frames.ts";
-import type { Vad } from "../ports.ts";
+import type { Vad } from "@orbis/ports";
 
 export interface VadProcessorOptions {
   vad: Vad;

@@ -1,10 +1,9 @@
-import type { Clock } from "../clock.ts";
-import { systemClock } from "../clock.ts";
+import { systemTimerClock, type TimerClock } from "@orbis/ports";
 import type { Direction, Frame, WatchdogAction } from "../frames.ts";
 import { FrameProcessor } from "../processor.ts";
 
 export interface WatchdogOptions {
-  clock?: Clock;
+  clock?: TimerClock;
   /** Agent silence after a caller turn before the watchdog acts. */
   timeoutMs?: number;
   /** Escalation for consecutive firings; the last one repeats. */
@@ -25,7 +24,7 @@ const DEFAULT_LINES: Record<WatchdogAction, string> = {
  * kept `watchdog` frame so the session can log it on the call.
  */
 export class WatchdogProcessor extends FrameProcessor {
-  private readonly clock: Clock;
+  private readonly clock: TimerClock;
   private readonly timeoutMs: number;
   private readonly actions: readonly WatchdogAction[];
   private readonly lines: Record<WatchdogAction, string>;
@@ -35,7 +34,7 @@ export class WatchdogProcessor extends FrameProcessor {
 
   constructor(options: WatchdogOptions = {}) {
     super("watchdog");
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? systemTimerClock;
     this.timeoutMs = options.timeoutMs ?? 8000;
     this.actions = options.actions ?? ["reprompt", "apologise", "end"];
     this.lines = { ...DEFAULT_LINES, ...options.lines };

@@ -1,26 +1,18 @@
 import { DateTime } from "luxon";
-import { AppError, notFound } from "@orbis/contracts";
+import { AppError } from "@orbis/contracts";
 import type { AppointmentDto, AvailabilityQuery, BusinessConfig, CreateAppointmentBody, ListAppointmentsQuery, UpdateAppointmentBody } from "@orbis/contracts";
-import { bookAppointment, computeAvailability, findService, REJECTION_TEXT, systemClock, validateSlot, type AppointmentPatch, type Clock } from "@orbis/brain";
+import { systemWallClock as systemClock, type AppointmentPatch, type WallClock as Clock } from "@orbis/ports";
+import { bookAppointment, computeAvailability, findService, REJECTION_TEXT, validateSlot } from "@orbis/brain";
 import type { AppointmentQuery, TenantScope } from "@orbis/db";
+import { decodeCursor, pageOf } from "../../lib/cursor.ts";
+import { found } from "../../lib/found.ts";
+import { invalid } from "../../lib/validation.ts";
 import { getAgentOrThrow } from "../agents/agents.service.ts";
-import { businessOfAgent, fallbackBusiness } from "../business/business.service.ts";
-import { toAppointmentDto } from "./appointments.mappers.ts";
-import { DbCalendar } from "./db-calendar.ts";
+import { businessOfAgent, DbCalendar, fallbackBusiness, toAppointmentDto } from "@orbis/agent-runtime";
 
 const DAY_MS = 24 * 3600_000;
 /** Longest availability window one request may ask for. */
 export const MAX_AVAILABILITY_DAYS = 62;
-
-const invalid = (path: string, message: string) => new AppError("validation_failed", `${path}: ${message}`, [{ path, message }]);
-
-const encodeCursor = (a: { startAt: Date; id: string }) => Buffer.from(`${a.startAt.toISOString()}|${a.id}`).toString("base64url");
-function decodeCursor(cursor: string) {
-  const [iso, id] = Buffer.from(cursor, "base64url").toString().split("|");
-  const startAt = new Date(iso ?? "");
-  if (!id || Number.isNaN(startAt.getTime())) throw invalid("query.cursor", "not a valid cursor");
-  return { startAt, id };
-}
 
 export interface AppointmentsServiceOptions {
   clock?: Clock;
@@ -37,11 +29,7 @@ export function createAppointmentsService(options: AppointmentsServiceOptions = 
 
   const calendarFor = (tenant: TenantScope, business: BusinessConfig) => new DbCalendar(tenant, tenant.workspaceId, { timezone: business.timezone, clock });
 
-  async function getRowOrThrow(tenant: TenantScope, id: string) {
-    const row = await tenant.appointments.get(id);
-    if (!row) throw notFound("Appointment");
-    return row;
-  }
+  const getRowOrThrow = async (tenant: TenantScope, id: string) => found(await tenant.appointments.get(id), "Appointment");
 
   return {
     /** By business-local day (agent's zone, else the workspace's), or by [from, to) on the start. */
@@ -49,7 +37,10 @@ export function createAppointmentsService(options: AppointmentsServiceOptions = 
       const query: AppointmentQuery = { limit: q.limit + 1 };
       if (q.agentId) query.agentId = q.agentId;
       if (q.status) query.status = q.status;
-      if (q.cursor) query.after = decodeCursor(q.cursor);
+      if (q.cursor) {
+        const after = decodeCursor(q.cursor);
+        query.after = { startAt: after.date, id: after.id };
+      }
       if (q.day) {
         if (q.from || q.to) throw invalid("query.day", "use either day or from/to");
         const zone = q.agentId ? (await agentBusiness(tenant, q.agentId)).timezone : ((await tenant.workspace.get())?.timezone ?? "UTC");
@@ -60,9 +51,8 @@ export function createAppointmentsService(options: AppointmentsServiceOptions = 
         if (q.from) query.from = new Date(q.from);
         if (q.to) query.to = new Date(q.to);
       }
-      const rows = await tenant.appointments.list(query);
-      const page = rows.slice(0, q.limit);
-      return { data: page.map(toAppointmentDto), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null };
+      const page = pageOf(await tenant.appointments.list(query), q.limit, (a) => ({ at: a.startAt, id: a.id }));
+      return { data: page.rows.map(toAppointmentDto), nextCursor: page.nextCursor };
     },
 
     get: async (tenant: TenantScope, id: string) => toAppointmentDto(await getRowOrThrow(tenant, id)),

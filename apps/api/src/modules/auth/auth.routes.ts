@@ -1,21 +1,19 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { SESSION_COOKIE } from "@orbis/auth";
 import { AppError, loginBodySchema, meSchema, okSchema, sessionSchema, signupBodySchema } from "@orbis/contracts";
-import { systemRepository } from "@orbis/db";
 import { principalOf, tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
 import { sessionCookieSetter } from "../../plugins/session-cookie.ts";
-import type { ApiDeps } from "../../deps.ts";
-import { toUserDto, toWorkspaceDto } from "../workspaces/workspaces.mappers.ts";
+import type { AppConfig } from "@orbis/config";
 import type { AuthService } from "./auth.service.ts";
 
 export interface AuthRoutesOptions {
-  deps: ApiDeps;
+  config: AppConfig;
   auth: AuthService;
   principals: PrincipalResolver;
 }
 
-export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, { deps, auth, principals }) => {
-  const setSessionCookie = sessionCookieSetter(deps.config);
+export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, { config, auth, principals }) => {
+  const setSessionCookie = sessionCookieSetter(config);
   const authRateLimit = { rateLimit: { keyGenerator: (req: { ip: string }) => `ip:${req.ip}` } };
 
   app.post(
@@ -55,11 +53,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     async (request) => {
       const principal = principalOf(request);
       if (principal.kind !== "session") throw new AppError("forbidden", "Only a user session has a 'me'");
-      const [user, workspace] = await Promise.all([
-        systemRepository(deps.db.system).findUserById(principal.userId),
-        tenantOf(request).workspace.get(),
-      ]);
-      return { user: toUserDto(user!), workspace: toWorkspaceDto(workspace!), role: principal.role, principal: "session" as const };
+      return auth.me(tenantOf(request), principal.userId, principal.role);
     },
   );
 };

@@ -1,6 +1,6 @@
 import { burnPasswordCheck, hashPassword, verifyPassword } from "@orbis/auth";
-import { AppError, createId, type SignupBody } from "@orbis/contracts";
-import { systemRepository, tenantScope, type Database, type UserRow, type WorkspaceRow } from "@orbis/db";
+import { AppError, createId, type Role, type SignupBody } from "@orbis/contracts";
+import { sqlStateOf, systemRepository, tenantScope, type Database, type TenantScope, type UserRow, type WorkspaceRow } from "@orbis/db";
 import type { TokenService } from "@orbis/auth";
 import { toUserDto, toWorkspaceDto } from "../workspaces/workspaces.mappers.ts";
 
@@ -14,15 +14,10 @@ function slugify(name: string) {
   return `${base || "workspace"}-${createId("workspace").slice(3, 9)}`;
 }
 
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; cause?: { code?: string } };
-  return err?.code === "23505" || err?.cause?.code === "23505";
-}
-
 export function createAuthService(db: Database, tokens: TokenService) {
   const system = systemRepository(db.system);
 
-  async function sessionFor(user: UserRow, workspace: WorkspaceRow, role: "owner" | "admin" | "staff" | "viewer") {
+  async function sessionFor(user: UserRow, workspace: WorkspaceRow, role: Role) {
     const session = await tokens.issueSession(user.id, workspace.id);
     return {
       token: session.token,
@@ -46,7 +41,7 @@ export function createAuthService(db: Database, tokens: TokenService) {
         });
         return sessionFor(user, workspace, "owner");
       } catch (e) {
-        if (isUniqueViolation(e)) throw new AppError("conflict", "An account with this email already exists");
+        if (sqlStateOf(e) === "23505") throw new AppError("conflict", "An account with this email already exists");
         throw e;
       }
     },
@@ -73,6 +68,12 @@ export function createAuthService(db: Database, tokens: TokenService) {
       const workspace = await tenantScope(db, membership.workspaceId).workspace.get();
       await audit?.record({ action: "auth.login", actorUserId: user.id, targetType: "user", targetId: user.id, ip });
       return sessionFor(user, workspace!, membership.role);
+    },
+
+    /** The signed-in user, their workspace and role (`GET /v1/auth/me`). */
+    async me(tenant: TenantScope, userId: string, role: Role) {
+      const [user, workspace] = await Promise.all([system.findUserById(userId), tenant.workspace.get()]);
+      return { user: toUserDto(user!), workspace: toWorkspaceDto(workspace!), role, principal: "session" as const };
     },
 
     sessionFor,

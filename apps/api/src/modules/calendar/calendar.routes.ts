@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
+import { feedUrlSchema } from "./calendar.schemas.ts";
 import type { CalendarFeedService } from "./calendar.service.ts";
-
-const feedUrlSchema = z.object({ url: z.string(), createdAt: z.string() });
 
 export const calendarRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver; feeds: CalendarFeedService }> = async (app, { principals, feeds }) => {
   const tags = ["calendar"];

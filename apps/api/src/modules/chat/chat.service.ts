@@ -1,8 +1,9 @@
 import { AppError, createId } from "@orbis/contracts";
 import type { TenantScope } from "@orbis/db";
 import type { BrainEvent, BrainSession, ToolCallRecord } from "@orbis/voice";
-import type { BrainFactory } from "../../brain-factory.ts";
-import { getAgentOrThrow, toAgentConfig } from "../agents/agents.service.ts";
+import type { BrainFactory } from "@orbis/agent-runtime";
+import { toAgentConfig } from "../agents/agents.mappers.ts";
+import { getAgentOrThrow } from "../agents/agents.service.ts";
 
 export interface ChatReply {
   conversationId: string;

@@ -1,52 +1,49 @@
-import { credentialValueSchemas, type CredentialMetadataDto, type CredentialProvider, type CredentialValues } from "@orbis/contracts";
-import type { CredentialRow, TenantScope } from "@orbis/db";
-import { createCredentialCipher } from "./credentials.crypto.ts";
+import { carrierCredentialSchemas, notFound, type CredentialProvider } from "@orbis/contracts";
+import { createCredentialsService as createCredentialStore } from "@orbis/credentials";
+import type { TenantScope } from "@orbis/db";
+import { definitionOf } from "@orbis/providers";
+import type { z } from "zod";
+import { auditedBy, type Actor } from "../../lib/actor.ts";
+import { found } from "../../lib/found.ts";
+import { invalid, parseOrThrow } from "../../lib/validation.ts";
 
-const last4 = (s: string) => `…${s.slice(-4)}`;
-
-/** Values safe to show back: identifiers and the last four characters of secrets. */
-function hintsOf(provider: CredentialProvider, values: Record<string, string>): Record<string, string> {
-  switch (provider) {
-    case "twilio":
-      return { accountSid: values.accountSid!, authToken: last4(values.authToken!) };
-    case "telnyx":
-      return { apiKey: last4(values.apiKey!), publicKey: values.publicKey! };
-    default:
-      return { apiKey: last4(values.apiKey!) };
-  }
+export interface CredentialsServiceOptions {
+  /** AES-256-GCM key of the secrets at rest; without it, storing credentials is `unavailable`. */
+  encryptionKey: Buffer | undefined;
 }
 
-export const toCredentialMetadata = (row: CredentialRow): CredentialMetadataDto => ({
-  provider: row.provider as CredentialProvider,
-  configured: true,
-  hints: row.hints as Record<string, string>,
-  createdAt: row.createdAt.toISOString(),
-  updatedAt: row.updatedAt.toISOString(),
-});
+/** What `PUT` checks values against: a carrier's schema (contracts), an AI vendor's from its provider definition. */
+function schemaOf(provider: CredentialProvider): z.ZodType<Record<string, string>> {
+  if (provider === "twilio" || provider === "telnyx") return carrierCredentialSchemas[provider];
+  const schema = definitionOf(provider)?.credentialSchema;
+  if (!schema) throw invalid("params.provider", `${provider} takes no workspace key`);
+  return schema;
+}
 
 /**
- * Provider credentials per workspace, encrypted at rest. Generic over providers: telephony uses
- * twilio/telnyx, cloud speech and LLM providers read their API keys through `read` as well.
+ * The workspace's provider credentials as the API shows them: set (write-only), metadata, delete.
+ * Encryption is `@orbis/credentials`' store; each change commits together with its audit row.
  */
-export function createCredentialsService(encryptionKey: Buffer | undefined) {
-  const cipher = createCredentialCipher(encryptionKey);
-  const aad = (tenant: TenantScope, provider: string) => `${tenant.workspaceId}:${provider}`;
+export function createCredentialsService({ encryptionKey }: CredentialsServiceOptions) {
+  const store = createCredentialStore(encryptionKey);
   return {
-    async put<P extends CredentialProvider>(tenant: TenantScope, provider: P, values: CredentialValues<P>): Promise<CredentialMetadataDto> {
-      const plain = values as Record<string, string>;
-      const row = await tenant.credentials.put(provider, cipher.encrypt(plain, aad(tenant, provider)), hintsOf(provider, plain));
-      return toCredentialMetadata(row);
+    /** `values` are checked against the provider's own schema: a 422 names each bad field under `body.`. */
+    async put(tenant: TenantScope, actor: Actor, provider: CredentialProvider, values: unknown) {
+      const parsed = parseOrThrow(schemaOf(provider), values, "body");
+      return tenant.transaction(async (t) => {
+        const dto = await store.put(t, provider, parsed);
+        await t.audit.record({ ...auditedBy(actor), action: "credentials.set", targetType: "credentials", targetId: provider });
+        return dto;
+      });
     },
-    async metadata(tenant: TenantScope, provider: CredentialProvider): Promise<CredentialMetadataDto | undefined> {
-      const row = await tenant.credentials.get(provider);
-      return row && toCredentialMetadata(row);
-    },
-    remove: (tenant: TenantScope, provider: CredentialProvider) => tenant.credentials.remove(provider),
-    /** The decrypted values, for server-side use only (signature checks, carrier REST calls). */
-    async read<P extends CredentialProvider>(tenant: TenantScope, provider: P): Promise<CredentialValues<P> | undefined> {
-      const row = await tenant.credentials.get(provider);
-      if (!row) return undefined;
-      return credentialValueSchemas[provider].parse(cipher.decrypt(row.ciphertext, aad(tenant, provider))) as CredentialValues<P>;
+
+    metadata: async (tenant: TenantScope, provider: CredentialProvider) => found(await store.metadata(tenant, provider), "Credentials"),
+
+    async remove(tenant: TenantScope, actor: Actor, provider: CredentialProvider) {
+      await tenant.transaction(async (t) => {
+        if (!(await store.remove(t, provider))) throw notFound("Credentials");
+        await t.audit.record({ ...auditedBy(actor), action: "credentials.deleted", targetType: "credentials", targetId: provider });
+      });
     },
   };
 }

@@ -1,30 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { AppError, createId, httpToolConfigSchema, notFound, type HttpToolConfig, type ToolDto } from "@orbis/contracts";
-import { builtinTools, compileArgsSchema, compileHttpTool, runTool, systemClock, type AnyTool, type Clock, type HttpToolOptions, type ToolContext } from "@orbis/brain";
+import { systemWallClock as systemClock, type WallClock as Clock } from "@orbis/ports";
+import { builtinTools, compileHttpTool, runTool, type AnyTool, type HttpToolOptions, type ToolContext } from "@orbis/brain";
 import type { AgentToolRow, TenantScope } from "@orbis/db";
 import type { ToolCallRecordDto } from "@orbis/contracts";
 import type { z } from "zod";
 import { getAgentOrThrow } from "../agents/agents.service.ts";
-import { DbCalendar } from "../appointments/db-calendar.ts";
-import { businessOfAgent } from "../business/business.service.ts";
-import { DbMessageSink } from "../messages/db-message-sink.ts";
+import { businessOfAgent, DbCalendar, DbMessageSink, toolConfigOf } from "@orbis/agent-runtime";
 
 const newSecret = () => `tsec_${randomBytes(24).toString("base64url")}`;
 const hintOf = (secret: string) => `${secret.slice(0, 9)}…${secret.slice(-4)}`;
-
-export function toolConfigOf(row: AgentToolRow): HttpToolConfig {
-  return {
-    name: row.name,
-    description: row.description,
-    args: row.args as HttpToolConfig["args"],
-    url: row.url,
-    method: row.method,
-    headers: row.headers as Record<string, string>,
-    timeoutMs: row.timeoutMs,
-    maxRetries: row.maxRetries,
-    enabled: row.enabled,
-  };
-}
 
 export const toToolDto = (row: AgentToolRow): ToolDto => ({
   ...toolConfigOf(row),
@@ -36,8 +21,17 @@ export const toToolDto = (row: AgentToolRow): ToolDto => ({
 });
 
 /** A stored tool in the common tool shape; it carries its workspace, so runTool refuses it elsewhere. */
-export function compileStoredTool(row: AgentToolRow, opts?: HttpToolOptions): AnyTool {
+function compileStoredTool(row: AgentToolRow, opts?: HttpToolOptions): ReturnType<typeof compileHttpTool> {
   return compileHttpTool({ id: row.id, workspaceId: row.workspaceId, secret: row.secret, config: toolConfigOf(row) }, opts);
+}
+
+/**
+ * What can never run is refused when saved (a 422): an unsupported argument schema, or a URL the
+ * outbound guard refuses without DNS (scheme, credentials, a private IP literal). Host names are
+ * checked on every call, since what they resolve to can change.
+ */
+function assertRunnable(workspaceId: string, config: HttpToolConfig, opts?: HttpToolOptions): void {
+  compileHttpTool({ workspaceId, secret: "", config }, opts);
 }
 
 /** The tool's argument validator: a 422 with the path of each bad field, like any request body. */
@@ -73,7 +67,7 @@ export function createToolsService(options: ToolsServiceOptions = {}) {
     /** The signing secret is in this answer only; the receiver keeps it to verify X-Orbis-Signature. */
     async create(tenant: TenantScope, agentId: string, config: HttpToolConfig) {
       await getAgentOrThrow(tenant, agentId);
-      compileArgsSchema(config.args);
+      assertRunnable(tenant.workspaceId, config, options.http);
       const secret = newSecret();
       const row = await tenant.agentTools.insert({ id: createId("tool"), agentId, ...config, secret });
       return { ...toToolDto(row), secret };
@@ -82,7 +76,7 @@ export function createToolsService(options: ToolsServiceOptions = {}) {
     async update(tenant: TenantScope, agentId: string, toolId: string, patch: Partial<HttpToolConfig>) {
       const current = await getToolOrThrow(tenant, agentId, toolId);
       const next = httpToolConfigSchema.parse({ ...toolConfigOf(current), ...patch });
-      if (patch.args) compileArgsSchema(next.args);
+      if (patch.args || patch.url) assertRunnable(tenant.workspaceId, next, options.http);
       const row = await tenant.agentTools.update(agentId, toolId, next);
       if (!row) throw notFound("Tool");
       return toToolDto(row);
@@ -92,19 +86,24 @@ export function createToolsService(options: ToolsServiceOptions = {}) {
       if (!(await tenant.agentTools.delete(agentId, toolId))) throw notFound("Tool");
     },
 
-    /** Runs a built-in (by name) or one of the agent's HTTP tools (by id) with validated args. */
+    /**
+     * Runs a built-in (by name) or one of the agent's HTTP tools (by id) with validated args. An HTTP
+     * tool whose host resolves to a refused address is a 422 before anything is sent.
+     */
     async invoke(tenant: TenantScope, agentId: string, toolIdOrName: string, args: unknown): Promise<ToolCallRecordDto> {
       const agent = await getAgentOrThrow(tenant, agentId);
       let tool: AnyTool;
+      let httpTool: ReturnType<typeof compileStoredTool> | undefined;
       const builtin = builtins.get(toolIdOrName);
       if (builtin) {
         tool = builtin;
       } else {
         const row = await getToolOrThrow(tenant, agentId, toolIdOrName);
         if (!row.enabled) throw new AppError("conflict", "This tool is disabled");
-        tool = compileStoredTool(row, options.http);
+        tool = httpTool = compileStoredTool(row, options.http);
       }
       const valid = parseArgsOrThrow(tool, args);
+      await httpTool?.assertTargetAllowed();
       const { business } = await businessOfAgent(tenant, agent);
       const clock = options.clock ?? systemClock;
       const ctx: ToolContext = {

@@ -29,6 +29,10 @@ export function summarizeUsage(from: Date, to: Date, sum: { calls: number; costU
   return { from: from.toISOString(), to: to.toISOString(), calls: sum.calls, costUsd: sum.costUsd, byProvider, byKind };
 }
 
-export async function usageSummary(tenant: TenantScope, from: Date, to: Date): Promise<UsageSummaryDto> {
-  return summarizeUsage(from, to, await tenant.calls.usageSummary(from, to));
+export function createUsageService() {
+  return {
+    /** The workspace's provider usage and cost over calls started in [from, to). */
+    summary: async (tenant: TenantScope, from: Date, to: Date): Promise<UsageSummaryDto> => summarizeUsage(from, to, await tenant.calls.usageSummary(from, to)),
+  };
 }
+export type UsageService = ReturnType<typeof createUsageService>;

@@ -1,36 +1,22 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { AppError, createVoiceSessionBodySchema, notFound, roleAtLeast, voiceSessionSchema } from "@orbis/contracts";
-import type { ApiDeps } from "../../deps.ts";
+import type { FastifyRequest } from "fastify";
+import { AppError, createVoiceSessionBodySchema, roleAtLeast, voiceSessionSchema } from "@orbis/contracts";
 import { principalOf, tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
+import type { VoiceSessionsService } from "./voice-sessions.service.ts";
 
-export const VOICE_TOKEN_TTL_SEC = 300;
+/** After authorize("publishable"), which lets every principal in: a user session needs the staff role. */
+async function widgetOrStaff(request: FastifyRequest) {
+  const principal = principalOf(request);
+  if (principal.kind !== "publishable_key" && !roleAtLeast(principal.role, "staff")) throw new AppError("forbidden", "Requires the staff role or higher");
+}
 
-/** Short-lived, signed tickets for /v1/stream: the widget (pk_ + allowed Origin) or a dashboard user trying an agent. */
-export const voiceSessionsRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; principals: PrincipalResolver }> = async (app, { deps, principals }) => {
+export const voiceSessionsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver; voiceSessions: VoiceSessionsService }> = async (app, { principals, voiceSessions }) => {
   app.post(
     "/sessions",
     {
-      preHandler: principals.authorize("publishable"),
+      preHandler: [principals.authorize("publishable"), widgetOrStaff],
       schema: { tags: ["voice"], summary: "Open a voice session: returns a token and the stream URL", body: createVoiceSessionBodySchema, response: { 201: voiceSessionSchema } },
     },
-    async (request, reply) => {
-      const principal = principalOf(request);
-      if (principal.kind !== "publishable_key" && !roleAtLeast(principal.role, "staff")) {
-        throw new AppError("forbidden", "Requires the staff role or higher");
-      }
-      const agent = await tenantOf(request).agents.get(request.body.agentId);
-      if (!agent) throw notFound("Agent");
-      const { token, expiresAt } = await deps.tokens.issueVoiceToken(
-        {
-          workspaceId: principal.workspaceId,
-          agentId: agent.id,
-          ...(principal.kind === "session" ? { userId: principal.userId } : { keyId: principal.keyId }),
-        },
-        VOICE_TOKEN_TTL_SEC,
-      );
-      const base = deps.config.publicBaseUrl ?? `${request.protocol}://${request.host}`;
-      const url = `${base.replace(/^http/, "ws")}/v1/stream?token=${encodeURIComponent(token)}`;
-      return reply.status(201).send({ token, url, expiresAt: expiresAt.toISOString() });
-    },
+    async (request, reply) => reply.status(201).send(await voiceSessions.open(tenantOf(request), principalOf(request), request.body.agentId, `${request.protocol}://${request.host}`)),
   );
 };

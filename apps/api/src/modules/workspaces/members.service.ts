@@ -1,29 +1,18 @@
 import { hashPassword, randomToken, sha256, verifyPassword } from "@orbis/auth";
-import { AppError, createId, notFound, type Role } from "@orbis/contracts";
+import { AppError, createId, type Role } from "@orbis/contracts";
 import { systemRepository, tenantScope, type Database, type TenantRepositories, type TenantScope } from "@orbis/db";
+import { auditedBy, type Actor } from "../../lib/actor.ts";
+import { found } from "../../lib/found.ts";
 import type { AuthService } from "../auth/auth.service.ts";
 import type { SessionAccessService } from "../auth/session-access.ts";
 import { toInvitationDto, toMemberDto } from "./workspaces.mappers.ts";
 
 const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
-export interface Actor {
-  actorUserId: string | null;
-  actorKeyId: string | null;
-  ip: string;
-  role: Role;
-}
-
-const who = (a: Actor) => ({ actorUserId: a.actorUserId, actorKeyId: a.actorKeyId, ip: a.ip });
-
 export function createMembersService(db: Database, auth: AuthService, publicBaseUrl: () => string, access: SessionAccessService) {
   const system = systemRepository(db.system);
 
-  async function memberOrThrow(tenant: TenantRepositories, userId: string) {
-    const member = await tenant.members.get(userId);
-    if (!member) throw notFound("Member");
-    return member;
-  }
+  const memberOrThrow = async (tenant: TenantRepositories, userId: string) => found(await tenant.members.get(userId), "Member");
 
   /** Only an owner may touch an owner or hand out ownership. */
   function assertMayManage(actor: Actor, targetRole: Role, newRole?: Role) {
@@ -37,15 +26,18 @@ export function createMembersService(db: Database, auth: AuthService, publicBase
 
     async invite(tenant: TenantScope, actor: Actor, email: string, role: Role) {
       const token = randomToken(43);
-      const row = await tenant.invitations.insert({
-        id: createId("invitation"),
-        email,
-        role,
-        tokenHash: sha256(token),
-        invitedBy: actor.actorUserId,
-        expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+      const row = await tenant.transaction(async (t) => {
+        const row = await t.invitations.insert({
+          id: createId("invitation"),
+          email,
+          role,
+          tokenHash: sha256(token),
+          invitedBy: actor.actorUserId,
+          expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+        });
+        await t.audit.record({ ...auditedBy(actor), action: "member.invited", targetType: "invitation", targetId: row.id, metadata: { email, role } });
+        return row;
       });
-      await tenant.audit.record({ ...who(actor), action: "member.invited", targetType: "invitation", targetId: row.id, metadata: { email, role } });
       return { ...toInvitationDto(row), token, acceptUrl: `${publicBaseUrl()}/accept-invite?token=${token}` };
     },
 
@@ -86,7 +78,7 @@ export function createMembersService(db: Database, auth: AuthService, publicBase
           throw new AppError("conflict", "The last owner cannot be demoted");
         }
         await t.members.setRole(userId, role);
-        await t.audit.record({ ...who(actor), action: "member.role_changed", targetType: "user", targetId: userId, metadata: { from: member.role, to: role } });
+        await t.audit.record({ ...auditedBy(actor), action: "member.role_changed", targetType: "user", targetId: userId, metadata: { from: member.role, to: role } });
         return toMemberDto({ ...member, role });
       });
       await access.memberChanged(tenant.workspaceId, userId);
@@ -94,21 +86,26 @@ export function createMembersService(db: Database, auth: AuthService, publicBase
     },
 
     async setStatus(tenant: TenantScope, actor: Actor, userId: string, status: "active" | "blocked") {
-      const member = await memberOrThrow(tenant, userId);
-      assertMayManage(actor, member.role);
-      if (userId === actor.actorUserId) throw new AppError("conflict", "You cannot block yourself");
-      await tenant.members.setStatus(userId, status);
+      const changed = await tenant.transaction(async (t) => {
+        const member = await memberOrThrow(t, userId);
+        assertMayManage(actor, member.role);
+        if (userId === actor.actorUserId) throw new AppError("conflict", "You cannot block yourself");
+        await t.members.setStatus(userId, status);
+        await t.audit.record({ ...auditedBy(actor), action: status === "blocked" ? "member.blocked" : "member.unblocked", targetType: "user", targetId: userId });
+        return toMemberDto({ ...member, status });
+      });
       await access.memberChanged(tenant.workspaceId, userId);
-      await tenant.audit.record({ ...who(actor), action: status === "blocked" ? "member.blocked" : "member.unblocked", targetType: "user", targetId: userId });
-      return toMemberDto({ ...member, status });
+      return changed;
     },
 
     async remove(tenant: TenantScope, actor: Actor, userId: string) {
-      const member = await memberOrThrow(tenant, userId);
-      if (member.role === "owner") throw new AppError("conflict", "An owner cannot be removed; demote them first");
-      await tenant.members.remove(userId);
+      await tenant.transaction(async (t) => {
+        const member = await memberOrThrow(t, userId);
+        if (member.role === "owner") throw new AppError("conflict", "An owner cannot be removed; demote them first");
+        await t.members.remove(userId);
+        await t.audit.record({ ...auditedBy(actor), action: "member.removed", targetType: "user", targetId: userId, metadata: { email: member.email, role: member.role } });
+      });
       await access.memberChanged(tenant.workspaceId, userId);
-      await tenant.audit.record({ ...who(actor), action: "member.removed", targetType: "user", targetId: userId, metadata: { email: member.email, role: member.role } });
     },
 
   };

@@ -8,28 +8,22 @@ import {
   inviteBodySchema,
   memberSchema,
   memberStatusBodySchema,
-  notFound,
   sessionSchema,
   updateWorkspaceBodySchema,
   workspaceSchema,
 } from "@orbis/contracts";
-import type { FastifyRequest } from "fastify";
 import type { AppConfig } from "@orbis/config";
-import { actorOf, principalOf, tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
+import { actorFrom } from "../../lib/actor.ts";
+import { tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
 import { sessionCookieSetter } from "../../plugins/session-cookie.ts";
-import type { Actor, MembersService } from "./members.service.ts";
-import { toWorkspaceDto } from "./workspaces.mappers.ts";
+import type { MembersService } from "./members.service.ts";
+import type { WorkspacesService } from "./workspaces.service.ts";
 
 const userParams = z.object({ userId: idSchema("user") });
 
-export function actor(request: FastifyRequest): Actor {
-  const p = principalOf(request);
-  return { ...actorOf(request), role: p.kind === "publishable_key" ? "viewer" : p.role };
-}
-
-export const workspacesRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver; members: MembersService; config: AppConfig }> = async (
+export const workspacesRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver; workspaces: WorkspacesService; members: MembersService; config: AppConfig }> = async (
   app,
-  { principals, members, config },
+  { principals, workspaces, members, config },
 ) => {
   const setSessionCookie = sessionCookieSetter(config);
   const tags = ["workspaces"];
@@ -37,21 +31,13 @@ export const workspacesRoutes: FastifyPluginAsyncZod<{ principals: PrincipalReso
   app.get(
     "/workspaces/current",
     { preHandler: principals.authorize("viewer"), schema: { tags, summary: "The caller's workspace", response: { 200: workspaceSchema } } },
-    async (request) => {
-      const ws = await tenantOf(request).workspace.get();
-      if (!ws) throw notFound("Workspace");
-      return toWorkspaceDto(ws);
-    },
+    async (request) => workspaces.get(tenantOf(request)),
   );
 
   app.put(
     "/workspaces/current",
     { preHandler: principals.authorize("admin"), schema: { tags, summary: "Update the workspace", body: updateWorkspaceBodySchema, response: { 200: workspaceSchema } } },
-    async (request) => {
-      const ws = await tenantOf(request).workspace.update(request.body);
-      if (!ws) throw notFound("Workspace");
-      return toWorkspaceDto(ws);
-    },
+    async (request) => workspaces.update(tenantOf(request), request.body),
   );
 
   app.get(
@@ -63,7 +49,7 @@ export const workspacesRoutes: FastifyPluginAsyncZod<{ principals: PrincipalReso
   app.post(
     "/workspaces/current/invitations",
     { preHandler: principals.authorize("admin"), schema: { tags, summary: "Invite someone by email (returns the token link once)", body: inviteBodySchema, response: { 201: invitationSchema } } },
-    async (request, reply) => reply.status(201).send(await members.invite(tenantOf(request), actor(request), request.body.email, request.body.role)),
+    async (request, reply) => reply.status(201).send(await members.invite(tenantOf(request), actorFrom(request), request.body.email, request.body.role)),
   );
 
   app.get(
@@ -88,20 +74,20 @@ export const workspacesRoutes: FastifyPluginAsyncZod<{ principals: PrincipalReso
   app.patch(
     "/workspaces/current/members/:userId",
     { preHandler: principals.authorize("admin"), schema: { tags, summary: "Change a member's role", params: userParams, body: changeRoleBodySchema, response: { 200: memberSchema } } },
-    async (request) => members.changeRole(tenantOf(request), actor(request), request.params.userId, request.body.role),
+    async (request) => members.changeRole(tenantOf(request), actorFrom(request), request.params.userId, request.body.role),
   );
 
   app.put(
     "/workspaces/current/members/:userId/status",
     { preHandler: principals.authorize("admin"), schema: { tags, summary: "Block or unblock a member", params: userParams, body: memberStatusBodySchema, response: { 200: memberSchema } } },
-    async (request) => members.setStatus(tenantOf(request), actor(request), request.params.userId, request.body.status),
+    async (request) => members.setStatus(tenantOf(request), actorFrom(request), request.params.userId, request.body.status),
   );
 
   app.delete(
     "/workspaces/current/members/:userId",
     { preHandler: principals.authorize("admin"), schema: { tags, summary: "Remove a member", params: userParams } },
     async (request, reply) => {
-      await members.remove(tenantOf(request), actor(request), request.params.userId);
+      await members.remove(tenantOf(request), actorFrom(request), request.params.userId);
       return reply.status(204).send();
     },
   );

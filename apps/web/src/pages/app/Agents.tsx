@@ -71,7 +71,7 @@ function readAgentForm(form: HTMLFormElement, agent: AgentDto) {
     greeting: s("greeting"),
     voice: s("voice"),
     language: s("language"),
-    providers: { ...agent.providers, brain: s("brain"), stt: lines(s("stt")), tts: lines(s("tts")), llm: lines(s("llm")) },
+    providers: { ...agent.providers, stt: lines(s("stt")), tts: lines(s("tts")), llm: lines(s("llm")) },
     turnTaking: {
       silenceMs: num(f.get("turnTaking.silenceMs")),
       entitySilenceMs: num(f.get("turnTaking.entitySilenceMs")),
@@ -176,17 +176,13 @@ function AgentForm({ agent }: { agent: AgentDto }) {
               <div className="grid gap-4 sm:grid-cols-2">
                 <Select label="Voice" name="voice" defaultValue={agent.voice} options={VOICES.some((v) => v.value === agent.voice) ? VOICES : [...VOICES, { value: agent.voice, label: agent.voice }]} error={errors.voice} />
                 <TextInput label="Language" name="language" defaultValue={agent.language} error={errors.language} hint="A tag like en-US." />
-                <Select
-                  label="Brain"
-                  name="brain"
-                  defaultValue={agent.providers.brain}
-                  options={[
-                    { value: "receptionist", label: "Receptionist (offline, deterministic)" },
-                    { value: "llm", label: "LLM (needs a provider key)" },
-                  ]}
-                  error={errors["providers.brain"]}
+                <TextInput
+                  label="LLM providers"
+                  name="llm"
+                  defaultValue={agent.providers.llm.join(", ")}
+                  hint="Empty: the built-in receptionist answers (offline, deterministic). Names in fallback order (e.g. openai, gemini): an LLM answers instead."
+                  error={errors["providers.llm"]}
                 />
-                <TextInput label="LLM providers" name="llm" defaultValue={agent.providers.llm.join(", ")} hint="Fallback order, e.g. openai, gemini." error={errors["providers.llm"]} />
                 <TextInput label="Speech-to-text providers" name="stt" defaultValue={agent.providers.stt.join(", ")} error={errors["providers.stt"]} />
                 <TextInput label="Text-to-speech providers" name="tts" defaultValue={agent.providers.tts.join(", ")} error={errors["providers.tts"]} />
               </div>

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router";
-import { VoiceClient, type CallStatus } from "@orbis/widget/client";
+import { VoiceClient, type CallStatus } from "@orbis/voice-client";
 import { useAgent } from "../../lib/queries.ts";
 import { useCan } from "../../lib/session.tsx";
 import { Badge, Button, Card, ErrorBanner, PageHeader, Spinner } from "../../components/ui.tsx";

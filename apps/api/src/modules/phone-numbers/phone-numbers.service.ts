@@ -1,0 +1,54 @@
+import { AppError, createId, notFound, type createPhoneNumberBodySchema, type updatePhoneNumberBodySchema } from "@orbis/contracts";
+import { sqlStateOf, type TenantRepositories, type TenantScope } from "@orbis/db";
+import type { z } from "zod";
+import { auditedBy, type Actor } from "../../lib/actor.ts";
+import { found } from "../../lib/found.ts";
+import { toPhoneNumberDto } from "./phone-numbers.mappers.ts";
+
+type CreatePhoneNumberBody = z.infer<typeof createPhoneNumberBodySchema>;
+type UpdatePhoneNumberBody = z.infer<typeof updatePhoneNumberBodySchema>;
+
+async function agentOrThrow(t: TenantRepositories, agentId: string | null | undefined) {
+  if (agentId && !(await t.agents.get(agentId))) throw notFound("Agent");
+}
+
+/** A number is one workspace's: the carrier sends only the dialled number, so it must resolve to one tenant. */
+function conflictOnDuplicate(error: unknown): never {
+  if (sqlStateOf(error) === "23505") throw new AppError("conflict", "This number is already connected to a workspace");
+  throw error;
+}
+
+/** The workspace's carrier numbers. Every change commits together with its audit row, or neither does. */
+export function createPhoneNumbersService() {
+  return {
+    list: async (tenant: TenantScope) => (await tenant.phoneNumbers.list()).map(toPhoneNumberDto),
+
+    get: async (tenant: TenantScope, id: string) => toPhoneNumberDto(found(await tenant.phoneNumbers.get(id), "Phone number")),
+
+    async create(tenant: TenantScope, actor: Actor, body: CreatePhoneNumberBody) {
+      return tenant.transaction(async (t) => {
+        await agentOrThrow(t, body.agentId);
+        const row = await t.phoneNumbers.insert({ id: createId("phoneNumber"), ...body }).catch(conflictOnDuplicate);
+        await t.audit.record({ ...auditedBy(actor), action: "phone_number.created", targetType: "phone_number", targetId: row.id, metadata: { number: row.number, provider: row.provider } });
+        return toPhoneNumberDto(row);
+      });
+    },
+
+    async update(tenant: TenantScope, actor: Actor, id: string, patch: UpdatePhoneNumberBody) {
+      return tenant.transaction(async (t) => {
+        await agentOrThrow(t, patch.agentId);
+        const row = found(await t.phoneNumbers.update(id, patch), "Phone number");
+        await t.audit.record({ ...auditedBy(actor), action: "phone_number.updated", targetType: "phone_number", targetId: row.id });
+        return toPhoneNumberDto(row);
+      });
+    },
+
+    async remove(tenant: TenantScope, actor: Actor, id: string) {
+      await tenant.transaction(async (t) => {
+        if (!(await t.phoneNumbers.remove(id))) throw notFound("Phone number");
+        await t.audit.record({ ...auditedBy(actor), action: "phone_number.deleted", targetType: "phone_number", targetId: id });
+      });
+    },
+  };
+}
+export type PhoneNumbersService = ReturnType<typeof createPhoneNumbersService>;

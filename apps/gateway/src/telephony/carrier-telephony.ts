@@ -1,0 +1,225 @@
+import { randomBytes } from "node:crypto";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
+import type { WebSocket } from "ws";
+import twilio from "twilio";
+import { z } from "zod";
+import type { AgentConfig } from "@orbis/contracts";
+import { createCredentialsService, type CredentialsService } from "@orbis/credentials";
+import { agentConfigOf, tenantScope, type TenantScope } from "@orbis/db";
+import { createStreamTokens, telnyxProtocol, telnyxTransfer, twilioProtocol, twilioTransfer, type CarrierProtocol, type StreamGrant } from "@orbis/telephony";
+import type { PipelineFactory } from "../agent-pipeline.ts";
+import { CallSession } from "../call-session.ts";
+import { drainCleanups } from "../shutdown.ts";
+import { createPhoneMetrics } from "../metrics.ts";
+import type { BrainFactory, GatewayContext } from "../gateway.ts";
+import { CarrierStream } from "./carrier-stream.ts";
+import { registerCarrierWebhooks } from "./webhooks/index.ts";
+
+export interface TelephonyStreamOptions {
+  brains: BrainFactory;
+  pipeline: PipelineFactory;
+  /** Band-fill amplitude for 8 kHz audio (default: config PHONE_BAND_FILL). */
+  bandFill?: number;
+  /** Inbound jitter-buffer depth in 20 ms frames (default 2). */
+  jitterDepth?: number;
+  /** Called with each stream when it closes (benchmarks read jitter figures). */
+  onStreamClosed?(stream: CarrierStream): void;
+}
+
+/**
+ * Carrier media WebSockets, mounted into the gateway's websocket scope (`gatewayMount({ extraRoutes })`):
+ * WS /v1/telephony/twilio/media and /v1/telephony/telnyx/media. A stream is trusted only through the
+ * signed token the webhook issued for one call (Twilio: `<Parameter name="token">`, plus the upgrade's
+ * X-Twilio-Signature; Telnyx: `?token=` on the stream URL).
+ */
+export function carrierTelephony(options: TelephonyStreamOptions) {
+  return async (scope: FastifyInstance, ctx: GatewayContext) => {
+    const { runtime, metrics, limiter, gatewayId, heartbeats, recordings } = ctx;
+    if (!runtime.config.jwtSecret) throw new Error("telephony streams need JWT_SECRET");
+    const tokens = createStreamTokens(runtime.config.jwtSecret);
+    const credentials = createCredentialsService(runtime.config.encryptionKey);
+    const audio = { bandFill: options.bandFill ?? runtime.config.phoneBandFill, jitterDepth: options.jitterDepth ?? 2 };
+    const phone = createPhoneMetrics(runtime.metrics);
+    const live = new Set<CarrierStream>();
+    const publicBase = () => (runtime.config.publicBaseUrl ?? `http://localhost:${runtime.config.port}`).replace(/\/$/, "");
+
+    // Close handling still running at shutdown (slot release, call close); awaited before the cache closes.
+    const cleanups = new Set<Promise<unknown>>();
+    scope.addHook("onClose", async () => {
+      await Promise.allSettled([...live].map((s) => s.callSession?.end("server_shutdown", 1001)));
+      await drainCleanups(live, cleanups);
+    });
+
+    const route = (protocol: CarrierProtocol, path: string) =>
+      scope.get(path, { websocket: true, schema: { hide: true } }, (socket: WebSocket, request) => {
+        const log = request.log;
+        const carrier = protocol.carrier;
+        const upgradeSignature = request.headers["x-twilio-signature"];
+        const queryToken = (request.query as Record<string, string | undefined>).token;
+        let release: (() => Promise<void>) | undefined;
+        let active: ActiveCall | undefined;
+
+        const stream: CarrierStream = new CarrierStream(
+          socket,
+          protocol,
+          log,
+          {
+            start: async (msg, transport) => {
+              const grant: StreamGrant | undefined = await tokens.verify((protocol.carrier === "twilio" ? msg.token : queryToken) ?? "");
+              if (!grant || grant.provider !== protocol.carrier || grant.providerCallId !== msg.providerCallId) {
+                log.warn({ carrier: protocol.carrier }, "carrier stream with an invalid or foreign token");
+                return undefined;
+              }
+              const tenant = tenantScope(runtime.db, grant.workspaceId);
+              if (protocol.carrier === "twilio") {
+                // The upgrade is signed like a webhook, over the wss:// URL with no params.
+                const creds = await credentials.read(tenant, "twilio");
+                const url = `${publicBase().replace(/^http/, "ws")}${path}`;
+                if (!creds || typeof upgradeSignature !== "string" || !twilio.validateRequest(creds.authToken, upgradeSignature, url, {})) {
+                  log.warn("twilio media upgrade signature invalid");
+                  return undefined;
+                }
+              }
+              const [row, call] = await Promise.all([tenant.agents.get(grant.agentId), tenant.calls.get(grant.callId)]);
+              // Ringing, or already answered by the carrier's own event (Telnyx's call.answered may beat the stream),
+              // but never a call a session has adopted: a token replayed on a live call is refused.
+              if (!row || !call || !(call.status === "ringing" || (call.status === "in_progress" && !call.gatewayId))) return undefined;
+              const slot = await limiter.acquire(grant.workspaceId);
+              if (!slot.ok) return undefined;
+              release = slot.release;
+              const agent = agentConfigOf(row);
+              const phoneNumberId = (call.metadata as { phoneNumberId?: unknown }).phoneNumberId;
+              active = { tenant, grant, agent, ...(typeof phoneNumberId === "string" ? { phoneNumberId } : {}) };
+              return new CallSession({
+                tenant,
+                agentId: grant.agentId,
+                agent,
+                channel: protocol.carrier,
+                ...(call.caller ? { caller: call.caller } : {}),
+                gatewayId,
+                brain: await options.brains(grant.workspaceId, grant.agentId, agent),
+                pipelineFactory: options.pipeline,
+                transport,
+                metrics,
+                heartbeats,
+                recordings,
+                log,
+                callId: grant.callId,
+                callFields: { providerCallId: grant.providerCallId, ...(call.callee ? { callee: call.callee } : {}), metadata: { ...(call.metadata as Record<string, unknown>), streamId: msg.streamId } },
+              });
+            },
+            audioHandled: (ms) => metrics.frameHandling.observe(ms),
+            transfer: async () => {
+              if (active) await transferCall(active, { credentials, log, twilioApiUrl: runtime.config.twilioApiUrl, telnyxApiUrl: runtime.config.telnyxApiUrl });
+            },
+          },
+          { ...audio, onDelay: (ms) => phone.jitterDelay.observe({ carrier }, ms) },
+        );
+        live.add(stream);
+        const flushMetrics = () => {
+          for (const [kind, n] of Object.entries(stream.frameCountsDelta())) phone.inboundFrames.inc({ carrier, kind }, n);
+          const stats = stream.inboundStats();
+          if (stats) {
+            phone.jitterTarget.observe({ carrier }, stats.targetFrames);
+            phone.arrivalJitter.observe({ carrier }, stats.arrivalJitterMs);
+          }
+        };
+        const metricsTimer = setInterval(flushMetrics, 10_000);
+        metricsTimer.unref();
+
+        let chain: Promise<unknown> = Promise.resolve();
+        socket.on("message", (data: Buffer, isBinary: boolean) => {
+          chain = chain
+            .then(() => stream.onMessage(data, isBinary))
+            .catch((err: unknown) => {
+              log.error({ err }, "carrier stream handler failed");
+              void stream.callSession?.end("error", 1011);
+            });
+        });
+        socket.on("close", () => {
+          const cleanup = chain
+            .catch(() => undefined)
+            .then(async () => {
+              clearInterval(metricsTimer);
+              await stream.callSession?.end("caller_hangup");
+              flushMetrics();
+              stream.dispose();
+              await release?.();
+              if (active && stream.callSession) {
+                const row = await active.tenant.calls.get(active.grant.callId).catch(() => undefined);
+                phone.calls.inc({ carrier, status: row?.status ?? "unknown" });
+              } else if (stream.startReceived) phone.calls.inc({ carrier, status: "refused" });
+              options.onStreamClosed?.(stream);
+            })
+            .catch((err: unknown) => log.error({ err }, "carrier call cleanup failed"))
+            .finally(() => {
+              live.delete(stream);
+              cleanups.delete(cleanup);
+            });
+          cleanups.add(cleanup);
+        });
+      });
+
+    route(twilioProtocol, "/v1/telephony/twilio/media");
+    route(telnyxProtocol, "/v1/telephony/telnyx/media");
+    await registerCarrierWebhooks(scope, { runtime, credentials, streamTokens: tokens, publicBaseUrl: publicBase });
+  };
+}
+
+interface ActiveCall {
+  tenant: TenantScope;
+  grant: StreamGrant;
+  agent: AgentConfig;
+  phoneNumberId?: string;
+}
+
+const escalationOf = z.object({ escalationPhone: z.string().nullish() });
+
+/**
+ * The brain's transfer_call on a phone call: the number's escalation number (or the business's) gets
+ * the live call through the carrier's API — Twilio: the call updated with TwiML `<Dial>`; Telnyx: the
+ * `transfer` command. Recorded as a `transfer` call event (status `transferred`, or `failed` with the
+ * error); the call row itself ends as `completed` with end reason `transfer`.
+ */
+async function transferCall(
+  call: ActiveCall,
+  o: { credentials: CredentialsService; log: FastifyBaseLogger; twilioApiUrl: string | undefined; telnyxApiUrl: string },
+): Promise<void> {
+  const { tenant, grant } = call;
+  const number = call.phoneNumberId ? await tenant.phoneNumbers.get(call.phoneNumberId) : undefined;
+  const business = escalationOf.safeParse(call.agent.business);
+  const to = number?.escalationNumber ?? (business.success ? business.data.escalationPhone : undefined) ?? undefined;
+  const record = (status: string, detail: Record<string, unknown>) =>
+    tenant.callEvents.record({
+      id: `cev_${randomBytes(10).toString("hex")}`,
+      callId: grant.callId,
+      provider: grant.provider,
+      kind: "transfer",
+      status,
+      providerCallId: grant.providerCallId,
+      providerEventId: `transfer:${grant.callId}`,
+      occurredAt: new Date(),
+      detail,
+    });
+  if (!to) {
+    await record("failed", { error: "no escalation number" });
+    return;
+  }
+  try {
+    if (grant.provider === "twilio") {
+      const creds = await o.credentials.read(tenant, "twilio");
+      if (!creds) throw new Error("Twilio credentials are gone");
+      const twiml = await twilioTransfer({ accountSid: creds.accountSid, authToken: creds.authToken, callSid: grant.providerCallId, to, apiUrl: o.twilioApiUrl });
+      await record("transferred", { to, twiml });
+    } else {
+      const creds = await o.credentials.read(tenant, "telnyx");
+      if (!creds) throw new Error("Telnyx credentials are gone");
+      await telnyxTransfer({ apiKey: creds.apiKey, apiUrl: o.telnyxApiUrl, callControlId: grant.providerCallId, to, callId: grant.callId });
+      await record("transferred", { to });
+    }
+    o.log.info({ callId: grant.callId, carrier: grant.provider, to }, "call transferred");
+  } catch (err) {
+    await record("failed", { to, error: err instanceof Error ? err.message.slice(0, 300) : String(err) });
+    throw err;
+  }
+}

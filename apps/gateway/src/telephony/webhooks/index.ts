@@ -1,0 +1,29 @@
+import type { FastifyInstance } from "fastify";
+import type { CredentialsService } from "@orbis/credentials";
+import { createTelephonyService, type StreamTokens } from "@orbis/telephony";
+import type { GatewayRuntime } from "../../gateway.ts";
+import { telnyxRoutes } from "./telnyx-webhooks.ts";
+import { twilioRoutes } from "./twilio-webhooks.ts";
+
+/**
+ * `/v1/telephony/{twilio,telnyx}/…`: carrier webhooks, each carrier in its own scope with its own body
+ * parser. They belong to the gateway: a carrier reaches one host for the webhook and the media stream.
+ */
+export async function registerCarrierWebhooks(app: FastifyInstance, o: { runtime: GatewayRuntime; credentials: CredentialsService; streamTokens: StreamTokens; publicBaseUrl: () => string }) {
+  const { runtime } = o;
+  const telephony = createTelephonyService({
+    db: runtime.db,
+    cache: runtime.cache,
+    maxCallsPerWorkspace: runtime.config.maxCallsPerWorkspace,
+    metrics: runtime.metrics,
+    ...(runtime.now ? { now: runtime.now } : {}),
+  });
+  const shared = { telephony, credentials: o.credentials, streamTokens: o.streamTokens, publicBaseUrl: o.publicBaseUrl };
+  await app.register(
+    async (carriers) => {
+      await carriers.register(twilioRoutes, { prefix: "/twilio", ...shared, cache: runtime.cache });
+      await carriers.register(telnyxRoutes, { prefix: "/telnyx", ...shared, apiUrl: runtime.config.telnyxApiUrl, ...(runtime.now ? { now: () => runtime.now!().getTime() } : {}) });
+    },
+    { prefix: "/v1/telephony" },
+  );
+}

@@ -1,0 +1,107 @@
+import type { FastifyPluginAsync } from "fastify";
+import { AppError, telnyxWebhookSchema, type TelnyxWebhook } from "@orbis/contracts";
+import type { TenantScope } from "@orbis/db";
+import type { CredentialsService } from "@orbis/credentials";
+import { telnyxCalls, verifyTelnyxSignature, type StreamTokens, type TelephonyService } from "@orbis/telephony";
+
+export interface TelnyxRoutesOptions {
+  telephony: TelephonyService;
+  credentials: CredentialsService;
+  streamTokens: StreamTokens;
+  publicBaseUrl: () => string;
+  /** Call Control REST base (https://api.telnyx.com/v2, or an emulator); commands go through the `telnyx` SDK. */
+  apiUrl: string;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+/** Our client_state: the call it belongs to, echoed by Telnyx on every later webhook. Base64 as Telnyx requires. */
+const encodeState = (s: { workspaceId: string; callId: string }) => Buffer.from(JSON.stringify(s)).toString("base64");
+function decodeState(value: string | null | undefined): { workspaceId: string; callId: string } | undefined {
+  if (!value) return undefined;
+  try {
+    const v = JSON.parse(Buffer.from(value, "base64").toString("utf8")) as { workspaceId?: unknown; callId?: unknown };
+    return typeof v.workspaceId === "string" && typeof v.callId === "string" ? { workspaceId: v.workspaceId, callId: v.callId } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Telnyx Call Control v2: `call.initiated` → answer with bidirectional RTP streaming (PCMU) to our
+ * media socket; `call.answered` / `streaming.*` / `call.hangup` → call events and the call row. Retried
+ * deliveries (same event id) are acknowledged and not applied twice.
+ */
+export const telnyxRoutes: FastifyPluginAsync<TelnyxRoutesOptions> = async (app, o) => {
+  const now = o.now ?? Date.now;
+  // The signature covers the exact bytes: keep the raw body, parse it ourselves.
+  app.addContentTypeParser("application/json", { parseAs: "string", bodyLimit: 256 * 1024 }, (_req, body, done) => done(null, body));
+
+  const calls = (apiKey: string) => telnyxCalls({ apiKey, apiUrl: o.apiUrl, ...(o.fetch ? { fetch: o.fetch } : {}) });
+
+  app.post("/webhook", { schema: { hide: true } }, async (request, reply) => {
+    const raw = typeof request.body === "string" ? request.body : "";
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw new AppError("bad_request", "Body is not JSON");
+    }
+    const parsed = telnyxWebhookSchema.safeParse(json);
+    if (!parsed.success) throw new AppError("validation_failed", `body.${parsed.error.issues[0]?.path.join(".") ?? ""}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+    const event: TelnyxWebhook = parsed.data;
+    const p = event.data.payload;
+
+    // Which workspace's key verifies this: the dialled number on call.initiated, our client_state afterwards.
+    const state = decodeState(p.client_state);
+    const resolved = event.data.event_type === "call.initiated" || !state ? (p.to ? await o.telephony.resolveNumber(p.to) : undefined) : undefined;
+    const tenant: TenantScope | undefined = resolved?.tenant ?? (state ? (await o.telephony.tenantOf(state.workspaceId)) : undefined);
+    if (!tenant) throw new AppError("not_found", "Number not found");
+    const creds = await o.credentials.read(tenant, "telnyx");
+    if (!creds || !verifyTelnyxSignature(raw, request.headers, creds.publicKey, now())) throw new AppError("forbidden", "Invalid Telnyx signature");
+
+    const occurredAt = Number.isNaN(Date.parse(event.data.occurred_at)) ? new Date(now()) : new Date(event.data.occurred_at);
+    if (event.data.event_type === "call.initiated") {
+      if (!resolved || resolved.number.provider !== "telnyx" || p.direction === "outgoing") return reply.status(200).send({ ok: true });
+      const decision = await o.telephony.startInbound(resolved, {
+        provider: "telnyx",
+        providerCallId: p.call_control_id,
+        from: p.from ?? "",
+        to: p.to ?? "",
+        providerEventId: event.data.id,
+        detail: { callLegId: p.call_leg_id, callSessionId: p.call_session_id, from: p.from ?? "" },
+      });
+      if (decision.kind !== "answer") {
+        await calls(creds.apiKey).hangup(p.call_control_id);
+        return reply.status(200).send({ ok: true });
+      }
+      // A retried call.initiated for a call we already answered: acknowledge only.
+      if (decision.call.status !== "ringing" || (await o.telephony.answered(tenant, decision.call.id))) return reply.status(200).send({ ok: true, duplicate: true });
+      const token = await o.streamTokens.issue({ workspaceId: tenant.workspaceId, agentId: decision.call.agentId!, callId: decision.call.id, provider: "telnyx", providerCallId: p.call_control_id });
+      const base = o.publicBaseUrl().replace(/\/$/, "");
+      await calls(creds.apiKey).answer(p.call_control_id, {
+        stream_url: `${base.replace(/^http/, "ws")}/v1/telephony/telnyx/media?token=${encodeURIComponent(token)}`,
+        stream_track: "inbound_track",
+        stream_codec: "PCMU",
+        stream_bidirectional_mode: "rtp",
+        stream_bidirectional_codec: "PCMU",
+        client_state: encodeState({ workspaceId: tenant.workspaceId, callId: decision.call.id }),
+        command_id: `answer-${decision.call.id}`,
+      });
+      await o.telephony.markAnswerSent(tenant, decision.call.id);
+      return reply.status(200).send({ ok: true });
+    }
+
+    const status = event.data.event_type === "call.hangup" ? (p.hangup_cause ?? "normal_clearing") : event.data.event_type === "call.answered" ? "answered" : undefined;
+    const result = await o.telephony.carrierEvent(tenant, {
+      provider: "telnyx",
+      providerCallId: p.call_control_id,
+      kind: event.data.event_type,
+      ...(status ? { carrierStatus: status } : {}),
+      providerEventId: event.data.id,
+      occurredAt,
+      detail: { ...(p.hangup_cause ? { hangupCause: p.hangup_cause } : {}), ...(p.failure_reason ? { failureReason: p.failure_reason } : {}), ...(p.stream_url ? { streamUrl: p.stream_url } : {}) },
+    });
+    return reply.status(200).send({ ok: true, ...(result.duplicate ? { duplicate: true } : {}) });
+  });
+};

@@ -1,0 +1,246 @@
+import { generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import WebSocket from "ws";
+import { z } from "zod";
+import { telnyxOutboundSchema } from "@orbis/contracts";
+import { CallerLine, type EmulatedCallResult, type EmulatedStep } from "./caller-line.ts";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface TelnyxAccount {
+  apiKey: string;
+  /** Base64 of the raw 32-byte Ed25519 public key, as Mission Control shows it. */
+  publicKey: string;
+  privateKey: KeyObject;
+}
+
+/** A Telnyx account: an API key for Call Control and the Ed25519 key pair webhooks are signed with. */
+export function telnyxAccount(): TelnyxAccount {
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  return { apiKey: `KEY${randomBytes(16).toString("hex").toUpperCase()}`, publicKey: publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("base64"), privateKey };
+}
+
+/** Posts a Call Control webhook signed like Telnyx: Ed25519 over `${timestamp}|${rawBody}` (docs/protocols.md). */
+export async function postTelnyxWebhook(account: TelnyxAccount, localBase: string, body: object, o: { timestampSec?: number } = {}) {
+  const raw = JSON.stringify(body);
+  const ts = String(o.timestampSec ?? Math.floor(Date.now() / 1000));
+  const signature = sign(null, Buffer.from(`${ts}|${raw}`), account.privateKey).toString("base64");
+  const res = await fetch(`${localBase}/v1/telephony/telnyx/webhook`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "telnyx-signature-ed25519": signature, "telnyx-timestamp": ts },
+    body: raw,
+  });
+  return { status: res.status, body: await res.text() };
+}
+
+/** The `answer` command as we must send it: bidirectional RTP streaming, PCMU both ways, our media socket. */
+const answerSchema = z
+  .object({
+    stream_url: z.string().regex(/^wss:\/\/[^/]+\/v1\/telephony\/telnyx\/media\?token=[^&]+$/),
+    stream_track: z.enum(["inbound_track", "outbound_track", "both_tracks"]),
+    stream_codec: z.literal("PCMU"),
+    stream_bidirectional_mode: z.literal("rtp"),
+    stream_bidirectional_codec: z.literal("PCMU"),
+    client_state: z.string().regex(/^[A-Za-z0-9+/]+=*$/),
+    command_id: z.string().min(1),
+  })
+  .strict();
+const transferSchema = z.object({ to: z.string().regex(/^\+[1-9]\d{6,14}$/), command_id: z.string().min(1).optional(), client_state: z.string().optional(), from: z.string().optional() }).loose();
+const commandSchemas: Record<string, z.ZodType> = { answer: answerSchema, transfer: transferSchema, hangup: z.object({ command_id: z.string().optional(), client_state: z.string().optional() }).strict() };
+
+export interface TelnyxCommand {
+  callControlId: string;
+  action: string;
+  authorization: string;
+  body: Record<string, unknown>;
+}
+
+interface EmulatedCall {
+  answered?: (body: z.infer<typeof answerSchema>) => void;
+  /** The carrier moved the call elsewhere (transfer) or dropped it (hangup): the media stream stops. */
+  stopStream?: (reason: string) => void;
+  ended: boolean;
+}
+
+/**
+ * A loopback Telnyx Call Control API (`POST /v2/calls/{call_control_id}/actions/{action}`): checks the
+ * Bearer API key and each command's body against what we must send, answers `{"data":{"result":"ok"}}`,
+ * 401 for a wrong key, 422 (`90018`) for a call that has ended. Point TELNYX_API_URL at `apiUrl`.
+ */
+export class TelnyxEmulator {
+  readonly commands: TelnyxCommand[] = [];
+  readonly shapeErrors: string[] = [];
+  readonly calls = new Map<string, EmulatedCall>();
+  private constructor(
+    readonly account: TelnyxAccount,
+    private readonly server: Server,
+    readonly apiUrl: string,
+  ) {}
+
+  static async start(account: TelnyxAccount = telnyxAccount()): Promise<TelnyxEmulator> {
+    // The handler needs the instance, which needs the listening server's port.
+    const self: { emu?: TelnyxEmulator } = {};
+    const server = createServer((req, res) => {
+      let raw = "";
+      req.on("data", (c: Buffer) => (raw += c.toString()));
+      req.on("end", () => {
+        const answer = (status: number, body: object) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+        const m = /^\/v2\/calls\/([^/]+)\/actions\/([a-z_]+)$/.exec(req.url ?? "");
+        if (req.method !== "POST" || !m || !self.emu) return answer(404, { errors: [{ code: "10005", title: "Resource not found" }] });
+        if (req.headers.authorization !== `Bearer ${account.apiKey}`) return answer(401, { errors: [{ code: "10009", title: "Authentication failed" }] });
+        const callControlId = decodeURIComponent(m[1]!);
+        const action = m[2]!;
+        let body: Record<string, unknown>;
+        try {
+          body = z.record(z.string(), z.unknown()).parse(JSON.parse(raw || "{}"));
+        } catch {
+          return answer(400, { errors: [{ code: "10015", title: "Bad request" }] });
+        }
+        self.emu.commands.push({ callControlId, action, authorization: req.headers.authorization, body });
+        const schema = commandSchemas[action];
+        const checked = schema?.safeParse(body);
+        if (!checked?.success) self.emu.shapeErrors.push(`${action}: ${checked ? JSON.stringify(checked.error.issues[0]) : "unexpected command"}`);
+        const call = self.emu.calls.get(callControlId);
+        if (!call || call.ended) return answer(422, { errors: [{ code: "90018", title: "Call has already ended", detail: "This call is no longer active and can't receive commands." }] });
+        answer(200, { data: { result: "ok" } });
+        if (action === "answer" && checked?.success) call.answered?.(checked.data as z.infer<typeof answerSchema>);
+        if (action === "transfer" || action === "hangup") call.stopStream?.(action);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as { port: number };
+    const emu = (self.emu = new TelnyxEmulator(account, server, `http://127.0.0.1:${port}/v2`));
+    return emu;
+  }
+
+  close() {
+    return new Promise<void>((r) => this.server.close(() => r()));
+  }
+}
+
+export interface TelnyxCallResult extends EmulatedCallResult {
+  callControlId: string;
+  answer?: z.infer<typeof answerSchema>;
+  /** Why the media stream stopped: "caller" (we hung up), "transfer" or "hangup" (a command), "gateway" (socket closed by us). */
+  stoppedBy: string;
+}
+
+/** One webhook body as Telnyx sends it (docs/protocols.md). */
+export function telnyxEvent(eventType: string, payload: Record<string, unknown>) {
+  return {
+    data: { record_type: "event", event_type: eventType, id: randomUUID(), occurred_at: new Date().toISOString(), payload },
+    meta: { attempt: 1, delivered_to: "https://voice.example.test/v1/telephony/telnyx/webhook" },
+  };
+}
+
+/**
+ * A loopback Telnyx call: `call.initiated` signed with the account's Ed25519 key → our `answer` command
+ * arrives at the emulated Call Control API → `call.answered`, then the media WebSocket to the answer's
+ * `stream_url` (connected/start/media with `chunk`/`sequence_number`, every 25th frame delivered after
+ * its successor to exercise reordering), `streaming.started`; speech at real time, playback at real
+ * time with marks echoed; finally `stop`, `streaming.stopped` and `call.hangup` (normal_clearing).
+ */
+export async function placeTelnyxCall(
+  emu: TelnyxEmulator,
+  o: { localBase: string; from: string; to: string; steps: EmulatedStep[]; voice?: string; log?: (line: string) => void; hangUpAfterMs?: number; turnTimeoutMs?: number },
+): Promise<TelnyxCallResult> {
+  const callControlId = `v3:${randomBytes(18).toString("base64url")}`;
+  const ids = { call_control_id: callControlId, call_leg_id: randomUUID(), call_session_id: randomUUID(), connection_id: "1684641123236054244" };
+  const call: EmulatedCall = { ended: false };
+  emu.calls.set(callControlId, call);
+  const answered = new Promise<z.infer<typeof answerSchema>>((r) => (call.answered = r));
+  const startTime = new Date().toISOString();
+  const initiated = await postTelnyxWebhook(
+    emu.account,
+    o.localBase,
+    telnyxEvent("call.initiated", { ...ids, client_state: null, direction: "incoming", from: o.from, to: o.to, state: "parked", start_time: startTime, caller_id_name: o.from, custom_headers: [], sip_headers: [], offered_codecs: "PCMU,PCMA", tags: [] }),
+  );
+  const result = (line?: CallerLine, extra: Partial<TelnyxCallResult> = {}): TelnyxCallResult => ({
+    ...(line?.result ?? { greetingMs: 0, turns: [], clears: 0, marksEchoed: 0, shapeErrors: [], frameTimes: [] }),
+    callControlId,
+    stoppedBy: "none",
+    ...extra,
+  });
+  if (initiated.status !== 200) return result(undefined, { shapeErrors: [`call.initiated answered ${initiated.status}: ${initiated.body}`] });
+  const answer = await Promise.race([answered, sleep(10_000).then(() => undefined)]);
+  if (!answer) return result(undefined, { shapeErrors: ["no valid answer command within 10 s"] });
+  const state = { client_state: answer.client_state };
+  await postTelnyxWebhook(emu.account, o.localBase, telnyxEvent("call.answered", { ...ids, ...state, from: o.from, to: o.to, state: "answered", start_time: startTime }));
+
+  const streamId = randomUUID();
+  const ws = new WebSocket(answer.stream_url.replace(/^wss?:\/\/[^/]+/, o.localBase.replace(/^http/, "ws")));
+  let seq = 0;
+  const send = (m: object) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));
+  let held: object | undefined;
+  const line = new CallerLine(
+    {
+      media: (chunk, payload) => {
+        const frame = { event: "media", sequence_number: String(++seq), stream_id: streamId, media: { track: "inbound", chunk: String(chunk), timestamp: String(chunk * 20), payload } };
+        // RTP over the internet: "frame order is not guaranteed". Every 25th frame arrives after the next one.
+        if (chunk % 25 === 0) return void (held = frame);
+        send(frame);
+        if (held) send(held);
+        held = undefined;
+      },
+      dtmf: (digit) => send({ event: "dtmf", stream_id: streamId, occurred_at: new Date().toISOString(), sequence_number: String(++seq), dtmf: { digit } }),
+      mark: (name) => send({ event: "mark", sequence_number: String(++seq), stream_id: streamId, mark: { name } }),
+    },
+    { ...(o.voice ? { voice: o.voice } : {}), ...(o.log ? { log: o.log } : {}), ...(o.turnTimeoutMs ? { turnTimeoutMs: o.turnTimeoutMs } : {}) },
+  );
+  let stoppedBy = "gateway";
+  ws.on("message", (data: Buffer, isBinary) => {
+    if (isBinary) return line.shapeError("binary frame");
+    let json: unknown;
+    try {
+      json = JSON.parse(data.toString());
+    } catch {
+      return line.shapeError("not JSON");
+    }
+    const parsed = telnyxOutboundSchema.safeParse(json);
+    if (!parsed.success) return line.shapeError(data.toString().slice(0, 120));
+    const m = parsed.data;
+    line.onAgent(m.event === "media" ? { kind: "media", payload: m.media.payload } : m.event === "mark" ? { kind: "mark", name: m.mark.name } : { kind: "clear" });
+  });
+  const closedP = new Promise<void>((r) => ws.on("close", (code) => (line.closedWith(code), r())));
+  await new Promise<void>((resolve, reject) => {
+    ws.once("open", () => resolve());
+    ws.once("error", reject);
+  });
+  const stopStream = () => {
+    send({ event: "stop", sequence_number: String(++seq), stream_id: streamId, stop: { user_id: randomUUID(), call_control_id: callControlId } });
+  };
+  call.stopStream = (reason) => {
+    stoppedBy = reason;
+    o.log?.(`(${reason} command: the media stream stops)`);
+    stopStream();
+    setTimeout(() => ws.readyState === ws.OPEN && ws.close(1000), 200);
+  };
+  send({ event: "connected", version: "1.0.0" });
+  send({
+    event: "start",
+    sequence_number: String(++seq),
+    stream_id: streamId,
+    start: { user_id: randomUUID(), call_control_id: callControlId, client_state: answer.client_state, from: o.from, to: o.to, custom_parameters: {}, media_format: { encoding: "PCMU", sample_rate: 8000, channels: 1 } },
+  });
+  await postTelnyxWebhook(emu.account, o.localBase, telnyxEvent("streaming.started", { ...ids, ...state, stream_url: answer.stream_url }));
+  line.start();
+  try {
+    await line.converse(o.steps, o.hangUpAfterMs);
+  } finally {
+    line.stop();
+    if (!line.isClosed) {
+      stoppedBy = "caller";
+      stopStream();
+      await Promise.race([closedP, sleep(3000)]);
+      if (!line.isClosed) ws.close();
+    }
+  }
+  call.ended = true;
+  await postTelnyxWebhook(emu.account, o.localBase, telnyxEvent("streaming.stopped", { ...ids, ...state, stream_url: answer.stream_url }));
+  await postTelnyxWebhook(
+    emu.account,
+    o.localBase,
+    telnyxEvent("call.hangup", { ...ids, ...state, from: o.from, to: o.to, state: "hangup", hangup_cause: "normal_clearing", hangup_source: stoppedBy === "caller" ? "caller" : "callee", sip_hangup_cause: "200", start_time: startTime, end_time: new Date().toISOString() }),
+  );
+  return result(line, { answer, stoppedBy });
+}

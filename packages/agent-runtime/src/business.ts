@@ -1,0 +1,42 @@
+import { businessConfigSchema, type BusinessConfig } from "@orbis/contracts";
+import { getBusinessTemplate } from "@orbis/brain";
+import type { AgentRow, TenantScope } from "@orbis/db";
+
+export interface EffectiveBusiness {
+  /** false: the agent has no (valid) business config and runs on the generic template. */
+  configured: boolean;
+  business: BusinessConfig;
+}
+
+/**
+ * What an agent without its own config knows: the generic template under the workspace's name,
+ * without the template's made-up phone, address and escalation number.
+ */
+export function fallbackBusiness(workspace: { name: string; timezone: string }): BusinessConfig {
+  const generic = getBusinessTemplate("generic").business;
+  return {
+    ...generic,
+    name: workspace.name,
+    timezone: workspace.timezone && workspace.timezone !== "UTC" ? workspace.timezone : generic.timezone,
+    phone: "",
+    email: "",
+    website: "",
+    address: null,
+    escalationPhone: null,
+    greeting: "",
+  };
+}
+
+/** agents.business parsed; the fallback when it is empty or no longer valid. */
+export function effectiveBusiness(stored: unknown, workspace: { name: string; timezone: string }): EffectiveBusiness {
+  const parsed = businessConfigSchema.safeParse(stored);
+  return parsed.success ? { configured: true, business: parsed.data } : { configured: false, business: fallbackBusiness(workspace) };
+}
+
+/** The agent's business, reading the workspace only when the agent has none of its own. */
+export async function businessOfAgent(tenant: TenantScope, agent: AgentRow): Promise<EffectiveBusiness> {
+  const parsed = businessConfigSchema.safeParse(agent.business);
+  if (parsed.success) return { configured: true, business: parsed.data };
+  const ws = await tenant.workspace.get();
+  return { configured: false, business: fallbackBusiness(ws ?? { name: "our office", timezone: "UTC" }) };
+}

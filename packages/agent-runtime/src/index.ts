@@ -1,0 +1,6 @@
+export { createAgentSetupFactory, createBrainFactory, type AgentSetupFactory, type BrainFactory, type BrainFactoryOptions } from "./brain-factory.ts";
+export { businessOfAgent, effectiveBusiness, fallbackBusiness, type EffectiveBusiness } from "./business.ts";
+export { DbCalendar, type DbCalendarOptions } from "./db-calendar.ts";
+export { DbMessageSink, toMessageDto } from "./db-message-sink.ts";
+export { callIdOrNull, isoInZone, toAppointmentDto } from "./mappers.ts";
+export { compileStoredTool, toolConfigOf } from "./stored-tools.ts";

@@ -1,0 +1,48 @@
+import type { BusinessConfig } from "@orbis/contracts";
+import type { Slot } from "../../availability.ts";
+import type { Dialogue, Flow } from "../dialogue.ts";
+import { applyBookingRequest, draftService } from "../draft.ts";
+import { askPhone } from "./phone-number.ts";
+import { askWhatToChange, resolveSlot, retakeLostSlot } from "./slots.ts";
+
+function staffName(business: BusinessConfig, id: string | null | undefined): string | null {
+  if (!id) return null;
+  return business.staff.find((s) => s.id === id)?.name ?? null;
+}
+
+/** Book an appointment: service → day and time → name → phone → confirm → `book_appointment`. */
+export const booking: Flow = {
+  begin(dialogue, u) {
+    applyBookingRequest(dialogue.business, dialogue.draft, u);
+  },
+
+  async advance(dialogue: Dialogue) {
+    const { business, draft: d, phrases: p } = dialogue;
+    const bookable = business.services.filter((s) => s.bookable);
+    if (!d.serviceId && bookable.length === 1) d.serviceId = bookable[0]?.id;
+    const service = draftService(business, d);
+    if (!service) return dialogue.ask(p.whatToBook(bookable.slice(0, 5)), "service");
+    if (!d.slot && !(await resolveSlot(dialogue, service, p.askDay()))) return;
+    if (!d.name) return dialogue.ask(p.askName(), "name");
+    if (!d.phone) return askPhone(dialogue);
+    const slot = d.slot as Slot;
+    dialogue.ask(p.confirmBooking(service, staffName(business, slot.staffId), dialogue.at(slot.start), d.name), "confirm");
+  },
+
+  async confirmed(dialogue: Dialogue) {
+    const { business, draft: d } = dialogue;
+    const slot = d.slot as Slot;
+    const rec = await dialogue.tool("book_appointment", {
+      serviceId: d.serviceId,
+      start: slot.start,
+      staffId: slot.staffId,
+      customerName: d.name,
+      customerPhone: d.phone,
+    });
+    if (!rec.ok) return retakeLostSlot(dialogue, rec);
+    dialogue.say(dialogue.phrases.booked(draftService(business, d), staffName(business, slot.staffId), dialogue.when(slot.start)));
+    dialogue.finishTask();
+  },
+
+  declined: askWhatToChange,
+};

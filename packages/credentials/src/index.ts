@@ -1,0 +1,2 @@
+export { createCredentialCipher, type CredentialCipher } from "./cipher.ts";
+export { createCredentialsService, toCredentialMetadata, type CredentialsService } from "./credentials.service.ts";

@@ -1,0 +1,1 @@
+export { openaiCompatible } from "./provider.ts";

@@ -1,0 +1,150 @@
+import { randomBytes } from "node:crypto";
+import { createId, type CallStatus } from "@orbis/contracts";
+import type { Cache } from "@orbis/cache";
+import type { Registry } from "prom-client";
+import { findPhoneNumberByE164, tenantScope, type CallRow, type Database, type PhoneNumberRow, type TenantScope } from "@orbis/db";
+import { phoneCallsCounter } from "./metrics.ts";
+
+export type Carrier = "twilio" | "telnyx";
+
+const eventId = () => `cev_${randomBytes(10).toString("hex")}`;
+
+/** Carrier call states onto ours; unknown or transitional ones (queued, initiated) change nothing. */
+export function callStatusOf(carrierStatus: string): CallStatus | undefined {
+  switch (carrierStatus) {
+    case "ringing":
+      return "ringing";
+    case "in-progress":
+    case "answered":
+      return "in_progress";
+    case "completed":
+    case "canceled":
+    case "normal_clearing":
+    case "originator_cancel":
+      return "completed";
+    case "busy":
+    case "user_busy":
+      return "busy";
+    case "no-answer":
+    case "no_answer":
+    case "timeout":
+      return "no_answer";
+    case "failed":
+    case "call_rejected":
+    case "not_found":
+      return "failed";
+    default:
+      return undefined;
+  }
+}
+/**
+ * The caller's number when the carrier has one: withheld caller IDs arrive as "anonymous", "restricted",
+ * "unknown" or Twilio's keypad spelling of ANONYMOUS (+266696687); none of those is a number to call back.
+ */
+export function callerIdOf(from: string): string | null {
+  return /^\+[1-9]\d{6,14}$/.test(from) && from !== "+266696687" ? from : null;
+}
+
+const TERMINAL: ReadonlySet<CallStatus> = new Set(["completed", "failed", "busy", "no_answer"]);
+
+export type InboundDecision =
+  | { kind: "unknown_number" }
+  | { kind: "no_agent"; number: PhoneNumberRow; tenant: TenantScope }
+  | { kind: "over_limit"; number: PhoneNumberRow; tenant: TenantScope }
+  | { kind: "answer"; number: PhoneNumberRow; tenant: TenantScope; call: CallRow };
+
+/**
+ * Call lifecycle for carrier calls, authoritative in our database: the inbound webhook creates the
+ * call (ringing), the media stream moves it to in_progress, carrier status events close it; every
+ * change is a call_events row with the provider's ids.
+ */
+export function createTelephonyService(deps: { db: Database; cache: Cache; maxCallsPerWorkspace: number; now?: () => Date; metrics?: Registry }) {
+  const now = deps.now ?? (() => new Date());
+  const phoneCalls = deps.metrics ? phoneCallsCounter(deps.metrics) : undefined;
+  return {
+    /** The number's tenant; undefined for a number no workspace connected. */
+    async resolveNumber(number: string): Promise<{ number: PhoneNumberRow; tenant: TenantScope } | undefined> {
+      const row = await findPhoneNumberByE164(deps.db.system, number);
+      return row && { number: row, tenant: tenantScope(deps.db, row.workspaceId) };
+    },
+
+    async startInbound(
+      resolved: { number: PhoneNumberRow; tenant: TenantScope },
+      input: { provider: Carrier; providerCallId: string; from: string; to: string; providerEventId?: string; detail?: Record<string, unknown> },
+    ): Promise<InboundDecision> {
+      const { number, tenant } = resolved;
+      const agent = number.agentId ? await tenant.agents.get(number.agentId) : undefined;
+      if (!agent) return { kind: "no_agent", number, tenant };
+      // The same counter the gateway's limiter takes a slot from when the media stream starts.
+      const live = Number((await deps.cache.get(`live:ws:${tenant.workspaceId}`)) ?? 0);
+      if (live >= deps.maxCallsPerWorkspace) return { kind: "over_limit", number, tenant };
+      const existing = await tenant.callEvents.findCall(input.provider, input.providerCallId);
+      if (existing) return { kind: "answer", number, tenant, call: existing };
+      const at = now();
+      const call = await tenant.transaction(async (t) => {
+        const call = await t.calls.insert({
+          id: createId("call"),
+          agentId: agent.id,
+          channel: input.provider,
+          caller: callerIdOf(input.from),
+          callee: input.to,
+          providerCallId: input.providerCallId,
+          status: "ringing",
+          startedAt: at,
+          metadata: { phoneNumberId: number.id },
+        });
+        await t.callEvents.record({ id: eventId(), callId: call.id, provider: input.provider, kind: "inbound", status: "ringing", providerCallId: input.providerCallId, providerEventId: input.providerEventId ?? null, occurredAt: at, detail: input.detail ?? {} });
+        return call;
+      });
+      return { kind: "answer", number, tenant, call };
+    },
+
+    tenantOf: async (workspaceId: string): Promise<TenantScope> => tenantScope(deps.db, workspaceId),
+
+    async answered(tenant: TenantScope, callId: string): Promise<boolean> {
+      return (await tenant.callEvents.list(callId)).some((e) => e.kind === "answer_sent");
+    },
+    async markAnswerSent(tenant: TenantScope, callId: string): Promise<void> {
+      const call = await tenant.calls.get(callId);
+      await tenant.callEvents.record({ id: eventId(), callId, provider: call?.channel ?? "telnyx", kind: "answer_sent", status: null, providerCallId: call?.providerCallId ?? null, providerEventId: `answer:${callId}`, occurredAt: now(), detail: {} });
+    },
+
+    /** A carrier status event: recorded once (by provider event id), then applied to the call row. */
+    async carrierEvent(
+      tenant: TenantScope,
+      input: { provider: Carrier; providerCallId: string; kind: string; carrierStatus?: string; providerEventId?: string; occurredAt?: Date; durationSec?: number; detail?: Record<string, unknown> },
+    ): Promise<{ call?: CallRow; duplicate: boolean }> {
+      const call = await tenant.callEvents.findCall(input.provider, input.providerCallId);
+      if (!call) return { duplicate: false };
+      const status = input.carrierStatus ? callStatusOf(input.carrierStatus) : undefined;
+      const at = input.occurredAt ?? now();
+      const fresh = await tenant.callEvents.record({
+        id: eventId(),
+        callId: call.id,
+        provider: input.provider,
+        kind: input.kind,
+        status: status ?? input.carrierStatus ?? null,
+        providerCallId: input.providerCallId,
+        providerEventId: input.providerEventId ?? null,
+        occurredAt: at,
+        detail: input.detail ?? {},
+      });
+      if (!fresh) return { call, duplicate: true };
+      if (status && TERMINAL.has(status)) {
+        const open = !TERMINAL.has(call.status);
+        // A call a gateway session ran is counted there when the session ends.
+        if (open && !call.gatewayId) phoneCalls?.inc({ carrier: input.provider, status });
+        const usage = input.durationSec ?? (call.answeredAt ? Math.max(0, Math.round((at.getTime() - call.answeredAt.getTime()) / 1000)) : 0);
+        await tenant.calls.update(call.id, {
+          ...(open ? { status, endedAt: at, endReason: input.kind } : {}),
+          // The carrier's billed seconds win over our own clock when it reports them.
+          durationSec: input.durationSec ?? (open ? usage : call.durationSec),
+        });
+      } else if (status === "in_progress" && call.status === "ringing") {
+        await tenant.calls.update(call.id, { status, answeredAt: call.answeredAt ?? at });
+      }
+      return { call, duplicate: false };
+    },
+  };
+}
+export type TelephonyService = ReturnType<typeof createTelephonyService>;

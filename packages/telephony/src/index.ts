@@ -1,0 +1,10 @@
+export { callerIdOf, callStatusOf, createTelephonyService, type Carrier, type InboundDecision, type TelephonyService } from "./call-lifecycle.ts";
+export { phoneCallsCounter } from "./metrics.ts";
+export { createStreamTokens, streamGrantSchema, type StreamGrant, type StreamTokens } from "./stream-tokens.ts";
+export { telnyxCalls, type TelnyxCalls } from "./telnyx-calls.ts";
+export { TELNYX_TOLERANCE_SEC, verifyTelnyxSignature } from "./telnyx-signature.ts";
+export { invalidCarrierMessage, type CarrierMessage, type CarrierProtocol } from "./carrier-media.ts";
+export { telnyxProtocol } from "./telnyx-media.ts";
+export { telnyxTransfer } from "./telnyx-transfer.ts";
+export { twilioProtocol } from "./twilio-media.ts";
+export { twilioTransfer } from "./twilio-transfer.ts";

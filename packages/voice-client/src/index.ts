@@ -1,0 +1,1 @@
+export { VoiceClient, type CallStatus } from "./client.ts";
