@@ -16,7 +16,10 @@ export default tseslint.config(
     files: ["apps/*/src/**", "apps/web/server/**", "packages/*/src/**"],
     ignores: ["packages/config/**"],
     rules: {
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Only packages/config reads process.env; take the value from AppConfig." }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Only packages/config reads process.env; take the value from AppConfig." },
+      ],
     },
   },
   {

@@ -1,11 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 /** Integration files that must have the machine to themselves (project "integration-alone"). */
-const ALONE = [
-  "e2e/telephony/parity.int.test.ts",
-  "e2e/telephony/twilio-call.int.test.ts",
-  "e2e/telephony/telnyx-call.int.test.ts",
-];
+const ALONE = ["e2e/telephony/parity.int.test.ts", "e2e/telephony/twilio-call.int.test.ts", "e2e/telephony/telnyx-call.int.test.ts"];
 
 export default defineConfig({
   test: {

@@ -7,7 +7,10 @@ import { openLoop, type OpenLoopResult } from "./open-loop.ts";
 
 // API_SERVER=floor runs api-floor-server.ts instead: bare Fastify + one pg query, no OrbisVoice code.
 const floor = process.env.API_SERVER === "floor";
-const { child: server, info: ready } = await startChild<{ url: string; token: string }>(new URL(floor ? "./api-floor-server.ts" : "./api-server.ts", import.meta.url).pathname, { LOG_LEVEL: "silent" });
+const { child: server, info: ready } = await startChild<{ url: string; token: string }>(
+  new URL(floor ? "./api-floor-server.ts" : "./api-server.ts", import.meta.url).pathname,
+  { LOG_LEVEL: "silent" },
+);
 
 // API_PATH measures another route the same way (e.g. /healthz: the plugin stack without auth or a query).
 const route = process.env.API_PATH ?? "/v1/agents?limit=20";

@@ -37,9 +37,24 @@ for (let i = cells.length - 1; i > 0; i--) {
   [cells[i], cells[j]] = [cells[j]!, cells[i]!];
 }
 const rows = cells.slice(0, 1000).map(([d, s, staff]) => {
-  const start = day0.plus({ days: d }).set({ hour: 8 }).plus({ minutes: 30 * s });
+  const start = day0
+    .plus({ days: d })
+    .set({ hour: 8 })
+    .plus({ minutes: 30 * s });
   const end = start.plus({ minutes: 30 });
-  return { id: createId("appointment"), agentId, serviceId: "visit", staffId: staff, startAt: start.toJSDate(), endAt: end.toJSDate(), busyEndAt: end.toJSDate(), timezone: ZONE, customerName: "Bench", customerPhone: "+12125550100", source: "api" as const };
+  return {
+    id: createId("appointment"),
+    agentId,
+    serviceId: "visit",
+    staffId: staff,
+    startAt: start.toJSDate(),
+    endAt: end.toJSDate(),
+    busyEndAt: end.toJSDate(),
+    timezone: ZONE,
+    customerName: "Bench",
+    customerPhone: "+12125550100",
+    source: "api" as const,
+  };
 });
 for (let i = 0; i < rows.length; i += 100) await Promise.all(rows.slice(i, i + 100).map((r) => tenant.appointments.insert(r)));
 

@@ -5,7 +5,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 
 /** BENCH_PROF=dir writes a CPU profile of the child there when it stops; BENCH_NODE_ARGS adds node flags. */
-export const benchNodeArgs = (): string[] => [
+const benchNodeArgs = (): string[] => [
   ...(process.env.BENCH_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []),
   ...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
 ];

@@ -90,7 +90,9 @@ export async function openLoop(url: string, headers: Record<string, string>, rat
   const target = new URL(url);
   const request = Buffer.from(
     `GET ${target.pathname}${target.search} HTTP/1.1\r\nhost: ${target.host}\r\n` +
-      Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("") +
+      Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join("") +
       "\r\n",
   );
   const total = Math.round(rate * durationSec);
@@ -149,5 +151,14 @@ export async function openLoop(url: string, headers: Record<string, string>, rat
   latencies.sort((a, b) => a - b);
   if (trace) writeFileSync(`${process.env.OPEN_LOOP_TRACE}-${rate}.json`, JSON.stringify(trace));
   const at = (q: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN) * 10) / 10;
-  return { offered: rate, completed: latencies.length, perSecond: Math.round(latencies.length / elapsed), p50: at(0.5), p99: at(0.99), max: at(1), non2xx, errors };
+  return {
+    offered: rate,
+    completed: latencies.length,
+    perSecond: Math.round(latencies.length / elapsed),
+    p50: at(0.5),
+    p99: at(0.99),
+    max: at(1),
+    non2xx,
+    errors,
+  };
 }

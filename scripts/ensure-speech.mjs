@@ -22,7 +22,10 @@ if (!present()) {
   if (canInstall && process.env.ORBIS_SKIP_SPEECH_INSTALL !== "1") {
     console.log(`orbis: installing the offline speech recogniser: ${COMMAND}`);
     spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
-    spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...PACKAGES], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...PACKAGES], {
+      stdio: "inherit",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
   }
   if (!present()) {
     console.warn(`\n  !! Offline speech recognition is NOT available: voice calls will run with typed input only.\n  !! Install it with:  sudo ${COMMAND}\n`);

@@ -17,7 +17,7 @@ const to = now.plus({ days: 30 }).toISO() as string;
 const staff = ["dr-lee", "dr-patel", "maria", "tom"];
 const existing: ExistingBooking[] = [];
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 while (existing.length < 1000) {
   const day = now.plus({ days: Math.floor(rand() * 30) }).set({ hour: 8 + Math.floor(rand() * 9), minute: rand() < 0.5 ? 0 : 30 });
   existing.push({
@@ -45,6 +45,12 @@ function measure(label: string, fn: () => number, runs = 300): void {
 }
 
 console.log(`30-day window, ${existing.length} appointments, ${business.name} (${zone})`);
-measure("cleaning (2 staff, 60 min + 15 buffer, 30 min grid)", () => computeAvailability({ business, serviceId: "cleaning", from, to, existing, now: now.toJSDate() }).length);
+measure(
+  "cleaning (2 staff, 60 min + 15 buffer, 30 min grid)",
+  () => computeAvailability({ business, serviceId: "cleaning", from, to, existing, now: now.toJSDate() }).length,
+);
 measure("exam (2 dentists, 45 min + 15 buffer)", () => computeAvailability({ business, serviceId: "exam", from, to, existing, now: now.toJSDate() }).length);
-measure("exam, one slot per free dentist (perStaff)", () => computeAvailability({ business, serviceId: "exam", from, to, existing, now: now.toJSDate(), perStaff: true }).length);
+measure(
+  "exam, one slot per free dentist (perStaff)",
+  () => computeAvailability({ business, serviceId: "exam", from, to, existing, now: now.toJSDate(), perStaff: true }).length,
+);

@@ -27,7 +27,7 @@ async function run(s: Script, times: number[] | null): Promise<string | null> {
     await s.check?.(c);
     return null;
   } catch (err) {
-    return err instanceof Error ? err.message.split("\n")[0] ?? "error" : String(err);
+    return err instanceof Error ? (err.message.split("\n")[0] ?? "error") : String(err);
   }
 }
 
@@ -51,4 +51,6 @@ for (const s of SCRIPTS) await run(s, null);
 const times: number[] = [];
 for (let r = 0; r < rounds; r++) for (const s of SCRIPTS) await run(s, times);
 times.sort((a, b) => a - b);
-console.log(`brain time per turn over ${times.length} turns: p50 ${quantile(times, 0.5).toFixed(3)} ms, p99 ${quantile(times, 0.99).toFixed(3)} ms, max ${quantile(times, 1).toFixed(3)} ms (target p99 <= 5 ms)`);
+console.log(
+  `brain time per turn over ${times.length} turns: p50 ${quantile(times, 0.5).toFixed(3)} ms, p99 ${quantile(times, 0.99).toFixed(3)} ms, max ${quantile(times, 1).toFixed(3)} ms (target p99 <= 5 ms)`,
+);

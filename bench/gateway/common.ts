@@ -13,11 +13,14 @@ export interface BenchServer {
 
 /** `floor` runs floor-server.ts (bare `ws`, no gateway) instead of the gateway. */
 export async function startBenchServer(pipeline: "echo" | "offline" | "floor"): Promise<BenchServer> {
-  const { child, info } = await startChild<Omit<BenchServer, "child">>(new URL(pipeline === "floor" ? "./floor-server.ts" : "./server.ts", import.meta.url).pathname, {
-    PIPELINE: pipeline,
-    LOG_LEVEL: "silent",
-    NODE_NO_WARNINGS: "1",
-  });
+  const { child, info } = await startChild<Omit<BenchServer, "child">>(
+    new URL(pipeline === "floor" ? "./floor-server.ts" : "./server.ts", import.meta.url).pathname,
+    {
+      PIPELINE: pipeline,
+      LOG_LEVEL: "silent",
+      NODE_NO_WARNINGS: "1",
+    },
+  );
   return { ...info, child };
 }
 
@@ -51,4 +54,3 @@ export function histogramDelta(before: Map<string, number>, after: Map<string, n
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-

@@ -9,7 +9,12 @@ import { WebSocketServer } from "ws";
 
 const metrics = new Registry();
 const lag = new Histogram({ name: "orbis_output_frame_delay_ms", help: "event-loop lag", buckets: [1, 2, 5, 10, 20, 40, 80], registers: [metrics] });
-const handling = new Histogram({ name: "orbis_inbound_frame_handling_ms", help: "per inbound frame", buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1], registers: [metrics] });
+const handling = new Histogram({
+  name: "orbis_inbound_frame_handling_ms",
+  help: "per inbound frame",
+  buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1],
+  registers: [metrics],
+});
 const reply = Buffer.alloc(640);
 const http = createServer(async (req, res) => {
   if (req.url === "/metrics") return res.end(await metrics.metrics());

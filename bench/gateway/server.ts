@@ -17,7 +17,13 @@ import type { Brain } from "@orbis/voice";
 
 // As `orbis start` runs; BENCH_V8_DEFAULTS=1 leaves V8 as it is, to measure what the tuning buys.
 if (!process.env.BENCH_V8_DEFAULTS) tuneHeapForServing();
-const config = { ...loadConfig("all"), logLevel: "silent" as const, jwtSecret: "bench-secret-bench-secret-bench-secret", maxCallsPerWorkspace: 100_000, maxCallsPerKey: 100_000 };
+const config = {
+  ...loadConfig("all"),
+  logLevel: "silent" as const,
+  jwtSecret: "bench-secret-bench-secret-bench-secret",
+  maxCallsPerWorkspace: 100_000,
+  maxCallsPerKey: 100_000,
+};
 const adminUrl = config.databaseUrl ?? "postgres://postgres@127.0.0.1:5432/test";
 const admin = new pg.Client({ connectionString: adminUrl });
 await admin.connect();
@@ -51,12 +57,20 @@ const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port
 const origin = "http://bench.localhost";
 
 const post = async (path: string, body: unknown, token?: string) =>
-  (await fetch(`${base}${path}`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) })).json() as Promise<Record<string, never>>;
+  (
+    await fetch(`${base}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    })
+  ).json() as Promise<Record<string, never>>;
 const { token } = await post("/v1/auth/signup", { email: "gw@bench.example", password: "bench password", name: "Bench", workspaceName: "Bench" });
 const dental = getBusinessTemplate("dental");
 const agent = await post("/v1/agents", { name: "Bench", greeting: echo ? "" : dental.agent.greeting, business: dental.business }, token);
 const key = await post("/v1/api-keys", { name: "bench", kind: "publishable", allowedOrigins: [origin] }, token);
-process.stdout.write(JSON.stringify({ url: base, wsUrl: `${base.replace("http", "ws")}/v1/stream?agentId=${agent.id}&apiKey=${key.key}`, origin, pid: process.pid }) + "\n");
+process.stdout.write(
+  JSON.stringify({ url: base, wsUrl: `${base.replace("http", "ws")}/v1/stream?agentId=${agent.id}&apiKey=${key.key}`, origin, pid: process.pid }) + "\n",
+);
 process.on("SIGTERM", async () => {
   await app.close();
   await db.close();

@@ -29,7 +29,12 @@ console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, node ${proc
   const after = await scrape(server.url);
   const lat = results.flatMap((r) => r.turns.map((t) => t.latencyMs)).filter((v): v is number => v !== undefined);
   const stage = (name: string) => histogramDelta(before, after, "orbis_turn_latency_ms", `stage="${name}"`);
-  const [asr, llm, tts, e2e] = ["asr", "llm", "tts", "e2e"].map(stage) as [ReturnType<typeof stage>, ReturnType<typeof stage>, ReturnType<typeof stage>, ReturnType<typeof stage>];
+  const [asr, llm, tts, e2e] = ["asr", "llm", "tts", "e2e"].map(stage) as [
+    ReturnType<typeof stage>,
+    ReturnType<typeof stage>,
+    ReturnType<typeof stage>,
+    ReturnType<typeof stage>,
+  ];
   console.log(
     `P4 voice-to-voice (client-measured, ${lat.length} turns, ${LATENCY_CALLERS} concurrent callers): p50 ${pct(lat, 50)} ms, p95 ${pct(lat, 95)} ms, max ${Math.max(...lat)} ms` +
       `\n   server stages (mean): asr ${asr.mean.toFixed(0)} ms, brain ${llm.mean.toFixed(0)} ms, tts ${tts.mean.toFixed(0)} ms, e2e ${e2e.mean.toFixed(0)} ms` +
@@ -50,14 +55,18 @@ console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, node ${proc
     { say: "two one two ... five five five ... zero one two three" },
   ];
   const results = await Promise.all(
-    Array.from({ length: CUT_CALLERS }, (_, i) => sleep(i * 900).then(() => simulateCall(script, { url: server.wsUrl, origin: server.origin, voice: "slt", speed: 1, midPauseMs: 500 }))),
+    Array.from({ length: CUT_CALLERS }, (_, i) =>
+      sleep(i * 900).then(() => simulateCall(script, { url: server.wsUrl, origin: server.origin, voice: "slt", speed: 1, midPauseMs: 500 })),
+    ),
   );
   const rows = script.map((step, i) => {
     const turns = results.map((r) => r.turns[i]).filter((t) => t !== undefined);
     return `"${step.say}": ${turns.filter((t) => t.cutOff).length}/${turns.length} cut off`;
   });
   const all = results.flatMap((r) => r.turns);
-  console.log(`cut-offs (500 ms pause inside the line, ${CUT_CALLERS} callers): ${all.filter((t) => t.cutOff).length}/${all.length} lines\n   ${rows.join("\n   ")}`);
+  console.log(
+    `cut-offs (500 ms pause inside the line, ${CUT_CALLERS} callers): ${all.filter((t) => t.cutOff).length}/${all.length} lines\n   ${rows.join("\n   ")}`,
+  );
 }
 
 // P3 + P7: concurrent real-speech calls; are the agent's frames on their 20 ms schedule?
@@ -70,7 +79,9 @@ for (const level of LEVELS) {
   let peakRss = s0.rssMb;
   const sampler = setInterval(() => void processStats(server.pid).then((s) => (peakRss = Math.max(peakRss, s.rssMb))), 500);
   const results = await Promise.all(
-    Array.from({ length: level }, (_, i) => sleep((i * 3000) / level).then(() => simulateCall(steps(3), { url: server.wsUrl, origin: server.origin, voice: "slt", speed: 1 }))),
+    Array.from({ length: level }, (_, i) =>
+      sleep((i * 3000) / level).then(() => simulateCall(steps(3), { url: server.wsUrl, origin: server.origin, voice: "slt", speed: 1 })),
+    ),
   );
   clearInterval(sampler);
   const seconds = (performance.now() - t0) / 1000;

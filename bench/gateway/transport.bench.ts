@@ -61,8 +61,12 @@ const sender = setInterval(() => {
 }, 1);
 
 console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, node ${process.version}; gateway in its own process, load generator in another`);
-console.log(`P7 idle call memory: ${idleKb.toFixed(0)} KB per call (${IDLE_CALLS} started calls, RSS ${base.rssMb.toFixed(0)} → ${idleStats.rssMb.toFixed(0)} MB)`);
-console.log("calls | frames received by the callers /s | frame delay p50 / p99 ms | ≤20 ms | inbound handling p99 ms | gateway CPU % (kernel part) | load generator CPU % | TCP segments per frame | RSS MB | MB per active call");
+console.log(
+  `P7 idle call memory: ${idleKb.toFixed(0)} KB per call (${IDLE_CALLS} started calls, RSS ${base.rssMb.toFixed(0)} → ${idleStats.rssMb.toFixed(0)} MB)`,
+);
+console.log(
+  "calls | frames received by the callers /s | frame delay p50 / p99 ms | ≤20 ms | inbound handling p99 ms | gateway CPU % (kernel part) | load generator CPU % | TCP segments per frame | RSS MB | MB per active call",
+);
 for (const level of LEVELS) {
   calls.push(...(await openMany(level - calls.length)));
   await sleep(3000);

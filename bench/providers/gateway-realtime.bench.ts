@@ -25,7 +25,10 @@ const pct = (xs: number[], p: number): number => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const gemini = await startGeminiLiveEmulator({ apiKey: "gm-bench", turns: Array.from({ length: TURNS + WARMUP + 1 }, () => ({ heard: "hello", reply: "Sure." })) });
+const gemini = await startGeminiLiveEmulator({
+  apiKey: "gm-bench",
+  turns: Array.from({ length: TURNS + WARMUP + 1 }, () => ({ heard: "hello", reply: "Sure." })),
+});
 const manager = new ProviderManager({});
 const h = await startGateway({
   pipelineFor: (db, config) =>

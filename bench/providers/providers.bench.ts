@@ -20,7 +20,8 @@ const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
 };
-const fmt = (xs: number[]): string => `p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms (n=${xs.length})`;
+const fmt = (xs: number[]): string =>
+  `p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms (n=${xs.length})`;
 
 const audio = await speak("I would like to book a cleaning next Tuesday");
 
@@ -69,7 +70,9 @@ for (let i = 0; i < runs; i++) {
   await cascade.close();
 }
 console.log(`fallback (each vendor dies mid-turn; switch = failure noticed → replacement's first output):`);
-console.log(`  STT Deepgram → offline pocketsphinx (replays the utterance, decodes it): ${speechAvailability().stt ? fmt(switches.stt ?? []) : "skipped (no libpocketsphinx)"}`);
+console.log(
+  `  STT Deepgram → offline pocketsphinx (replays the utterance, decodes it): ${speechAvailability().stt ? fmt(switches.stt ?? []) : "skipped (no libpocketsphinx)"}`,
+);
 console.log(`  LLM OpenAI → Groq (emulated), to first chunk:      ${fmt(switches.llm ?? [])}`);
 console.log(`  TTS ElevenLabs → Deepgram Aura (emulated), to first audio: ${fmt(switches.tts ?? [])}`);
 console.log(`  first audio after end of speech in a turn where all three fail over: ${fmt(failoverFirstAudio)}`);

@@ -22,19 +22,33 @@ const only = process.argv[4] ?? "all";
 type Inbound = NonNullable<ReturnType<CarrierStream["inboundStats"]>>;
 const jitterLine = (stats: Inbound[]) =>
   stats
-    .map((s) => `delay p50 ${s.delay.p50.toFixed(1)} ms, p99 ${s.delay.p99.toFixed(1)} ms, max ${s.delay.max.toFixed(1)} ms over the last ${s.delay.count} frames; window ${s.targetFrames} frames; arrival jitter ${s.arrivalJitterMs} ms; late ${s.late}, lost ${s.lost}`)
+    .map(
+      (s) =>
+        `delay p50 ${s.delay.p50.toFixed(1)} ms, p99 ${s.delay.p99.toFixed(1)} ms, max ${s.delay.max.toFixed(1)} ms over the last ${s.delay.count} frames; window ${s.targetFrames} frames; arrival jitter ${s.arrivalJitterMs} ms; late ${s.late}, lost ${s.lost}`,
+    )
     .join(" | ");
 const latencyLine = (r: EmulatedCallResult) => {
   const lat = r.turns.flatMap((t) => (t.latencyMs === undefined ? [] : [t.latencyMs]));
   return `p50 ${pct(lat, 50)} ms, p95 ${pct(lat, 95)} ms (${lat.length} turns: ${lat.join(", ")})`;
 };
-const script = ["i would like to book a cleaning next tuesday afternoon", "the first one", "my name is james smith", "five five five two one two one two three four", "yes please", "what are your opening hours", "do you take insurance"].map((say) => ({ say }));
+const script = [
+  "i would like to book a cleaning next tuesday afternoon",
+  "the first one",
+  "my name is james smith",
+  "five five five two one two one two three four",
+  "yes please",
+  "what are your opening hours",
+  "do you take insurance",
+].map((say) => ({ say }));
 
 // 1. Voice-to-voice over emulated Twilio and Telnyx: end of caller speech → first agent media frame at the emulator.
 if (only !== "concurrency") {
   const telnyx = await TelnyxEmulator.start();
   const stats: Inbound[] = [];
-  const h = await startPhoneGateway({ config: { telnyxApiUrl: telnyx.apiUrl }, telephony: { onStreamClosed: (s: CarrierStream) => void (s.inboundStats() && stats.push(s.inboundStats()!)) } });
+  const h = await startPhoneGateway({
+    config: { telnyxApiUrl: telnyx.apiUrl },
+    telephony: { onStreamClosed: (s: CarrierStream) => void (s.inboundStats() && stats.push(s.inboundStats()!)) },
+  });
   const { account, number } = await twilioTenant(h);
   const tw = await placeTwilioCall(account, { localBase: h.localBase, publicBase: PUBLIC_BASE, from: "+12125550123", to: number, steps: script });
   await new Promise((res) => setTimeout(res, 500));
@@ -52,12 +66,24 @@ if (only !== "concurrency") {
 // 2. Concurrent calls, echo pipeline: every outbound frame's lateness against its 20 ms schedule.
 if (only !== "speech") {
   const stats: Inbound[] = [];
-  const h = await startPhoneGateway({ pipeline: echoPipeline, config: { maxCallsPerWorkspace: 1000 }, telephony: { onStreamClosed: (s: CarrierStream) => void (s.inboundStats() && stats.push(s.inboundStats()!)) } });
+  const h = await startPhoneGateway({
+    pipeline: echoPipeline,
+    config: { maxCallsPerWorkspace: 1000 },
+    telephony: { onStreamClosed: (s: CarrierStream) => void (s.inboundStats() && stats.push(s.inboundStats()!)) },
+  });
   const { account, number } = await twilioTenant(h);
   const t0 = performance.now();
   const calls = await Promise.all(
     Array.from({ length: concurrent }, (_, i) =>
-      placeTwilioCall(account, { localBase: h.localBase, publicBase: PUBLIC_BASE, from: `+1212555${String(1000 + i)}`, to: number, steps: [], hangUpAfterMs: seconds * 1000, turnTimeoutMs: 1 }),
+      placeTwilioCall(account, {
+        localBase: h.localBase,
+        publicBase: PUBLIC_BASE,
+        from: `+1212555${String(1000 + i)}`,
+        to: number,
+        steps: [],
+        hangUpAfterMs: seconds * 1000,
+        turnTimeoutMs: 1,
+      }),
     ),
   );
   const gaps: number[] = [];
@@ -75,7 +101,10 @@ if (only !== "speech") {
   const p50s = stats.map((s) => s.delay.p50);
   const p99s = stats.map((s) => s.delay.p99);
   console.log(
-    `  inbound reorder buffer across the ${stats.length} calls: per-call delay p50 median ${pct(p50s, 50)} ms (worst ${Math.max(...p50s)} ms), per-call p99 median ${pct(p99s, 50)} ms (worst ${Math.max(...p99s)} ms); target frames median ${pct(stats.map((s) => s.targetFrames), 50)} (max ${Math.max(...stats.map((s) => s.targetFrames))}); late ${stats.reduce((n, s) => n + s.late, 0)}, lost ${stats.reduce((n, s) => n + s.lost, 0)}`,
+    `  inbound reorder buffer across the ${stats.length} calls: per-call delay p50 median ${pct(p50s, 50)} ms (worst ${Math.max(...p50s)} ms), per-call p99 median ${pct(p99s, 50)} ms (worst ${Math.max(...p99s)} ms); target frames median ${pct(
+      stats.map((s) => s.targetFrames),
+      50,
+    )} (max ${Math.max(...stats.map((s) => s.targetFrames))}); late ${stats.reduce((n, s) => n + s.late, 0)}, lost ${stats.reduce((n, s) => n + s.lost, 0)}`,
   );
   await h.close();
 }

@@ -128,7 +128,9 @@ async function main(): Promise<void> {
       }
     }
     stream.close();
-    console.log(`RTF (process + finalize CPU ÷ audio): ${(cpuMs / audioMs).toFixed(3)} over ${(audioMs / 1000).toFixed(1)} s of audio → ~${Math.floor(audioMs / cpuMs)} streams/core`);
+    console.log(
+      `RTF (process + finalize CPU ÷ audio): ${(cpuMs / audioMs).toFixed(3)} over ${(audioMs / 1000).toFixed(1)} s of audio → ~${Math.floor(audioMs / cpuMs)} streams/core`,
+    );
     console.log(`finalize (ps_end_utt): p50 ${pct(finalize, 50).toFixed(1)} ms, max ${Math.max(...finalize).toFixed(1)} ms`);
   }
 

@@ -14,7 +14,9 @@ const assets = join(REPO, "apps/web/dist/assets");
 const js = readdirSync(assets).filter((f) => f.endsWith(".js"));
 const css = readdirSync(assets).filter((f) => f.endsWith(".css"));
 console.log(`widget.js: ${readFileSync(widget).length} B raw, ${gz(widget)} B gzipped`);
-console.log(`dashboard JS: ${js.reduce((n, f) => n + gz(join(assets, f)), 0)} B gzipped (${js.length} file), CSS ${css.reduce((n, f) => n + gz(join(assets, f)), 0)} B gzipped`);
+console.log(
+  `dashboard JS: ${js.reduce((n, f) => n + gz(join(assets, f)), 0)} B gzipped (${js.length} file), CSS ${css.reduce((n, f) => n + gz(join(assets, f)), 0)} B gzipped`,
+);
 
 const platform = await startPlatform();
 const browser = await launch();
@@ -37,6 +39,8 @@ for (let i = 0; i < 7; i++) {
 }
 const med = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]!;
 console.log(`widget ready after widget.js arrived: median ${med(ready).toFixed(1)} ms (runs: ${ready.map((v) => v.toFixed(1)).join(", ")})`);
-console.log(`dashboard /login interactive (navigation start → form rendered, cold page): median ${med(tti).toFixed(0)} ms (runs: ${tti.map((v) => v.toFixed(0)).join(", ")})`);
+console.log(
+  `dashboard /login interactive (navigation start → form rendered, cold page): median ${med(tti).toFixed(0)} ms (runs: ${tti.map((v) => v.toFixed(0)).join(", ")})`,
+);
 await browser.close();
 await platform.close();

@@ -78,7 +78,10 @@ describe.runIf(hasChromium)("dashboard and widget in Chromium", () => {
     const agents = (await (await ctx.request.get(`${platform.baseUrl}/v1/agents`)).json()) as { data: { id: string; name: string; status: string }[] };
     expect(agents.data).toHaveLength(1);
     expect(agents.data[0]).toMatchObject({ name: "Smile Bright front desk", status: "published" });
-    const business = (await (await ctx.request.get(`${platform.baseUrl}/v1/agents/${agents.data[0]!.id}/business`)).json()) as { configured: boolean; business: { name: string; services: { id: string }[] } };
+    const business = (await (await ctx.request.get(`${platform.baseUrl}/v1/agents/${agents.data[0]!.id}/business`)).json()) as {
+      configured: boolean;
+      business: { name: string; services: { id: string }[] };
+    };
     expect(business.configured).toBe(true);
     expect(business.business.name).toBe("Smile Bright Dental");
     expect(business.business.services.map((s) => s.id)).toContain("cleaning"); // the dental template's services
@@ -116,7 +119,9 @@ describe.runIf(hasChromium)("dashboard and widget in Chromium", () => {
     await signupViaApi(owner, platform.baseUrl, "viewerco");
     const agent = (await (await owner.request.post(`${platform.baseUrl}/v1/agents`, { data: { name: "Front desk" } })).json()) as { id: string };
     const viewerEmail = `viewer-${Date.now()}@example.com`;
-    const invite = (await (await owner.request.post(`${platform.baseUrl}/v1/workspaces/current/invitations`, { data: { email: viewerEmail, role: "viewer" } })).json()) as { token: string };
+    const invite = (await (
+      await owner.request.post(`${platform.baseUrl}/v1/workspaces/current/invitations`, { data: { email: viewerEmail, role: "viewer" } })
+    ).json()) as { token: string };
 
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
@@ -150,7 +155,9 @@ describe.runIf(hasChromium)("dashboard and widget in Chromium", () => {
     const base = platform.baseUrl;
     const owner = await browser.newContext({ timezoneId: "America/New_York" });
     await signupViaApi(owner, base, "bookco");
-    const templates = (await (await owner.request.get(`${base}/v1/templates`)).json()) as { data: { id: string; business: unknown; agent: { greeting: string } }[] };
+    const templates = (await (await owner.request.get(`${base}/v1/templates`)).json()) as {
+      data: { id: string; business: unknown; agent: { greeting: string } }[];
+    };
     const dental = templates.data.find((t) => t.id === "dental")!;
     const agent = (await (await owner.request.post(`${base}/v1/agents`, { data: { name: "Desk", greeting: dental.agent.greeting } })).json()) as { id: string };
     await owner.request.put(`${base}/v1/agents/${agent.id}/business`, { data: dental.business });
@@ -167,11 +174,19 @@ describe.runIf(hasChromium)("dashboard and widget in Chromium", () => {
     // An appointment at the first free slot of the coming week, and a message taken by the agent's tool.
     const from = new Date(Date.now() + 3600_000).toISOString();
     const to = new Date(Date.now() + 8 * 86_400_000).toISOString();
-    const avail = (await (await owner.request.get(`${base}/v1/appointments/availability?agentId=${agent.id}&serviceId=cleaning&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`)).json()) as { slots: { start: string }[] };
+    const avail = (await (
+      await owner.request.get(
+        `${base}/v1/appointments/availability?agentId=${agent.id}&serviceId=cleaning&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+      )
+    ).json()) as { slots: { start: string }[] };
     const slot = avail.slots[0]!.start;
-    const booked = await owner.request.post(`${base}/v1/appointments`, { data: { agentId: agent.id, serviceId: "cleaning", start: slot, customerName: "Pat Patient", customerPhone: "+12125550100" } });
+    const booked = await owner.request.post(`${base}/v1/appointments`, {
+      data: { agentId: agent.id, serviceId: "cleaning", start: slot, customerName: "Pat Patient", customerPhone: "+12125550100" },
+    });
     expect(booked.status()).toBe(201);
-    const invoked = await owner.request.post(`${base}/v1/agents/${agent.id}/tools/take_message/invoke`, { data: { args: { callerName: "Robin Caller", callbackNumber: "+12125550113", text: "Please call me back about my bill.", urgency: "high" } } });
+    const invoked = await owner.request.post(`${base}/v1/agents/${agent.id}/tools/take_message/invoke`, {
+      data: { args: { callerName: "Robin Caller", callbackNumber: "+12125550113", text: "Please call me back about my bill.", urgency: "high" } },
+    });
     expect(invoked.status()).toBe(200);
     const day = new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York" }).format(new Date(slot)); // yyyy-mm-dd
 
@@ -206,9 +221,13 @@ describe.runIf(hasChromium)("dashboard and widget in Chromium", () => {
     expect(errors).toEqual([]);
 
     const viewerEmail = `viewer-b-${Date.now()}@example.com`;
-    const invite = (await (await owner.request.post(`${base}/v1/workspaces/current/invitations`, { data: { email: viewerEmail, role: "viewer" } })).json()) as { token: string };
+    const invite = (await (await owner.request.post(`${base}/v1/workspaces/current/invitations`, { data: { email: viewerEmail, role: "viewer" } })).json()) as {
+      token: string;
+    };
     const viewer = await browser.newContext({ timezoneId: "America/New_York" });
-    expect((await viewer.request.post(`${base}/v1/invitations/accept`, { data: { token: invite.token, name: "Val Viewer", password: "viewer password 2" } })).ok()).toBe(true);
+    expect(
+      (await viewer.request.post(`${base}/v1/invitations/accept`, { data: { token: invite.token, name: "Val Viewer", password: "viewer password 2" } })).ok(),
+    ).toBe(true);
     const vpage = await viewer.newPage();
     await vpage.goto(`${base}/dashboard/appointments?date=${day}&view=day`);
     await vpage.getByTestId("appointment").filter({ hasText: "Pat Patient" }).waitFor();
@@ -225,7 +244,9 @@ describe.runIf(hasChromium)("dashboard and widget in Chromium", () => {
     const base = platform.baseUrl;
     const ctx = await browser.newContext({ timezoneId: "America/New_York" });
     await signupViaApi(ctx, base, "typedco");
-    const templates = (await (await ctx.request.get(`${base}/v1/templates`)).json()) as { data: { id: string; business: unknown; agent: { greeting: string } }[] };
+    const templates = (await (await ctx.request.get(`${base}/v1/templates`)).json()) as {
+      data: { id: string; business: unknown; agent: { greeting: string } }[];
+    };
     const dental = templates.data.find((t) => t.id === "dental")!;
     const agent = (await (await ctx.request.post(`${base}/v1/agents`, { data: { name: "Booker", greeting: dental.agent.greeting } })).json()) as { id: string };
     await ctx.request.put(`${base}/v1/agents/${agent.id}/business`, { data: dental.business });
@@ -262,7 +283,9 @@ describe.runIf(hasChromium)("dashboard and widget in Chromium", () => {
     await booking.getByText('"customerName": "Jane Smith"').first().waitFor();
     await shot(page, "call-page-booking");
 
-    const appts = (await (await ctx.request.get(`${base}/v1/appointments?agentId=${agent.id}`)).json()) as { data: { callId: string | null; customerName: string; start: string }[] };
+    const appts = (await (await ctx.request.get(`${base}/v1/appointments?agentId=${agent.id}`)).json()) as {
+      data: { callId: string | null; customerName: string; start: string }[];
+    };
     expect(appts.data).toHaveLength(1);
     expect(appts.data[0]).toMatchObject({ callId, customerName: "Jane Smith" });
     const day = new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York" }).format(new Date(appts.data[0]!.start));
@@ -287,13 +310,24 @@ describe.runIf(hasChromium)("dashboard and widget in Chromium", () => {
       site = await startHostSite();
       const owner = await browser.newContext();
       await signupViaApi(owner, platform.baseUrl, "widgetco");
-      const templates = (await (await owner.request.get(`${platform.baseUrl}/v1/templates`)).json()) as { data: { id: string; business: unknown; agent: { greeting: string } }[] };
+      const templates = (await (await owner.request.get(`${platform.baseUrl}/v1/templates`)).json()) as {
+        data: { id: string; business: unknown; agent: { greeting: string } }[];
+      };
       const dental = templates.data.find((t) => t.id === "dental")!;
-      const agent = (await (await owner.request.post(`${platform.baseUrl}/v1/agents`, { data: { name: "Widget agent", greeting: dental.agent.greeting, business: dental.business } })).json()) as { id: string };
+      const agent = (await (
+        await owner.request.post(`${platform.baseUrl}/v1/agents`, {
+          data: { name: "Widget agent", greeting: dental.agent.greeting, business: dental.business },
+        })
+      ).json()) as { id: string };
       agentId = agent.id;
       await owner.request.put(`${platform.baseUrl}/v1/agents/${agentId}/business`, { data: dental.business });
       await owner.request.post(`${platform.baseUrl}/v1/agents/${agentId}/publish`, { data: {} });
-      const mk = async (origins: string[]) => ((await (await owner.request.post(`${platform.baseUrl}/v1/api-keys`, { data: { name: "w", kind: "publishable", allowedOrigins: origins } })).json()) as { key: string }).key;
+      const mk = async (origins: string[]) =>
+        (
+          (await (
+            await owner.request.post(`${platform.baseUrl}/v1/api-keys`, { data: { name: "w", kind: "publishable", allowedOrigins: origins } })
+          ).json()) as { key: string }
+        ).key;
       allowedKey = await mk([site.origin]);
       otherKey = await mk(["https://somewhere-else.example"]);
       await owner.close();
@@ -358,7 +392,10 @@ describe.runIf(hasChromium)("dashboard and widget in Chromium", () => {
       const w = shadow(page);
       await w.getByRole("button", { name: "Talk to us" }).click();
       await w.getByRole("button", { name: "Start call" }).click();
-      await w.getByRole("alert").filter({ hasText: `Origin ${site.origin} is not allowed for this key` }).waitFor();
+      await w
+        .getByRole("alert")
+        .filter({ hasText: `Origin ${site.origin} is not allowed for this key` })
+        .waitFor();
       await w.getByRole("button", { name: "Retry" }).waitFor();
       await shot(page, "widget-disallowed-origin");
       await ctx.close();

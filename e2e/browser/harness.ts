@@ -24,7 +24,7 @@ setFlagsFromString("--no-turbo-fast-api-calls");
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(here, "../..");
 export const RESULTS = join(REPO, "test-results");
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const hasChromium = existsSync(CHROMIUM);
 
 /** Builds the SPA and widget once if a previous build is missing (the served files are the real build). */

@@ -21,7 +21,12 @@ describe.runIf(hasChromium && speechAvailability().stt)("Try this agent with a f
     // The file starts playing when the mic opens (at "ready"); 8 s of leading silence lets the greeting finish first.
     // %noloop: the line is said once, then silence (a looped file would ask again while the agent answers).
     const wav = await callerWav("What are your opening hours?", 8);
-    browser = await launch(["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${wav}%noloop`, "--autoplay-policy=no-user-gesture-required"]);
+    browser = await launch([
+      "--use-fake-ui-for-media-stream",
+      "--use-fake-device-for-media-stream",
+      `--use-file-for-fake-audio-capture=${wav}%noloop`,
+      "--autoplay-policy=no-user-gesture-required",
+    ]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -32,9 +37,13 @@ describe.runIf(hasChromium && speechAvailability().stt)("Try this agent with a f
     const ctx = await browser.newContext();
     await signupViaApi(ctx, platform.baseUrl, "tryco");
     const base = platform.baseUrl;
-    const templates = (await (await ctx.request.get(`${base}/v1/templates`)).json()) as { data: { id: string; business: unknown; agent: { greeting: string } }[] };
+    const templates = (await (await ctx.request.get(`${base}/v1/templates`)).json()) as {
+      data: { id: string; business: unknown; agent: { greeting: string } }[];
+    };
     const dental = templates.data.find((t) => t.id === "dental")!;
-    const agent = (await (await ctx.request.post(`${base}/v1/agents`, { data: { name: "Mic agent", greeting: dental.agent.greeting } })).json()) as { id: string };
+    const agent = (await (await ctx.request.post(`${base}/v1/agents`, { data: { name: "Mic agent", greeting: dental.agent.greeting } })).json()) as {
+      id: string;
+    };
     await ctx.request.put(`${base}/v1/agents/${agent.id}/business`, { data: dental.business });
     await ctx.request.post(`${base}/v1/agents/${agent.id}/publish`, { data: {} });
     const framesIn = async () => Number(/^orbis_audio_frames_in_total (\d+)/m.exec(await (await ctx.request.get(`${base}/metrics`)).text())?.[1] ?? 0);
@@ -44,7 +53,9 @@ describe.runIf(hasChromium && speechAvailability().stt)("Try this agent with a f
     const errors = watchErrors(page);
     // Every binary message the page sends must be one 20 ms PCM16 frame (the gateway closes 4004 on odd or oversized frames).
     const frameSizes = new Map<number, number>();
-    page.on("websocket", (ws) => ws.on("framesent", (f) => typeof f.payload !== "string" && frameSizes.set(f.payload.length, (frameSizes.get(f.payload.length) ?? 0) + 1)));
+    page.on("websocket", (ws) =>
+      ws.on("framesent", (f) => typeof f.payload !== "string" && frameSizes.set(f.payload.length, (frameSizes.get(f.payload.length) ?? 0) + 1)),
+    );
     await page.goto(`${base}/dashboard/agents/${agent.id}/try?processing=off`);
     await page.getByRole("button", { name: "Start call with microphone" }).click();
     const transcript = page.getByRole("list", { name: "Live transcript" });
@@ -66,7 +77,12 @@ describe.runIf(hasChromium && speechAvailability().stt)("Try this agent with a f
     expect(callId).toBeTruthy();
 
     // The calls API: the call is listed for this agent, and its detail has the spoken turn with latency.
-    const getCall = async () => (await (await ctx.request.get(`${base}/v1/calls/${callId}`)).json()) as { status: string; channel: string; turns: { userText: string | null; agentText: string | null; e2eMs: number | null }[] };
+    const getCall = async () =>
+      (await (await ctx.request.get(`${base}/v1/calls/${callId}`)).json()) as {
+        status: string;
+        channel: string;
+        turns: { userText: string | null; agentText: string | null; e2eMs: number | null }[];
+      };
     await expect.poll(async () => (await getCall()).status, { timeout: 10_000 }).toBe("completed");
     const call = await getCall();
     expect(call.channel).toBe("web");
@@ -88,7 +104,10 @@ describe.runIf(hasChromium && speechAvailability().stt)("Try this agent with a f
     const turns = page.getByRole("list", { name: "Transcript" });
     const turn = turns.getByTestId("turn").filter({ has: page.locator('[data-role="user"]', { hasText: /hours/i }) });
     await turn.locator('[data-role="agent"]', { hasText: /monday/i }).waitFor();
-    await turn.getByTestId("turn-latency").getByText(/total \d+ ms/).waitFor();
+    await turn
+      .getByTestId("turn-latency")
+      .getByText(/total \d+ ms/)
+      .waitFor();
     await page.getByTestId("call-outcome").waitFor();
     await page.screenshot({ path: join(RESULTS, "call-page.png"), fullPage: true });
 

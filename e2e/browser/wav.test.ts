@@ -7,7 +7,7 @@ function chunks(buf: Buffer): Record<string, { at: number; size: number }> {
   expect(buf.toString("ascii", 8, 12)).toBe("WAVE");
   expect(buf.readUInt32LE(4)).toBe(buf.length - 8);
   const out: Record<string, { at: number; size: number }> = {};
-  for (let at = 12; at + 8 <= buf.length; ) {
+  for (let at = 12; at + 8 <= buf.length;) {
     const size = buf.readUInt32LE(at + 4);
     out[buf.toString("ascii", at, at + 4)] = { at: at + 8, size };
     at += 8 + size + (size & 1);

@@ -12,7 +12,7 @@ import { createTestDatabase } from "@orbis/db/testing";
 import { getBusinessTemplate } from "@orbis/brain";
 import { cascadedPipeline, gatewayMount, offlineSpeechStack, type PipelineFactory } from "@orbis/gateway";
 
-export type App = Awaited<ReturnType<typeof buildPlatform>>;
+type App = Awaited<ReturnType<typeof buildPlatform>>;
 
 export interface GatewayHarness {
   app: App;
@@ -27,7 +27,11 @@ export const WIDGET_ORIGIN = "http://widget.localhost:8080";
 
 /** api + gateway on a real port, the offline speech stack and the receptionist brain (in-memory calendar). */
 export async function startGateway(
-  options: { pipeline?: PipelineFactory; /** Builds the pipeline from the harness's database (provider pipelines). */ pipelineFor?: (db: Database, config: AppConfig) => PipelineFactory; config?: Partial<AppConfig> } = {},
+  options: {
+    pipeline?: PipelineFactory;
+    /** Builds the pipeline from the harness's database (provider pipelines). */ pipelineFor?: (db: Database, config: AppConfig) => PipelineFactory;
+    config?: Partial<AppConfig>;
+  } = {},
 ): Promise<GatewayHarness> {
   const config = testConfig(options.config);
   const db = await createTestDatabase();
@@ -81,6 +85,11 @@ export async function createTenant(h: GatewayHarness, agentPatch: Record<string,
     payload: { name: "Receptionist", greeting: template.agent.greeting, business: template.business, ...agentPatch },
   });
   if (agent.statusCode !== 201) throw new Error(agent.body);
-  const key = await h.app.inject({ method: "POST", url: "/v1/api-keys", headers: auth, payload: { name: "widget", kind: "publishable", allowedOrigins: [WIDGET_ORIGIN] } });
+  const key = await h.app.inject({
+    method: "POST",
+    url: "/v1/api-keys",
+    headers: auth,
+    payload: { name: "widget", kind: "publishable", allowedOrigins: [WIDGET_ORIGIN] },
+  });
   return { token, workspaceId: workspace.id, agentId: agent.json().id, publishableKey: key.json().key };
 }

@@ -66,9 +66,19 @@ describe("/v1/stream authentication", () => {
     expect(res.statusCode).toBe(201);
     const { url } = res.json();
     expect(url).toMatch(/^ws:\/\/.*\/v1\/stream\?token=/);
-    const denied = await h.app.inject({ method: "POST", url: "/v1/voice/sessions", headers: { authorization: `Bearer ${a.publishableKey}`, origin: "https://evil.example" }, payload: { agentId: a.agentId } });
+    const denied = await h.app.inject({
+      method: "POST",
+      url: "/v1/voice/sessions",
+      headers: { authorization: `Bearer ${a.publishableKey}`, origin: "https://evil.example" },
+      payload: { agentId: a.agentId },
+    });
     expect(denied.statusCode).toBe(403);
-    const foreign = await h.app.inject({ method: "POST", url: "/v1/voice/sessions", headers: { authorization: `Bearer ${b.publishableKey}`, origin: WIDGET_ORIGIN }, payload: { agentId: a.agentId } });
+    const foreign = await h.app.inject({
+      method: "POST",
+      url: "/v1/voice/sessions",
+      headers: { authorization: `Bearer ${b.publishableKey}`, origin: WIDGET_ORIGIN },
+      payload: { agentId: a.agentId },
+    });
     expect(foreign.statusCode).toBe(404);
     const out = await session(`token=${encodeURIComponent(new URL(url).searchParams.get("token")!)}`, (ws) => {
       ws.send(JSON.stringify({ type: "start" }));

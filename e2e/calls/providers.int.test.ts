@@ -77,7 +77,12 @@ afterEach(() => manager.health.recordSuccess("gemini-live"));
 
 async function realtimeTenant() {
   const t = await createTenant(h, { providers: { realtime: "gemini-live" } });
-  const put = await h.app.inject({ method: "PUT", url: "/v1/credentials/gemini", headers: { authorization: `Bearer ${t.token}` }, payload: { apiKey: "gm-workspace-key" } });
+  const put = await h.app.inject({
+    method: "PUT",
+    url: "/v1/credentials/gemini",
+    headers: { authorization: `Bearer ${t.token}` },
+    payload: { apiKey: "gm-workspace-key" },
+  });
   expect(put.statusCode, put.body).toBe(200);
   return t;
 }
@@ -101,7 +106,10 @@ describe("calls built from the agent's provider config", () => {
       { url: `${h.wsUrl}?agentId=${t.agentId}&apiKey=${t.publishableKey}`, origin: WIDGET_ORIGIN, speed: 2, onEvent: (l) => lines.push(l) },
     );
     expect(result.greeting, lines.join("\n")).toBe("Thanks for calling Bright Smile Dental, how can I help?");
-    expect(result.turns.map((x) => x.ok), lines.join("\n")).toEqual([true, true]);
+    expect(
+      result.turns.map((x) => x.ok),
+      lines.join("\n"),
+    ).toEqual([true, true]);
     expect(gemini.stats.connections).toBe(connectionsBefore + 1);
     expect(gemini.stats.texts).toEqual(["(The call has just connected. Greet the caller now.)", "Do you take insurance?"]);
     expect(lines).toContain("(tool book_appointment succeeded)");
@@ -119,7 +127,9 @@ describe("calls built from the agent's provider config", () => {
     expect(turn!.e2eMs).toBeGreaterThanOrEqual(0);
     expect(turns[0]).toMatchObject({ seq: 0, userText: null, agentText: "Thanks for calling Bright Smile Dental, how can I help?" });
     expect(turns.find((x) => x.userText === "Do you take insurance?")?.agentText).toBe("We accept most insurance plans.");
-    expect(turn!.servedBy).toEqual([expect.objectContaining({ capability: "realtime", servedBy: "gemini-live:gemini-2.5-flash-native-audio-preview-09-2025" })]);
+    expect(turn!.servedBy).toEqual([
+      expect.objectContaining({ capability: "realtime", servedBy: "gemini-live:gemini-2.5-flash-native-audio-preview-09-2025" }),
+    ]);
     const events = (call.metadata as { events: { kind: string; detail?: { kind?: string } }[] }).events;
     expect(events).toContainEqual(expect.objectContaining({ kind: "pipeline", detail: expect.objectContaining({ kind: "realtime" }) }));
     // Realtime seconds are what was streamed to the model; the default price makes them cost something.
@@ -147,7 +157,9 @@ describe("calls built from the agent's provider config", () => {
     expect(gemini.stats.connections).toBe(connectionsBefore);
     const { call } = await endedCall(t.workspaceId, result.callId);
     const events = (call.metadata as { events: { kind: string; detail?: Record<string, unknown> }[] }).events;
-    expect(events).toContainEqual(expect.objectContaining({ kind: "realtime_unavailable", detail: { provider: "gemini-live", reason: "gemini-live circuit open" } }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ kind: "realtime_unavailable", detail: { provider: "gemini-live", reason: "gemini-live circuit open" } }),
+    );
     expect(events).toContainEqual(expect.objectContaining({ kind: "pipeline", detail: expect.objectContaining({ kind: "cascaded", brain: "receptionist" }) }));
   });
 

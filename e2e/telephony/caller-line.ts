@@ -2,7 +2,7 @@ import { ttsProviders } from "@orbis/providers";
 import { createResampler, decodeMulaw, encodeMulaw } from "@orbis/voice";
 
 /** 20 ms of μ-law at 8 kHz. */
-export const PHONE_FRAME = 160;
+const PHONE_FRAME = 160;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface EmulatedStep {
@@ -26,7 +26,7 @@ export interface EmulatedCallResult {
 }
 
 /** Offline speech as μ-law 8 kHz 20 ms frames (flite 16 kHz → speex → G.711). */
-export async function speechFrames(text: string, voice = "slt"): Promise<Uint8Array[]> {
+async function speechFrames(text: string, voice = "slt"): Promise<Uint8Array[]> {
   const tts = ttsProviders.flite({ voice });
   const chunks: Int16Array[] = [];
   for await (const c of tts.synthesize(text, new AbortController().signal)) chunks.push(c);
@@ -208,7 +208,8 @@ export class CallerLine {
         await this.speak("wait, stop, i have a question");
       }
       await this.agentFinished(started);
-      const latencyMs = this.firstAudioAfterSpeech !== undefined && this.speechEndedAt !== undefined ? Math.round(this.firstAudioAfterSpeech - this.speechEndedAt) : undefined;
+      const latencyMs =
+        this.firstAudioAfterSpeech !== undefined && this.speechEndedAt !== undefined ? Math.round(this.firstAudioAfterSpeech - this.speechEndedAt) : undefined;
       this.result.turns.push({ said: step.say, heardMs: this.turnAudioFrames * 20, ...(latencyMs !== undefined ? { latencyMs } : {}) });
       this.log(`  agent answered with ${this.turnAudioFrames * 20} ms of audio${latencyMs !== undefined ? `, ${latencyMs} ms after the caller stopped` : ""}`);
     }

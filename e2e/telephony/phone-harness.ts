@@ -53,26 +53,51 @@ export async function startPhoneGateway(
 
 let n = 0;
 /** A dental receptionist tenant with a Twilio number and credentials. */
-export async function twilioTenant(h: PhoneHarness, o: { account?: TwilioAccount; escalationNumber?: string } = {}): Promise<{ tenant: Tenant; account: TwilioAccount; number: string }> {
+export async function twilioTenant(
+  h: PhoneHarness,
+  o: { account?: TwilioAccount; escalationNumber?: string } = {},
+): Promise<{ tenant: Tenant; account: TwilioAccount; number: string }> {
   const tenant = await createTenant(h);
   const auth = { authorization: `Bearer ${tenant.token}` };
-  const account = o.account ?? { accountSid: `AC${Buffer.from(`acct-${n}-${Date.now()}`).toString("hex").padEnd(32, "0").slice(0, 32)}`, authToken: `tok-${Date.now()}-${n}-0123456789abcdef` };
+  const account = o.account ?? {
+    accountSid: `AC${Buffer.from(`acct-${n}-${Date.now()}`).toString("hex").padEnd(32, "0").slice(0, 32)}`,
+    authToken: `tok-${Date.now()}-${n}-0123456789abcdef`,
+  };
   const number = `+1415555${String(1000 + (n++ % 9000)).padStart(4, "0")}`;
   const cred = await h.app.inject({ method: "PUT", url: "/v1/credentials/twilio", headers: auth, payload: account });
   if (cred.statusCode !== 200) throw new Error(cred.body);
-  const pn = await h.app.inject({ method: "POST", url: "/v1/phone-numbers", headers: auth, payload: { number, provider: "twilio", agentId: tenant.agentId, ...(o.escalationNumber ? { escalationNumber: o.escalationNumber } : {}) } });
+  const pn = await h.app.inject({
+    method: "POST",
+    url: "/v1/phone-numbers",
+    headers: auth,
+    payload: { number, provider: "twilio", agentId: tenant.agentId, ...(o.escalationNumber ? { escalationNumber: o.escalationNumber } : {}) },
+  });
   if (pn.statusCode !== 201) throw new Error(pn.body);
   return { tenant, account, number };
 }
 
 /** A dental receptionist tenant with a Telnyx number and the account's API key and public key. */
-export async function telnyxTenant(h: PhoneHarness, account: TelnyxAccount, o: { escalationNumber?: string } = {}): Promise<{ tenant: Tenant; number: string }> {
+export async function telnyxTenant(
+  h: PhoneHarness,
+  account: TelnyxAccount,
+  o: { escalationNumber?: string } = {},
+): Promise<{ tenant: Tenant; number: string }> {
   const tenant = await createTenant(h);
   const auth = { authorization: `Bearer ${tenant.token}` };
   const number = `+1312555${String(1000 + (n++ % 9000)).padStart(4, "0")}`;
-  const cred = await h.app.inject({ method: "PUT", url: "/v1/credentials/telnyx", headers: auth, payload: { apiKey: account.apiKey, publicKey: account.publicKey } });
+  const cred = await h.app.inject({
+    method: "PUT",
+    url: "/v1/credentials/telnyx",
+    headers: auth,
+    payload: { apiKey: account.apiKey, publicKey: account.publicKey },
+  });
   if (cred.statusCode !== 200) throw new Error(cred.body);
-  const pn = await h.app.inject({ method: "POST", url: "/v1/phone-numbers", headers: auth, payload: { number, provider: "telnyx", agentId: tenant.agentId, ...(o.escalationNumber ? { escalationNumber: o.escalationNumber } : {}) } });
+  const pn = await h.app.inject({
+    method: "POST",
+    url: "/v1/phone-numbers",
+    headers: auth,
+    payload: { number, provider: "telnyx", agentId: tenant.agentId, ...(o.escalationNumber ? { escalationNumber: o.escalationNumber } : {}) },
+  });
   if (pn.statusCode !== 201) throw new Error(pn.body);
   return { tenant, number };
 }

@@ -44,7 +44,19 @@ describe("per-carrier Prometheus metrics on /metrics (echo pipeline)", () => {
       await new Promise((r) => ws.once("open", r));
       return ws;
     };
-    const start = { event: "start", sequenceNumber: "1", streamSid: "MZ3", start: { accountSid: account.accountSid, streamSid: "MZ3", callSid, tracks: ["inbound"], mediaFormat: { encoding: "audio/x-mulaw", sampleRate: 8000, channels: 1 }, customParameters: { token } } };
+    const start = {
+      event: "start",
+      sequenceNumber: "1",
+      streamSid: "MZ3",
+      start: {
+        accountSid: account.accountSid,
+        streamSid: "MZ3",
+        callSid,
+        tracks: ["inbound"],
+        mediaFormat: { encoding: "audio/x-mulaw", sampleRate: 8000, channels: 1 },
+        customParameters: { token },
+      },
+    };
     // A stream with a forged upgrade signature is refused.
     const forged = await open("forged=");
     forged.send(JSON.stringify(start));
@@ -52,7 +64,13 @@ describe("per-carrier Prometheus metrics on /metrics (echo pipeline)", () => {
 
     const ws = await open(twilio.getExpectedTwilioSignature(account.authToken, url, {}));
     const mulaw = Buffer.alloc(160, 0xff).toString("base64");
-    const media = (chunk: number, payload = mulaw) => JSON.stringify({ event: "media", sequenceNumber: String(chunk + 1), streamSid: "MZ3", media: { track: "inbound", chunk: String(chunk), timestamp: String(chunk * 20), payload } });
+    const media = (chunk: number, payload = mulaw) =>
+      JSON.stringify({
+        event: "media",
+        sequenceNumber: String(chunk + 1),
+        streamSid: "MZ3",
+        media: { track: "inbound", chunk: String(chunk), timestamp: String(chunk * 20), payload },
+      });
     ws.send(Buffer.from([1, 2, 3]), { binary: true });
     ws.send("not json {");
     ws.send(JSON.stringify({ event: "bogus", streamSid: "MZ3" }));
@@ -83,25 +101,41 @@ describe("per-carrier Prometheus metrics on /metrics (echo pipeline)", () => {
     expect(delta('orbis_phone_jitter_target_frames_count{carrier="twilio"}')).toBeGreaterThanOrEqual(1);
   });
 
-  it("Telnyx calls are counted under their own carrier; a call the carrier ends while ringing is counted by the webhook side", { timeout: 60_000 }, async () => {
-    const before = await scrape(h);
-    const { number } = await telnyxTenant(h, telnyx.account);
-    const result = await placeTelnyxCall(telnyx, { localBase: h.localBase, from: "+12125550123", to: number, steps: [], hangUpAfterMs: 2000, turnTimeoutMs: 1 });
-    expect(result.shapeErrors).toEqual([]);
-    // Twilio: a call that was never answered (no-answer status while ringing).
-    const callSid = `CA${"4".repeat(32)}`;
-    const form = { AccountSid: account.accountSid, CallSid: callSid, CallStatus: "ringing", From: "+12125550100", To: twilioNumber, Direction: "inbound" };
-    await postTwilioForm(account, { localBase: h.localBase, publicBase: PUBLIC_BASE, path: "/v1/telephony/twilio/voice", params: form });
-    await postTwilioForm(account, { localBase: h.localBase, publicBase: PUBLIC_BASE, path: "/v1/telephony/twilio/status", params: { ...form, CallStatus: "no-answer", SequenceNumber: "1" } });
-    await sleep(300);
+  it(
+    "Telnyx calls are counted under their own carrier; a call the carrier ends while ringing is counted by the webhook side",
+    { timeout: 60_000 },
+    async () => {
+      const before = await scrape(h);
+      const { number } = await telnyxTenant(h, telnyx.account);
+      const result = await placeTelnyxCall(telnyx, {
+        localBase: h.localBase,
+        from: "+12125550123",
+        to: number,
+        steps: [],
+        hangUpAfterMs: 2000,
+        turnTimeoutMs: 1,
+      });
+      expect(result.shapeErrors).toEqual([]);
+      // Twilio: a call that was never answered (no-answer status while ringing).
+      const callSid = `CA${"4".repeat(32)}`;
+      const form = { AccountSid: account.accountSid, CallSid: callSid, CallStatus: "ringing", From: "+12125550100", To: twilioNumber, Direction: "inbound" };
+      await postTwilioForm(account, { localBase: h.localBase, publicBase: PUBLIC_BASE, path: "/v1/telephony/twilio/voice", params: form });
+      await postTwilioForm(account, {
+        localBase: h.localBase,
+        publicBase: PUBLIC_BASE,
+        path: "/v1/telephony/twilio/status",
+        params: { ...form, CallStatus: "no-answer", SequenceNumber: "1" },
+      });
+      await sleep(300);
 
-    const after = await scrape(h);
-    const delta = (series: string) => after(series) - before(series);
-    expect(delta('orbis_phone_calls_total{carrier="telnyx",status="completed"}')).toBe(1);
-    expect(delta('orbis_phone_calls_total{carrier="twilio",status="no_answer"}')).toBe(1);
-    // The Telnyx call's later call.hangup does not count it a second time.
-    expect(delta('orbis_phone_calls_total{carrier="twilio",status="completed"}')).toBe(0);
-    expect(delta('orbis_phone_inbound_frames_total{carrier="telnyx",kind="received"}')).toBeGreaterThan(50);
-    expect(delta('orbis_phone_jitter_delay_ms_count{carrier="telnyx"}')).toBeGreaterThan(50);
-  });
+      const after = await scrape(h);
+      const delta = (series: string) => after(series) - before(series);
+      expect(delta('orbis_phone_calls_total{carrier="telnyx",status="completed"}')).toBe(1);
+      expect(delta('orbis_phone_calls_total{carrier="twilio",status="no_answer"}')).toBe(1);
+      // The Telnyx call's later call.hangup does not count it a second time.
+      expect(delta('orbis_phone_calls_total{carrier="twilio",status="completed"}')).toBe(0);
+      expect(delta('orbis_phone_inbound_frames_total{carrier="telnyx",kind="received"}')).toBeGreaterThan(50);
+      expect(delta('orbis_phone_jitter_delay_ms_count{carrier="telnyx"}')).toBeGreaterThan(50);
+    },
+  );
 });

@@ -45,7 +45,10 @@ describe.runIf(speech.stt)("a full emulated Telnyx call with real speech (flite 
     expect(emu.shapeErrors, log).toEqual([]);
     // Our answer went to the Call Control API through the SDK, authenticated with the workspace's key.
     const answer = emu.commands.find((c) => c.callControlId === result.callControlId && c.action === "answer");
-    expect(answer).toMatchObject({ authorization: `Bearer ${emu.account.apiKey}`, body: { stream_bidirectional_mode: "rtp", stream_bidirectional_codec: "PCMU", stream_codec: "PCMU" } });
+    expect(answer).toMatchObject({
+      authorization: `Bearer ${emu.account.apiKey}`,
+      body: { stream_bidirectional_mode: "rtp", stream_bidirectional_codec: "PCMU", stream_codec: "PCMU" },
+    });
     expect(result.answer!.stream_url).toMatch(/^wss:\/\/voice\.example\.test\/v1\/telephony\/telnyx\/media\?token=/);
     expect(result.greetingMs, log).toBeGreaterThan(1000);
     expect(result.clears, log).toBeGreaterThanOrEqual(1);
@@ -56,7 +59,9 @@ describe.runIf(speech.stt)("a full emulated Telnyx call with real speech (flite 
     const call = (await scope.callEvents.findCall("telnyx", result.callControlId))!;
     const booked = await h.app.inject({ url: "/v1/appointments", headers: { authorization: `Bearer ${tenant.token}` } });
     const turns = await scope.calls.turns(call.id);
-    const transcript = turns.map((t) => `caller: ${t.userText ?? ""} | agent: ${t.agentText ?? ""}${t.interrupted ? ` [heard: ${t.heardText ?? ""}]` : ""}`).join("\n");
+    const transcript = turns
+      .map((t) => `caller: ${t.userText ?? ""} | agent: ${t.agentText ?? ""}${t.interrupted ? ` [heard: ${t.heardText ?? ""}]` : ""}`)
+      .join("\n");
     expect(turns[0]!.agentText, transcript).toMatch(/thank you for calling|riverside|dental/i);
     expect(booked.json().data, `${transcript}\n${log}`).toHaveLength(1);
     expect(booked.json().data[0]).toMatchObject({ customerName: expect.stringMatching(/\w/), customerPhone: "+12125550123", callId: call.id });
@@ -69,7 +74,9 @@ describe.runIf(speech.stt)("a full emulated Telnyx call with real speech (flite 
     expect(closed).toMatchObject({ status: "completed", channel: "telnyx", caller: "+12125550123", callee: number, providerCallId: result.callControlId });
     expect(closed.durationSec).toBeGreaterThan(10);
     const events = await scope.callEvents.list(call.id);
-    expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(["inbound", "answer_sent", "call.answered", "streaming.started", "streaming.stopped", "call.hangup"]));
+    expect(events.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(["inbound", "answer_sent", "call.answered", "streaming.started", "streaming.stopped", "call.hangup"]),
+    );
     expect(events.find((e) => e.kind === "call.hangup")).toMatchObject({ status: "completed", providerCallId: result.callControlId });
   });
 });

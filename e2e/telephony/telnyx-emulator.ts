@@ -15,9 +15,13 @@ export interface TelnyxAccount {
 }
 
 /** A Telnyx account: an API key for Call Control and the Ed25519 key pair webhooks are signed with. */
-export function telnyxAccount(): TelnyxAccount {
+function telnyxAccount(): TelnyxAccount {
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-  return { apiKey: `KEY${randomBytes(16).toString("hex").toUpperCase()}`, publicKey: publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("base64"), privateKey };
+  return {
+    apiKey: `KEY${randomBytes(16).toString("hex").toUpperCase()}`,
+    publicKey: publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("base64"),
+    privateKey,
+  };
 }
 
 /** Posts a Call Control webhook signed like Telnyx: Ed25519 over `${timestamp}|${rawBody}` (docs/protocols.md). */
@@ -45,8 +49,19 @@ const answerSchema = z
     command_id: z.string().min(1),
   })
   .strict();
-const transferSchema = z.object({ to: z.string().regex(/^\+[1-9]\d{6,14}$/), command_id: z.string().min(1).optional(), client_state: z.string().optional(), from: z.string().optional() }).loose();
-const commandSchemas: Record<string, z.ZodType> = { answer: answerSchema, transfer: transferSchema, hangup: z.object({ command_id: z.string().optional(), client_state: z.string().optional() }).strict() };
+const transferSchema = z
+  .object({
+    to: z.string().regex(/^\+[1-9]\d{6,14}$/),
+    command_id: z.string().min(1).optional(),
+    client_state: z.string().optional(),
+    from: z.string().optional(),
+  })
+  .loose();
+const commandSchemas: Record<string, z.ZodType> = {
+  answer: answerSchema,
+  transfer: transferSchema,
+  hangup: z.object({ command_id: z.string().optional(), client_state: z.string().optional() }).strict(),
+};
 
 export interface TelnyxCommand {
   callControlId: string;
@@ -101,7 +116,10 @@ export class TelnyxEmulator {
         const checked = schema?.safeParse(body);
         if (!checked?.success) self.emu.shapeErrors.push(`${action}: ${checked ? JSON.stringify(checked.error.issues[0]) : "unexpected command"}`);
         const call = self.emu.calls.get(callControlId);
-        if (!call || call.ended) return answer(422, { errors: [{ code: "90018", title: "Call has already ended", detail: "This call is no longer active and can't receive commands." }] });
+        if (!call || call.ended)
+          return answer(422, {
+            errors: [{ code: "90018", title: "Call has already ended", detail: "This call is no longer active and can't receive commands." }],
+          });
         answer(200, { data: { result: "ok" } });
         if (action === "answer" && checked?.success) call.answered?.(checked.data as z.infer<typeof answerSchema>);
         if (action === "transfer" || action === "hangup") call.stopStream?.(action);
@@ -142,7 +160,16 @@ export function telnyxEvent(eventType: string, payload: Record<string, unknown>)
  */
 export async function placeTelnyxCall(
   emu: TelnyxEmulator,
-  o: { localBase: string; from: string; to: string; steps: EmulatedStep[]; voice?: string; log?: (line: string) => void; hangUpAfterMs?: number; turnTimeoutMs?: number },
+  o: {
+    localBase: string;
+    from: string;
+    to: string;
+    steps: EmulatedStep[];
+    voice?: string;
+    log?: (line: string) => void;
+    hangUpAfterMs?: number;
+    turnTimeoutMs?: number;
+  },
 ): Promise<TelnyxCallResult> {
   const callControlId = `v3:${randomBytes(18).toString("base64url")}`;
   const ids = { call_control_id: callControlId, call_leg_id: randomUUID(), call_session_id: randomUUID(), connection_id: "1684641123236054244" };
@@ -153,7 +180,20 @@ export async function placeTelnyxCall(
   const initiated = await postTelnyxWebhook(
     emu.account,
     o.localBase,
-    telnyxEvent("call.initiated", { ...ids, client_state: null, direction: "incoming", from: o.from, to: o.to, state: "parked", start_time: startTime, caller_id_name: o.from, custom_headers: [], sip_headers: [], offered_codecs: "PCMU,PCMA", tags: [] }),
+    telnyxEvent("call.initiated", {
+      ...ids,
+      client_state: null,
+      direction: "incoming",
+      from: o.from,
+      to: o.to,
+      state: "parked",
+      start_time: startTime,
+      caller_id_name: o.from,
+      custom_headers: [],
+      sip_headers: [],
+      offered_codecs: "PCMU,PCMA",
+      tags: [],
+    }),
   );
   const result = (line?: CallerLine, extra: Partial<TelnyxCallResult> = {}): TelnyxCallResult => ({
     ...(line?.result ?? { greetingMs: 0, turns: [], clears: 0, marksEchoed: 0, shapeErrors: [], frameTimes: [] }),
@@ -165,7 +205,11 @@ export async function placeTelnyxCall(
   const answer = await Promise.race([answered, sleep(10_000).then(() => undefined)]);
   if (!answer) return result(undefined, { shapeErrors: ["no valid answer command within 10 s"] });
   const state = { client_state: answer.client_state };
-  await postTelnyxWebhook(emu.account, o.localBase, telnyxEvent("call.answered", { ...ids, ...state, from: o.from, to: o.to, state: "answered", start_time: startTime }));
+  await postTelnyxWebhook(
+    emu.account,
+    o.localBase,
+    telnyxEvent("call.answered", { ...ids, ...state, from: o.from, to: o.to, state: "answered", start_time: startTime }),
+  );
 
   const streamId = randomUUID();
   const ws = new WebSocket(answer.stream_url.replace(/^wss?:\/\/[^/]+/, o.localBase.replace(/^http/, "ws")));
@@ -175,7 +219,12 @@ export async function placeTelnyxCall(
   const line = new CallerLine(
     {
       media: (chunk, payload) => {
-        const frame = { event: "media", sequence_number: String(++seq), stream_id: streamId, media: { track: "inbound", chunk: String(chunk), timestamp: String(chunk * 20), payload } };
+        const frame = {
+          event: "media",
+          sequence_number: String(++seq),
+          stream_id: streamId,
+          media: { track: "inbound", chunk: String(chunk), timestamp: String(chunk * 20), payload },
+        };
         // RTP over the internet: "frame order is not guaranteed". Every 25th frame arrives after the next one.
         if (chunk % 25 === 0) return void (held = frame);
         send(frame);
@@ -199,7 +248,9 @@ export async function placeTelnyxCall(
     const parsed = telnyxOutboundSchema.safeParse(json);
     if (!parsed.success) return line.shapeError(data.toString().slice(0, 120));
     const m = parsed.data;
-    line.onAgent(m.event === "media" ? { kind: "media", payload: m.media.payload } : m.event === "mark" ? { kind: "mark", name: m.mark.name } : { kind: "clear" });
+    line.onAgent(
+      m.event === "media" ? { kind: "media", payload: m.media.payload } : m.event === "mark" ? { kind: "mark", name: m.mark.name } : { kind: "clear" },
+    );
   });
   const closedP = new Promise<void>((r) => ws.on("close", (code) => (line.closedWith(code), r())));
   await new Promise<void>((resolve, reject) => {
@@ -220,7 +271,15 @@ export async function placeTelnyxCall(
     event: "start",
     sequence_number: String(++seq),
     stream_id: streamId,
-    start: { user_id: randomUUID(), call_control_id: callControlId, client_state: answer.client_state, from: o.from, to: o.to, custom_parameters: {}, media_format: { encoding: "PCMU", sample_rate: 8000, channels: 1 } },
+    start: {
+      user_id: randomUUID(),
+      call_control_id: callControlId,
+      client_state: answer.client_state,
+      from: o.from,
+      to: o.to,
+      custom_parameters: {},
+      media_format: { encoding: "PCMU", sample_rate: 8000, channels: 1 },
+    },
   });
   await postTelnyxWebhook(emu.account, o.localBase, telnyxEvent("streaming.started", { ...ids, ...state, stream_url: answer.stream_url }));
   line.start();
@@ -240,7 +299,18 @@ export async function placeTelnyxCall(
   await postTelnyxWebhook(
     emu.account,
     o.localBase,
-    telnyxEvent("call.hangup", { ...ids, ...state, from: o.from, to: o.to, state: "hangup", hangup_cause: "normal_clearing", hangup_source: stoppedBy === "caller" ? "caller" : "callee", sip_hangup_cause: "200", start_time: startTime, end_time: new Date().toISOString() }),
+    telnyxEvent("call.hangup", {
+      ...ids,
+      ...state,
+      from: o.from,
+      to: o.to,
+      state: "hangup",
+      hangup_cause: "normal_clearing",
+      hangup_source: stoppedBy === "caller" ? "caller" : "callee",
+      sip_hangup_cause: "200",
+      start_time: startTime,
+      end_time: new Date().toISOString(),
+    }),
   );
   return result(line, { answer, stoppedBy });
 }

@@ -31,7 +31,15 @@ describe.runIf(speech.stt)("transfer_call on a phone call hands the live call to
   it("Twilio: the call is updated through the REST API with <Dial> to the number's escalation number", { timeout: 120_000 }, async () => {
     const { tenant, number } = await twilioTenant(h, { account, escalationNumber: "+13125550100" });
     const lines: string[] = [];
-    const result = await placeTwilioCall(account, { localBase: h.localBase, publicBase: PUBLIC_BASE, from: "+12125550123", to: number, rest, log: (l) => lines.push(l), steps: [{ say: "", dtmf: "0" }] });
+    const result = await placeTwilioCall(account, {
+      localBase: h.localBase,
+      publicBase: PUBLIC_BASE,
+      from: "+12125550123",
+      to: number,
+      rest,
+      log: (l) => lines.push(l),
+      steps: [{ say: "", dtmf: "0" }],
+    });
     const log = lines.join("\n");
     expect(result.shapeErrors, log).toEqual([]);
     expect(rest.rejected, log).toEqual([]);
@@ -47,13 +55,25 @@ describe.runIf(speech.stt)("transfer_call on a phone call hands the live call to
     const turns = await scope.calls.turns(call.id);
     expect(turns.map((t) => t.agentText ?? "").join(" ")).toMatch(/transfer you/i);
     const events = await scope.callEvents.list(call.id);
-    expect(events.find((e) => e.kind === "transfer")).toMatchObject({ status: "transferred", providerCallId: result.callSid, detail: { to: "+13125550100", twiml: dial } });
+    expect(events.find((e) => e.kind === "transfer")).toMatchObject({
+      status: "transferred",
+      providerCallId: result.callSid,
+      detail: { to: "+13125550100", twiml: dial },
+    });
   });
 
   it("a transfer the carrier refuses (wrong credentials) is recorded as failed; the call still ends", { timeout: 120_000 }, async () => {
     const other = await twilioTenant(h, { escalationNumber: "+13125550100" });
     const lines: string[] = [];
-    const result = await placeTwilioCall(other.account, { localBase: h.localBase, publicBase: PUBLIC_BASE, from: "+12125550123", to: other.number, rest, log: (l) => lines.push(l), steps: [{ say: "", dtmf: "0" }] });
+    const result = await placeTwilioCall(other.account, {
+      localBase: h.localBase,
+      publicBase: PUBLIC_BASE,
+      from: "+12125550123",
+      to: other.number,
+      rest,
+      log: (l) => lines.push(l),
+      steps: [{ say: "", dtmf: "0" }],
+    });
     expect(result.redirectedTo, lines.join("\n")).toBeUndefined();
     expect(rest.rejected.some((r) => r.status === 401 && r.path.includes(result.callSid))).toBe(true);
     await sleep(300);
@@ -61,20 +81,36 @@ describe.runIf(speech.stt)("transfer_call on a phone call hands the live call to
     const call = (await scope.callEvents.findCall("twilio", result.callSid))!;
     expect(call).toMatchObject({ status: "completed", endReason: "transfer" });
     const events = await scope.callEvents.list(call.id);
-    expect(events.find((e) => e.kind === "transfer")).toMatchObject({ status: "failed", detail: { to: "+13125550100", error: expect.stringMatching(/authenticate/i) } });
+    expect(events.find((e) => e.kind === "transfer")).toMatchObject({
+      status: "failed",
+      detail: { to: "+13125550100", error: expect.stringMatching(/authenticate/i) },
+    });
   });
 
   it("Telnyx: the transfer command goes to the business's escalation number", { timeout: 120_000 }, async () => {
     const { tenant, number } = await telnyxTenant(h, telnyx.account);
     const lines: string[] = [];
-    const result = await placeTelnyxCall(telnyx, { localBase: h.localBase, from: "+12125550123", to: number, log: (l) => lines.push(l), steps: [{ say: "", dtmf: "0" }] });
+    const result = await placeTelnyxCall(telnyx, {
+      localBase: h.localBase,
+      from: "+12125550123",
+      to: number,
+      log: (l) => lines.push(l),
+      steps: [{ say: "", dtmf: "0" }],
+    });
     const log = lines.join("\n");
     expect(result.shapeErrors, log).toEqual([]);
     expect(telnyx.shapeErrors, log).toEqual([]);
     expect(result.stoppedBy, log).toBe("transfer");
     const transfers = telnyx.commands.filter((c) => c.callControlId === result.callControlId && c.action === "transfer");
     // The dental template's escalation phone: the number has none of its own.
-    expect(transfers).toEqual([{ callControlId: result.callControlId, action: "transfer", authorization: `Bearer ${telnyx.account.apiKey}`, body: { to: "+12125550199", command_id: expect.stringMatching(/^transfer-call_/) } }]);
+    expect(transfers).toEqual([
+      {
+        callControlId: result.callControlId,
+        action: "transfer",
+        authorization: `Bearer ${telnyx.account.apiKey}`,
+        body: { to: "+12125550199", command_id: expect.stringMatching(/^transfer-call_/) },
+      },
+    ]);
 
     await sleep(300);
     const scope = tenantScope(h.db, tenant.workspaceId);

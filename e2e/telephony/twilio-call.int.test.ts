@@ -46,7 +46,9 @@ describe.runIf(speech.stt)("a full emulated Twilio call with real speech (flite 
     const call = (await scope.callEvents.findCall("twilio", result.callSid))!;
     const booked = await h.app.inject({ url: "/v1/appointments", headers: { authorization: `Bearer ${tenant.token}` } });
     const turns = await scope.calls.turns(call.id);
-    const transcript = turns.map((t) => `caller: ${t.userText ?? ""} | agent: ${t.agentText ?? ""}${t.interrupted ? ` [heard: ${t.heardText ?? ""}]` : ""}`).join("\n");
+    const transcript = turns
+      .map((t) => `caller: ${t.userText ?? ""} | agent: ${t.agentText ?? ""}${t.interrupted ? ` [heard: ${t.heardText ?? ""}]` : ""}`)
+      .join("\n");
     expect(turns[0]!.agentText, transcript).toMatch(/thank you for calling|riverside|dental/i);
     expect(booked.json().data, `${transcript}\n${lines.join("\n")}`).toHaveLength(1);
     // Names over 8 kHz audio are recognised with errors ("james smith" → "james may"); the name is not what this test is about.

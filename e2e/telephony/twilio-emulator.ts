@@ -5,7 +5,7 @@ import { twilioOutboundSchema } from "@orbis/contracts";
 import { CallerLine, type EmulatedCallResult, type EmulatedStep } from "./caller-line.ts";
 import type { TwilioRestEmulator } from "./twilio-rest-emulator.ts";
 
-export { speechFrames, type EmulatedCallResult, type EmulatedStep } from "./caller-line.ts";
+export type { EmulatedStep } from "./caller-line.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const hex = (n: number) => randomBytes(n).toString("hex");
@@ -23,7 +23,10 @@ export interface TwilioCallResult extends EmulatedCallResult {
 }
 
 /** Signs and posts a form like Twilio does (X-Twilio-Signature over the public URL). */
-export async function postTwilioForm(account: TwilioAccount, o: { localBase: string; publicBase: string; path: string; params: Record<string, string>; signature?: string }) {
+export async function postTwilioForm(
+  account: TwilioAccount,
+  o: { localBase: string; publicBase: string; path: string; params: Record<string, string>; signature?: string },
+) {
   const signature = o.signature ?? twilio.getExpectedTwilioSignature(account.authToken, `${o.publicBase}${o.path}`, o.params);
   const res = await fetch(`${o.localBase}${o.path}`, {
     method: "POST",
@@ -41,15 +44,41 @@ export async function postTwilioForm(account: TwilioAccount, o: { localBase: str
  */
 export async function placeTwilioCall(
   account: TwilioAccount,
-  o: { localBase: string; publicBase: string; from: string; to: string; steps: EmulatedStep[]; voice?: string; log?: (line: string) => void; hangUpAfterMs?: number; turnTimeoutMs?: number; callSid?: string; rest?: TwilioRestEmulator },
+  o: {
+    localBase: string;
+    publicBase: string;
+    from: string;
+    to: string;
+    steps: EmulatedStep[];
+    voice?: string;
+    log?: (line: string) => void;
+    hangUpAfterMs?: number;
+    turnTimeoutMs?: number;
+    callSid?: string;
+    rest?: TwilioRestEmulator;
+  },
 ): Promise<TwilioCallResult> {
   const callSid = o.callSid ?? `CA${hex(16)}`;
   const streamSid = `MZ${hex(16)}`;
-  const form = { AccountSid: account.accountSid, ApiVersion: "2010-04-01", CallSid: callSid, CallStatus: "ringing", Called: o.to, Caller: o.from, Direction: "inbound", From: o.from, To: o.to };
+  const form = {
+    AccountSid: account.accountSid,
+    ApiVersion: "2010-04-01",
+    CallSid: callSid,
+    CallStatus: "ringing",
+    Called: o.to,
+    Caller: o.from,
+    Direction: "inbound",
+    From: o.from,
+    To: o.to,
+  };
   const voice = await postTwilioForm(account, { localBase: o.localBase, publicBase: o.publicBase, path: "/v1/telephony/twilio/voice", params: form });
   const url = /<Stream url="([^"]+)"/.exec(voice.body)?.[1];
   const token = /<Parameter name="token" value="([^"]+)"\/>/.exec(voice.body)?.[1];
-  const done = (line?: CallerLine): TwilioCallResult => ({ ...(line?.result ?? { greetingMs: 0, turns: [], clears: 0, marksEchoed: 0, shapeErrors: [], frameTimes: [] }), callSid, twiml: voice.body });
+  const done = (line?: CallerLine): TwilioCallResult => ({
+    ...(line?.result ?? { greetingMs: 0, turns: [], clears: 0, marksEchoed: 0, shapeErrors: [], frameTimes: [] }),
+    callSid,
+    twiml: voice.body,
+  });
   if (!url || !token) return done();
   const local = url.replace(/^wss?:\/\/[^/]+/, o.localBase.replace(/^http/, "ws"));
   const ws = new WebSocket(local, { headers: { "x-twilio-signature": twilio.getExpectedTwilioSignature(account.authToken, url, {}) } });
@@ -58,7 +87,13 @@ export async function placeTwilioCall(
   const send = (m: object) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));
   const line = new CallerLine(
     {
-      media: (chunk, payload) => send({ event: "media", sequenceNumber: String(++seq), media: { track: "inbound", chunk: String(chunk), timestamp: String(chunk * 20), payload }, streamSid }),
+      media: (chunk, payload) =>
+        send({
+          event: "media",
+          sequenceNumber: String(++seq),
+          media: { track: "inbound", chunk: String(chunk), timestamp: String(chunk * 20), payload },
+          streamSid,
+        }),
       dtmf: (digit) => send({ event: "dtmf", streamSid, sequenceNumber: String(++seq), dtmf: { track: "inbound_track", digit } }),
       mark: (name) => send({ event: "mark", sequenceNumber: String(++seq), streamSid, mark: { name } }),
     },
@@ -77,7 +112,9 @@ export async function placeTwilioCall(
     if (!parsed.success) return line.shapeError(data.toString().slice(0, 120));
     const m = parsed.data;
     if (m.streamSid !== streamSid) line.shapeError(`wrong streamSid ${m.streamSid}`);
-    line.onAgent(m.event === "media" ? { kind: "media", payload: m.media.payload } : m.event === "mark" ? { kind: "mark", name: m.mark.name } : { kind: "clear" });
+    line.onAgent(
+      m.event === "media" ? { kind: "media", payload: m.media.payload } : m.event === "mark" ? { kind: "mark", name: m.mark.name } : { kind: "clear" },
+    );
   });
   const closedP = new Promise<void>((r) => ws.on("close", (code) => (line.closedWith(code), r())));
   await new Promise<void>((resolve, reject) => {
@@ -85,7 +122,19 @@ export async function placeTwilioCall(
     ws.once("error", reject);
   });
   send({ event: "connected", protocol: "Call", version: "1.0.0" });
-  send({ event: "start", sequenceNumber: String(++seq), start: { accountSid: account.accountSid, streamSid, callSid, tracks: ["inbound"], mediaFormat: { encoding: "audio/x-mulaw", sampleRate: 8000, channels: 1 }, customParameters: { token } }, streamSid });
+  send({
+    event: "start",
+    sequenceNumber: String(++seq),
+    start: {
+      accountSid: account.accountSid,
+      streamSid,
+      callSid,
+      tracks: ["inbound"],
+      mediaFormat: { encoding: "audio/x-mulaw", sampleRate: 8000, channels: 1 },
+      customParameters: { token },
+    },
+    streamSid,
+  });
   let redirectedTo: string | undefined;
   // A REST update moves the call to new TwiML: Twilio stops the stream (stop, then close) and the call goes on there.
   o.rest?.onUpdate(callSid, (update) => {

@@ -39,15 +39,24 @@ export class TwilioRestEmulator {
         if (!self.emu || req.method !== "POST" || !m) return reply(404, { code: 20404, message: "The requested resource was not found", status: 404 });
         const expected = `Basic ${Buffer.from(`${account.accountSid}:${account.authToken}`).toString("base64")}`;
         if (req.headers.authorization !== expected || m[1] !== account.accountSid) return reply(401, { code: 20003, message: "Authenticate", status: 401 });
-        if (!String(req.headers["content-type"]).startsWith("application/x-www-form-urlencoded")) return reply(400, { code: 20001, message: "Form body expected", status: 400 });
+        if (!String(req.headers["content-type"]).startsWith("application/x-www-form-urlencoded"))
+          return reply(400, { code: 20001, message: "Form body expected", status: 400 });
         const form = Object.fromEntries(new URLSearchParams(raw));
         if (!form.Twiml && !form.Url && !form.Status) return reply(400, { code: 21220, message: "Invalid call state or no TwiML, Url or Status", status: 400 });
         const callSid = m[2]!;
         const notify = self.emu.live.get(callSid);
-        if (!notify) return reply(404, { code: 20404, message: `The requested resource /2010-04-01/Accounts/${m[1]}/Calls/${callSid}.json was not found`, status: 404 });
+        if (!notify)
+          return reply(404, { code: 20404, message: `The requested resource /2010-04-01/Accounts/${m[1]}/Calls/${callSid}.json was not found`, status: 404 });
         const update = { accountSid: m[1]!, callSid, form };
         self.emu.updates.push(update);
-        reply(200, { sid: callSid, account_sid: m[1], status: "in-progress", api_version: "2010-04-01", direction: "inbound", uri: `/2010-04-01/Accounts/${m[1]}/Calls/${callSid}.json` });
+        reply(200, {
+          sid: callSid,
+          account_sid: m[1],
+          status: "in-progress",
+          api_version: "2010-04-01",
+          direction: "inbound",
+          uri: `/2010-04-01/Accounts/${m[1]}/Calls/${callSid}.json`,
+        });
         setImmediate(() => notify(update));
       });
     });

@@ -34,14 +34,29 @@ describe("Twilio webhooks and media stream (echo pipeline)", () => {
   });
   afterAll(() => h?.close());
 
-  const form = (callSid: string) => ({ AccountSid: account.accountSid, CallSid: callSid, CallStatus: "ringing", From: "+12125550100", To: number, Direction: "inbound" });
+  const form = (callSid: string) => ({
+    AccountSid: account.accountSid,
+    CallSid: callSid,
+    CallStatus: "ringing",
+    From: "+12125550100",
+    To: number,
+    Direction: "inbound",
+  });
   const voice = (params: Record<string, string>, signature?: string) =>
-    postTwilioForm(account, { localBase: h.localBase, publicBase: PUBLIC_BASE, path: "/v1/telephony/twilio/voice", params, ...(signature ? { signature } : {}) });
+    postTwilioForm(account, {
+      localBase: h.localBase,
+      publicBase: PUBLIC_BASE,
+      path: "/v1/telephony/twilio/voice",
+      params,
+      ...(signature ? { signature } : {}),
+    });
 
   it("a valid signature answers <Connect><Stream> with a signed <Parameter> and no query string; the call is ringing", async () => {
     const res = await voice(form("CA00000000000000000000000000000001"));
     expect(res.status).toBe(200);
-    expect(res.body).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><Response><Connect><Stream url="wss:\/\/voice\.example\.test\/v1\/telephony\/twilio\/media"><Parameter name="token" value="[^"?]+"\/><\/Stream><\/Connect><\/Response>$/);
+    expect(res.body).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?><Response><Connect><Stream url="wss:\/\/voice\.example\.test\/v1\/telephony\/twilio\/media"><Parameter name="token" value="[^"?]+"\/><\/Stream><\/Connect><\/Response>$/,
+    );
     const call = await tenantScope(h.db, workspaceId).callEvents.findCall("twilio", "CA00000000000000000000000000000001");
     expect(call).toMatchObject({ status: "ringing", channel: "twilio", caller: "+12125550100", callee: number });
   });
@@ -49,12 +64,23 @@ describe("Twilio webhooks and media stream (echo pipeline)", () => {
   it("forged, replayed, wrong-account and unsigned webhooks are refused", async () => {
     const params = form("CA00000000000000000000000000000002");
     expect((await voice(params, "AAAAAAAAAAAAAAAAAAAAAAAAAAA=")).status).toBe(403);
-    expect((await voice({ ...params, From: "+19995550100" }, twilio.getExpectedTwilioSignature(account.authToken, `${PUBLIC_BASE}/v1/telephony/twilio/voice`, params))).status).toBe(403);
+    expect(
+      (
+        await voice(
+          { ...params, From: "+19995550100" },
+          twilio.getExpectedTwilioSignature(account.authToken, `${PUBLIC_BASE}/v1/telephony/twilio/voice`, params),
+        )
+      ).status,
+    ).toBe(403);
     expect((await voice(params)).status).toBe(200);
     expect((await voice(params)).status).toBe(403);
     const other = { ...form("CA00000000000000000000000000000003"), AccountSid: `AC${"f".repeat(32)}` };
     expect((await voice(other)).status).toBe(403);
-    const unsigned = await fetch(`${h.localBase}/v1/telephony/twilio/voice`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form("CA4")).toString() });
+    const unsigned = await fetch(`${h.localBase}/v1/telephony/twilio/voice`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(form("CA4")).toString(),
+    });
     expect(unsigned.status).toBe(403);
     // Signed against our bind address instead of the public URL Twilio uses: refused.
     const local = twilio.getExpectedTwilioSignature(account.authToken, `${h.localBase}/v1/telephony/twilio/voice`, form("CA5"));
@@ -72,7 +98,9 @@ describe("Twilio webhooks and media stream (echo pipeline)", () => {
     const twiml = (await voice(form(callSid))).body;
     const url = /<Stream url="([^"]+)"/.exec(twiml)![1]!;
     const token = /value="([^"]+)"/.exec(twiml)![1]!;
-    const ws = new WebSocket(`${h.localBase.replace("http", "ws")}/v1/telephony/twilio/media`, { headers: { "x-twilio-signature": twilio.getExpectedTwilioSignature(account.authToken, url, {}) } });
+    const ws = new WebSocket(`${h.localBase.replace("http", "ws")}/v1/telephony/twilio/media`, {
+      headers: { "x-twilio-signature": twilio.getExpectedTwilioSignature(account.authToken, url, {}) },
+    });
     const got: { event: string }[] = [];
     ws.on("message", (d) => got.push(JSON.parse(d.toString()) as { event: string }));
     await new Promise((r) => ws.once("open", r));
@@ -82,8 +110,30 @@ describe("Twilio webhooks and media stream (echo pipeline)", () => {
     ws.send(JSON.stringify({ event: "bogus", streamSid: "MZ1" }));
     ws.send(JSON.stringify({ event: "media", sequenceNumber: "1", streamSid: "MZ1", media: { track: "inbound", chunk: "1", timestamp: "0", payload: mulaw } }));
     ws.send(JSON.stringify({ event: "media", streamSid: "MZ1" }));
-    ws.send(JSON.stringify({ event: "start", sequenceNumber: "2", streamSid: "MZ1", start: { accountSid: account.accountSid, streamSid: "MZ1", callSid, tracks: ["inbound"], mediaFormat: { encoding: "audio/x-mulaw", sampleRate: 8000, channels: 1 }, customParameters: { token } } }));
-    for (let i = 2; i < 40; i++) ws.send(JSON.stringify({ event: "media", sequenceNumber: String(i + 1), streamSid: "MZ1", media: { track: "inbound", chunk: String(i), timestamp: String(i * 20), payload: i === 5 ? "%%%" : mulaw } }));
+    ws.send(
+      JSON.stringify({
+        event: "start",
+        sequenceNumber: "2",
+        streamSid: "MZ1",
+        start: {
+          accountSid: account.accountSid,
+          streamSid: "MZ1",
+          callSid,
+          tracks: ["inbound"],
+          mediaFormat: { encoding: "audio/x-mulaw", sampleRate: 8000, channels: 1 },
+          customParameters: { token },
+        },
+      }),
+    );
+    for (let i = 2; i < 40; i++)
+      ws.send(
+        JSON.stringify({
+          event: "media",
+          sequenceNumber: String(i + 1),
+          streamSid: "MZ1",
+          media: { track: "inbound", chunk: String(i), timestamp: String(i * 20), payload: i === 5 ? "%%%" : mulaw },
+        }),
+      );
     ws.send(JSON.stringify({ event: "dtmf", streamSid: "MZ1", sequenceNumber: "50", dtmf: { track: "inbound_track", digit: "X" } }));
     await sleep(1500);
     expect(ws.readyState).toBe(WebSocket.OPEN);
@@ -106,7 +156,21 @@ describe("Twilio webhooks and media stream (echo pipeline)", () => {
     const attempt = async (callSid: string, signature: string) => {
       const ws = new WebSocket(`${h.localBase.replace("http", "ws")}/v1/telephony/twilio/media`, { headers: { "x-twilio-signature": signature } });
       await new Promise((r) => ws.once("open", r));
-      ws.send(JSON.stringify({ event: "start", sequenceNumber: "1", streamSid: "MZ2", start: { accountSid: account.accountSid, streamSid: "MZ2", callSid, tracks: ["inbound"], mediaFormat: { encoding: "audio/x-mulaw", sampleRate: 8000, channels: 1 }, customParameters: { token } } }));
+      ws.send(
+        JSON.stringify({
+          event: "start",
+          sequenceNumber: "1",
+          streamSid: "MZ2",
+          start: {
+            accountSid: account.accountSid,
+            streamSid: "MZ2",
+            callSid,
+            tracks: ["inbound"],
+            mediaFormat: { encoding: "audio/x-mulaw", sampleRate: 8000, channels: 1 },
+            customParameters: { token },
+          },
+        }),
+      );
       return new Promise<number>((r) => ws.once("close", (code) => r(code)));
     };
     expect(await attempt("CA99999999999999999999999999999999", twilio.getExpectedTwilioSignature(account.authToken, url, {}))).toBe(1011);
@@ -116,7 +180,8 @@ describe("Twilio webhooks and media stream (echo pipeline)", () => {
   it("status callbacks record call_events once and close the call with the carrier's duration", async () => {
     const callSid = "CA00000000000000000000000000000009";
     await voice(form(callSid));
-    const status = (s: Record<string, string>) => postTwilioForm(account, { localBase: h.localBase, publicBase: PUBLIC_BASE, path: "/v1/telephony/twilio/status", params: { ...form(callSid), ...s } });
+    const status = (s: Record<string, string>) =>
+      postTwilioForm(account, { localBase: h.localBase, publicBase: PUBLIC_BASE, path: "/v1/telephony/twilio/status", params: { ...form(callSid), ...s } });
     expect((await status({ CallStatus: "in-progress", SequenceNumber: "1" })).status).toBe(204);
     expect((await status({ CallStatus: "completed", CallDuration: "42", SequenceNumber: "2" })).status).toBe(204);
     expect((await status({ CallStatus: "completed", CallDuration: "42", SequenceNumber: "2" })).status).toBe(403);
@@ -128,4 +193,3 @@ describe("Twilio webhooks and media stream (echo pipeline)", () => {
     expect(events.every((e) => e.providerCallId === callSid)).toBe(true);
   });
 });
-

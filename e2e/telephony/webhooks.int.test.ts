@@ -13,7 +13,11 @@ function callControlEmulator() {
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", () => {
-      commands.push({ path: decodeURIComponent(req.url ?? ""), auth: req.headers.authorization ?? "", body: JSON.parse(body || "{}") as Record<string, unknown> });
+      commands.push({
+        path: decodeURIComponent(req.url ?? ""),
+        auth: req.headers.authorization ?? "",
+        body: JSON.parse(body || "{}") as Record<string, unknown>,
+      });
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ data: { result: "ok" } }));
     });
   });
@@ -37,8 +41,19 @@ beforeAll(async () => {
   const keys = generateKeyPairSync("ed25519");
   privateKey = keys.privateKey;
   publicKeyB64 = keys.publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("base64");
-  expect((await t.app.inject({ method: "PUT", url: "/v1/credentials/telnyx", headers: bearer(a.token), payload: { apiKey: "KEYtelnyx0123456789", publicKey: publicKeyB64 } })).statusCode).toBe(200);
-  expect((await t.app.inject({ method: "POST", url: "/v1/phone-numbers", headers: bearer(a.token), payload: { number, provider: "telnyx", agentId } })).statusCode).toBe(201);
+  expect(
+    (
+      await t.app.inject({
+        method: "PUT",
+        url: "/v1/credentials/telnyx",
+        headers: bearer(a.token),
+        payload: { apiKey: "KEYtelnyx0123456789", publicKey: publicKeyB64 },
+      })
+    ).statusCode,
+  ).toBe(200);
+  expect(
+    (await t.app.inject({ method: "POST", url: "/v1/phone-numbers", headers: bearer(a.token), payload: { number, provider: "telnyx", agentId } })).statusCode,
+  ).toBe(201);
 });
 afterAll(async () => {
   await t.close();
@@ -47,14 +62,34 @@ afterAll(async () => {
 
 let eventN = 0;
 const event = (type: string, ccid: string, extra: Record<string, unknown> = {}) => ({
-  data: { record_type: "event", event_type: type, id: `evt-${eventN++}-${Date.now()}`, occurred_at: new Date().toISOString(), payload: { call_control_id: ccid, call_leg_id: "leg", call_session_id: "sess", direction: "incoming", from: "+12125550100", to: number, state: "parked", ...extra } },
+  data: {
+    record_type: "event",
+    event_type: type,
+    id: `evt-${eventN++}-${Date.now()}`,
+    occurred_at: new Date().toISOString(),
+    payload: {
+      call_control_id: ccid,
+      call_leg_id: "leg",
+      call_session_id: "sess",
+      direction: "incoming",
+      from: "+12125550100",
+      to: number,
+      state: "parked",
+      ...extra,
+    },
+  },
   meta: { attempt: 1, delivered_to: "https://voice.example.test/v1/telephony/telnyx/webhook" },
 });
 const deliver = (body: object, o: { ts?: number; key?: KeyObject; raw?: string } = {}) => {
   const raw = o.raw ?? JSON.stringify(body);
   const ts = String(o.ts ?? Math.floor(Date.now() / 1000));
   const signature = sign(null, Buffer.from(`${ts}|${raw}`), o.key ?? privateKey).toString("base64");
-  return t.app.inject({ method: "POST", url: "/v1/telephony/telnyx/webhook", headers: { "content-type": "application/json", "telnyx-signature-ed25519": signature, "telnyx-timestamp": ts }, payload: raw });
+  return t.app.inject({
+    method: "POST",
+    url: "/v1/telephony/telnyx/webhook",
+    headers: { "content-type": "application/json", "telnyx-signature-ed25519": signature, "telnyx-timestamp": ts },
+    payload: raw,
+  });
 };
 
 describe("Telnyx webhook (ed25519, docs/protocols.md)", () => {
@@ -64,7 +99,12 @@ describe("Telnyx webhook (ed25519, docs/protocols.md)", () => {
     const answer = cc.commands.find((c) => c.path === `/v2/calls/v3:call-1/actions/answer`);
     expect(answer).toBeDefined();
     expect(answer!.auth).toBe("Bearer KEYtelnyx0123456789");
-    expect(answer!.body).toMatchObject({ stream_track: "inbound_track", stream_codec: "PCMU", stream_bidirectional_mode: "rtp", stream_bidirectional_codec: "PCMU" });
+    expect(answer!.body).toMatchObject({
+      stream_track: "inbound_track",
+      stream_codec: "PCMU",
+      stream_bidirectional_mode: "rtp",
+      stream_bidirectional_codec: "PCMU",
+    });
     const streamUrl = new URL(answer!.body.stream_url as string);
     expect(`${streamUrl.origin}${streamUrl.pathname}`).toBe("wss://voice.example.test/v1/telephony/telnyx/media");
     const grant = await createStreamTokens("test-secret-test-secret-test-secret-0").verify(streamUrl.searchParams.get("token")!);
@@ -90,7 +130,12 @@ describe("Telnyx webhook (ed25519, docs/protocols.md)", () => {
     const raw = JSON.stringify(body);
     const ts = String(Math.floor(Date.now() / 1000));
     const signature = sign(null, Buffer.from(`${ts}|${raw}`), privateKey).toString("base64");
-    const tampered = await t.app.inject({ method: "POST", url: "/v1/telephony/telnyx/webhook", headers: { "content-type": "application/json", "telnyx-signature-ed25519": signature, "telnyx-timestamp": ts }, payload: raw.replace("+12125550100", "+12125550199") });
+    const tampered = await t.app.inject({
+      method: "POST",
+      url: "/v1/telephony/telnyx/webhook",
+      headers: { "content-type": "application/json", "telnyx-signature-ed25519": signature, "telnyx-timestamp": ts },
+      payload: raw.replace("+12125550100", "+12125550199"),
+    });
     expect(tampered.statusCode).toBe(403);
     expect(cc.commands.some((c) => c.path.includes("v3:call-3"))).toBe(false);
   });
@@ -100,7 +145,9 @@ describe("Telnyx webhook (ed25519, docs/protocols.md)", () => {
     const answer = cc.commands.find((c) => c.path.includes("v3:call-4"))!;
     const state = { client_state: answer.body.client_state };
     expect((await deliver(event("call.answered", "v3:call-4", { ...state, state: "answered" }))).statusCode).toBe(200);
-    expect((await deliver(event("streaming.started", "v3:call-4", { ...state, stream_url: "wss://voice.example.test/v1/telephony/telnyx/media" }))).statusCode).toBe(200);
+    expect(
+      (await deliver(event("streaming.started", "v3:call-4", { ...state, stream_url: "wss://voice.example.test/v1/telephony/telnyx/media" }))).statusCode,
+    ).toBe(200);
     const hangup = event("call.hangup", "v3:call-4", { ...state, hangup_cause: "normal_clearing", hangup_source: "caller" });
     expect((await deliver(hangup)).statusCode).toBe(200);
     expect((await deliver(hangup)).json()).toMatchObject({ duplicate: true });

@@ -62,7 +62,12 @@ export interface BuildAppOptions {
 
 /** A server with the api role alone (and whatever `extend` adds): what the api's own tests run. */
 export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}) {
-  const app = createServer({ logLevel: deps.config.logLevel, trustProxy: deps.config.trustProxy, metrics: deps.metrics, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
+  const app = createServer({
+    logLevel: deps.config.logLevel,
+    trustProxy: deps.config.trustProxy,
+    metrics: deps.metrics,
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+  });
   registerHealthRoutes(app, deps);
   await mountApi(app, deps);
   if (options.extend) await options.extend(app);
@@ -81,7 +86,8 @@ export async function mountApi(app: Server, deps: ApiDeps) {
   // Built once: the delegator runs on every request.
   const widgetCors = { origin: true, credentials: false };
   const dashboardCors = {
-    origin: (origin: string | undefined, ok: (error: Error | null, allow: boolean) => void) => ok(null, !origin || allowed.includes("*") || allowed.includes(origin)),
+    origin: (origin: string | undefined, ok: (error: Error | null, allow: boolean) => void) =>
+      ok(null, !origin || allowed.includes("*") || allowed.includes(origin)),
     credentials: true,
   };
   await app.register(cors, {

@@ -61,7 +61,15 @@ export async function seedDemo(db: Database, options: { origins: string[]; templ
   await tenant.transaction(async (t) => {
     await t.agents.insert({ id: agentId, ...config, status: "published", publishedVersion: 1 });
     await t.agents.insertVersion({ id: createId("agentVersion"), agentId, version: 1, config, publishedBy: userId });
-    await t.apiKeys.insert({ id: createId("apiKey"), name: "Demo widget", kind: "publishable", prefix: key.prefix, keyHash: key.hash, allowedOrigins: options.origins, createdBy: userId });
+    await t.apiKeys.insert({
+      id: createId("apiKey"),
+      name: "Demo widget",
+      kind: "publishable",
+      prefix: key.prefix,
+      keyHash: key.hash,
+      allowedOrigins: options.origins,
+      createdBy: userId,
+    });
   });
   return { created: true, workspaceId, agentId, email, password, publishableKey: key.key };
 }

@@ -32,7 +32,12 @@ describe("/v1/agents", () => {
   it("gets, updates and deletes an agent", async () => {
     const { id } = (await create(owner.token)).json();
     expect((await t.app.inject({ method: "GET", url: `/v1/agents/${id}`, headers: bearer(viewer.token) })).json().id).toBe(id);
-    const upd = await t.app.inject({ method: "PATCH", url: `/v1/agents/${id}`, headers: bearer(owner.token), payload: { greeting: "Hello!", turnTaking: { silenceMs: 900 } } });
+    const upd = await t.app.inject({
+      method: "PATCH",
+      url: `/v1/agents/${id}`,
+      headers: bearer(owner.token),
+      payload: { greeting: "Hello!", turnTaking: { silenceMs: 900 } },
+    });
     expect(upd.statusCode).toBe(200);
     expect(upd.json()).toMatchObject({ greeting: "Hello!", name: "Front desk", turnTaking: { silenceMs: 900, entitySilenceMs: 1400 } });
     const del = await t.app.inject({ method: "DELETE", url: `/v1/agents/${id}`, headers: bearer(owner.token) });
@@ -59,12 +64,21 @@ describe("/v1/agents", () => {
     const other = await signup(t.app, "rendering");
     const awkward = {
       name: 'Dr. "Ana" Ñúñez — 歯科 🦷',
-      systemPrompt: 'Line one\nline\ttwo \\ back\\slash \u0001 control, \u2028 separator, </script>',
+      systemPrompt: "Line one\nline\ttwo \\ back\\slash \u0001 control, \u2028 separator, </script>",
       greeting: "",
       voice: "kal",
       language: "es",
-      providers: { stt: ["deepgram", "offline"], tts: ["offline"], llm: ["openai"], realtime: null, options: { temperature: 0.3, nested: { list: [1, "two", null] } } },
-      tools: [{ type: "transfer", to: "+15551234567" }, { type: "webhook", url: "https://example.com/h?a=1&b=2" }],
+      providers: {
+        stt: ["deepgram", "offline"],
+        tts: ["offline"],
+        llm: ["openai"],
+        realtime: null,
+        options: { temperature: 0.3, nested: { list: [1, "two", null] } },
+      },
+      tools: [
+        { type: "transfer", to: "+15551234567" },
+        { type: "webhook", url: "https://example.com/h?a=1&b=2" },
+      ],
       business: { hours: { mon: "9-5" }, faqs: [{ q: "Parking?", a: "Yes — free." }], price: 12.5, open: true, none: null },
       turnTaking: { silenceMs: 750, entitySilenceMs: 1500, completeSilenceMs: 250, minSpeechMs: 120, maxTurnMs: 20000, bargeInMs: 400 },
       idleTimeoutSec: 90,
@@ -92,7 +106,8 @@ describe("/v1/agents", () => {
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push((await create(other.token, { name: `Twin ${i}` })).json().id);
     // Four rows 100 µs apart inside one millisecond: a cursor cut to milliseconds skips the rest of it.
-    for (const [i, id] of ids.entries()) await t.db.system.execute(sql`update agents set created_at = ${`2026-03-04T05:06:07.1234${i}Z`}::timestamptz where id = ${id}`);
+    for (const [i, id] of ids.entries())
+      await t.db.system.execute(sql`update agents set created_at = ${`2026-03-04T05:06:07.1234${i}Z`}::timestamptz where id = ${id}`);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -128,7 +143,13 @@ describe("/v1/agents", () => {
     expect(badId.statusCode).toBe(422);
     expect(badId.json().error.details[0].path).toBe("params.id");
     const cursorOf = (text: string) => Buffer.from(text).toString("base64url");
-    for (const cursor of ["zzz", cursorOf("2026-13-40T00:00:00Z|agt_x"), cursorOf("2026-02-30T00:00:00Z|agt_x"), cursorOf("yesterday|agt_x"), cursorOf("2026-01-01T00:00:00.000Z|")]) {
+    for (const cursor of [
+      "zzz",
+      cursorOf("2026-13-40T00:00:00Z|agt_x"),
+      cursorOf("2026-02-30T00:00:00Z|agt_x"),
+      cursorOf("yesterday|agt_x"),
+      cursorOf("2026-01-01T00:00:00.000Z|"),
+    ]) {
       const badCursor = await t.app.inject({ method: "GET", url: `/v1/agents?cursor=${cursor}`, headers: bearer(owner.token) });
       expect(badCursor.statusCode, cursor).toBe(422);
       expect(badCursor.json().error.message).toContain("query.cursor");
@@ -136,7 +157,11 @@ describe("/v1/agents", () => {
   });
 
   it("requires authentication (401)", async () => {
-    for (const [method, url] of [["GET", "/v1/agents"], ["POST", "/v1/agents"], ["GET", "/v1/agents/agt_00000000000000000000"]] as const) {
+    for (const [method, url] of [
+      ["GET", "/v1/agents"],
+      ["POST", "/v1/agents"],
+      ["GET", "/v1/agents/agt_00000000000000000000"],
+    ] as const) {
       const res = await t.app.inject({ method, url, payload: method === "POST" ? validAgent : undefined });
       expect(res.statusCode, `${method} ${url}`).toBe(401);
     }

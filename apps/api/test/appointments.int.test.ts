@@ -39,7 +39,11 @@ describe("/v1/appointments", () => {
     expect(byDay.statusCode).toBe(200);
     expect(byDay.json().data.map((a: { start: string }) => a.start)).toEqual([localInstant(3, "09:00"), start]);
 
-    const range = await inject(viewer, "GET", `/v1/appointments?from=${encodeURIComponent(start)}&to=${encodeURIComponent(localInstant(4, "00:00"))}&status=booked`);
+    const range = await inject(
+      viewer,
+      "GET",
+      `/v1/appointments?from=${encodeURIComponent(start)}&to=${encodeURIComponent(localInstant(4, "00:00"))}&status=booked`,
+    );
     expect(range.json().data.map((a: { id: string }) => a.id)).toEqual([apt.id]);
     expect((await inject(viewer, "GET", `/v1/appointments/${apt.id}`)).json()).toEqual(apt);
   });
@@ -99,7 +103,11 @@ describe("/v1/appointments", () => {
     const from = localInstant(8, "00:00");
     const to = localInstant(9, "00:00");
     await inject(staff, "POST", "/v1/appointments", booking(agentId, localInstant(8, "10:00")));
-    const res = await inject(viewer, "GET", `/v1/appointments/availability?agentId=${agentId}&serviceId=hour&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+    const res = await inject(
+      viewer,
+      "GET",
+      `/v1/appointments/availability?agentId=${agentId}&serviceId=hour&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+    );
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
     expect(body.timezone).toBe(testBusiness.timezone);
@@ -108,7 +116,11 @@ describe("/v1/appointments", () => {
     expect(starts).not.toContain(localInstant(8, "10:00"));
     expect(starts).toContain(localInstant(8, "16:00"));
     expect(starts).toHaveLength(7);
-    const unknown = await inject(viewer, "GET", `/v1/appointments/availability?agentId=${agentId}&serviceId=nope&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+    const unknown = await inject(
+      viewer,
+      "GET",
+      `/v1/appointments/availability?agentId=${agentId}&serviceId=nope&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+    );
     expect(unknown.statusCode).toBe(422);
     expect(unknown.json().error.details[0].path).toBe("query.serviceId");
   });
@@ -125,7 +137,10 @@ describe("/v1/appointments", () => {
 
   it("401 without credentials, 403 for a viewer booking or cancelling", async () => {
     expect((await inject(null, "GET", "/v1/appointments")).statusCode).toBe(401);
-    expect((await inject(null, "GET", `/v1/appointments/availability?agentId=${agentId}&serviceId=hour&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z`)).statusCode).toBe(401);
+    expect(
+      (await inject(null, "GET", `/v1/appointments/availability?agentId=${agentId}&serviceId=hour&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z`))
+        .statusCode,
+    ).toBe(401);
     const v = await inject(viewer, "POST", "/v1/appointments", booking(agentId, localInstant(10, "10:00")));
     expect(v.statusCode).toBe(403);
     const any = (await inject(viewer, "GET", "/v1/appointments")).json().data[0];
@@ -141,7 +156,10 @@ describe("/v1/appointments", () => {
       ["PATCH", `/v1/appointments/${theirs.id}`, { notes: "mine now" }],
       ["POST", `/v1/appointments/${theirs.id}/cancel`, {}],
       ["POST", "/v1/appointments", booking(otherAgentId, localInstant(11, "10:00"))],
-      ["GET", `/v1/appointments/availability?agentId=${otherAgentId}&serviceId=hour&from=${encodeURIComponent(localInstant(3, "00:00"))}&to=${encodeURIComponent(localInstant(4, "00:00"))}`],
+      [
+        "GET",
+        `/v1/appointments/availability?agentId=${otherAgentId}&serviceId=hour&from=${encodeURIComponent(localInstant(3, "00:00"))}&to=${encodeURIComponent(localInstant(4, "00:00"))}`,
+      ],
     ] as const) {
       const res = await inject(owner, method, url, payload);
       expect(res.statusCode, `${method} ${url}`).toBe(404);

@@ -39,12 +39,22 @@ const numbersOf = (number: string) => t.db.system.select().from(schema.phoneNumb
 
 describe("phone numbers: the audit row is in the change's transaction", () => {
   it("an audit row that cannot be written undoes the create, the update and the delete", async () => {
-    const created = await t.app.inject({ method: "POST", url: "/v1/phone-numbers", headers: bearer(a.token), payload: { number: "+14155550160", provider: "twilio", label: "Front" } });
+    const created = await t.app.inject({
+      method: "POST",
+      url: "/v1/phone-numbers",
+      headers: bearer(a.token),
+      payload: { number: "+14155550160", provider: "twilio", label: "Front" },
+    });
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id as string;
 
     await withAuditRefused("phone_number.", async () => {
-      const create = await t.app.inject({ method: "POST", url: "/v1/phone-numbers", headers: bearer(a.token), payload: { number: "+14155550161", provider: "twilio" } });
+      const create = await t.app.inject({
+        method: "POST",
+        url: "/v1/phone-numbers",
+        headers: bearer(a.token),
+        payload: { number: "+14155550161", provider: "twilio" },
+      });
       expect(create.statusCode).toBe(500);
       expect(await numbersOf("+14155550161")).toEqual([]);
 
@@ -58,7 +68,9 @@ describe("phone numbers: the audit row is in the change's transaction", () => {
     });
 
     // With the audit writable again the same changes go through, each with its row.
-    expect((await t.app.inject({ method: "PATCH", url: `/v1/phone-numbers/${id}`, headers: bearer(a.token), payload: { label: "Moved" } })).json().label).toBe("Moved");
+    expect((await t.app.inject({ method: "PATCH", url: `/v1/phone-numbers/${id}`, headers: bearer(a.token), payload: { label: "Moved" } })).json().label).toBe(
+      "Moved",
+    );
     expect((await t.app.inject({ method: "DELETE", url: `/v1/phone-numbers/${id}`, headers: bearer(a.token) })).statusCode).toBe(204);
     const actions = await auditActions();
     expect(actions).toEqual(expect.arrayContaining([`phone_number.created ${id}`, `phone_number.updated ${id}`, `phone_number.deleted ${id}`]));
@@ -67,11 +79,24 @@ describe("phone numbers: the audit row is in the change's transaction", () => {
 
   it("a change that fails leaves no audit row", async () => {
     const other = await signup(t.app, "audit-tx-other");
-    expect((await t.app.inject({ method: "POST", url: "/v1/phone-numbers", headers: bearer(other.token), payload: { number: "+14155550170", provider: "telnyx" } })).statusCode).toBe(201);
+    expect(
+      (await t.app.inject({ method: "POST", url: "/v1/phone-numbers", headers: bearer(other.token), payload: { number: "+14155550170", provider: "telnyx" } }))
+        .statusCode,
+    ).toBe(201);
     const before = await auditActions();
-    const taken = await t.app.inject({ method: "POST", url: "/v1/phone-numbers", headers: bearer(a.token), payload: { number: "+14155550170", provider: "telnyx" } });
+    const taken = await t.app.inject({
+      method: "POST",
+      url: "/v1/phone-numbers",
+      headers: bearer(a.token),
+      payload: { number: "+14155550170", provider: "telnyx" },
+    });
     expect(taken.statusCode).toBe(409);
-    const missing = await t.app.inject({ method: "PATCH", url: "/v1/phone-numbers/pn_00000000000000000000", headers: bearer(a.token), payload: { label: "x" } });
+    const missing = await t.app.inject({
+      method: "PATCH",
+      url: "/v1/phone-numbers/pn_00000000000000000000",
+      headers: bearer(a.token),
+      payload: { label: "x" },
+    });
     expect(missing.statusCode).toBe(404);
     expect(await auditActions()).toEqual(before);
   });

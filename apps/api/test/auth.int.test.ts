@@ -31,7 +31,11 @@ describe("POST /v1/auth/signup", () => {
   });
 
   it("answers 422 with the path of the bad field", async () => {
-    const res = await t.app.inject({ method: "POST", url: "/v1/auth/signup", payload: { email: "not-an-email", password: "short", name: "x", workspaceName: "y" } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/v1/auth/signup",
+      payload: { email: "not-an-email", password: "short", name: "x", workspaceName: "y" },
+    });
     expect(res.statusCode).toBe(422);
     const { error } = res.json();
     expect(error.code).toBe("validation_failed");
@@ -40,7 +44,11 @@ describe("POST /v1/auth/signup", () => {
 
   it("refuses a second account with the same email (409)", async () => {
     const a = await signup(t.app, "dup");
-    const res = await t.app.inject({ method: "POST", url: "/v1/auth/signup", payload: { email: a.email, password: "whatever123", name: "x", workspaceName: "y" } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/v1/auth/signup",
+      payload: { email: a.email, password: "whatever123", name: "x", workspaceName: "y" },
+    });
     expect(res.statusCode).toBe(409);
     expect(res.json().error.code).toBe("conflict");
   });

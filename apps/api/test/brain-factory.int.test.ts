@@ -40,7 +40,12 @@ describe("createBrainFactory", () => {
     const brains = createBrainFactory(t.db);
     const agent = agentConfigSchema.parse(validAgent);
     const before = await brains(owner.workspaceId, agentId, agent);
-    await t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/tools`, headers: bearer(owner.token), payload: { name: "lookup", description: "d", args: { type: "object" }, url: "https://hooks.example.com/x" } });
+    await t.app.inject({
+      method: "POST",
+      url: `/v1/agents/${agentId}/tools`,
+      headers: bearer(owner.token),
+      payload: { name: "lookup", description: "d", args: { type: "object" }, url: "https://hooks.example.com/x" },
+    });
     expect(await brains(owner.workspaceId, agentId, agent)).not.toBe(before);
   });
 });

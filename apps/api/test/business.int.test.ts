@@ -63,10 +63,19 @@ describe("/v1/agents/:id/business", () => {
 
   it("401, 403 for staff writing, 404 for a foreign agent (nothing changes)", async () => {
     expect((await t.app.inject({ method: "GET", url: `/v1/agents/${agentId}/business` })).statusCode).toBe(401);
-    expect((await t.app.inject({ method: "PUT", url: `/v1/agents/${agentId}/business`, headers: bearer(staff.token), payload: testBusiness })).statusCode).toBe(403);
+    expect((await t.app.inject({ method: "PUT", url: `/v1/agents/${agentId}/business`, headers: bearer(staff.token), payload: testBusiness })).statusCode).toBe(
+      403,
+    );
     expect((await t.app.inject({ method: "GET", url: `/v1/agents/${agentId}/business`, headers: bearer(other.token) })).statusCode).toBe(404);
-    const put = await t.app.inject({ method: "PUT", url: `/v1/agents/${agentId}/business`, headers: bearer(other.token), payload: { ...testBusiness, name: "Hijacked" } });
+    const put = await t.app.inject({
+      method: "PUT",
+      url: `/v1/agents/${agentId}/business`,
+      headers: bearer(other.token),
+      payload: { ...testBusiness, name: "Hijacked" },
+    });
     expect(put.statusCode).toBe(404);
-    expect((await t.app.inject({ method: "GET", url: `/v1/agents/${agentId}/business`, headers: bearer(owner.token) })).json().business.name).toBe("Test Dental");
+    expect((await t.app.inject({ method: "GET", url: `/v1/agents/${agentId}/business`, headers: bearer(owner.token) })).json().business.name).toBe(
+      "Test Dental",
+    );
   });
 });

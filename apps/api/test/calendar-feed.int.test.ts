@@ -37,8 +37,17 @@ function parseIcs(text: string) {
 
 describe("iCal feed", () => {
   it("admin gets a stable secret URL; the public .ics lists booked and cancelled appointments in UTC", async () => {
-    const a = (await t.app.inject({ method: "POST", url: "/v1/appointments", headers: bearer(staff.token), payload: booking(agentId, localInstant(2, "10:00"), { customerName: "Ana, the \"first\"; client", notes: "Line one\nline two" }) })).json();
-    const b = (await t.app.inject({ method: "POST", url: "/v1/appointments", headers: bearer(staff.token), payload: booking(agentId, localInstant(2, "12:00")) })).json();
+    const a = (
+      await t.app.inject({
+        method: "POST",
+        url: "/v1/appointments",
+        headers: bearer(staff.token),
+        payload: booking(agentId, localInstant(2, "10:00"), { customerName: 'Ana, the "first"; client', notes: "Line one\nline two" }),
+      })
+    ).json();
+    const b = (
+      await t.app.inject({ method: "POST", url: "/v1/appointments", headers: bearer(staff.token), payload: booking(agentId, localInstant(2, "12:00")) })
+    ).json();
     await t.app.inject({ method: "POST", url: `/v1/appointments/${b.id}/cancel`, headers: bearer(staff.token), payload: {} });
 
     const res = await t.app.inject({ method: "GET", url: "/v1/calendar/feed-url", headers: bearer(owner.token) });
@@ -56,8 +65,12 @@ describe("iCal feed", () => {
     expect(lines.filter(Boolean).at(-1)).toBe("END:VCALENDAR");
     expect(ics.body.split("\r\n").every((l) => Buffer.byteLength(l) <= 75)).toBe(true);
     const ev = events.find((e) => e.UID === `${a.id}@orbisvoice`)!;
-    const utc = (iso: string) => new Date(iso).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
-    expect(ev).toMatchObject({ DTSTART: utc(a.start), DTEND: utc(a.end), STATUS: "CONFIRMED", SUMMARY: "Hour visit: Ana\\, the \"first\"\\; client" });
+    const utc = (iso: string) =>
+      new Date(iso)
+        .toISOString()
+        .replace(/[-:]/g, "")
+        .replace(/\.\d{3}/, "");
+    expect(ev).toMatchObject({ DTSTART: utc(a.start), DTEND: utc(a.end), STATUS: "CONFIRMED", SUMMARY: 'Hour visit: Ana\\, the "first"\\; client' });
     expect(ev.DTSTART).toMatch(/^\d{8}T\d{6}Z$/);
     expect(ev.DESCRIPTION).toContain("Line one\\nline two");
     expect(ev.DTSTAMP).toMatch(/^\d{8}T\d{6}Z$/);

@@ -12,7 +12,17 @@ const callIds: string[] = [];
 async function seedCall(account: Account, startedAt: Date, withBooking: boolean, e2e: number[]) {
   const tenant = tenantScope(t.db, account.workspaceId);
   const id = createId("call");
-  await tenant.calls.insert({ id, agentId, channel: "web", status: "completed", startedAt, endedAt: new Date(startedAt.getTime() + 60_000), durationSec: 60, endReason: "caller_hangup", metadata: { events: [{ at: startedAt.toISOString(), kind: "interrupted" }] } });
+  await tenant.calls.insert({
+    id,
+    agentId,
+    channel: "web",
+    status: "completed",
+    startedAt,
+    endedAt: new Date(startedAt.getTime() + 60_000),
+    durationSec: 60,
+    endReason: "caller_hangup",
+    metadata: { events: [{ at: startedAt.toISOString(), kind: "interrupted" }] },
+  });
   for (const [i, ms] of e2e.entries()) {
     await tenant.calls.insertTurn({
       id: createId("turn"),

@@ -18,9 +18,19 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function say(account: Account, conversationId: string | undefined, text: string, agent = agentId) {
-  const res = await t.app.inject({ method: "POST", url: `/v1/agents/${agent}/chat`, headers: bearer(account.token), payload: { ...(conversationId ? { conversationId } : {}), text } });
+  const res = await t.app.inject({
+    method: "POST",
+    url: `/v1/agents/${agent}/chat`,
+    headers: bearer(account.token),
+    payload: { ...(conversationId ? { conversationId } : {}), text },
+  });
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as { conversationId: string; replies: string[]; toolCalls: { name: string; ok: boolean; result?: { appointment?: { id: string } } }[]; ended: boolean };
+  return res.json() as {
+    conversationId: string;
+    replies: string[];
+    toolCalls: { name: string; ok: boolean; result?: { appointment?: { id: string } } }[];
+    ended: boolean;
+  };
 }
 
 describe("POST /v1/agents/:id/chat", () => {
@@ -50,7 +60,12 @@ describe("POST /v1/agents/:id/chat", () => {
 
     const bye = await say(owner, id, "no that's all, goodbye");
     expect(bye.ended).toBe(true);
-    const gone = await t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/chat`, headers: bearer(owner.token), payload: { conversationId: id, text: "hello?" } });
+    const gone = await t.app.inject({
+      method: "POST",
+      url: `/v1/agents/${agentId}/chat`,
+      headers: bearer(owner.token),
+      payload: { conversationId: id, text: "hello?" },
+    });
     expect(gone.statusCode).toBe(404);
   });
 
@@ -70,12 +85,24 @@ describe("POST /v1/agents/:id/chat", () => {
     const theirs = await t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/chat`, headers: bearer(other.token), payload: { text: "hi" } });
     expect(theirs.statusCode).toBe(404);
     const otherAgent = await createAgentWithBusiness(t.app, other);
-    const hijack = await t.app.inject({ method: "POST", url: `/v1/agents/${otherAgent}/chat`, headers: bearer(other.token), payload: { conversationId: mine.conversationId, text: "hi" } });
+    const hijack = await t.app.inject({
+      method: "POST",
+      url: `/v1/agents/${otherAgent}/chat`,
+      headers: bearer(other.token),
+      payload: { conversationId: mine.conversationId, text: "hi" },
+    });
     expect(hijack.statusCode).toBe(404);
-    const bad = await t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/chat`, headers: bearer(owner.token), payload: { conversationId: "nope", text: 5 } });
+    const bad = await t.app.inject({
+      method: "POST",
+      url: `/v1/agents/${agentId}/chat`,
+      headers: bearer(owner.token),
+      payload: { conversationId: "nope", text: 5 },
+    });
     expect(bad.statusCode).toBe(422);
     expect(bad.json().error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(["body.conversationId", "body.text"]));
     expect((await t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/chat`, payload: { text: "hi" } })).statusCode).toBe(401);
-    expect((await t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/chat`, headers: bearer(viewer.token), payload: { text: "hi" } })).statusCode).toBe(403);
+    expect((await t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/chat`, headers: bearer(viewer.token), payload: { text: "hi" } })).statusCode).toBe(
+      403,
+    );
   });
 });

@@ -58,7 +58,12 @@ describe("/v1/credentials/:provider", () => {
     const bad = await t.app.inject({ method: "PUT", url: "/v1/credentials/twilio", headers: bearer(a.token), payload: { accountSid: "nope", authToken: "x" } });
     expect(bad.statusCode).toBe(422);
     expect(bad.json().error.message).toMatch(/^body\.accountSid/);
-    const telnyx = await t.app.inject({ method: "PUT", url: "/v1/credentials/telnyx", headers: bearer(a.token), payload: { apiKey: "KEY0123456789", publicKey: "short" } });
+    const telnyx = await t.app.inject({
+      method: "PUT",
+      url: "/v1/credentials/telnyx",
+      headers: bearer(a.token),
+      payload: { apiKey: "KEY0123456789", publicKey: "short" },
+    });
     expect(telnyx.json().error.message).toMatch(/^body\.publicKey/);
     expect((await t.app.inject({ method: "PUT", url: "/v1/credentials/acme", headers: bearer(a.token), payload: {} })).statusCode).toBe(422);
   });

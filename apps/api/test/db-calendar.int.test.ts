@@ -27,7 +27,9 @@ afterAll(() => t.close());
 describe("DbCalendar (same contract as InMemoryCalendar)", () => {
   it("concurrent attempts on one slot: exactly one succeeds, the rest are conflicts", async () => {
     const calendar = calendarOf(a);
-    const results = await Promise.allSettled(Array.from({ length: 20 }, () => bookAppointment({ business, calendar, clock }, input("2026-03-09T10:00:00-04:00"))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () => bookAppointment({ business, calendar, clock }, input("2026-03-09T10:00:00-04:00"))),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(rejected).toHaveLength(19);
@@ -45,7 +47,20 @@ describe("DbCalendar (same contract as InMemoryCalendar)", () => {
       ["2026-03-20T11:00:00-04:00", "2026-03-20T12:00:00-04:00"],
     ];
     const results = await Promise.allSettled(
-      slots.map(([start, busyEnd]) => calendar.createAppointment({ agentId: null, callId: null, serviceId: "hour", staffId: null, start, end: busyEnd, busyEnd, customerName: "X", customerPhone: "1", source: "api" })),
+      slots.map(([start, busyEnd]) =>
+        calendar.createAppointment({
+          agentId: null,
+          callId: null,
+          serviceId: "hour",
+          staffId: null,
+          start,
+          end: busyEnd,
+          busyEnd,
+          customerName: "X",
+          customerPhone: "1",
+          source: "api",
+        }),
+      ),
     );
     const accepted = slots.filter((_, i) => results[i]!.status === "fulfilled").map(([s, e]) => [Date.parse(s), Date.parse(e)] as const);
     // Whichever insert wins the race, no two accepted bookings overlap, and touching is not overlapping.
@@ -58,7 +73,9 @@ describe("DbCalendar (same contract as InMemoryCalendar)", () => {
 
   it("concurrent attempts with two staff: both staff get booked, the third caller is refused", async () => {
     const calendar = calendarOf(a);
-    const results = await Promise.allSettled(Array.from({ length: 3 }, () => bookAppointment({ business, calendar, clock }, input("2026-03-10T10:00:00-04:00", "cut"))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 3 }, () => bookAppointment({ business, calendar, clock }, input("2026-03-10T10:00:00-04:00", "cut"))),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(2);
     const booked = await calendar.listAppointments({ status: "booked", from: "2026-03-10T00:00:00-04:00", to: "2026-03-11T00:00:00-04:00" });
     expect(booked.map((x) => x.staffId).sort()).toEqual(["ann", "bob"]);
@@ -67,7 +84,13 @@ describe("DbCalendar (same contract as InMemoryCalendar)", () => {
   it("stores busyEnd with the buffer, reads instants back in the business offset", async () => {
     const calendar = calendarOf(a);
     const x = await bookAppointment({ business, calendar, clock }, input("2026-03-11T10:00:00-04:00", "buffered"));
-    expect(x).toMatchObject({ start: "2026-03-11T10:00:00-04:00", end: "2026-03-11T11:00:00-04:00", busyEnd: "2026-03-11T11:15:00-04:00", status: "booked", source: "agent" });
+    expect(x).toMatchObject({
+      start: "2026-03-11T10:00:00-04:00",
+      end: "2026-03-11T11:00:00-04:00",
+      busyEnd: "2026-03-11T11:15:00-04:00",
+      status: "booked",
+      source: "agent",
+    });
     expect(await calendar.getAppointment(x.id)).toEqual(x);
     await expect(bookAppointment({ business, calendar, clock }, input("2026-03-11T11:00:00-04:00"))).rejects.toMatchObject({ code: "conflict" });
     // Winter time before the DST change keeps its own offset.

@@ -45,7 +45,11 @@ export interface Account {
 export async function signup(app: App, label = "acme"): Promise<Account> {
   const email = `${label}-${Date.now()}-${counter++}@example.com`;
   const password = "correct horse battery";
-  const res = await app.inject({ method: "POST", url: "/v1/auth/signup", payload: { email, password, name: `${label} owner`, workspaceName: `${label} workspace` } });
+  const res = await app.inject({
+    method: "POST",
+    url: "/v1/auth/signup",
+    payload: { email, password, name: `${label} owner`, workspaceName: `${label} workspace` },
+  });
   if (res.statusCode !== 201) throw new Error(`signup failed: ${res.statusCode} ${res.body}`);
   const body = res.json();
   return { token: body.token, userId: body.user.id, workspaceId: body.workspace.id, email, password };

@@ -17,7 +17,12 @@ describe("workspace", () => {
     const owner = await signup(t.app, "ws");
     const viewer = await addMember(t.app, owner, "viewer");
     expect((await t.app.inject({ method: "GET", url: "/v1/workspaces/current", headers: bearer(viewer.token) })).json().id).toBe(owner.workspaceId);
-    const upd = await t.app.inject({ method: "PUT", url: "/v1/workspaces/current", headers: bearer(owner.token), payload: { name: "Riverside Dental", timezone: "America/Chicago" } });
+    const upd = await t.app.inject({
+      method: "PUT",
+      url: "/v1/workspaces/current",
+      headers: bearer(owner.token),
+      payload: { name: "Riverside Dental", timezone: "America/Chicago" },
+    });
     expect(upd.json()).toMatchObject({ name: "Riverside Dental", timezone: "America/Chicago" });
     const bad = await t.app.inject({ method: "PUT", url: "/v1/workspaces/current", headers: bearer(owner.token), payload: { timezone: "Mars/Base" } });
     expect(bad.statusCode).toBe(422);
@@ -30,7 +35,12 @@ describe("workspace", () => {
 describe("members", () => {
   it("invites by token link; the invitee joins with the invited role", async () => {
     const owner = await signup(t.app, "inv");
-    const invite = await t.app.inject({ method: "POST", url: "/v1/workspaces/current/invitations", headers: bearer(owner.token), payload: { email: "New@Example.com", role: "admin" } });
+    const invite = await t.app.inject({
+      method: "POST",
+      url: "/v1/workspaces/current/invitations",
+      headers: bearer(owner.token),
+      payload: { email: "New@Example.com", role: "admin" },
+    });
     expect(invite.statusCode).toBe(201);
     const inv = invite.json();
     expect(inv.acceptUrl).toContain(`token=${inv.token}`);
@@ -48,23 +58,48 @@ describe("members", () => {
   it("validates invitations (422) and requires admin (403)", async () => {
     const owner = await signup(t.app, "inv2");
     const staff = await addMember(t.app, owner, "staff");
-    const bad = await t.app.inject({ method: "POST", url: "/v1/workspaces/current/invitations", headers: bearer(owner.token), payload: { email: "x", role: "owner" } });
+    const bad = await t.app.inject({
+      method: "POST",
+      url: "/v1/workspaces/current/invitations",
+      headers: bearer(owner.token),
+      payload: { email: "x", role: "owner" },
+    });
     expect(bad.statusCode).toBe(422);
-    const denied = await t.app.inject({ method: "POST", url: "/v1/workspaces/current/invitations", headers: bearer(staff.token), payload: { email: "a@b.co" } });
+    const denied = await t.app.inject({
+      method: "POST",
+      url: "/v1/workspaces/current/invitations",
+      headers: bearer(staff.token),
+      payload: { email: "a@b.co" },
+    });
     expect(denied.statusCode).toBe(403);
   });
 
   it("changes roles and audits it; the last owner cannot be demoted", async () => {
     const owner = await signup(t.app, "roles");
     const staff = await addMember(t.app, owner, "staff");
-    const promote = await t.app.inject({ method: "PATCH", url: `/v1/workspaces/current/members/${staff.userId}`, headers: bearer(owner.token), payload: { role: "admin" } });
+    const promote = await t.app.inject({
+      method: "PATCH",
+      url: `/v1/workspaces/current/members/${staff.userId}`,
+      headers: bearer(owner.token),
+      payload: { role: "admin" },
+    });
     expect(promote.json().role).toBe("admin");
     const me = await t.app.inject({ method: "GET", url: "/v1/auth/me", headers: bearer(staff.token) });
     expect(me.json().role).toBe("admin");
-    const demoteSelf = await t.app.inject({ method: "PATCH", url: `/v1/workspaces/current/members/${owner.userId}`, headers: bearer(owner.token), payload: { role: "admin" } });
+    const demoteSelf = await t.app.inject({
+      method: "PATCH",
+      url: `/v1/workspaces/current/members/${owner.userId}`,
+      headers: bearer(owner.token),
+      payload: { role: "admin" },
+    });
     expect(demoteSelf.statusCode).toBe(409);
     expect(demoteSelf.json().error.message).toMatch(/last owner/);
-    const adminTouchesOwner = await t.app.inject({ method: "PATCH", url: `/v1/workspaces/current/members/${owner.userId}`, headers: bearer(staff.token), payload: { role: "viewer" } });
+    const adminTouchesOwner = await t.app.inject({
+      method: "PATCH",
+      url: `/v1/workspaces/current/members/${owner.userId}`,
+      headers: bearer(staff.token),
+      payload: { role: "viewer" },
+    });
     expect(adminTouchesOwner.statusCode).toBe(403);
     const actions = (await tenantScope(t.db, owner.workspaceId).audit.list()).map((r) => r.action);
     expect(actions).toContain("member.role_changed");
@@ -88,10 +123,20 @@ describe("members", () => {
     const owner = await signup(t.app, "block");
     const staff = await addMember(t.app, owner, "staff");
     expect((await members(staff.token)).statusCode).toBe(200);
-    const block = await t.app.inject({ method: "PUT", url: `/v1/workspaces/current/members/${staff.userId}/status`, headers: bearer(owner.token), payload: { status: "blocked" } });
+    const block = await t.app.inject({
+      method: "PUT",
+      url: `/v1/workspaces/current/members/${staff.userId}/status`,
+      headers: bearer(owner.token),
+      payload: { status: "blocked" },
+    });
     expect(block.json().status).toBe("blocked");
     expect((await members(staff.token)).statusCode).toBe(403);
-    await t.app.inject({ method: "PUT", url: `/v1/workspaces/current/members/${staff.userId}/status`, headers: bearer(owner.token), payload: { status: "active" } });
+    await t.app.inject({
+      method: "PUT",
+      url: `/v1/workspaces/current/members/${staff.userId}/status`,
+      headers: bearer(owner.token),
+      payload: { status: "active" },
+    });
     expect((await members(staff.token)).statusCode).toBe(200);
   });
 
@@ -104,9 +149,19 @@ describe("members", () => {
       const staff = await addMember(t.app, owner, "staff");
       const onOther = () => other.app.inject({ method: "GET", url: "/v1/workspaces/current/members", headers: bearer(staff.token) });
       expect((await onOther()).statusCode).toBe(200);
-      await t.app.inject({ method: "PUT", url: `/v1/workspaces/current/members/${staff.userId}/status`, headers: bearer(owner.token), payload: { status: "blocked" } });
+      await t.app.inject({
+        method: "PUT",
+        url: `/v1/workspaces/current/members/${staff.userId}/status`,
+        headers: bearer(owner.token),
+        payload: { status: "blocked" },
+      });
       expect((await onOther()).statusCode).toBe(403);
-      const unblock = await t.app.inject({ method: "PUT", url: `/v1/workspaces/current/members/${staff.userId}/status`, headers: bearer(owner.token), payload: { status: "active" } });
+      const unblock = await t.app.inject({
+        method: "PUT",
+        url: `/v1/workspaces/current/members/${staff.userId}/status`,
+        headers: bearer(owner.token),
+        payload: { status: "active" },
+      });
       expect(unblock.statusCode).toBe(200);
       await t.app.inject({ method: "PATCH", url: `/v1/workspaces/current/members/${staff.userId}`, headers: bearer(owner.token), payload: { role: "viewer" } });
       const me = await other.app.inject({ method: "GET", url: "/v1/auth/me", headers: bearer(staff.token) });

@@ -62,8 +62,12 @@ describe("/v1/messages", () => {
     expect(bad.statusCode).toBe(422);
     expect(bad.json().error.details[0].path).toBe("body.status");
     expect((await t.app.inject({ method: "GET", url: "/v1/messages" })).statusCode).toBe(401);
-    expect((await t.app.inject({ method: "PATCH", url: `/v1/messages/${m.id}`, headers: bearer(viewer.token), payload: { status: "read" } })).statusCode).toBe(403);
-    expect((await t.app.inject({ method: "PATCH", url: `/v1/messages/${m.id}`, headers: bearer(other.token), payload: { status: "read" } })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: "PATCH", url: `/v1/messages/${m.id}`, headers: bearer(viewer.token), payload: { status: "read" } })).statusCode).toBe(
+      403,
+    );
+    expect((await t.app.inject({ method: "PATCH", url: `/v1/messages/${m.id}`, headers: bearer(other.token), payload: { status: "read" } })).statusCode).toBe(
+      404,
+    );
     expect((await t.app.inject({ method: "GET", url: `/v1/messages/${m.id}`, headers: bearer(other.token) })).statusCode).toBe(404);
     expect((await t.app.inject({ method: "GET", url: "/v1/messages", headers: bearer(other.token) })).json().data).toEqual([]);
     expect((await t.app.inject({ method: "GET", url: `/v1/messages/${m.id}`, headers: bearer(owner.token) })).json().status).toBe(m.status);

@@ -45,7 +45,13 @@ describe("GET /v1/providers", () => {
     const { signup, bearer } = await import("./helpers.ts");
     const owner = await signup(t.app, "providers");
     expect((await t.app.inject("/v1/providers")).statusCode).toBe(401);
-    const list = async () => (await t.app.inject({ url: "/v1/providers", headers: bearer(owner.token) })).json().data as { id: string; capability: string; available: boolean; voices: string[] }[];
+    const list = async () =>
+      (await t.app.inject({ url: "/v1/providers", headers: bearer(owner.token) })).json().data as {
+        id: string;
+        capability: string;
+        available: boolean;
+        voices: string[];
+      }[];
     const before = await list();
     expect(before.find((p) => p.id === "offline" && p.capability === "tts")).toMatchObject({ available: true, voices: expect.arrayContaining(["slt"]) });
     expect(before.find((p) => p.id === "deepgram")?.available).toBe(false);

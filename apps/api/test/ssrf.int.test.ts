@@ -35,8 +35,10 @@ afterAll(async () => {
 
 let toolCount = 0;
 const toolAt = (url: string) => ({ name: `probe_${toolCount++}`, description: "probe", args: { type: "object" }, url, timeoutMs: 2000, maxRetries: 2 });
-const createTool = (t: TestApp, url: string) => t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/tools`, headers: bearer(owner.token), payload: toolAt(url) });
-const invoke = (t: TestApp, toolId: string) => t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/tools/${toolId}/invoke`, headers: bearer(owner.token), payload: { args: {} } });
+const createTool = (t: TestApp, url: string) =>
+  t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/tools`, headers: bearer(owner.token), payload: toolAt(url) });
+const invoke = (t: TestApp, toolId: string) =>
+  t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/tools/${toolId}/invoke`, headers: bearer(owner.token), payload: { args: {} } });
 
 /** URLs refused when a tool is saved: IP literals in any spelling, and credentials. `PORT` is the loopback server's. */
 const REFUSED_ON_SAVE = [
@@ -73,7 +75,9 @@ describe("SSRF guard on tenant HTTP tools (ALLOW_PRIVATE_NETWORK_TOOLS off)", ()
       tried.push(target);
       const res = await createTool(strict, target);
       expect(res.statusCode, `${target}: ${res.body}`).toBe(422);
-      expect(res.json().error.message, target).toMatch(/tool URL (points to a private address \(.+\); set ALLOW_PRIVATE_NETWORK_TOOLS=true to allow|must not contain credentials)/);
+      expect(res.json().error.message, target).toMatch(
+        /tool URL (points to a private address \(.+\); set ALLOW_PRIVATE_NETWORK_TOOLS=true to allow|must not contain credentials)/,
+      );
       refused.push(target);
     }
     const saved = await strict.app.inject({ method: "GET", url: `/v1/agents/${agentId}/tools`, headers: bearer(owner.token) });
@@ -87,7 +91,12 @@ describe("SSRF guard on tenant HTTP tools (ALLOW_PRIVATE_NETWORK_TOOLS off)", ()
     expect(created.statusCode, created.body).toBe(201);
     const target = `http://127.0.0.1:${port}/orders`;
     tried.push(`PATCH ${target}`);
-    const patched = await strict.app.inject({ method: "PATCH", url: `/v1/agents/${agentId}/tools/${created.json().id}`, headers: bearer(owner.token), payload: { url: target } });
+    const patched = await strict.app.inject({
+      method: "PATCH",
+      url: `/v1/agents/${agentId}/tools/${created.json().id}`,
+      headers: bearer(owner.token),
+      payload: { url: target },
+    });
     expect(patched.statusCode, patched.body).toBe(422);
     expect(patched.json().error.message).toBe("tool URL points to a private address (127.0.0.1, loopback); set ALLOW_PRIVATE_NETWORK_TOOLS=true to allow");
     refused.push(`PATCH ${target}`);
@@ -101,7 +110,9 @@ describe("SSRF guard on tenant HTTP tools (ALLOW_PRIVATE_NETWORK_TOOLS off)", ()
     expect(created.statusCode, created.body).toBe(201);
     const res = await invoke(strict, created.json().id);
     expect(res.statusCode, res.body).toBe(422);
-    expect(res.json().error.message).toMatch(/^tool URL resolves to a private address \((127\.0\.0\.1|::1), loopback\); set ALLOW_PRIVATE_NETWORK_TOOLS=true to allow$/);
+    expect(res.json().error.message).toMatch(
+      /^tool URL resolves to a private address \((127\.0\.0\.1|::1), loopback\); set ALLOW_PRIVATE_NETWORK_TOOLS=true to allow$/,
+    );
     leaked += requestsReceived - before;
     expect(requestsReceived).toBe(before);
     refused.push(`invoke ${target}`);

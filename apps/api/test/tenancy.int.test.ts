@@ -19,7 +19,24 @@ async function snapshotOf(workspaceId: string) {
   }
   return out;
 }
-const tenantTables = (): Table[] => [schema.workspaces, schema.memberships, schema.invitations, schema.apiKeys, schema.agents, schema.agentVersions, schema.calls, schema.callTurns, schema.auditLogs, schema.appointments, schema.messages, schema.agentTools, schema.calendarFeeds, schema.phoneNumbers, schema.workspaceCredentials, schema.callEvents];
+const tenantTables = (): Table[] => [
+  schema.workspaces,
+  schema.memberships,
+  schema.invitations,
+  schema.apiKeys,
+  schema.agents,
+  schema.agentVersions,
+  schema.calls,
+  schema.callTurns,
+  schema.auditLogs,
+  schema.appointments,
+  schema.messages,
+  schema.agentTools,
+  schema.calendarFeeds,
+  schema.phoneNumbers,
+  schema.workspaceCredentials,
+  schema.callEvents,
+];
 
 beforeAll(async () => {
   t = await buildTestApp();
@@ -29,21 +46,54 @@ beforeAll(async () => {
   ids.agent = (await t.app.inject({ method: "POST", url: "/v1/agents", headers: bearer(a.token), payload: validAgent })).json().id;
   await t.app.inject({ method: "POST", url: `/v1/agents/${ids.agent}/publish`, headers: bearer(a.token) });
   ids.key = (await t.app.inject({ method: "POST", url: "/v1/api-keys", headers: bearer(a.token), payload: { name: "a", kind: "secret" } })).json().id;
-  ids.invitation = (await t.app.inject({ method: "POST", url: "/v1/workspaces/current/invitations", headers: bearer(a.token), payload: { email: "pending@a.example" } })).json().id;
+  ids.invitation = (
+    await t.app.inject({ method: "POST", url: "/v1/workspaces/current/invitations", headers: bearer(a.token), payload: { email: "pending@a.example" } })
+  ).json().id;
   await t.app.inject({ method: "PUT", url: `/v1/agents/${ids.agent}/business`, headers: bearer(a.token), payload: testBusiness });
-  ids.appointment = (await t.app.inject({ method: "POST", url: "/v1/appointments", headers: bearer(a.token), payload: booking(ids.agent, localInstant(2, "10:00")) })).json().id;
+  ids.appointment = (
+    await t.app.inject({ method: "POST", url: "/v1/appointments", headers: bearer(a.token), payload: booking(ids.agent, localInstant(2, "10:00")) })
+  ).json().id;
   const toolArgs = { type: "object", properties: { q: { type: "string" } } };
-  ids.tool = (await t.app.inject({ method: "POST", url: `/v1/agents/${ids.agent}/tools`, headers: bearer(a.token), payload: { name: "lookup", description: "d", args: toolArgs, url: "https://hooks.example.com/x" } })).json().id;
+  ids.tool = (
+    await t.app.inject({
+      method: "POST",
+      url: `/v1/agents/${ids.agent}/tools`,
+      headers: bearer(a.token),
+      payload: { name: "lookup", description: "d", args: toolArgs, url: "https://hooks.example.com/x" },
+    })
+  ).json().id;
   const message = { callerName: "Robin", callbackNumber: "+12125550113", text: "call me", urgency: "normal" };
-  ids.message = (await t.app.inject({ method: "POST", url: `/v1/agents/${ids.agent}/tools/take_message/invoke`, headers: bearer(a.token), payload: { args: message } })).json().result.messageId;
+  ids.message = (
+    await t.app.inject({ method: "POST", url: `/v1/agents/${ids.agent}/tools/take_message/invoke`, headers: bearer(a.token), payload: { args: message } })
+  ).json().result.messageId;
   await t.app.inject({ method: "GET", url: "/v1/calendar/feed-url", headers: bearer(a.token) });
   ids.call = createId("call");
   const callsOfA = tenantScope(t.db, a.workspaceId).calls;
   await callsOfA.insert({ id: ids.call, agentId: ids.agent, channel: "web", status: "completed" });
   await callsOfA.insertTurn({ id: createId("turn"), callId: ids.call, seq: 0, agentText: "hello", startedAt: new Date(), endedAt: new Date() });
-  ids.phoneNumber = (await t.app.inject({ method: "POST", url: "/v1/phone-numbers", headers: bearer(a.token), payload: { number: "+14155550177", provider: "twilio", agentId: ids.agent } })).json().id;
-  await t.app.inject({ method: "PUT", url: "/v1/credentials/twilio", headers: bearer(a.token), payload: { accountSid: `AC${"a".repeat(32)}`, authToken: "tenant-a-auth-token-0000" } });
-  await tenantScope(t.db, a.workspaceId).callEvents.record({ id: "cev_tenancy_a", callId: ids.call, provider: "twilio", kind: "inbound", status: "ringing", providerCallId: "CA1", occurredAt: new Date() });
+  ids.phoneNumber = (
+    await t.app.inject({
+      method: "POST",
+      url: "/v1/phone-numbers",
+      headers: bearer(a.token),
+      payload: { number: "+14155550177", provider: "twilio", agentId: ids.agent },
+    })
+  ).json().id;
+  await t.app.inject({
+    method: "PUT",
+    url: "/v1/credentials/twilio",
+    headers: bearer(a.token),
+    payload: { accountSid: `AC${"a".repeat(32)}`, authToken: "tenant-a-auth-token-0000" },
+  });
+  await tenantScope(t.db, a.workspaceId).callEvents.record({
+    id: "cev_tenancy_a",
+    callId: ids.call,
+    provider: "twilio",
+    kind: "inbound",
+    status: "ringing",
+    providerCallId: "CA1",
+    occurredAt: new Date(),
+  });
 });
 afterAll(() => t.close());
 
@@ -91,9 +141,33 @@ describe("cross-tenant: B's credentials against A's ids", () => {
   });
 
   it("B's lists contain nothing of A's", async () => {
-    for (const url of ["/v1/calls", "/v1/analytics/overview", "/v1/appointments", "/v1/messages", "/v1/agents", "/v1/api-keys", "/v1/workspaces/current/members", "/v1/workspaces/current/invitations", "/v1/audit-logs", "/v1/workspaces/current", "/v1/phone-numbers"]) {
+    for (const url of [
+      "/v1/calls",
+      "/v1/analytics/overview",
+      "/v1/appointments",
+      "/v1/messages",
+      "/v1/agents",
+      "/v1/api-keys",
+      "/v1/workspaces/current/members",
+      "/v1/workspaces/current/invitations",
+      "/v1/audit-logs",
+      "/v1/workspaces/current",
+      "/v1/phone-numbers",
+    ]) {
       const body = (await t.app.inject({ method: "GET", url, headers: bearer(b.token) })).body;
-      for (const foreign of [a.workspaceId, a.userId, aMember.userId, ids.agent, ids.key, ids.invitation, ids.call, ids.appointment, ids.message, ids.tool, ids.phoneNumber]) {
+      for (const foreign of [
+        a.workspaceId,
+        a.userId,
+        aMember.userId,
+        ids.agent,
+        ids.key,
+        ids.invitation,
+        ids.call,
+        ids.appointment,
+        ids.message,
+        ids.tool,
+        ids.phoneNumber,
+      ]) {
         expect(body, `${url} leaks ${foreign}`).not.toContain(foreign);
       }
     }
@@ -111,14 +185,18 @@ describe("RLS alone: the repository layer bypassed", () => {
     for (const table of tenantTables()) {
       const name = getTableName(table);
       const seenByB = (await t.db.withTenant(b.workspaceId, (tx) => tx.select().from(table))) as { workspaceId?: string; id: string }[];
-      expect(seenByB.every((r) => (r.workspaceId ?? r.id) === b.workspaceId), `${name} leaks across tenants`).toBe(true);
+      expect(
+        seenByB.every((r) => (r.workspaceId ?? r.id) === b.workspaceId),
+        `${name} leaks across tenants`,
+      ).toBe(true);
       const seenByA = (await t.db.withTenant(a.workspaceId, (tx) => tx.select().from(table))) as unknown[];
       expect(seenByA.length, name).toBe(aRows[name]!.length);
     }
     expect(aRows.agents!.length).toBeGreaterThan(0);
     expect(aRows.api_keys!.length).toBeGreaterThan(0);
     expect(aRows.audit_logs!.length).toBeGreaterThan(0);
-    for (const name of ["appointments", "messages", "agent_tools", "calendar_feeds", "phone_numbers", "workspace_credentials", "call_events"]) expect(aRows[name]!.length, name).toBeGreaterThan(0);
+    for (const name of ["appointments", "messages", "agent_tools", "calendar_feeds", "phone_numbers", "workspace_credentials", "call_events"])
+      expect(aRows[name]!.length, name).toBeGreaterThan(0);
   });
 
   it("users are visible to a workspace only through its memberships", async () => {

@@ -74,7 +74,12 @@ describe("/v1/agents/:id/tools", () => {
     const one = await t.app.inject({ method: "GET", url: `/v1/agents/${agentId}/tools/${toolId}`, headers: bearer(viewer.token) });
     expect(one.json().secret).toBeUndefined();
 
-    const patched = await t.app.inject({ method: "PATCH", url: `/v1/agents/${agentId}/tools/${toolId}`, headers: bearer(owner.token), payload: { description: "Order lookup" } });
+    const patched = await t.app.inject({
+      method: "PATCH",
+      url: `/v1/agents/${agentId}/tools/${toolId}`,
+      headers: bearer(owner.token),
+      payload: { description: "Order lookup" },
+    });
     expect(patched.json()).toMatchObject({ description: "Order lookup", timeoutMs: 2000, maxRetries: 0, headers: { "X-Api-Key": "tenant-key" } });
 
     const dup = await t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/tools`, headers: bearer(owner.token), payload: tool() });
@@ -82,7 +87,12 @@ describe("/v1/agents/:id/tools", () => {
   });
 
   it("invoke signs the request; the receiver verifies it with the secret", async () => {
-    const res = await t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/tools/${toolId}/invoke`, headers: bearer(staff.token), payload: { args: { orderId: "A-100", rush: true } } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: `/v1/agents/${agentId}/tools/${toolId}/invoke`,
+      headers: bearer(staff.token),
+      payload: { args: { orderId: "A-100", rush: true } },
+    });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ name: "order_status", ok: true, result: { status: "shipped", echo: { orderId: "A-100", rush: true } } });
     const last = received.at(-1)!;
@@ -94,15 +104,30 @@ describe("/v1/agents/:id/tools", () => {
 
   it("invalid args are 422 with the path, and nothing is sent", async () => {
     const before = received.length;
-    const res = await t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/tools/${toolId}/invoke`, headers: bearer(staff.token), payload: { args: { orderId: "A", rush: "yes" } } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: `/v1/agents/${agentId}/tools/${toolId}/invoke`,
+      headers: bearer(staff.token),
+      payload: { args: { orderId: "A", rush: "yes" } },
+    });
     expect(res.statusCode).toBe(422);
     const paths = res.json().error.details.map((d: { path: string }) => d.path);
     expect(paths).toEqual(expect.arrayContaining(["body.args.orderId", "body.args.rush"]));
     expect(received.length).toBe(before);
-    const bad = await t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/tools`, headers: bearer(owner.token), payload: { ...tool(), name: "x_tool", args: { type: "object", properties: { a: { type: "string", pattern: ".*" } } } } });
+    const bad = await t.app.inject({
+      method: "POST",
+      url: `/v1/agents/${agentId}/tools`,
+      headers: bearer(owner.token),
+      payload: { ...tool(), name: "x_tool", args: { type: "object", properties: { a: { type: "string", pattern: ".*" } } } },
+    });
     expect(bad.statusCode).toBe(422);
     expect(bad.json().error.details[0].path).toMatch(/^body\.args/);
-    const reserved = await t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/tools`, headers: bearer(owner.token), payload: { ...tool(), name: "end_call" } });
+    const reserved = await t.app.inject({
+      method: "POST",
+      url: `/v1/agents/${agentId}/tools`,
+      headers: bearer(owner.token),
+      payload: { ...tool(), name: "end_call" },
+    });
     expect(reserved.json().error.details[0].path).toBe("body.name");
   });
 
@@ -138,12 +163,29 @@ describe("/v1/agents/:id/tools", () => {
   });
 
   it("disabled tools are refused; roles: viewer cannot invoke, staff cannot configure; 401 without credentials", async () => {
-    expect((await t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/tools/${toolId}/invoke`, headers: bearer(viewer.token), payload: { args: { orderId: "A-100" } } })).statusCode).toBe(403);
+    expect(
+      (
+        await t.app.inject({
+          method: "POST",
+          url: `/v1/agents/${agentId}/tools/${toolId}/invoke`,
+          headers: bearer(viewer.token),
+          payload: { args: { orderId: "A-100" } },
+        })
+      ).statusCode,
+    ).toBe(403);
     expect((await t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/tools`, headers: bearer(staff.token), payload: tool() })).statusCode).toBe(403);
-    expect((await t.app.inject({ method: "PATCH", url: `/v1/agents/${agentId}/tools/${toolId}`, headers: bearer(staff.token), payload: { enabled: false } })).statusCode).toBe(403);
+    expect(
+      (await t.app.inject({ method: "PATCH", url: `/v1/agents/${agentId}/tools/${toolId}`, headers: bearer(staff.token), payload: { enabled: false } }))
+        .statusCode,
+    ).toBe(403);
     expect((await t.app.inject({ method: "GET", url: `/v1/agents/${agentId}/tools` })).statusCode).toBe(401);
     await t.app.inject({ method: "PATCH", url: `/v1/agents/${agentId}/tools/${toolId}`, headers: bearer(owner.token), payload: { enabled: false } });
-    const off = await t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/tools/${toolId}/invoke`, headers: bearer(staff.token), payload: { args: { orderId: "A-100" } } });
+    const off = await t.app.inject({
+      method: "POST",
+      url: `/v1/agents/${agentId}/tools/${toolId}/invoke`,
+      headers: bearer(staff.token),
+      payload: { args: { orderId: "A-100" } },
+    });
     expect(off.statusCode).toBe(409);
     await t.app.inject({ method: "PATCH", url: `/v1/agents/${agentId}/tools/${toolId}`, headers: bearer(owner.token), payload: { enabled: true } });
   });

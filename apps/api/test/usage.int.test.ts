@@ -50,7 +50,10 @@ beforeAll(async () => {
     "openai:gpt-4o-mini": u({ llmTokensIn: 1_000_000, llmTokensOut: 100_000, costUsd: 0.21 }),
     "elevenlabs:rachel": u({ ttsCharacters: 2000, costUsd: 0.1 }),
   });
-  await seedCall(a, new Date(now - 7200_000), { "gemini-live:x": u({ realtimeSeconds: 120, costUsd: 0.046 }), "deepgram:nova-3": u({ sttSeconds: 30, costUsd: 0.00385 }) });
+  await seedCall(a, new Date(now - 7200_000), {
+    "gemini-live:x": u({ realtimeSeconds: 120, costUsd: 0.046 }),
+    "deepgram:nova-3": u({ sttSeconds: 30, costUsd: 0.00385 }),
+  });
   // Outside the range queried below.
   await seedCall(a, new Date(now - 40 * 24 * 3600_000), { "deepgram:nova-3": u({ sttSeconds: 999, costUsd: 1 }) });
   await seedCall(b, new Date(now - 3600_000), { "openai:gpt-4o-mini": u({ llmTokensIn: 5, costUsd: 5 }) });

@@ -12,7 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const open = (token: string, agent = agentId) => t.app.inject({ method: "POST", url: "/v1/voice/sessions", headers: bearer(token), payload: { agentId: agent } });
+const open = (token: string, agent = agentId) =>
+  t.app.inject({ method: "POST", url: "/v1/voice/sessions", headers: bearer(token), payload: { agentId: agent } });
 
 describe("POST /v1/voice/sessions", () => {
   it("a staff member trying an agent gets a token and the stream URL", async () => {

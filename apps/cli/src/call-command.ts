@@ -17,7 +17,7 @@ export interface CallCommandOptions {
 }
 
 /** `caller line | expected regex` per line; `#` starts a comment. */
-export function parseScript(text: string, typed = false): CallStep[] {
+function parseScript(text: string, typed = false): CallStep[] {
   return text
     .split("\n")
     .map((l) => l.trim())
@@ -37,7 +37,7 @@ export async function callCommand(config: AppConfig, o: CallCommandOptions): Pro
   if (!o.url && (!agent || !key)) throw new ConfigError("no agent: pass --agent agt_… --key pk_… (or run `orbis start` once to seed the demo)");
   const base = `ws://127.0.0.1:${config.port}`;
   const url = o.url ?? `${base}/v1/stream?agentId=${agent}&apiKey=${key}`;
-  const origin = o.origin ?? (config.publicBaseUrl ?? `http://localhost:${config.port}`);
+  const origin = o.origin ?? config.publicBaseUrl ?? `http://localhost:${config.port}`;
 
   const result = await simulateCall(steps, {
     url,
@@ -51,6 +51,9 @@ export async function callCommand(config: AppConfig, o: CallCommandOptions): Pro
     return 2;
   }
   const latencies = result.turns.map((t) => t.latencyMs).filter((v): v is number => v !== undefined);
-  console.log(`\ncall ${result.callId}: ${result.turns.filter((t) => t.ok).length}/${result.turns.length} steps as expected` + (latencies.length ? `; first-audio latency ${latencies.join(", ")} ms` : ""));
+  console.log(
+    `\ncall ${result.callId}: ${result.turns.filter((t) => t.ok).length}/${result.turns.length} steps as expected` +
+      (latencies.length ? `; first-audio latency ${latencies.join(", ")} ms` : ""),
+  );
   return result.turns.every((t) => t.ok) ? 0 : 1;
 }

@@ -56,7 +56,9 @@ function banner(config: AppConfig, dbKind: string, role: Role) {
   const lines = [
     "",
     `  OrbisVoice is running (role: ${role})`,
-    ...(role === "gateway" ? [`  ─ Voice      ${url.replace(/^http/, "ws")}/v1/stream   Carriers ${url}/v1/telephony/…`] : [`  ─ App        ${url}`, `  ─ API docs   ${url}/docs`]),
+    ...(role === "gateway"
+      ? [`  ─ Voice      ${url.replace(/^http/, "ws")}/v1/stream   Carriers ${url}/v1/telephony/…`]
+      : [`  ─ App        ${url}`, `  ─ API docs   ${url}/docs`]),
     `  ─ Health     ${url}/healthz   Metrics ${url}/metrics`,
     `  ─ Database   ${dbKind === "pglite" ? `embedded PGlite in ${config.dataDir}/pgdata` : "PostgreSQL (DATABASE_URL)"}`,
     `  ─ Cache      ${config.redisUrl ? "Redis (REDIS_URL)" : "in-process"}`,

@@ -23,7 +23,12 @@ export interface PlatformOptions {
  */
 export async function buildPlatform(runtime: ServingRuntime, options: PlatformOptions = {}) {
   const { config } = runtime;
-  const app = createServer({ logLevel: config.logLevel, trustProxy: config.trustProxy, metrics: runtime.metrics, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
+  const app = createServer({
+    logLevel: config.logLevel,
+    trustProxy: config.trustProxy,
+    metrics: runtime.metrics,
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+  });
   registerHealthRoutes(app, runtime);
   if (options.api ?? true) {
     // Loaded only by roles that serve it: a gateway process never loads the control plane's code.

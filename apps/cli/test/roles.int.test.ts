@@ -29,7 +29,8 @@ function wsOutcome(url: string): Promise<number | "refused"> {
   });
 }
 
-const twilioForm = "CallSid=CA00000000000000000000000000000001&AccountSid=AC00000000000000000000000000000001&From=%2B12125550100&To=%2B18005550199&CallStatus=ringing&Direction=inbound";
+const twilioForm =
+  "CallSid=CA00000000000000000000000000000001&AccountSid=AC00000000000000000000000000000001&From=%2B12125550100&To=%2B18005550199&CallStatus=ringing&Direction=inbound";
 
 describe("orbis start --role gateway", () => {
   let p: Awaited<ReturnType<typeof startRole>>;
@@ -51,13 +52,21 @@ describe("orbis start --role gateway", () => {
       expect(res.statusCode, url).toBe(404);
       expect(res.json(), url).toMatchObject({ error: { code: "not_found" } });
     }
-    expect((await p.app.inject({ method: "POST", url: "/v1/auth/signup", payload: { email: "a@b.co", password: "password123", name: "A", workspaceName: "A" } })).statusCode).toBe(404);
+    expect(
+      (await p.app.inject({ method: "POST", url: "/v1/auth/signup", payload: { email: "a@b.co", password: "password123", name: "A", workspaceName: "A" } }))
+        .statusCode,
+    ).toBe(404);
   });
 
   it("serves the voice stream and the carrier webhooks it owns", async () => {
     // A stream with no agent or token is refused by the gateway itself (close code), not by a missing route.
     expect(await wsOutcome(`ws://${p.base}/v1/stream`)).toBe(CLOSE_CODES.invalidAgentOrToken);
-    const voice = await p.app.inject({ method: "POST", url: "/v1/telephony/twilio/voice", headers: { "content-type": "application/x-www-form-urlencoded" }, payload: twilioForm });
+    const voice = await p.app.inject({
+      method: "POST",
+      url: "/v1/telephony/twilio/voice",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: twilioForm,
+    });
     expect(voice.statusCode).toBe(200);
     expect(voice.body).toContain("not in service");
   });
@@ -74,7 +83,16 @@ describe("orbis start --role api", () => {
   it("serves the control plane but no voice or carrier endpoints", async () => {
     expect((await p.app.inject({ url: "/v1/agents" })).statusCode).toBe(401);
     expect((await p.app.inject({ url: "/openapi.json" })).statusCode).toBe(200);
-    expect((await p.app.inject({ method: "POST", url: "/v1/telephony/twilio/voice", headers: { "content-type": "application/x-www-form-urlencoded" }, payload: twilioForm })).statusCode).toBe(404);
+    expect(
+      (
+        await p.app.inject({
+          method: "POST",
+          url: "/v1/telephony/twilio/voice",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          payload: twilioForm,
+        })
+      ).statusCode,
+    ).toBe(404);
     expect(await wsOutcome(`ws://${p.base}/v1/stream`)).toBe("refused");
   });
 });

@@ -5,7 +5,23 @@ import type { AgentConfig } from "@orbis/contracts";
 import type { TenantScope } from "@orbis/db";
 import { FALLBACK_PHRASES, UsageSlicer, type PriceTable, type PricedUsage, type ProviderManager, type UsageSlice } from "@orbis/providers";
 import { realtimePipeline } from "./realtime-pipeline.ts";
-import { BrainProcessor, FrameProcessor, LatencyProcessor, Pipeline, SttProcessor, TtsProcessor, TurnTakerProcessor, VadProcessor, WatchdogProcessor, type Brain, type BrainSession, type CallContext, type Direction, type Frame, type PipelineSinks } from "@orbis/voice";
+import {
+  BrainProcessor,
+  FrameProcessor,
+  LatencyProcessor,
+  Pipeline,
+  SttProcessor,
+  TtsProcessor,
+  TurnTakerProcessor,
+  VadProcessor,
+  WatchdogProcessor,
+  type Brain,
+  type BrainSession,
+  type CallContext,
+  type Direction,
+  type Frame,
+  type PipelineSinks,
+} from "@orbis/voice";
 
 /** Speech engines for a call; the offline stack by default, cloud providers plug in here. */
 export interface SpeechStack {
@@ -16,7 +32,7 @@ export interface SpeechStack {
   tts(voice: string): TtsProvider;
 }
 
-export interface PipelineInput {
+interface PipelineInput {
   agentId: string;
   agent: AgentConfig;
   brain: Brain;
@@ -46,7 +62,14 @@ export interface CallPipeline {
 export type PipelineFactory = (input: PipelineInput) => Promise<Pipeline | CallPipeline>;
 
 /** The processors of the cascade (docs/architecture.md): vad → turn-taker → stt → brain → watchdog → tts → latency. */
-async function cascade(p: { vad?: () => Promise<Vad>; stt?: SttProvider; tts: TtsProvider; agent: AgentConfig; session: BrainSession; sinks: PipelineSinks }): Promise<Pipeline> {
+async function cascade(p: {
+  vad?: () => Promise<Vad>;
+  stt?: SttProvider;
+  tts: TtsProvider;
+  agent: AgentConfig;
+  session: BrainSession;
+  sinks: PipelineSinks;
+}): Promise<Pipeline> {
   const listening =
     p.vad && p.stt
       ? [
@@ -60,7 +83,16 @@ async function cascade(p: { vad?: () => Promise<Vad>; stt?: SttProvider; tts: Tt
           new SttProcessor({ provider: p.stt }),
         ]
       : [];
-  return new Pipeline([...listening, new BrainProcessor({ session: p.session }), new WatchdogProcessor({ timeoutMs: 8000 }), new TtsProcessor({ provider: p.tts }), new LatencyProcessor()], p.sinks);
+  return new Pipeline(
+    [
+      ...listening,
+      new BrainProcessor({ session: p.session }),
+      new WatchdogProcessor({ timeoutMs: 8000 }),
+      new TtsProcessor({ provider: p.tts }),
+      new LatencyProcessor(),
+    ],
+    p.sinks,
+  );
 }
 
 /** The cascaded pipeline on one speech stack (the offline one by default). */
@@ -142,7 +174,13 @@ export function providerPipeline(o: ProviderPipelineOptions): PipelineFactory {
     }
     const cloudStt = p.stt.some((id) => !OFFLINE_IDS.has(id));
     const listens = o.speech.canListen || cloudStt;
-    const pipeline = await cascade({ ...(listens ? { vad: () => o.speech.vad(), stt: providers.stt } : {}), tts: providers.tts, agent, session: session ?? input.session, sinks: input.sinks });
+    const pipeline = await cascade({
+      ...(listens ? { vad: () => o.speech.vad(), stt: providers.stt } : {}),
+      tts: providers.tts,
+      agent,
+      session: session ?? input.session,
+      sinks: input.sinks,
+    });
     notes.push({ kind: "pipeline", detail: { kind: "cascaded", brain: session ? `llm:${providers.llm!.id}` : input.brain.id } });
     const slicer = new UsageSlicer(providers, o.prices);
     return {

@@ -81,20 +81,21 @@ export class CallSession {
     this.startedAt = new Date();
     if (o.callId) {
       await o.tenant.calls.update(o.callId, { status: "in_progress", gatewayId: o.gatewayId, heartbeatAt: this.startedAt, answeredAt: this.startedAt });
-    } else await o.tenant.calls.insert({
-      id: this.callId,
-      agentId: o.agentId,
-      channel: o.channel,
-      caller: o.caller ?? null,
-      callee: o.callFields?.callee ?? null,
-      providerCallId: o.callFields?.providerCallId ?? null,
-      status: "in_progress",
-      gatewayId: o.gatewayId,
-      heartbeatAt: this.startedAt,
-      startedAt: this.startedAt,
-      answeredAt: this.startedAt,
-      metadata: o.callFields?.metadata ?? {},
-    });
+    } else
+      await o.tenant.calls.insert({
+        id: this.callId,
+        agentId: o.agentId,
+        channel: o.channel,
+        caller: o.caller ?? null,
+        callee: o.callFields?.callee ?? null,
+        providerCallId: o.callFields?.providerCallId ?? null,
+        status: "in_progress",
+        gatewayId: o.gatewayId,
+        heartbeatAt: this.startedAt,
+        startedAt: this.startedAt,
+        answeredAt: this.startedAt,
+        metadata: o.callFields?.metadata ?? {},
+      });
     o.metrics.liveCalls.inc({ channel: o.channel });
     if (o.agent.recordCalls && o.recordings) {
       this.recording = new CallRecording(o.recordings, `${o.tenant.workspaceId}/${this.callId}.wav`);

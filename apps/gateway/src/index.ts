@@ -1,5 +1,14 @@
 export { gatewayMount, type BrainFactory, type GatewayOptions, type GatewayRuntime } from "./gateway.ts";
-export { cascadedPipeline, echoPipeline, providerPipeline, usesCloudProviders, type CallPipeline, type PipelineFactory, type ProviderPipelineOptions, type SpeechStack } from "./agent-pipeline.ts";
+export {
+  cascadedPipeline,
+  echoPipeline,
+  providerPipeline,
+  usesCloudProviders,
+  type CallPipeline,
+  type PipelineFactory,
+  type ProviderPipelineOptions,
+  type SpeechStack,
+} from "./agent-pipeline.ts";
 export { credentialResolver, type CredentialResolver } from "./provider-credentials.ts";
 export { RealtimeProcessor, realtimePipeline, type RealtimePipelineOptions } from "./realtime-pipeline.ts";
 export { offlineSpeechStack } from "./offline-speech.ts";

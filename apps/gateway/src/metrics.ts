@@ -39,7 +39,15 @@ export function createGatewayMetrics(registry: Registry) {
       registers: [registry],
       collect() {
         const c = flitePhraseCache;
-        for (const [what, value] of Object.entries({ hits: c.hits, misses: c.misses, prefetches: c.prefetches, prefetches_used: c.prefetchesUsed, sentences: c.size, bytes: c.sizeBytes })) this.set({ what }, value);
+        for (const [what, value] of Object.entries({
+          hits: c.hits,
+          misses: c.misses,
+          prefetches: c.prefetches,
+          prefetches_used: c.prefetchesUsed,
+          sentences: c.size,
+          bytes: c.sizeBytes,
+        }))
+          this.set({ what }, value);
       },
     }),
   };
@@ -60,7 +68,12 @@ export function createPhoneMetrics(registry: Registry) {
      * behind it), invalid (not JSON / failed the schema), binary, before_start, bad_media (not 160
      * bytes of μ-law).
      */
-    inboundFrames: new Counter({ name: "orbis_phone_inbound_frames_total", help: "Inbound carrier media frames by outcome", labelNames: ["carrier", "kind"] as const, registers: [registry] }),
+    inboundFrames: new Counter({
+      name: "orbis_phone_inbound_frames_total",
+      help: "Inbound carrier media frames by outcome",
+      labelNames: ["carrier", "kind"] as const,
+      registers: [registry],
+    }),
     jitterDelay: new Histogram({
       name: "orbis_phone_jitter_delay_ms",
       help: "Time each caller frame was held by the inbound buffer before the recogniser (0 when it arrived in order)",
@@ -84,4 +97,3 @@ export function createPhoneMetrics(registry: Registry) {
     }),
   };
 }
-export type PhoneMetrics = ReturnType<typeof createPhoneMetrics>;

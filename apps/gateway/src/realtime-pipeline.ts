@@ -1,7 +1,26 @@
-import { ProviderError, systemTimerClock as systemClock, type TimerClock as Clock, type RealtimeEvent, type RealtimeProvider, type RealtimeSession, type Vad } from "@orbis/ports";
+import {
+  ProviderError,
+  systemTimerClock as systemClock,
+  type TimerClock as Clock,
+  type RealtimeEvent,
+  type RealtimeProvider,
+  type RealtimeSession,
+  type Vad,
+} from "@orbis/ports";
 import type { RealtimeAgent } from "@orbis/brain";
 import { ServedLog, UsageMeter, UsageSlicer, acceptsText, type PriceTable, type ProviderHealth } from "@orbis/providers";
-import { FrameProcessor, Pipeline, VadProcessor, createResampler, frames, type CallContext, type Direction, type Frame, type PipelineSinks, type Resampler } from "@orbis/voice";
+import {
+  FrameProcessor,
+  Pipeline,
+  VadProcessor,
+  createResampler,
+  frames,
+  type CallContext,
+  type Direction,
+  type Frame,
+  type PipelineSinks,
+  type Resampler,
+} from "@orbis/voice";
 import type { CallPipeline } from "./agent-pipeline.ts";
 
 const PIPELINE_RATE = 16_000;
@@ -29,7 +48,10 @@ export interface RealtimePipelineOptions {
  * a provider that does not answer throws here and the caller can run the cascaded pipeline instead.
  */
 export async function realtimePipeline(o: RealtimePipelineOptions): Promise<CallPipeline> {
-  const session = await o.provider.connect({ instructions: o.agent.instructions(), tools: o.agent.tools, ...(o.voice ? { voice: o.voice } : {}) }, AbortSignal.timeout(o.connectTimeoutMs ?? 10_000));
+  const session = await o.provider.connect(
+    { instructions: o.agent.instructions(), tools: o.agent.tools, ...(o.voice ? { voice: o.voice } : {}) },
+    AbortSignal.timeout(o.connectTimeoutMs ?? 10_000),
+  );
   o.health.recordSuccess(o.providerKey);
   const input = o.provider.inputSampleRate === PIPELINE_RATE ? null : await createResampler({ inRate: PIPELINE_RATE, outRate: o.provider.inputSampleRate });
   const meter = new UsageMeter();
@@ -209,7 +231,14 @@ export class RealtimeProcessor extends FrameProcessor {
           type: "turn-metrics",
           lane: "data",
           keep: true,
-          metrics: { turn: this.turn, speechEndAt: this.lastSpeechAt, endpointAt: now, endpoint_ms: 0, firstAudioSentAt: now, e2e_ms: Math.round(e2e * 10) / 10 },
+          metrics: {
+            turn: this.turn,
+            speechEndAt: this.lastSpeechAt,
+            endpointAt: now,
+            endpoint_ms: 0,
+            firstAudioSentAt: now,
+            e2e_ms: Math.round(e2e * 10) / 10,
+          },
         });
       }
       this.speechPending = false;
@@ -231,7 +260,10 @@ export class RealtimeProcessor extends FrameProcessor {
   private failCall(err: unknown): void {
     if (this.closed) return;
     this.d.health.recordFailure(this.d.providerKey, err);
-    this.d.log.warn({ callId: this.d.call.callId, provider: this.d.provider.id, err: err instanceof Error ? err.message : String(err) }, "realtime session failed");
+    this.d.log.warn(
+      { callId: this.d.call.callId, provider: this.d.provider.id, err: err instanceof Error ? err.message : String(err) },
+      "realtime session failed",
+    );
     const retryable = err instanceof ProviderError ? err.retryable : false;
     this.emit(frames.error({ source: this.name, message: err instanceof Error ? err.message : String(err), retryable, fatal: true }), "up");
   }

@@ -2,7 +2,7 @@ import { apiKeyKindOf, sha256, type TokenService } from "@orbis/auth";
 import { idSchema, type AgentConfig } from "@orbis/contracts";
 import { agentConfigOf, systemRepository, tenantScope, type Database, type TenantScope } from "@orbis/db";
 
-export interface StreamGrant {
+interface StreamGrant {
   tenant: TenantScope;
   agentId: string;
   agent: AgentConfig;

@@ -45,7 +45,11 @@ const agent: RealtimeAgent = {
   tools: [],
   greets: true,
   startSession: () => ({
-    runTool: async (name, args) => ({ record: { name, args, ok: true, result: { reason: "done" }, ms: 1 }, response: { reason: "done" }, ...(name === "end_call" ? { stop: { type: "end" as const, reason: "done" } } : {}) }),
+    runTool: async (name, args) => ({
+      record: { name, args, ok: true, result: { reason: "done" }, ms: 1 },
+      response: { reason: "done" },
+      ...(name === "end_call" ? { stop: { type: "end" as const, reason: "done" } } : {}),
+    }),
   }),
 };
 
@@ -56,7 +60,17 @@ async function setup() {
   const down: Frame[] = [];
   const up: Frame[] = [];
   const call = { callId: "call_rt000000000000000000", workspaceId: "ws_a", agentId: "agt_rt0000000000000000000", channel: "web" as const };
-  const built = await realtimePipeline({ provider, providerKey: "fake-live", health, agent, call, vad: energyVad, sinks: { down: (f) => down.push(f), up: (f) => up.push(f) }, prices: { "fake-live": { realtimePerMinute: 0.6 } }, log: { warn: () => {} } });
+  const built = await realtimePipeline({
+    provider,
+    providerKey: "fake-live",
+    health,
+    agent,
+    call,
+    vad: energyVad,
+    sinks: { down: (f) => down.push(f), up: (f) => up.push(f) },
+    prices: { "fake-live": { realtimePerMinute: 0.6 } },
+    log: { warn: () => {} },
+  });
   built.pipeline.push(frames.start(16000, call.callId));
   return { session, health, down, up, built };
 }

@@ -108,8 +108,12 @@ export function createWebMount(options: WebMountOptions = {}) {
     });
 
     app.get<{ Querystring: { agentId?: string; key?: string } }>("/demo", hidden, async (request, reply) => {
-      const demo = request.query.agentId && request.query.key ? { agentId: request.query.agentId, publishableKey: request.query.key } : readDemo(runtime?.config.dataDir);
-      return reply.type("text/html; charset=utf-8").header("cache-control", "no-store").send(demoPage(demo, `${request.protocol}://${request.host}`));
+      const demo =
+        request.query.agentId && request.query.key ? { agentId: request.query.agentId, publishableKey: request.query.key } : readDemo(runtime?.config.dataDir);
+      return reply
+        .type("text/html; charset=utf-8")
+        .header("cache-control", "no-store")
+        .send(demoPage(demo, `${request.protocol}://${request.host}`));
     });
 
     app.get<{ Params: { "*": string } }>("/examples/*", hidden, async (request, reply) => {

@@ -3,7 +3,7 @@
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The inline stub: queues init() calls made before widget.js (loaded async) arrives. */
-export const WIDGET_STUB = 'window.OrbisVoice=window.OrbisVoice||{q:[],init:function(o){this.q.push(["init",o])},open:function(a){this.q.push(["open",a])}};';
+const WIDGET_STUB = 'window.OrbisVoice=window.OrbisVoice||{q:[],init:function(o){this.q.push(["init",o])},open:function(a){this.q.push(["open",a])}};';
 
 export function demoPage(demo: { agentId: string; publishableKey: string } | undefined, origin: string): string {
   const init = demo

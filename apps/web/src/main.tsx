@@ -43,8 +43,22 @@ createRoot(document.getElementById("root")!).render(
           <Route path="signup" element={<Signup />} />
           <Route path="reset-password" element={<ResetPassword />} />
           <Route path="invite" element={<AcceptInvite />} />
-          <Route path="onboarding" element={<RequireAuth><Onboarding /></RequireAuth>} />
-          <Route path="dashboard" element={<RequireAuth><AppLayout /></RequireAuth>}>
+          <Route
+            path="onboarding"
+            element={
+              <RequireAuth>
+                <Onboarding />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="dashboard"
+            element={
+              <RequireAuth>
+                <AppLayout />
+              </RequireAuth>
+            }
+          >
             <Route index element={<Overview />} />
             <Route path="agents" element={<AgentsList />} />
             <Route path="agents/:id" element={<AgentEditor />} />

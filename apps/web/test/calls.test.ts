@@ -3,11 +3,28 @@ import { callOutcome, endReasonLabel, fmtDuration } from "../src/pages/app/Calls
 
 describe("call page helpers", () => {
   const turn = (toolCalls: { name: string; ok: boolean }[]) => ({
-    seq: 1, userText: "x", agentText: "y", heardText: null, interrupted: false, toolCalls, asrMs: null, llmMs: null, ttsMs: null, e2eMs: null, startedAt: "", endedAt: "",
+    seq: 1,
+    userText: "x",
+    agentText: "y",
+    heardText: null,
+    interrupted: false,
+    toolCalls,
+    asrMs: null,
+    llmMs: null,
+    ttsMs: null,
+    e2eMs: null,
+    startedAt: "",
+    endedAt: "",
   });
 
   it("names the outcome from successful tool calls, else from how the call ended", () => {
-    expect(callOutcome({ status: "completed", endReason: "caller_hangup", turns: [turn([{ name: "check_availability", ok: true }]), turn([{ name: "book_appointment", ok: true }])] }).label).toBe("Appointment booked");
+    expect(
+      callOutcome({
+        status: "completed",
+        endReason: "caller_hangup",
+        turns: [turn([{ name: "check_availability", ok: true }]), turn([{ name: "book_appointment", ok: true }])],
+      }).label,
+    ).toBe("Appointment booked");
     expect(callOutcome({ status: "completed", endReason: "caller_hangup", turns: [turn([{ name: "book_appointment", ok: false }])] }).label).toBe("Answered");
     expect(callOutcome({ status: "completed", endReason: "agent_ended", turns: [turn([{ name: "take_message", ok: true }])] }).label).toBe("Message taken");
     expect(callOutcome({ status: "completed", endReason: "idle_timeout", turns: [] }).label).toBe("Ended after silence");

@@ -8,7 +8,9 @@ import { createWebMount } from "../server/index.ts";
 
 async function appWith(dirs: { webDist: string; widgetDist: string; examplesDir: string }, dataDir?: string) {
   const app = Fastify();
-  app.setErrorHandler((err, _req, reply) => (err instanceof AppError ? reply.status(err.status).send(err.toBody()) : reply.status(500).send({ err: String(err) })));
+  app.setErrorHandler((err, _req, reply) =>
+    err instanceof AppError ? reply.status(err.status).send(err.toBody()) : reply.status(500).send({ err: String(err) }),
+  );
   app.get("/v1/agents", async () => ({ data: [] }));
   await createWebMount(dirs)(app, dataDir ? { config: { dataDir } } : undefined);
   await app.ready();

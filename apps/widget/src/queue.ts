@@ -1,5 +1,5 @@
 /** A call made before widget.js loaded: `["init", options]`, pushed by the inline stub. */
-export type QueuedCall = [method: string, ...args: unknown[]];
+type QueuedCall = [method: string, ...args: unknown[]];
 
 export interface Stub {
   q?: QueuedCall[];

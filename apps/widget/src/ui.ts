@@ -41,7 +41,8 @@ input{flex:1;border:1px solid #9ca3af;border-radius:8px;padding:8px;font-size:14
 .btn[disabled]{opacity:.5;cursor:not-allowed}
 `;
 
-const MIC = '<svg width="24" height="24" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M12 14a3 3 0 0 0 3-3V5a3 3 0 1 0-6 0v6a3 3 0 0 0 3 3Zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11h-2Z"/></svg>';
+const MIC =
+  '<svg width="24" height="24" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M12 14a3 3 0 0 0 3-3V5a3 3 0 1 0-6 0v6a3 3 0 0 0 3 3Zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11h-2Z"/></svg>';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -122,7 +123,11 @@ export class Widget {
   /** Nothing is captured before the visitor agrees (issue 7: consent gates the microphone). */
   private renderConsent() {
     this.footer.replaceChildren();
-    const note = el("p", { class: "note", "data-consent": "" }, "This call may be recorded and transcribed to help us serve you. Your microphone is used only after you start the call.");
+    const note = el(
+      "p",
+      { class: "note", "data-consent": "" },
+      "This call may be recorded and transcribed to help us serve you. Your microphone is used only after you start the call.",
+    );
     const start = el("button", { class: "btn", "data-action": "start" }, "Start call");
     const type = el("button", { class: "btn alt", "data-action": "type" }, "Type instead");
     start.addEventListener("click", () => this.begin(true, note));

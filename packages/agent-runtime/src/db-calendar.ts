@@ -1,5 +1,14 @@
 import { AppError, createId } from "@orbis/contracts";
-import { systemWallClock as systemClock, type Appointment, type AppointmentFilter, type AppointmentPatch, type BusyInterval, type CalendarProvider, type WallClock as Clock, type NewAppointment } from "@orbis/ports";
+import {
+  systemWallClock as systemClock,
+  type Appointment,
+  type AppointmentFilter,
+  type AppointmentPatch,
+  type BusyInterval,
+  type CalendarProvider,
+  type WallClock as Clock,
+  type NewAppointment,
+} from "@orbis/ports";
 import { tenantScope, type AppointmentRowPatch, type Database, type TenantScope } from "@orbis/db";
 import { callIdOrNull, toAppointmentDto } from "./mappers.ts";
 

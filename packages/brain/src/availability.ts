@@ -49,9 +49,7 @@ export type SlotRejection =
   | "outside_hours"
   | "conflict";
 
-export type SlotValidation =
-  | { ok: true; slot: Slot & { busyEnd: string } }
-  | { ok: false; reason: SlotRejection };
+export type SlotValidation = { ok: true; slot: Slot & { busyEnd: string } } | { ok: false; reason: SlotRejection };
 
 const MIN = 60_000;
 

@@ -120,7 +120,7 @@ export class InMemoryMessageSink implements MessageSink {
   }
 }
 
-export function digitsOf(phone: string): string {
+function digitsOf(phone: string): string {
   return phone.replace(/\D/g, "");
 }
 /** Numbers match when their last ten digits do (+1 555… vs 555…). */
@@ -210,10 +210,7 @@ export async function bookAppointment(deps: BookingDeps, input: BookInput): Prom
   }
 }
 
-export async function rescheduleAppointment(
-  deps: BookingDeps,
-  input: { appointmentId: string; start: string; staffId?: string | null },
-): Promise<Appointment> {
+export async function rescheduleAppointment(deps: BookingDeps, input: { appointmentId: string; start: string; staffId?: string | null }): Promise<Appointment> {
   const current = await deps.calendar.getAppointment(input.appointmentId);
   if (!current || current.status !== "booked") throw new AppError("not_found", "appointment not found");
   if (!findService(deps.business, current.serviceId)) throw rejection("unknown_service");

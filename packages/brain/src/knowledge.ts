@@ -102,8 +102,10 @@ export function describePrice(service: Service): string {
   return p ? `${service.name} ${p}.` : `The price of ${service.name.toLowerCase()} depends on the job; we'll give you a quote.`;
 }
 
-const STOP = new Set("a an the is are do does you your we our i my me to of for on in at it and or what how when where can with about any there this that have has be".split(" "));
-export function contentWords(text: string): string[] {
+const STOP = new Set(
+  "a an the is are do does you your we our i my me to of for on in at it and or what how when where can with about any there this that have has be".split(" "),
+);
+function contentWords(text: string): string[] {
   return text
     .toLowerCase()
     .replace(/[^a-z0-9' ]+/g, " ")

@@ -7,14 +7,43 @@ import { testBusiness } from "./fixtures.ts";
 const business = testBusiness();
 const NY = "America/New_York";
 const NOW = "2026-03-01T00:00:00-05:00";
-const day = (d: string) => ({ from: DateTime.fromISO(d, { zone: NY }).toISO() as string, to: DateTime.fromISO(d, { zone: NY }).plus({ days: 1 }).toISO() as string });
+const day = (d: string) => ({
+  from: DateTime.fromISO(d, { zone: NY }).toISO() as string,
+  to: DateTime.fromISO(d, { zone: NY }).plus({ days: 1 }).toISO() as string,
+});
 const local = (iso: string) => DateTime.fromISO(iso, { setZone: true }).toFormat("HH:mm");
-const appt = (start: string, end: string, staffId: string | null = null, extra: Partial<ExistingBooking> = {}): ExistingBooking => ({ start, end, staffId, ...extra });
+const appt = (start: string, end: string, staffId: string | null = null, extra: Partial<ExistingBooking> = {}): ExistingBooking => ({
+  start,
+  end,
+  staffId,
+  ...extra,
+});
 
 describe("computeAvailability", () => {
-  const cases: Array<{ name: string; date: string; serviceId: string; staffId?: string; step?: number; existing?: ExistingBooking[]; now?: string; want: string[]; wantStaff?: Array<string | null> }> = [
-    { name: "plain day, 60 min on a 60 min grid", date: "2026-03-09", serviceId: "hour", want: ["09:00", "10:00", "11:00", "12:00", "13:00", "14:00", "15:00", "16:00"] },
-    { name: "30 min grid", date: "2026-03-09", serviceId: "hour", step: 30, want: ["09:00", "09:30", "10:00", "10:30", "11:00", "11:30", "12:00", "12:30", "13:00", "13:30", "14:00", "14:30", "15:00", "15:30", "16:00"] },
+  const cases: Array<{
+    name: string;
+    date: string;
+    serviceId: string;
+    staffId?: string;
+    step?: number;
+    existing?: ExistingBooking[];
+    now?: string;
+    want: string[];
+    wantStaff?: Array<string | null>;
+  }> = [
+    {
+      name: "plain day, 60 min on a 60 min grid",
+      date: "2026-03-09",
+      serviceId: "hour",
+      want: ["09:00", "10:00", "11:00", "12:00", "13:00", "14:00", "15:00", "16:00"],
+    },
+    {
+      name: "30 min grid",
+      date: "2026-03-09",
+      serviceId: "hour",
+      step: 30,
+      want: ["09:00", "09:30", "10:00", "10:30", "11:00", "11:30", "12:00", "12:30", "13:00", "13:30", "14:00", "14:30", "15:00", "15:30", "16:00"],
+    },
     { name: "two intervals (lunch break)", date: "2026-03-10", serviceId: "hour", want: ["09:00", "10:00", "11:00", "13:00", "14:00", "15:00", "16:00"] },
     { name: "closed weekday", date: "2026-03-07", serviceId: "hour", want: [] },
     { name: "holiday closes the day", date: "2026-03-13", serviceId: "hour", want: [] },
@@ -73,9 +102,27 @@ describe("computeAvailability", () => {
       existing: [appt("2026-03-09T09:00:00-04:00", "2026-03-09T17:00:00-04:00", "bob")],
       want: ["09:00", "10:00", "11:00", "12:00", "13:00", "14:00", "15:00", "16:00"],
     },
-    { name: "now cuts the morning (grid kept)", date: "2026-03-09", serviceId: "hour", now: "2026-03-09T11:20:00-04:00", want: ["12:00", "13:00", "14:00", "15:00", "16:00"] },
-    { name: "DST spring forward: 00:00-04:00 is 3 real hours", date: "2026-03-08", serviceId: "half", step: 30, want: ["00:00", "00:30", "01:00", "01:30", "03:00", "03:30"] },
-    { name: "DST fall back: 00:00-04:00 is 5 real hours, 1 AM happens twice", date: "2026-11-01", serviceId: "half", step: 30, want: ["00:00", "00:30", "01:00", "01:30", "01:00", "01:30", "02:00", "02:30", "03:00", "03:30"] },
+    {
+      name: "now cuts the morning (grid kept)",
+      date: "2026-03-09",
+      serviceId: "hour",
+      now: "2026-03-09T11:20:00-04:00",
+      want: ["12:00", "13:00", "14:00", "15:00", "16:00"],
+    },
+    {
+      name: "DST spring forward: 00:00-04:00 is 3 real hours",
+      date: "2026-03-08",
+      serviceId: "half",
+      step: 30,
+      want: ["00:00", "00:30", "01:00", "01:30", "03:00", "03:30"],
+    },
+    {
+      name: "DST fall back: 00:00-04:00 is 5 real hours, 1 AM happens twice",
+      date: "2026-11-01",
+      serviceId: "half",
+      step: 30,
+      want: ["00:00", "00:30", "01:00", "01:30", "01:00", "01:30", "02:00", "02:30", "03:00", "03:30"],
+    },
     { name: "first weekday after spring forward keeps 9-5 local", date: "2026-03-09", serviceId: "hour", step: 240, want: ["09:00", "13:00"] },
   ];
   for (const c of cases) {
@@ -118,7 +165,14 @@ describe("computeAvailability", () => {
 
   it("respects minimum notice and maximum days ahead", () => {
     const b = testBusiness({ booking: { slotStepMin: 60, minNoticeMin: 120, maxDaysAhead: 1 } });
-    const slots = computeAvailability({ business: b, serviceId: "hour", from: "2026-03-09T00:00:00-04:00", to: "2026-03-12T00:00:00-05:00", existing: [], now: "2026-03-09T09:30:00-04:00" });
+    const slots = computeAvailability({
+      business: b,
+      serviceId: "hour",
+      from: "2026-03-09T00:00:00-04:00",
+      to: "2026-03-12T00:00:00-05:00",
+      existing: [],
+      now: "2026-03-09T09:30:00-04:00",
+    });
     expect(slots.map((s) => s.start)).toEqual([
       "2026-03-09T12:00:00-04:00",
       "2026-03-09T13:00:00-04:00",
@@ -131,7 +185,10 @@ describe("computeAvailability", () => {
 });
 
 describe("validateSlot", () => {
-  const existing = [appt("2026-03-09T10:00:00-04:00", "2026-03-09T11:00:00-04:00", null, { busyEnd: "2026-03-09T11:15:00-04:00", id: "apt_a" }), appt("2026-03-09T10:00:00-04:00", "2026-03-09T11:00:00-04:00", "ann")];
+  const existing = [
+    appt("2026-03-09T10:00:00-04:00", "2026-03-09T11:00:00-04:00", null, { busyEnd: "2026-03-09T11:15:00-04:00", id: "apt_a" }),
+    appt("2026-03-09T10:00:00-04:00", "2026-03-09T11:00:00-04:00", "ann"),
+  ];
   const cases: Array<{ name: string; serviceId: string; start: string; staffId?: string; ignore?: string; want: string }> = [
     { name: "free, inside hours", serviceId: "hour", start: "2026-03-09T12:00:00-04:00", want: "ok" },
     { name: "off-grid start is fine", serviceId: "half", start: "2026-03-09T12:10:00-04:00", want: "ok" },
@@ -155,7 +212,15 @@ describe("validateSlot", () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const v = validateSlot({ business, serviceId: c.serviceId, ...(c.staffId ? { staffId: c.staffId } : {}), start: c.start, existing, now: NOW, ...(c.ignore ? { ignoreAppointmentId: c.ignore } : {}) });
+      const v = validateSlot({
+        business,
+        serviceId: c.serviceId,
+        ...(c.staffId ? { staffId: c.staffId } : {}),
+        start: c.start,
+        existing,
+        now: NOW,
+        ...(c.ignore ? { ignoreAppointmentId: c.ignore } : {}),
+      });
       const got = v.ok ? (v.slot.staffId ? `ok:${v.slot.staffId}` : "ok") : v.reason;
       expect(got.startsWith("ok:") && c.want === "ok" ? "ok" : got).toBe(c.want);
     });

@@ -11,7 +11,9 @@ const input = (start: string, serviceId = "hour") => ({ serviceId, start, custom
 describe("booking against the in-memory calendar", () => {
   it("concurrent attempts on one slot: exactly one succeeds", async () => {
     const calendar = new InMemoryCalendar(clock);
-    const results = await Promise.allSettled(Array.from({ length: 20 }, () => bookAppointment({ business, calendar, clock }, input("2026-03-09T10:00:00-04:00"))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () => bookAppointment({ business, calendar, clock }, input("2026-03-09T10:00:00-04:00"))),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(rejected).toHaveLength(19);
@@ -21,7 +23,9 @@ describe("booking against the in-memory calendar", () => {
 
   it("concurrent attempts with two staff: both staff get booked, the third caller is refused", async () => {
     const calendar = new InMemoryCalendar(clock);
-    const results = await Promise.allSettled(Array.from({ length: 3 }, () => bookAppointment({ business, calendar, clock }, input("2026-03-09T10:00:00-04:00", "staffed"))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 3 }, () => bookAppointment({ business, calendar, clock }, input("2026-03-09T10:00:00-04:00", "staffed"))),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(2);
     const booked = await calendar.listAppointments({ status: "booked" });
     expect(booked.map((a) => a.staffId).sort()).toEqual(["ann", "bob"]);

@@ -24,7 +24,10 @@ const dtmf = (digits: string): BrainInput => ({ kind: "dtmf", digits });
 
 /** Book directly (as if earlier) for reschedule/cancel scripts. */
 async function prebook(c: Conversation, serviceId: string, start: string, phone: string, staffId?: string) {
-  await bookAppointment({ business: c.business, calendar: c.calendar, clock: c.clock }, { serviceId, start, customerName: "Sam Rivera", customerPhone: phone, ...(staffId ? { staffId } : {}), source: "dashboard" });
+  await bookAppointment(
+    { business: c.business, calendar: c.calendar, clock: c.clock },
+    { serviceId, start, customerName: "Sam Rivera", customerPhone: phone, ...(staffId ? { staffId } : {}), source: "dashboard" },
+  );
 }
 
 function local(c: Conversation, iso: string): string {
@@ -282,7 +285,12 @@ export const SCRIPTS: Script[] = [
     ],
     check(c) {
       expect(c.messages.messages).toHaveLength(1);
-      expect(c.messages.messages[0]).toMatchObject({ callerName: "Maria Garcia", callbackNumber: "+19175550134", text: "Please call me about my x-ray results", urgency: "normal" });
+      expect(c.messages.messages[0]).toMatchObject({
+        callerName: "Maria Garcia",
+        callbackNumber: "+19175550134",
+        text: "Please call me about my x-ray results",
+        urgency: "normal",
+      });
     },
   },
   {

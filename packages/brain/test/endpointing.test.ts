@@ -8,8 +8,10 @@ describe("ReceptionistSession.isCompleteUtterance", () => {
   it("a request or a bare yes keeps the full window; a question answerable as it stands ends early", async () => {
     const c = new Conversation("dental");
     await c.greet();
-    for (const t of ["i would like to book a cleaning", "yes", "i need a cleaning", "can i speak to someone about my bill"]) expect(complete(c, t), t).toBe(false);
-    for (const t of ["what are your hours", "what are your opening hours", "where are you located", "how much is a cleaning"]) expect(complete(c, t), t).toBe(true);
+    for (const t of ["i would like to book a cleaning", "yes", "i need a cleaning", "can i speak to someone about my bill"])
+      expect(complete(c, t), t).toBe(false);
+    for (const t of ["what are your hours", "what are your opening hours", "where are you located", "how much is a cleaning"])
+      expect(complete(c, t), t).toBe(true);
     for (const t of ["what are your hours and", "how much is", "what are", "where are you located because"]) expect(complete(c, t), t).toBe(false);
   });
 

@@ -8,7 +8,10 @@ export function testBusiness(over: Partial<BusinessConfigInput> = {}): BusinessC
     timezone: "America/New_York",
     hours: {
       mon: [{ open: "09:00", close: "17:00" }],
-      tue: [{ open: "09:00", close: "12:00" }, { open: "13:00", close: "17:00" }],
+      tue: [
+        { open: "09:00", close: "12:00" },
+        { open: "13:00", close: "17:00" },
+      ],
       wed: [{ open: "09:00", close: "17:00" }],
       thu: [{ open: "09:00", close: "17:00" }],
       fri: [{ open: "09:00", close: "17:00" }],

@@ -28,7 +28,13 @@ export class Conversation {
     opts.mutate?.(t.business);
     this.business = t.business;
     const brain = createReceptionistBrain({ business: t.business, calendar: this.calendar, messages: this.messages, clock: this.clock });
-    this.session = brain.startSession({ callId: "call_test0000000000000000", workspaceId: "ws_test", agentId: "agt_test00000000000000000", channel: "web", ...(opts.caller ? { caller: opts.caller } : {}) });
+    this.session = brain.startSession({
+      callId: "call_test0000000000000000",
+      workspaceId: "ws_test",
+      agentId: "agt_test00000000000000000",
+      channel: "web",
+      ...(opts.caller ? { caller: opts.caller } : {}),
+    });
   }
 
   private async collect(it: AsyncIterable<BrainEvent>): Promise<Turn> {

@@ -67,7 +67,16 @@ const args = {
 };
 
 function tool(path: string, over: Record<string, unknown> = {}, workspaceId = "ws_a") {
-  const config = httpToolConfigSchema.parse({ name: "order_status", description: "Look up an order", args, url: `${base}${path}`, timeoutMs: 500, maxRetries: 2, headers: { "X-Api-Key": "tenant-key" }, ...over });
+  const config = httpToolConfigSchema.parse({
+    name: "order_status",
+    description: "Look up an order",
+    args,
+    url: `${base}${path}`,
+    timeoutMs: 500,
+    maxRetries: 2,
+    headers: { "X-Api-Key": "tenant-key" },
+    ...over,
+  });
   return compileHttpTool({ workspaceId, secret: SECRET, config }, { retryBaseMs: 1, allowPrivateNetwork: true });
 }
 
@@ -107,7 +116,14 @@ describe("tenant HTTP tools", () => {
   it("validates arguments against the compiled schema before calling", async () => {
     const before = hits.get("/ok") ?? 0;
     const t = tool("/ok");
-    for (const bad of [{}, { orderId: 5 }, { orderId: "x", quantity: 0 }, { orderId: "x", quantity: 1.5 }, { orderId: "x", size: "xl" }, { orderId: "x", tags: [1] }]) {
+    for (const bad of [
+      {},
+      { orderId: 5 },
+      { orderId: "x", quantity: 0 },
+      { orderId: "x", quantity: 1.5 },
+      { orderId: "x", size: "xl" },
+      { orderId: "x", tags: [1] },
+    ]) {
       const rec = await runTool(t, bad, ctx());
       expect(rec.ok).toBe(false);
       expect(rec.error).toMatch(/^validation_failed/);
@@ -187,7 +203,14 @@ describe("tenant HTTP tools behind the outbound guard (private networks off by d
   const HINT = "set ALLOW_PRIVATE_NETWORK_TOOLS=true to allow";
   const port = () => new URL(base).port;
   const guardedTool = (url: string, opts: HttpToolOptions = {}) =>
-    compileHttpTool({ workspaceId: "ws_a", secret: SECRET, config: httpToolConfigSchema.parse({ name: "order_status", description: "x", args, url, timeoutMs: 500, maxRetries: 2 }) }, { retryBaseMs: 1, ...opts });
+    compileHttpTool(
+      {
+        workspaceId: "ws_a",
+        secret: SECRET,
+        config: httpToolConfigSchema.parse({ name: "order_status", description: "x", args, url, timeoutMs: 500, maxRetries: 2 }),
+      },
+      { retryBaseMs: 1, ...opts },
+    );
   const compileError = (url: string) => {
     try {
       guardedTool(url);
@@ -198,9 +221,14 @@ describe("tenant HTTP tools behind the outbound guard (private networks off by d
   };
 
   it("a private IP literal in any spelling does not compile: a 422 naming the address and the opt-in", () => {
-    expect(compileError(`${base}/ok`)).toMatchObject({ code: "validation_failed", message: `tool URL points to a private address (127.0.0.1, loopback); ${HINT}` });
+    expect(compileError(`${base}/ok`)).toMatchObject({
+      code: "validation_failed",
+      message: `tool URL points to a private address (127.0.0.1, loopback); ${HINT}`,
+    });
     expect(compileError(`http://2130706433:${port()}/ok`)).toMatchObject({ message: `tool URL points to a private address (127.0.0.1, loopback); ${HINT}` });
-    expect(compileError("http://169.254.169.254/latest/meta-data/")).toMatchObject({ message: `tool URL points to a private address (169.254.169.254, linkLocal); ${HINT}` });
+    expect(compileError("http://169.254.169.254/latest/meta-data/")).toMatchObject({
+      message: `tool URL points to a private address (169.254.169.254, linkLocal); ${HINT}`,
+    });
     expect(compileError("http://[::ffff:10.0.0.1]/")).toMatchObject({ message: `tool URL points to a private address (::ffff:a00:1, private); ${HINT}` });
     expect(compileError("http://user:pw@example.com/")).toMatchObject({ code: "validation_failed", message: expect.stringMatching(/credentials/) });
     expect(compileError("https://tools.example.com/orders")).toBeNull();
@@ -210,7 +238,10 @@ describe("tenant HTTP tools behind the outbound guard (private networks off by d
     const before = hits.get("/ok") ?? 0;
     let lookups = 0;
     let sleeps = 0;
-    const t = guardedTool(`http://orders.test:${port()}/ok`, { lookup: async () => (lookups++, [{ address: "127.0.0.1", family: 4 }]), sleep: async () => void sleeps++ });
+    const t = guardedTool(`http://orders.test:${port()}/ok`, {
+      lookup: async () => (lookups++, [{ address: "127.0.0.1", family: 4 }]),
+      sleep: async () => void sleeps++,
+    });
     const rec = await runTool(t, { orderId: "x" }, ctx());
     expect(rec).toMatchObject({ ok: false, error: `validation_failed: tool URL resolves to a private address (127.0.0.1, loopback); ${HINT}` });
     expect([lookups, sleeps]).toEqual([1, 0]);

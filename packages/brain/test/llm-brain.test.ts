@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { BrainEvent } from "@orbis/voice";
 import { fixedWallClock as fixedClock, type ChatChunk, type ChatMessage, type ChatModel, type ChatRequest } from "@orbis/ports";
-import { InMemoryCalendar, InMemoryMessageSink, buildSystemPrompt, builtinTools, createLlmBrain, fitHistory, getBusinessTemplate, toolSpecs } from "../src/index.ts";
+import {
+  InMemoryCalendar,
+  InMemoryMessageSink,
+  buildSystemPrompt,
+  builtinTools,
+  createLlmBrain,
+  fitHistory,
+  getBusinessTemplate,
+  toolSpecs,
+} from "../src/index.ts";
 
 /** Replies from a script, one entry per model call; records what it was asked. */
 class ScriptedChatModel implements ChatModel {
@@ -27,7 +36,12 @@ const call = { callId: "call_llm00000000000000000", workspaceId: "ws_a", agentId
 
 describe("LLM brain shell", () => {
   it("assembles the system prompt from agent prompt, business facts and tool schemas", () => {
-    const prompt = buildSystemPrompt({ agentPrompt: template.agent.systemPrompt, business: template.business, tools: builtinTools(), now: new Date("2026-03-05T14:00:00Z") });
+    const prompt = buildSystemPrompt({
+      agentPrompt: template.agent.systemPrompt,
+      business: template.business,
+      tools: builtinTools(),
+      now: new Date("2026-03-05T14:00:00Z"),
+    });
     expect(prompt).toContain("friendly phone receptionist of Bright Smile Dental");
     expect(prompt).toContain("Thursday, March 5, 2026 9:00 AM (America/New_York)");
     expect(prompt).toContain("- cleaning: Cleaning, 60 min, is $120; staff: maria, tom");
@@ -42,34 +56,82 @@ describe("LLM brain shell", () => {
     const clock = fixedClock("2026-03-05T14:00:00Z");
     const calendar = new InMemoryCalendar(clock);
     const model = new ScriptedChatModel([
-      [{ type: "text", text: "Let me check. " }, { type: "tool_call", call: { id: "c1", name: "check_availability", args: { serviceId: "cleaning", date: "2026-03-10", limit: 2 } } }, { type: "done", reason: "tool_calls" }],
-      [{ type: "text", text: "I have 8 AM or 8:30 AM. Which " }, { type: "text", text: "would you like?" }, { type: "done", reason: "stop" }],
-      [{ type: "tool_call", call: { id: "c2", name: "book_appointment", args: { serviceId: "cleaning", start: "2026-03-10T08:00:00-04:00", customerName: "Jo", customerPhone: "+12125550100" } } }, { type: "done", reason: "tool_calls" }],
-      [{ type: "text", text: "You're booked." }, { type: "done", reason: "stop" }],
+      [
+        { type: "text", text: "Let me check. " },
+        { type: "tool_call", call: { id: "c1", name: "check_availability", args: { serviceId: "cleaning", date: "2026-03-10", limit: 2 } } },
+        { type: "done", reason: "tool_calls" },
+      ],
+      [
+        { type: "text", text: "I have 8 AM or 8:30 AM. Which " },
+        { type: "text", text: "would you like?" },
+        { type: "done", reason: "stop" },
+      ],
+      [
+        {
+          type: "tool_call",
+          call: {
+            id: "c2",
+            name: "book_appointment",
+            args: { serviceId: "cleaning", start: "2026-03-10T08:00:00-04:00", customerName: "Jo", customerPhone: "+12125550100" },
+          },
+        },
+        { type: "done", reason: "tool_calls" },
+      ],
+      [
+        { type: "text", text: "You're booked." },
+        { type: "done", reason: "stop" },
+      ],
     ]);
-    const brain = createLlmBrain({ model, business: template.business, agentPrompt: template.agent.systemPrompt, calendar, messages: new InMemoryMessageSink(clock), clock });
+    const brain = createLlmBrain({
+      model,
+      business: template.business,
+      agentPrompt: template.agent.systemPrompt,
+      calendar,
+      messages: new InMemoryMessageSink(clock),
+      clock,
+    });
     const session = brain.startSession(call);
     expect(await collect(session.greet(signal))).toEqual([{ type: "text", text: template.business.greeting }]);
     const t1 = await collect(session.respond({ kind: "typed", text: "Cleaning on Tuesday?" }, signal));
     expect(t1.map((e) => e.type)).toEqual(["text", "tool", "text", "text"]);
     expect(t1[1]).toMatchObject({ type: "tool", call: { name: "check_availability", ok: true } });
-    expect(t1.slice(2)).toEqual([{ type: "text", text: "I have 8 AM or 8:30 AM." }, { type: "text", text: "Which would you like?" }]);
+    expect(t1.slice(2)).toEqual([
+      { type: "text", text: "I have 8 AM or 8:30 AM." },
+      { type: "text", text: "Which would you like?" },
+    ]);
     const second = model.requests[1];
     expect(second?.messages.at(-1)).toMatchObject({ role: "tool", toolCallId: "c1", name: "check_availability" });
     expect(second?.messages.at(-1)?.content).toContain("2026-03-10T08:00:00-04:00");
     expect(second?.messages[0]?.role).toBe("system");
     const t2 = await collect(session.respond({ kind: "typed", text: "8 please, I'm Jo, 212 555 0100" }, signal));
-    expect(t2).toMatchObject([{ type: "tool", call: { name: "book_appointment", ok: true } }, { type: "text", text: "You're booked." }]);
+    expect(t2).toMatchObject([
+      { type: "tool", call: { name: "book_appointment", ok: true } },
+      { type: "text", text: "You're booked." },
+    ]);
     expect(await calendar.listAppointments({ status: "booked" })).toHaveLength(1);
   });
 
   it("invalid tool args come back as an error result the model sees; transfer ends the turn", async () => {
     const clock = fixedClock("2026-03-05T14:00:00Z");
     const model = new ScriptedChatModel([
-      [{ type: "tool_call", call: { id: "c1", name: "book_appointment", args: { serviceId: "cleaning" } } }, { type: "done", reason: "tool_calls" }],
-      [{ type: "text", text: "Transferring you now." }, { type: "tool_call", call: { id: "c2", name: "transfer_call", args: { reason: "caller asked" } } }, { type: "done", reason: "tool_calls" }],
+      [
+        { type: "tool_call", call: { id: "c1", name: "book_appointment", args: { serviceId: "cleaning" } } },
+        { type: "done", reason: "tool_calls" },
+      ],
+      [
+        { type: "text", text: "Transferring you now." },
+        { type: "tool_call", call: { id: "c2", name: "transfer_call", args: { reason: "caller asked" } } },
+        { type: "done", reason: "tool_calls" },
+      ],
     ]);
-    const brain = createLlmBrain({ model, business: template.business, agentPrompt: "", calendar: new InMemoryCalendar(clock), messages: new InMemoryMessageSink(clock), clock });
+    const brain = createLlmBrain({
+      model,
+      business: template.business,
+      agentPrompt: "",
+      calendar: new InMemoryCalendar(clock),
+      messages: new InMemoryMessageSink(clock),
+      clock,
+    });
     const session = brain.startSession(call);
     const events = await collect(session.respond({ kind: "typed", text: "person please" }, signal));
     expect(events[0]).toMatchObject({ type: "tool", call: { ok: false, error: expect.stringMatching(/^validation_failed/) } });
@@ -82,14 +144,36 @@ describe("LLM brain shell", () => {
     const clock = fixedClock("2026-03-05T14:00:00Z");
     const calendar = new InMemoryCalendar(clock);
     const model = new ScriptedChatModel([
-      [{ type: "tool_call", call: { id: "b1", name: "book_appointment", args: { serviceId: "cleaning", start: "2026-03-10T08:00:00-04:00", customerName: "Jo", customerPhone: "+12125550100" } } }, { type: "done", reason: "tool_calls" }],
-      [{ type: "text", text: "You're booked." }, { type: "done", reason: "stop" }],
+      [
+        {
+          type: "tool_call",
+          call: {
+            id: "b1",
+            name: "book_appointment",
+            args: { serviceId: "cleaning", start: "2026-03-10T08:00:00-04:00", customerName: "Jo", customerPhone: "+12125550100" },
+          },
+        },
+        { type: "done", reason: "tool_calls" },
+      ],
+      [
+        { type: "text", text: "You're booked." },
+        { type: "done", reason: "stop" },
+      ],
     ]);
-    const brain = createLlmBrain({ model, business: template.business, agentPrompt: "", calendar, messages: new InMemoryMessageSink(clock), clock, contextBudget: { maxHistoryChars: 600 } });
+    const brain = createLlmBrain({
+      model,
+      business: template.business,
+      agentPrompt: "",
+      calendar,
+      messages: new InMemoryMessageSink(clock),
+      clock,
+      contextBudget: { maxHistoryChars: 600 },
+    });
     const session = brain.startSession(call);
     await collect(session.greet(signal));
     await collect(session.respond({ kind: "typed", text: "Book me a cleaning Tuesday at 8, Jo, 212 555 0100" }, signal));
-    for (let i = 0; i < 12; i++) await collect(session.respond({ kind: "typed", text: `Question number ${i} about something long enough to matter here` }, signal));
+    for (let i = 0; i < 12; i++)
+      await collect(session.respond({ kind: "typed", text: `Question number ${i} about something long enough to matter here` }, signal));
     const last = model.requests.at(-1)!;
     const history = last.messages.slice(1);
     expect(history.reduce((n, m) => n + m.content.length + 16, 0)).toBeLessThanOrEqual(600);

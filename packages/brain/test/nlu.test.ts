@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { buildPhraseSpec, extractPhone, extractWhen, getBusinessTemplate, normalize, spokenDigits, splitSentences, SentenceStream, toSpokenWords, understand } from "../src/index.ts";
+import {
+  buildPhraseSpec,
+  extractPhone,
+  extractWhen,
+  getBusinessTemplate,
+  normalize,
+  spokenDigits,
+  splitSentences,
+  SentenceStream,
+  toSpokenWords,
+  understand,
+} from "../src/index.ts";
 
 const NOW = new Date("2026-03-05T14:00:00Z"); // Thursday 9:00 New York
 const NY = "America/New_York";

@@ -6,13 +6,25 @@ import { toolContext } from "./context.ts";
 
 describe("tool runner", () => {
   it("validates args, applies defaults and records the result", async () => {
-    const echo = defineTool({ name: "echo", description: "echo", args: z.object({ n: z.number().int(), tag: z.string().default("x") }), run: async (a) => ({ twice: a.n * 2, tag: a.tag }) });
+    const echo = defineTool({
+      name: "echo",
+      description: "echo",
+      args: z.object({ n: z.number().int(), tag: z.string().default("x") }),
+      run: async (a) => ({ twice: a.n * 2, tag: a.tag }),
+    });
     const ok = await runTool(echo, { n: 2 }, toolContext());
     expect(ok).toMatchObject({ name: "echo", ok: true, args: { n: 2, tag: "x" }, result: { twice: 4, tag: "x" } });
     expect(typeof ok.ms).toBe("number");
     const bad = await runTool(echo, { n: "2" }, toolContext());
     expect(bad).toMatchObject({ ok: false, error: expect.stringMatching(/^validation_failed: n:/) });
-    const boom = defineTool({ name: "boom", description: "b", args: z.object({}), run: async () => { throw new Error("kaput"); } });
+    const boom = defineTool({
+      name: "boom",
+      description: "b",
+      args: z.object({}),
+      run: async () => {
+        throw new Error("kaput");
+      },
+    });
     expect(await runTool(boom, {}, toolContext())).toMatchObject({ ok: false, error: "kaput" });
   });
 
@@ -27,9 +39,17 @@ describe("tool runner", () => {
     const box = new Toolbox(builtinTools());
     const avail = await box.run("check_availability", { serviceId: "whitening", date: "2026-03-09", limit: 2 }, ctx);
     expect(avail.result).toMatchObject({ slots: [{ start: "2026-03-09T08:00:00-04:00", staffId: "dr-patel" }, { start: "2026-03-09T08:30:00-04:00" }] });
-    const booked = await box.run("book_appointment", { serviceId: "whitening", start: "2026-03-09T08:00:00-04:00", customerName: "Al", customerPhone: "2125550100" }, ctx);
+    const booked = await box.run(
+      "book_appointment",
+      { serviceId: "whitening", start: "2026-03-09T08:00:00-04:00", customerName: "Al", customerPhone: "2125550100" },
+      ctx,
+    );
     expect(booked.ok).toBe(true);
-    const again = await box.run("book_appointment", { serviceId: "whitening", start: "2026-03-09T08:30:00-04:00", customerName: "Bo", customerPhone: "2125550101" }, ctx);
+    const again = await box.run(
+      "book_appointment",
+      { serviceId: "whitening", start: "2026-03-09T08:30:00-04:00", customerName: "Bo", customerPhone: "2125550101" },
+      ctx,
+    );
     expect(again).toMatchObject({ ok: false, error: "conflict: that time is already booked" });
     const found = await box.run("find_appointments", { customerPhone: "+1 212 555 0100" }, ctx);
     const id = (found.result as { appointments: Array<{ id: string }> }).appointments[0]?.id;

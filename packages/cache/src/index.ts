@@ -86,10 +86,7 @@ function redisCache(url: string): Cache {
     kind: "redis",
     redis,
     async incr(key, by = 1, ttlSec) {
-      const [[, value]] = (await redis
-        .multi()
-        .incrby(key, by)
-        .exec()) as [[Error | null, number]];
+      const [[, value]] = (await redis.multi().incrby(key, by).exec()) as [[Error | null, number]];
       if (ttlSec) await redis.expire(key, ttlSec, "NX");
       return value;
     },

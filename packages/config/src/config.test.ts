@@ -33,7 +33,9 @@ describe("loadConfig", () => {
       expect(loadConfig(role, {}).allowPrivateNetworkTools).toBe(false);
       expect(loadConfig(role, { ALLOW_PRIVATE_NETWORK_TOOLS: "true" }).allowPrivateNetworkTools).toBe(true);
     }
-    expect(() => loadConfig("api", { ALLOW_PRIVATE_NETWORK_TOOLS: "yes" })).toThrowError(/^Invalid configuration: ALLOW_PRIVATE_NETWORK_TOOLS .*\(got "yes"\)$/);
+    expect(() => loadConfig("api", { ALLOW_PRIVATE_NETWORK_TOOLS: "yes" })).toThrowError(
+      /^Invalid configuration: ALLOW_PRIVATE_NETWORK_TOOLS .*\(got "yes"\)$/,
+    );
   });
 
   it("parses the gateway role's limits", () => {
@@ -41,7 +43,13 @@ describe("loadConfig", () => {
   });
 
   it("reads platform provider keys (names from AI_VENDORS) and the price overrides", () => {
-    const c = loadConfig("gateway", { GEMINI_API_KEY: "gm-key", GEMINI_BASE_URL: "ws://127.0.0.1:9", DEEPGRAM_API_KEY: " ", OPENAI_BASE_URL: "http://127.0.0.1:8", PROVIDER_PRICES: '{"deepgram":{"sttPerMinute":0.0043}}' });
+    const c = loadConfig("gateway", {
+      GEMINI_API_KEY: "gm-key",
+      GEMINI_BASE_URL: "ws://127.0.0.1:9",
+      DEEPGRAM_API_KEY: " ",
+      OPENAI_BASE_URL: "http://127.0.0.1:8",
+      PROVIDER_PRICES: '{"deepgram":{"sttPerMinute":0.0043}}',
+    });
     expect(c.providerKeys).toEqual({ gemini: { apiKey: "gm-key", baseUrl: "ws://127.0.0.1:9" }, openai: { baseUrl: "http://127.0.0.1:8" } });
     // Only the operator's overrides: list prices come with the provider definitions (@orbis/providers).
     expect(c.prices).toEqual({ deepgram: { sttPerMinute: 0.0043 } });

@@ -92,7 +92,6 @@ const baseSchema = z.object({
     }),
 });
 
-
 /** 32 raw bytes from hex or base64; null when the value is neither. */
 export function parseEncryptionKey(value: string): Buffer | null {
   const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, "hex") : Buffer.from(value, "base64");
@@ -110,7 +109,12 @@ const apiSchema = httpSchema.extend({
   CORS_ORIGINS: z
     .string()
     .default("")
-    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean)),
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
 });
 
@@ -194,7 +198,12 @@ export function loadConfig(role: Role, env: RawEnv = process.env): AppConfig {
 
 /** A configuration for tests and tools: defaults plus explicit overrides, never the process env. */
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
-  return { ...loadConfig("all", { NODE_ENV: "test", LOG_LEVEL: "silent" }), jwtSecret: "test-secret-test-secret-test-secret-0", encryptionKey: Buffer.alloc(32, 7), ...overrides };
+  return {
+    ...loadConfig("all", { NODE_ENV: "test", LOG_LEVEL: "silent" }),
+    jwtSecret: "test-secret-test-secret-test-secret-0",
+    encryptionKey: Buffer.alloc(32, 7),
+    ...overrides,
+  };
 }
 
 /**

@@ -33,17 +33,24 @@ export const agentConfigSchema = z.object({
   systemPrompt: z.string().max(20_000).default(""),
   greeting: z.string().max(1000).default("Hello, thanks for calling. How can I help you today?"),
   voice: z.string().max(64).default("slt"),
-  language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, "must be a language tag like en or en-US").default("en-US"),
+  language: z
+    .string()
+    .regex(/^[a-z]{2}(-[A-Z]{2})?$/, "must be a language tag like en or en-US")
+    .default("en-US"),
   providers: providerSettingsSchema,
   tools: z.array(z.record(z.string(), z.unknown())).max(50).default([]),
   business: z.record(z.string(), z.unknown()).default({}),
   turnTaking: turnTakingSchema.default(turnTakingSchema.parse({})),
-  idleTimeoutSec: z.number().int().min(10).max(4 * 3600).default(1800),
+  idleTimeoutSec: z
+    .number()
+    .int()
+    .min(10)
+    .max(4 * 3600)
+    .default(1800),
   recordCalls: z.boolean().default(false),
 });
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
 
-export const createAgentBodySchema = agentConfigSchema;
 export const updateAgentBodySchema = patchSchemaOf(agentConfigSchema).refine((v) => Object.keys(v).length > 0, "nothing to update");
 
 export const agentStatusSchema = z.enum(["draft", "published"]);

@@ -7,9 +7,7 @@ export const isoDateSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[1
 /** Machine-friendly id for services and staff inside one business config ("cleaning", "dr-lee"). */
 export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be lowercase letters, digits, - or _");
 
-export const openingIntervalSchema = z
-  .object({ open: timeOfDaySchema, close: timeOfDaySchema })
-  .refine((v) => v.open < v.close, "open must be before close");
+export const openingIntervalSchema = z.object({ open: timeOfDaySchema, close: timeOfDaySchema }).refine((v) => v.open < v.close, "open must be before close");
 export type OpeningInterval = z.infer<typeof openingIntervalSchema>;
 
 export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
@@ -41,7 +39,11 @@ export const serviceSchema = z.object({
   /** Other words callers use for it ("teeth cleaning", "checkup"). */
   synonyms: z.array(z.string().trim().min(1).max(120)).max(30).default([]),
   description: z.string().max(1000).default(""),
-  durationMin: z.number().int().min(5).max(12 * 60),
+  durationMin: z
+    .number()
+    .int()
+    .min(5)
+    .max(12 * 60),
   /** null = price on request. */
   priceCents: z.number().int().min(0).nullable().default(null),
   /** "from" prices are quoted as "starting at". */
@@ -87,10 +89,7 @@ export const messageCopySchema = z.object({
   smsConfirmation: z.string().max(480).default("Hi {name}, your {service} at {business} is booked for {date} at {time}. Reply C to cancel."),
   smsReminder: z.string().max(480).default("Reminder: {service} at {business} on {date} at {time}."),
   emailSubject: z.string().max(200).default("Your appointment at {business}"),
-  emailBody: z
-    .string()
-    .max(5000)
-    .default("Hi {name},\n\nYour {service} at {business} is booked for {date} at {time}.\n\nSee you soon,\n{business}"),
+  emailBody: z.string().max(5000).default("Hi {name},\n\nYour {service} at {business} is booked for {date} at {time}.\n\nSee you soon,\n{business}"),
 });
 export type MessageCopy = z.infer<typeof messageCopySchema>;
 
@@ -98,7 +97,12 @@ export const bookingRulesSchema = z.object({
   /** Grid of offered start times. */
   slotStepMin: z.number().int().min(5).max(240).default(30),
   /** Earliest bookable start, counted from now. */
-  minNoticeMin: z.number().int().min(0).max(14 * 24 * 60).default(60),
+  minNoticeMin: z
+    .number()
+    .int()
+    .min(0)
+    .max(14 * 24 * 60)
+    .default(60),
   maxDaysAhead: z.number().int().min(1).max(365).default(60),
 });
 export type BookingRules = z.infer<typeof bookingRulesSchema>;
@@ -152,8 +156,6 @@ export const businessConfigSchema = z
 export type BusinessConfig = z.infer<typeof businessConfigSchema>;
 /** What a form or API body may send (defaults not yet applied). */
 export type BusinessConfigInput = z.input<typeof businessConfigSchema>;
-
-export const putBusinessBodySchema = businessConfigSchema;
 
 export const businessTemplateIdSchema = z.enum(["dental", "home_services", "auto_repair", "salon_spa", "generic"]);
 export type BusinessTemplateId = z.infer<typeof businessTemplateIdSchema>;

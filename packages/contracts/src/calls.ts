@@ -31,7 +31,9 @@ export const callTurnSchema = z.object({
   agentText: z.string().nullable(),
   heardText: z.string().nullable(),
   interrupted: z.boolean(),
-  toolCalls: z.array(z.object({ name: z.string(), ok: z.boolean(), ms: z.number().optional(), args: z.unknown().optional(), error: z.string().optional() }).loose()),
+  toolCalls: z.array(
+    z.object({ name: z.string(), ok: z.boolean(), ms: z.number().optional(), args: z.unknown().optional(), error: z.string().optional() }).loose(),
+  ),
   asrMs: z.number().int().nullable(),
   llmMs: z.number().int().nullable(),
   ttsMs: z.number().int().nullable(),

@@ -6,7 +6,10 @@ export const TELEPHONY_PROVIDERS = ["twilio", "telnyx"] as const;
 export const telephonyProviderSchema = z.enum(TELEPHONY_PROVIDERS);
 export type TelephonyProvider = z.infer<typeof telephonyProviderSchema>;
 
-export const e164Schema = z.string().trim().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number like +14155550100");
+export const e164Schema = z
+  .string()
+  .trim()
+  .regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number like +14155550100");
 
 export const phoneNumberSchema = z.object({
   id: idSchema("phoneNumber"),
@@ -36,8 +39,20 @@ export const updatePhoneNumberBodySchema = z
  * An AI vendor's key schema comes with its provider definition (packages/providers).
  */
 export const carrierCredentialSchemas = {
-  twilio: z.object({ accountSid: z.string().trim().regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio account SID (AC + 32 hex)"), authToken: z.string().trim().min(16).max(128) }),
-  telnyx: z.object({ apiKey: z.string().trim().min(8).max(512), publicKey: z.string().trim().regex(/^[A-Za-z0-9+/]{43}=$/, "must be the base64 Ed25519 public key (32 bytes)") }),
+  twilio: z.object({
+    accountSid: z
+      .string()
+      .trim()
+      .regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio account SID (AC + 32 hex)"),
+    authToken: z.string().trim().min(16).max(128),
+  }),
+  telnyx: z.object({
+    apiKey: z.string().trim().min(8).max(512),
+    publicKey: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9+/]{43}=$/, "must be the base64 Ed25519 public key (32 bytes)"),
+  }),
 } as const satisfies Record<TelephonyProvider, z.ZodType>;
 export type CarrierCredentials<P extends TelephonyProvider> = z.infer<(typeof carrierCredentialSchemas)[P]>;
 
@@ -101,9 +116,23 @@ export const twilioInboundSchema = z.discriminatedUnion("event", [
       media: z.object({ track: z.string(), chunk: twilioCounter, timestamp: twilioCounter, payload: z.string().max(64_000) }).loose(),
     })
     .loose(),
-  z.object({ event: z.literal("dtmf"), streamSid: z.string(), sequenceNumber: twilioCounter, dtmf: z.object({ track: z.string().optional(), digit: z.string().regex(/^[0-9*#A-D]$/) }) }).loose(),
+  z
+    .object({
+      event: z.literal("dtmf"),
+      streamSid: z.string(),
+      sequenceNumber: twilioCounter,
+      dtmf: z.object({ track: z.string().optional(), digit: z.string().regex(/^[0-9*#A-D]$/) }),
+    })
+    .loose(),
   z.object({ event: z.literal("mark"), streamSid: z.string(), sequenceNumber: twilioCounter, mark: z.object({ name: z.string() }) }).loose(),
-  z.object({ event: z.literal("stop"), streamSid: z.string(), sequenceNumber: twilioCounter, stop: z.object({ accountSid: z.string(), callSid: z.string() }).loose() }).loose(),
+  z
+    .object({
+      event: z.literal("stop"),
+      streamSid: z.string(),
+      sequenceNumber: twilioCounter,
+      stop: z.object({ accountSid: z.string(), callSid: z.string() }).loose(),
+    })
+    .loose(),
 ]);
 export type TwilioInbound = z.infer<typeof twilioInboundSchema>;
 
@@ -172,10 +201,30 @@ export const telnyxInboundSchema = z.discriminatedUnion("event", [
       media: z.object({ track: z.string().optional(), chunk: telnyxCounter, timestamp: telnyxCounter, payload: z.string().max(64_000) }).loose(),
     })
     .loose(),
-  z.object({ event: z.literal("dtmf"), stream_id: z.string(), sequence_number: telnyxCounter.optional(), dtmf: z.object({ digit: z.string().regex(/^[0-9*#A-D]$/) }) }).loose(),
+  z
+    .object({
+      event: z.literal("dtmf"),
+      stream_id: z.string(),
+      sequence_number: telnyxCounter.optional(),
+      dtmf: z.object({ digit: z.string().regex(/^[0-9*#A-D]$/) }),
+    })
+    .loose(),
   z.object({ event: z.literal("mark"), stream_id: z.string(), sequence_number: telnyxCounter.optional(), mark: z.object({ name: z.string() }) }).loose(),
-  z.object({ event: z.literal("error"), stream_id: z.string().optional(), payload: z.object({ code: z.number(), title: z.string(), detail: z.string().optional() }).loose() }).loose(),
-  z.object({ event: z.literal("stop"), sequence_number: telnyxCounter.optional(), stream_id: z.string(), stop: z.object({ call_control_id: z.string() }).loose() }).loose(),
+  z
+    .object({
+      event: z.literal("error"),
+      stream_id: z.string().optional(),
+      payload: z.object({ code: z.number(), title: z.string(), detail: z.string().optional() }).loose(),
+    })
+    .loose(),
+  z
+    .object({
+      event: z.literal("stop"),
+      sequence_number: telnyxCounter.optional(),
+      stream_id: z.string(),
+      stop: z.object({ call_control_id: z.string() }).loose(),
+    })
+    .loose(),
 ]);
 export type TelnyxInbound = z.infer<typeof telnyxInboundSchema>;
 

@@ -82,7 +82,6 @@ export const httpToolConfigSchema = z.object({
 });
 export type HttpToolConfig = z.infer<typeof httpToolConfigSchema>;
 
-export const createToolBodySchema = httpToolConfigSchema;
 export const updateToolBodySchema = patchSchemaOf(httpToolConfigSchema).refine((v) => Object.keys(v).length > 0, "nothing to update");
 
 export const toolSchema = httpToolConfigSchema.extend({

@@ -1,4 +1,10 @@
-import { carrierCredentialSchemas, type CarrierCredentials, type CredentialMetadataDto, type CredentialProvider, type TelephonyProvider } from "@orbis/contracts";
+import {
+  carrierCredentialSchemas,
+  type CarrierCredentials,
+  type CredentialMetadataDto,
+  type CredentialProvider,
+  type TelephonyProvider,
+} from "@orbis/contracts";
 import type { CredentialRow, TenantScope } from "@orbis/db";
 import { createCredentialCipher } from "./cipher.ts";
 

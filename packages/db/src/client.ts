@@ -159,7 +159,12 @@ function perTransactionTenancy(pool: pg.Pool) {
   const withTenant = async <T>(workspaceId: string, fn: (tx: Tx) => Promise<T>): Promise<T> => {
     const client = await connectFor(pool, workspaceId);
     try {
-      return await transactionOn(client, `begin; select set_config('role', 'orbis_app', true), set_config('app.workspace_id', '${workspaceId}', true)`, fn, false);
+      return await transactionOn(
+        client,
+        `begin; select set_config('role', 'orbis_app', true), set_config('app.workspace_id', '${workspaceId}', true)`,
+        fn,
+        false,
+      );
     } finally {
       client.release();
     }

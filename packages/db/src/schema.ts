@@ -25,7 +25,9 @@ export const users = pgTable("users", {
   email: text("email").notNull().unique(),
   name: text("name").notNull(),
   passwordHash: text("password_hash").notNull(),
-  status: text("status", { enum: ["active", "blocked"] }).notNull().default("active"),
+  status: text("status", { enum: ["active", "blocked"] })
+    .notNull()
+    .default("active"),
   createdAt: createdAt(),
 });
 
@@ -39,7 +41,9 @@ export const memberships = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     role: text("role", { enum: ["owner", "admin", "staff", "viewer"] }).notNull(),
     /** Blocked in this workspace: every request with this membership is refused, not only login. */
-    status: text("status", { enum: ["active", "blocked"] }).notNull().default("active"),
+    status: text("status", { enum: ["active", "blocked"] })
+      .notNull()
+      .default("active"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("memberships_ws_user").on(t.workspaceId, t.userId), index("memberships_user").on(t.userId)],
@@ -70,7 +74,10 @@ export const apiKeys = pgTable(
     kind: text("kind", { enum: ["publishable", "secret"] }).notNull(),
     prefix: text("prefix").notNull(),
     keyHash: text("key_hash").notNull().unique(),
-    allowedOrigins: text("allowed_origins").array().notNull().default(sql`'{}'::text[]`),
+    allowedOrigins: text("allowed_origins")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     createdBy: text("created_by"),
     lastUsedAt: ts("last_used_at"),
     revokedAt: ts("revoked_at"),
@@ -90,12 +97,18 @@ export const agents = pgTable(
     voice: text("voice").notNull(),
     language: text("language").notNull(),
     providers: jsonb("providers").notNull(),
-    tools: jsonb("tools").notNull().default(sql`'[]'::jsonb`),
-    business: jsonb("business").notNull().default(sql`'{}'::jsonb`),
+    tools: jsonb("tools")
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    business: jsonb("business")
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     turnTaking: jsonb("turn_taking").notNull(),
     idleTimeoutSec: integer("idle_timeout_sec").notNull().default(1800),
     recordCalls: boolean("record_calls").notNull().default(false),
-    status: text("status", { enum: ["draft", "published"] }).notNull().default("draft"),
+    status: text("status", { enum: ["draft", "published"] })
+      .notNull()
+      .default("draft"),
     publishedVersion: integer("published_version"),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
@@ -126,7 +139,9 @@ export const calls = pgTable(
     workspaceId: workspaceRef(),
     agentId: text("agent_id").references(() => agents.id, { onDelete: "set null" }),
     channel: text("channel", { enum: ["web", "twilio", "telnyx"] }).notNull(),
-    direction: text("direction", { enum: ["inbound", "outbound"] }).notNull().default("inbound"),
+    direction: text("direction", { enum: ["inbound", "outbound"] })
+      .notNull()
+      .default("inbound"),
     caller: text("caller"),
     callee: text("callee"),
     status: text("status", { enum: ["ringing", "in_progress", "completed", "failed", "busy", "no_answer"] }).notNull(),
@@ -140,9 +155,13 @@ export const calls = pgTable(
     durationSec: integer("duration_sec"),
     endReason: text("end_reason"),
     recordingPath: text("recording_path"),
-    metadata: jsonb("metadata").notNull().default(sql`'{}'::jsonb`),
+    metadata: jsonb("metadata")
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     /** Provider usage of the whole call (`{ [providerId]: Usage }`) and its cost from the price table. */
-    usage: jsonb("usage").notNull().default(sql`'{}'::jsonb`),
+    usage: jsonb("usage")
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     costUsd: usd("cost_usd"),
     createdAt: createdAt(),
   },
@@ -163,15 +182,21 @@ export const callTurns = pgTable(
     /** What the caller actually heard when the agent was interrupted. */
     heardText: text("heard_text"),
     interrupted: boolean("interrupted").notNull().default(false),
-    toolCalls: jsonb("tool_calls").notNull().default(sql`'[]'::jsonb`),
+    toolCalls: jsonb("tool_calls")
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     asrMs: integer("asr_ms"),
     llmMs: integer("llm_ms"),
     ttsMs: integer("tts_ms"),
     e2eMs: integer("e2e_ms"),
     /** Which provider served each utterance, sentence and model call of the turn, with failures (ServedRecord[]). */
-    servedBy: jsonb("served_by").notNull().default(sql`'[]'::jsonb`),
+    servedBy: jsonb("served_by")
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     /** Provider usage during the turn (`{ [providerId]: Usage }`) and its cost. */
-    usage: jsonb("usage").notNull().default(sql`'{}'::jsonb`),
+    usage: jsonb("usage")
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     costUsd: usd("cost_usd"),
     startedAt: ts("started_at").notNull(),
     endedAt: ts("ended_at").notNull(),
@@ -191,7 +216,9 @@ export const auditLogs = pgTable(
     targetType: text("target_type"),
     targetId: text("target_id"),
     ip: text("ip"),
-    metadata: jsonb("metadata").notNull().default(sql`'{}'::jsonb`),
+    metadata: jsonb("metadata")
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
   },
   (t) => [index("audit_logs_ws_created").on(t.workspaceId, t.createdAt)],
@@ -220,7 +247,9 @@ export const appointments = pgTable(
     endAt: ts("end_at").notNull(),
     busyEndAt: ts("busy_end_at").notNull(),
     timezone: text("timezone").notNull().default("UTC"),
-    status: text("status", { enum: ["booked", "cancelled", "completed", "no_show"] }).notNull().default("booked"),
+    status: text("status", { enum: ["booked", "cancelled", "completed", "no_show"] })
+      .notNull()
+      .default("booked"),
     source: text("source", { enum: ["agent", "dashboard", "api"] }).notNull(),
     notes: text("notes").notNull().default(""),
     cancelReason: text("cancel_reason"),
@@ -242,8 +271,12 @@ export const messages = pgTable(
     callerName: text("caller_name").notNull(),
     callbackNumber: text("callback_number").notNull(),
     text: text("text").notNull(),
-    urgency: text("urgency", { enum: ["low", "normal", "high"] }).notNull().default("normal"),
-    status: text("status", { enum: ["new", "read", "done"] }).notNull().default("new"),
+    urgency: text("urgency", { enum: ["low", "normal", "high"] })
+      .notNull()
+      .default("normal"),
+    status: text("status", { enum: ["new", "read", "done"] })
+      .notNull()
+      .default("new"),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
@@ -267,8 +300,12 @@ export const agentTools = pgTable(
     description: text("description").notNull(),
     args: jsonb("args").notNull(),
     url: text("url").notNull(),
-    method: text("method", { enum: ["GET", "POST", "PUT", "PATCH", "DELETE"] }).notNull().default("POST"),
-    headers: jsonb("headers").notNull().default(sql`'{}'::jsonb`),
+    method: text("method", { enum: ["GET", "POST", "PUT", "PATCH", "DELETE"] })
+      .notNull()
+      .default("POST"),
+    headers: jsonb("headers")
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     timeoutMs: integer("timeout_ms").notNull().default(5000),
     maxRetries: integer("max_retries").notNull().default(2),
     enabled: boolean("enabled").notNull().default(true),
@@ -319,7 +356,9 @@ export const workspaceCredentials = pgTable(
     workspaceId: workspaceRef(),
     provider: text("provider").notNull(),
     ciphertext: text("ciphertext").notNull(),
-    hints: jsonb("hints").notNull().default(sql`'{}'::jsonb`),
+    hints: jsonb("hints")
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
@@ -342,7 +381,9 @@ export const callEvents = pgTable(
     /** The carrier's event id, when it has one: retried webhooks are recorded once. */
     providerEventId: text("provider_event_id"),
     occurredAt: ts("occurred_at").notNull(),
-    detail: jsonb("detail").notNull().default(sql`'{}'::jsonb`),
+    detail: jsonb("detail")
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
   },
   (t) => [index("call_events_call").on(t.callId, t.occurredAt), uniqueIndex("call_events_provider_event").on(t.provider, t.providerEventId)],

@@ -24,7 +24,11 @@ export async function createTestDatabase(options: { poolSize?: number; tenantBin
   await admin.end();
   const url = new URL(databaseUrl);
   url.pathname = `/${name}`;
-  const db = createDatabase({ databaseUrl: url.toString(), poolSize: options.poolSize ?? 5, ...(options.tenantBinding ? { tenantBinding: options.tenantBinding } : {}) });
+  const db = createDatabase({
+    databaseUrl: url.toString(),
+    poolSize: options.poolSize ?? 5,
+    ...(options.tenantBinding ? { tenantBinding: options.tenantBinding } : {}),
+  });
   await db.migrate();
   return {
     ...db,

@@ -40,9 +40,17 @@ describe("row-level security backstop", () => {
   });
 
   it("B cannot update or delete A's rows even naming them by id", async () => {
-    await db.withTenant(wsB, (tx) => tx.update(schema.agents).set({ name: "hacked" }).where(sql`id = ${agentA}`));
+    await db.withTenant(wsB, (tx) =>
+      tx
+        .update(schema.agents)
+        .set({ name: "hacked" })
+        .where(sql`id = ${agentA}`),
+    );
     await db.withTenant(wsB, (tx) => tx.delete(schema.agents).where(sql`id = ${agentA}`));
-    const [row] = await db.system.select().from(schema.agents).where(sql`id = ${agentA}`);
+    const [row] = await db.system
+      .select()
+      .from(schema.agents)
+      .where(sql`id = ${agentA}`);
     expect(row?.name).toBe("A");
   });
 
@@ -76,13 +84,21 @@ describe.each(["connection", "transaction"] as const)("tenant connections reused
   let one: Database;
   const agentB = createId("agent");
   const scopeOf = (tx: Parameters<Parameters<Database["inTenant"]>[1]>[0]) =>
-    tx.execute(sql`select current_user as u, current_setting('app.workspace_id') as ws`).then((r) => (r as unknown as { rows: { u: string; ws: string }[] }).rows[0]);
+    tx
+      .execute(sql`select current_user as u, current_setting('app.workspace_id') as ws`)
+      .then((r) => (r as unknown as { rows: { u: string; ws: string }[] }).rows[0]);
   const agentIds = (tx: Parameters<Parameters<Database["inTenant"]>[1]>[0]) =>
-    tx.select({ id: schema.agents.id }).from(schema.agents).then((rows) => rows.map((r) => r.id));
+    tx
+      .select({ id: schema.agents.id })
+      .from(schema.agents)
+      .then((rows) => rows.map((r) => r.id));
 
   beforeAll(async () => {
     one = await createTestDatabase({ poolSize: 1, tenantBinding });
-    for (const [ws, agent] of [[wsA, agentA], [wsB, agentB]] as const) {
+    for (const [ws, agent] of [
+      [wsA, agentA],
+      [wsB, agentB],
+    ] as const) {
       await systemRepository(one.system).insertWorkspace({ id: ws, name: ws, slug: ws });
       await tenantScope(one, ws).agents.insert({ id: agent, name: ws, voice: "slt", language: "en-US", providers: {}, turnTaking: {} });
     }

@@ -58,8 +58,10 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFe
         return toWebResponse(message, { url: hop.url, redirected: followed > 0, method: hop.method, maxBytes, signal });
       }
       message.destroy();
-      if (request.redirect === "error") throw new OutboundBlockedError("redirect", `redirect refused (${message.statusCode} to ${target.href})`, { host: target.host });
-      if (followed >= maxRedirects) throw new OutboundBlockedError("redirect", `more than ${maxRedirects} redirects (the last to ${target.href})`, { host: target.host });
+      if (request.redirect === "error")
+        throw new OutboundBlockedError("redirect", `redirect refused (${message.statusCode} to ${target.href})`, { host: target.host });
+      if (followed >= maxRedirects)
+        throw new OutboundBlockedError("redirect", `more than ${maxRedirects} redirects (the last to ${target.href})`, { host: target.host });
       hop = nextHop(hop, message.statusCode ?? 0, assertAllowedUrl(target, options));
     }
   };

@@ -68,7 +68,11 @@ export function toWebResponse(message: IncomingMessage, meta: ResponseMeta): Res
   for (let i = 0; i < message.rawHeaders.length; i += 2) headers.append(message.rawHeaders[i]!, message.rawHeaders[i + 1]!);
   const bodiless = NULL_BODY_STATUSES.has(status) || meta.method === "HEAD";
   if (bodiless) message.resume();
-  const response = new Response(bodiless ? null : cappedBody(message, meta.maxBytes, meta.signal), { status, statusText: message.statusMessage ?? "", headers });
+  const response = new Response(bodiless ? null : cappedBody(message, meta.maxBytes, meta.signal), {
+    status,
+    statusText: message.statusMessage ?? "",
+    headers,
+  });
   Object.defineProperties(response, { url: { value: meta.url.href }, redirected: { value: meta.redirected } });
   return response;
 }

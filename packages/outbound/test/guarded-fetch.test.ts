@@ -148,11 +148,19 @@ describe("createGuardedFetch", () => {
 
   it("the opt-in (allowPrivateNetwork) reaches loopback, by IP and by name, and sends method, headers and body", async () => {
     const open = createGuardedFetch({ allowPrivateNetwork: true });
-    const res = await open(`http://localhost:${port}/ok`, { method: "POST", headers: { "content-type": "application/json", "x-api-key": "k" }, body: '{"a":1}' });
+    const res = await open(`http://localhost:${port}/ok`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": "k" },
+      body: '{"a":1}',
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true });
     expect(res.url).toBe(`http://localhost:${port}/ok`);
-    expect(seen[0]).toMatchObject({ method: "POST", body: '{"a":1}', headers: { "x-api-key": "k", "content-type": "application/json", "content-length": "7", "accept-encoding": "identity" } });
+    expect(seen[0]).toMatchObject({
+      method: "POST",
+      body: '{"a":1}',
+      headers: { "x-api-key": "k", "content-type": "application/json", "content-length": "7", "accept-encoding": "identity" },
+    });
     expect((await open(`http://127.0.0.1:${port}/ok`)).status).toBe(200);
   });
 
@@ -179,7 +187,11 @@ describe("createGuardedFetch", () => {
     const guarded = createGuardedFetch({ lookup });
     standIn = standInForPublicHosts();
     await expect(guarded(`http://public.test:${port}/to-loopback-ip`)).rejects.toMatchObject({ reason: "address", address: "127.0.0.1" });
-    await expect(guarded(`http://public.test:${port}/to-loopback-name`)).rejects.toMatchObject({ reason: "address", host: "internal.test", address: "127.0.0.1" });
+    await expect(guarded(`http://public.test:${port}/to-loopback-name`)).rejects.toMatchObject({
+      reason: "address",
+      host: "internal.test",
+      address: "127.0.0.1",
+    });
     await expect(guarded(`http://public.test:${port}/to-metadata`)).rejects.toMatchObject({ reason: "address", address: "169.254.169.254" });
     expect(hits.get("/secret")).toBeUndefined();
     expect(standIn.connectedTo).toEqual([PUBLIC_IP, PUBLIC_IP, PUBLIC_IP]);
@@ -197,7 +209,10 @@ describe("createGuardedFetch", () => {
     expect(seen[1]!.headers.authorization).toBeUndefined();
     expect(seen[1]!.headers["x-api-key"]).toBe("k");
 
-    await expect(guarded(`http://public.test:${port}/loop`)).rejects.toMatchObject({ reason: "redirect", message: expect.stringMatching(/more than 3 redirects/) });
+    await expect(guarded(`http://public.test:${port}/loop`)).rejects.toMatchObject({
+      reason: "redirect",
+      message: expect.stringMatching(/more than 3 redirects/),
+    });
     expect(hits.get("/loop")).toBe(4);
   });
 

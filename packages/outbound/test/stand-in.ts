@@ -19,13 +19,19 @@ export function standInForPublicHosts() {
         if (err) return callback(err, address, family);
         const answers = Array.isArray(address) ? address : [{ address, family: family ?? 4 }];
         connectedTo.push(...answers.map((a) => a.address));
-        if (Array.isArray(address)) callback(null, answers.map(() => ({ address: "127.0.0.1", family: 4 })));
+        if (Array.isArray(address))
+          callback(
+            null,
+            answers.map(() => ({ address: "127.0.0.1", family: 4 })),
+          );
         else callback(null, "127.0.0.1", 4);
       });
   const connect = net.connect;
   const tlsConnect = tls.connect;
   const spies = [
-    vi.spyOn(net, "connect").mockImplementation(((options: net.TcpNetConnectOpts) => connect({ ...options, lookup: toLoopback(options.lookup!) })) as typeof net.connect),
+    vi
+      .spyOn(net, "connect")
+      .mockImplementation(((options: net.TcpNetConnectOpts) => connect({ ...options, lookup: toLoopback(options.lookup!) })) as typeof net.connect),
     vi.spyOn(tls, "connect").mockImplementation(((options: tls.ConnectionOptions & { lookup: Lookup }) => {
       tlsOptions.push(options);
       return tlsConnect({ ...options, lookup: toLoopback(options.lookup) });

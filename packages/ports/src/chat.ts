@@ -21,10 +21,7 @@ export type ChatMessage =
   | { role: "assistant"; content: string; toolCalls?: ChatToolCall[] }
   | { role: "tool"; toolCallId: string; name: string; content: string };
 
-export type ChatChunk =
-  | { type: "text"; text: string }
-  | { type: "tool_call"; call: ChatToolCall }
-  | { type: "done"; reason: "stop" | "tool_calls" | "length" };
+export type ChatChunk = { type: "text"; text: string } | { type: "tool_call"; call: ChatToolCall } | { type: "done"; reason: "stop" | "tool_calls" | "length" };
 
 export interface ChatRequest {
   messages: readonly ChatMessage[];

@@ -103,7 +103,11 @@ export function defineProvider(spec: ProviderSpec): ProviderDefinition {
 export const optionsOf = <T extends z.ZodType>(schema: T, ctx: BuildContext, id: string): z.infer<T> => schema.parse(ctx.options[id] ?? {});
 
 /** Options of both speech-to-speech entries (`gemini-live`, `openai-realtime`). */
-export const realtimeOptions = z.object({ model: z.string().optional(), voice: z.string().optional(), silenceDurationMs: z.number().int().min(100).optional() });
+export const realtimeOptions = z.object({
+  model: z.string().optional(),
+  voice: z.string().optional(),
+  silenceDurationMs: z.number().int().min(100).optional(),
+});
 
 /** The voice the agent's options name, else the agent's voice when the provider has it, else the provider's default. */
 export const voiceOf = (optionVoice: string | undefined, ctx: BuildContext, voices: readonly string[]): string | undefined =>

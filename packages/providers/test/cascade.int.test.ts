@@ -20,29 +20,44 @@ describe("cascaded cloud stack through the voice processors (emulated vendors)",
     await cascade.close();
   });
 
-  it.skipIf(!availability.stt)("every vendor dies mid-turn → the next provider in each chain finishes the turn; no turn lost; the record shows both", async () => {
-    const cascade = await startCascade({
-      transcript: LINE,
-      reply: REPLY,
-      deepgram: { dieAfterFrames: 30 },
-      openai: { text: ["Sure, ", "I can book a cleaning. ", "What time works for you?"], dieAfter: 1 },
-      elevenlabs: { dieAfterChunks: 2 },
-      phraseSpec: RECEPTIONIST_SPEC,
-    });
-    const turn = await cascade.turn(await speak("I would like to book a cleaning next Tuesday"));
-    // Offline pocketsphinx (the STT chain's last resort) takes over from Deepgram.
-    expect(turn.transcript).toMatch(/book a cleaning next tuesday/);
-    expect(turn.texts.length).toBeGreaterThan(0);
-    expect(turn.audioSeconds).toBeGreaterThan(1);
-    const records = cascade.call.takeRecords();
-    const stt = records.find((r) => r.capability === "stt");
-    expect(stt).toMatchObject({ servedBy: "pocketsphinx", tried: ["deepgram:nova-3", "pocketsphinx"] });
-    expect(records.find((r) => r.capability === "llm")).toMatchObject({ servedBy: "groq:llama-3.3-70b-versatile", tried: ["openai:gpt-4o-mini", "groq:llama-3.3-70b-versatile"] });
-    expect(records.find((r) => r.capability === "tts")).toMatchObject({ servedBy: "deepgram-aura:aura-2-thalia-en", tried: ["elevenlabs:rachel", "deepgram-aura:aura-2-thalia-en"] });
-    const usage = cascade.call.usage();
-    expect(Object.keys(usage).sort()).toEqual(
-      expect.arrayContaining(["deepgram-aura:aura-2-thalia-en", "deepgram:nova-3", "elevenlabs:rachel", "groq:llama-3.3-70b-versatile", "openai:gpt-4o-mini"]),
-    );
-    await cascade.close();
-  });
+  it.skipIf(!availability.stt)(
+    "every vendor dies mid-turn → the next provider in each chain finishes the turn; no turn lost; the record shows both",
+    async () => {
+      const cascade = await startCascade({
+        transcript: LINE,
+        reply: REPLY,
+        deepgram: { dieAfterFrames: 30 },
+        openai: { text: ["Sure, ", "I can book a cleaning. ", "What time works for you?"], dieAfter: 1 },
+        elevenlabs: { dieAfterChunks: 2 },
+        phraseSpec: RECEPTIONIST_SPEC,
+      });
+      const turn = await cascade.turn(await speak("I would like to book a cleaning next Tuesday"));
+      // Offline pocketsphinx (the STT chain's last resort) takes over from Deepgram.
+      expect(turn.transcript).toMatch(/book a cleaning next tuesday/);
+      expect(turn.texts.length).toBeGreaterThan(0);
+      expect(turn.audioSeconds).toBeGreaterThan(1);
+      const records = cascade.call.takeRecords();
+      const stt = records.find((r) => r.capability === "stt");
+      expect(stt).toMatchObject({ servedBy: "pocketsphinx", tried: ["deepgram:nova-3", "pocketsphinx"] });
+      expect(records.find((r) => r.capability === "llm")).toMatchObject({
+        servedBy: "groq:llama-3.3-70b-versatile",
+        tried: ["openai:gpt-4o-mini", "groq:llama-3.3-70b-versatile"],
+      });
+      expect(records.find((r) => r.capability === "tts")).toMatchObject({
+        servedBy: "deepgram-aura:aura-2-thalia-en",
+        tried: ["elevenlabs:rachel", "deepgram-aura:aura-2-thalia-en"],
+      });
+      const usage = cascade.call.usage();
+      expect(Object.keys(usage).sort()).toEqual(
+        expect.arrayContaining([
+          "deepgram-aura:aura-2-thalia-en",
+          "deepgram:nova-3",
+          "elevenlabs:rachel",
+          "groq:llama-3.3-70b-versatile",
+          "openai:gpt-4o-mini",
+        ]),
+      );
+      await cascade.close();
+    },
+  );
 });

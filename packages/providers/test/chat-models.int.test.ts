@@ -28,7 +28,11 @@ const cases: Case[] = [
     async start(script) {
       const emu = await startAnthropicEmulator(script);
       closers.push(() => emu.close());
-      return { model: createAnthropicChatModel({ apiKey: "ak", model: "claude-haiku-4-5", baseUrl: emu.url }), requests: () => emu.requests, keys: () => emu.keys };
+      return {
+        model: createAnthropicChatModel({ apiKey: "ak", model: "claude-haiku-4-5", baseUrl: emu.url }),
+        requests: () => emu.requests,
+        keys: () => emu.keys,
+      };
     },
   },
   {
@@ -36,7 +40,11 @@ const cases: Case[] = [
     async start(script) {
       const emu = await startGeminiTextEmulator(script);
       closers.push(() => emu.close());
-      return { model: createGeminiChatModel({ apiKey: "gk", model: "gemini-2.5-flash", baseUrl: emu.url }), requests: () => emu.requests, keys: () => emu.keys };
+      return {
+        model: createGeminiChatModel({ apiKey: "gk", model: "gemini-2.5-flash", baseUrl: emu.url }),
+        requests: () => emu.requests,
+        keys: () => emu.keys,
+      };
     },
   },
 ];
@@ -45,8 +53,22 @@ describe.each(cases)("ChatModel $name against its emulator", ({ start }) => {
   it("streams text and reports usage", async () => {
     const { model, keys } = await start([{ text: ["Hello", " there."] }]);
     const usage: ChatUsage[] = [];
-    const chunks = await collect(model.stream({ messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "hi" }], tools: [], signal: new AbortController().signal, onUsage: (u) => usage.push(u) } as MeteredChatRequest));
-    expect(chunks).toEqual([{ type: "text", text: "Hello" }, { type: "text", text: " there." }, { type: "done", reason: "stop" }]);
+    const chunks = await collect(
+      model.stream({
+        messages: [
+          { role: "system", content: "Be brief." },
+          { role: "user", content: "hi" },
+        ],
+        tools: [],
+        signal: new AbortController().signal,
+        onUsage: (u) => usage.push(u),
+      } as MeteredChatRequest),
+    );
+    expect(chunks).toEqual([
+      { type: "text", text: "Hello" },
+      { type: "text", text: " there." },
+      { type: "done", reason: "stop" },
+    ]);
     expect(usage[0]?.inputTokens).toBeGreaterThan(0);
     expect(keys()[0]).toMatch(/^(ak|gk)$/);
   });
@@ -54,17 +76,31 @@ describe.each(cases)("ChatModel $name against its emulator", ({ start }) => {
   it("tool call round trip through createLlmBrain books an appointment", async () => {
     const start_ = "2026-03-10T08:00:00-04:00";
     const { model, requests } = await start([
-      { text: ["Booking it. "], toolCalls: [{ name: "book_appointment", args: { serviceId: "cleaning", start: start_, customerName: "Jo Park", customerPhone: "+12125550100" } }] },
+      {
+        text: ["Booking it. "],
+        toolCalls: [{ name: "book_appointment", args: { serviceId: "cleaning", start: start_, customerName: "Jo Park", customerPhone: "+12125550100" } }],
+      },
       { text: ["You're booked."] },
     ]);
     const template = getBusinessTemplate("dental");
     const clock = fixedWallClock("2026-03-05T14:00:00Z");
     const calendar = new InMemoryCalendar(clock);
-    const brain = createLlmBrain({ model, business: template.business, agentPrompt: template.agent.systemPrompt, calendar, messages: new InMemoryMessageSink(clock), clock });
+    const brain = createLlmBrain({
+      model,
+      business: template.business,
+      agentPrompt: template.agent.systemPrompt,
+      calendar,
+      messages: new InMemoryMessageSink(clock),
+      clock,
+    });
     const session = brain.startSession({ callId: "call_cm00000000000000000000", workspaceId: "ws_a", agentId: "agt_cm000000000000000000", channel: "web" });
     await collect(session.greet(new AbortController().signal));
     const events = await collect(session.respond({ kind: "typed", text: "Cleaning Tuesday 8am, Jo Park, 212 555 0100" }, new AbortController().signal));
-    expect(events).toMatchObject([{ type: "text", text: "Booking it." }, { type: "tool", call: { name: "book_appointment", ok: true } }, { type: "text", text: "You're booked." }]);
+    expect(events).toMatchObject([
+      { type: "text", text: "Booking it." },
+      { type: "tool", call: { name: "book_appointment", ok: true } },
+      { type: "text", text: "You're booked." },
+    ]);
     expect(await calendar.listAppointments({ status: "booked" })).toHaveLength(1);
     // The second request carries the tool result in the vendor's shape (the emulators validate it).
     expect(requests()).toHaveLength(2);
@@ -78,13 +114,18 @@ describe.each(cases)("ChatModel $name against its emulator", ({ start }) => {
     [400, false],
   ])("HTTP %i → ProviderError retryable=%s", async (status, retryable) => {
     const { model } = await start([{ status }]);
-    const err = await collect(model.stream({ messages: [{ role: "user", content: "hi" }], tools: [], signal: new AbortController().signal })).catch((e: unknown) => e);
+    const err = await collect(model.stream({ messages: [{ role: "user", content: "hi" }], tools: [], signal: new AbortController().signal })).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ status, retryable });
   });
 
   it("a dropped stream is retryable; abort ends quietly", async () => {
-    const { model } = await start([{ text: ["a", "b", "c"], dieAfter: 1 }, { text: ["x", "y"], stallAfter: 1 }]);
+    const { model } = await start([
+      { text: ["a", "b", "c"], dieAfter: 1 },
+      { text: ["x", "y"], stallAfter: 1 },
+    ]);
     const seen: ChatChunk[] = [];
     const err = await (async () => {
       for await (const c of model.stream({ messages: [{ role: "user", content: "hi" }], tools: [], signal: new AbortController().signal })) seen.push(c);

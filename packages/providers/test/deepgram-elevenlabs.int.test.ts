@@ -59,7 +59,11 @@ describe("deepgram listen protocol details", () => {
   });
 
   it("a bad key is a non-retryable 401; a dead socket or a stalled Finalize is retryable", async () => {
-    await expect(createDeepgramStt({ apiKey: "wrong", baseUrl: dg.wsUrl }).createStream()).rejects.toMatchObject({ name: "ProviderError", status: 401, retryable: false });
+    await expect(createDeepgramStt({ apiKey: "wrong", baseUrl: dg.wsUrl }).createStream()).rejects.toMatchObject({
+      name: "ProviderError",
+      status: 401,
+      retryable: false,
+    });
     const dying = await startDeepgramEmulator({ dieAfterFrames: 10 });
     const s1 = await createDeepgramStt({ apiKey: "dg-test", baseUrl: dying.wsUrl }).createStream();
     for (const f of frames20(await speak("Hello there"))) s1.push(f);
@@ -110,7 +114,10 @@ describe("TTS error mapping", () => {
     expect(await collect(createElevenLabsTts({ apiKey: "el-test", voiceId: "v", baseUrl: quota.wsUrl }))).toMatchObject({ retryable: false });
     await quota.close();
     const dies = await startElevenLabsEmulator({ dieAfterChunks: 2 });
-    expect(await collect(createElevenLabsTts({ apiKey: "el-test", voiceId: "v", baseUrl: dies.wsUrl }))).toMatchObject({ name: "ProviderError", retryable: true });
+    expect(await collect(createElevenLabsTts({ apiKey: "el-test", voiceId: "v", baseUrl: dies.wsUrl }))).toMatchObject({
+      name: "ProviderError",
+      retryable: true,
+    });
     await dies.close();
     expect(el.stats.texts.length).toBeGreaterThan(0);
   });

@@ -1,8 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { AI_VENDORS, AI_VENDOR_IDS } from "@orbis/contracts";
-import { DEFAULT_PRICES, PROVIDERS, PROVIDER_DESCRIPTIONS, ProviderManager, chatCatalog, definitionOf, priceFor, realtimeCatalog, sttCatalog, ttsCatalog } from "../src/index.ts";
+import {
+  DEFAULT_PRICES,
+  PROVIDERS,
+  PROVIDER_DESCRIPTIONS,
+  ProviderManager,
+  chatCatalog,
+  definitionOf,
+  priceFor,
+  realtimeCatalog,
+  sttCatalog,
+  ttsCatalog,
+} from "../src/index.ts";
 
-const entryIds = (d: (typeof PROVIDERS)[number]) => [d.stt, d.tts, d.chat, d.realtime].flatMap((m) => Object.entries(m ?? {}).flatMap(([id, e]) => [id, ...(e.aliases ?? [])]));
+const entryIds = (d: (typeof PROVIDERS)[number]) =>
+  [d.stt, d.tts, d.chat, d.realtime].flatMap((m) => Object.entries(m ?? {}).flatMap(([id, e]) => [id, ...(e.aliases ?? [])]));
 
 describe("provider definitions (src/definitions.ts)", () => {
   it("one definition per AI vendor of @orbis/contracts, whose env names config reads, and the offline engines", () => {

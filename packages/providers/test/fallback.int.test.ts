@@ -42,7 +42,10 @@ describe("FallbackStt", () => {
     const healthy = await track(startDeepgramEmulator({ transcripts: () => LINE }));
     const meter = new UsageMeter();
     const stt = new FallbackStt(
-      [{ provider: createDeepgramStt({ apiKey: "dg-test", baseUrl: dying.wsUrl, id: "dg-a" }) }, { provider: createDeepgramStt({ apiKey: "dg-test", baseUrl: healthy.wsUrl, id: "dg-b" }) }],
+      [
+        { provider: createDeepgramStt({ apiKey: "dg-test", baseUrl: dying.wsUrl, id: "dg-a" }) },
+        { provider: createDeepgramStt({ apiKey: "dg-test", baseUrl: healthy.wsUrl, id: "dg-b" }) },
+      ],
       { health: new ProviderHealth(), meter },
     );
     const partials: string[] = [];
@@ -67,7 +70,10 @@ describe("FallbackStt", () => {
     const stalled = await track(startDeepgramEmulator({ transcripts: () => LINE, stallFinalize: true }));
     const healthy = await track(startDeepgramEmulator({ transcripts: () => LINE }));
     const stt = new FallbackStt(
-      [{ provider: createDeepgramStt({ apiKey: "dg-test", baseUrl: stalled.wsUrl, id: "dg-a", finalizeTimeoutMs: 60_000 }) }, { provider: createDeepgramStt({ apiKey: "dg-test", baseUrl: healthy.wsUrl, id: "dg-b" }) }],
+      [
+        { provider: createDeepgramStt({ apiKey: "dg-test", baseUrl: stalled.wsUrl, id: "dg-a", finalizeTimeoutMs: 60_000 }) },
+        { provider: createDeepgramStt({ apiKey: "dg-test", baseUrl: healthy.wsUrl, id: "dg-b" }) },
+      ],
       { health: new ProviderHealth(), meter: new UsageMeter(), finalTimeoutMs: 150 },
     );
     const stream = await stt.createStream();
@@ -89,7 +95,19 @@ describe("FallbackStt", () => {
         throw new ProviderError("refused", { provider: "dead", retryable: true });
       },
     };
-    const chain = [{ provider: dead, healthCheck: async () => void (healthy || (() => { throw new Error("still down"); })()) }, { provider: createDeepgramStt({ apiKey: "dg-test", baseUrl: good.wsUrl, id: "good" }) }];
+    const chain = [
+      {
+        provider: dead,
+        healthCheck: async () =>
+          void (
+            healthy ||
+            (() => {
+              throw new Error("still down");
+            })()
+          ),
+      },
+      { provider: createDeepgramStt({ apiKey: "dg-test", baseUrl: good.wsUrl, id: "good" }) },
+    ];
     for (let call = 0; call < 2; call++) (await new FallbackStt(chain, { health, meter: new UsageMeter() }).createStream()).close();
     expect(health.status("dead").state).toBe("open");
     const calls = (): number => good.stats.connections;
@@ -114,15 +132,28 @@ describe("FallbackTts", () => {
     const dg = await track(startDeepgramEmulator());
     const meter = new UsageMeter();
     const tts = new FallbackTts(
-      [{ provider: createElevenLabsTts({ apiKey: "el-test", voiceId: "v", baseUrl: el.wsUrl }) }, { provider: createDeepgramTts({ apiKey: "dg-test", baseUrl: dg.url }) }],
+      [
+        { provider: createElevenLabsTts({ apiKey: "el-test", voiceId: "v", baseUrl: el.wsUrl }) },
+        { provider: createDeepgramTts({ apiKey: "dg-test", baseUrl: dg.url }) },
+      ],
       { health: new ProviderHealth(), meter },
     );
     const text = "Your appointment is booked for Tuesday at nine.";
     const chunks = await drain(tts, text);
     const seconds = chunks.reduce((n, c) => n + c.length, 0) / 16000;
     expect(seconds).toBeGreaterThan(text.length * 0.06); // three chunks from the first voice, then the whole sentence again
-    expect(tts.takeRecords()).toMatchObject([{ capability: "tts", servedBy: "deepgram-aura:aura-2-thalia-en", tried: ["elevenlabs:v", "deepgram-aura:aura-2-thalia-en"], failures: [{ provider: "elevenlabs:v", kind: "error" }] }]);
-    expect(meter.snapshot()).toMatchObject({ "elevenlabs:v": { ttsCharacters: text.length }, "deepgram-aura:aura-2-thalia-en": { ttsCharacters: text.length } });
+    expect(tts.takeRecords()).toMatchObject([
+      {
+        capability: "tts",
+        servedBy: "deepgram-aura:aura-2-thalia-en",
+        tried: ["elevenlabs:v", "deepgram-aura:aura-2-thalia-en"],
+        failures: [{ provider: "elevenlabs:v", kind: "error" }],
+      },
+    ]);
+    expect(meter.snapshot()).toMatchObject({
+      "elevenlabs:v": { ttsCharacters: text.length },
+      "deepgram-aura:aura-2-thalia-en": { ttsCharacters: text.length },
+    });
     // The failed provider is demoted for the rest of the call: the next sentence goes to Aura directly.
     await drain(tts, "See you then.");
     expect(tts.takeRecords()).toMatchObject([{ tried: ["deepgram-aura:aura-2-thalia-en"] }]);
@@ -132,7 +163,10 @@ describe("FallbackTts", () => {
     const el = await track(startElevenLabsEmulator({ stall: true }));
     const dg = await track(startDeepgramEmulator());
     const tts = new FallbackTts(
-      [{ provider: createElevenLabsTts({ apiKey: "el-test", voiceId: "v", baseUrl: el.wsUrl }) }, { provider: createDeepgramTts({ apiKey: "dg-test", baseUrl: dg.url, sampleRate: 24000 }) }],
+      [
+        { provider: createElevenLabsTts({ apiKey: "el-test", voiceId: "v", baseUrl: el.wsUrl }) },
+        { provider: createDeepgramTts({ apiKey: "dg-test", baseUrl: dg.url, sampleRate: 24000 }) },
+      ],
       { health: new ProviderHealth(), meter: new UsageMeter(), firstAudioTimeoutMs: 150 },
     );
     expect(tts.sampleRate).toBe(16000);
@@ -142,7 +176,10 @@ describe("FallbackTts", () => {
   });
 
   it("every provider failing is a ProviderError (the pipeline reports it), not a hang", async () => {
-    const tts = new FallbackTts([{ provider: createDeepgramTts({ apiKey: "x", baseUrl: "http://127.0.0.1:9" }) }], { health: new ProviderHealth(), meter: new UsageMeter() });
+    const tts = new FallbackTts([{ provider: createDeepgramTts({ apiKey: "x", baseUrl: "http://127.0.0.1:9" }) }], {
+      health: new ProviderHealth(),
+      meter: new UsageMeter(),
+    });
     await expect(drain(tts, "Hello.")).rejects.toBeInstanceOf(ProviderError);
     expect(tts.takeRecords()).toMatchObject([{ servedBy: null }]);
   });
@@ -154,11 +191,17 @@ describe("FallbackChatModel", () => {
     const b = await track(startOpenAiChatEmulator([{ text: ["Hi from B."] }]));
     const meter = new UsageMeter();
     const model = new FallbackChatModel(
-      [{ provider: createOpenAiChatModel({ apiKey: "k", model: "a", baseURL: a.baseURL }) }, { provider: createOpenAiChatModel({ apiKey: "k", model: "b", baseURL: b.baseURL }) }],
+      [
+        { provider: createOpenAiChatModel({ apiKey: "k", model: "a", baseURL: a.baseURL }) },
+        { provider: createOpenAiChatModel({ apiKey: "k", model: "b", baseURL: b.baseURL }) },
+      ],
       { health: new ProviderHealth(), meter },
     );
     const chunks = await collect(model.stream({ messages: [{ role: "user", content: "hi" }], tools: [], signal: new AbortController().signal }));
-    expect(chunks).toEqual([{ type: "text", text: "Hi from B." }, { type: "done", reason: "stop" }]);
+    expect(chunks).toEqual([
+      { type: "text", text: "Hi from B." },
+      { type: "done", reason: "stop" },
+    ]);
     expect(b.requests[0]?.messages).toEqual([{ role: "user", content: "hi" }]);
     expect(model.takeRecords()).toMatchObject([{ servedBy: "openai:b", tried: ["openai:a", "openai:b"], failures: [{ retryable: true }] }]);
     expect(meter.snapshot()["openai:b"]?.llmTokensOut).toBeGreaterThan(0);
@@ -169,12 +212,18 @@ describe("FallbackChatModel", () => {
     const a = await track(startOpenAiChatEmulator([{ text: ["Sure. ", "Booking that ", "now."], dieAfter: 1 }]));
     const b = await track(
       startOpenAiChatEmulator([
-        { text: ["Booking that now."], toolCalls: [{ name: "book_appointment", args: { serviceId: "cleaning", start, customerName: "Jo Park", customerPhone: "+12125550100" } }] },
+        {
+          text: ["Booking that now."],
+          toolCalls: [{ name: "book_appointment", args: { serviceId: "cleaning", start, customerName: "Jo Park", customerPhone: "+12125550100" } }],
+        },
         { text: ["You're booked."] },
       ]),
     );
     const model = new FallbackChatModel(
-      [{ provider: createOpenAiChatModel({ apiKey: "k", model: "a", baseURL: a.baseURL }) }, { provider: createOpenAiChatModel({ apiKey: "k", model: "b", baseURL: b.baseURL }) }],
+      [
+        { provider: createOpenAiChatModel({ apiKey: "k", model: "a", baseURL: a.baseURL }) },
+        { provider: createOpenAiChatModel({ apiKey: "k", model: "b", baseURL: b.baseURL }) },
+      ],
       { health: new ProviderHealth(), meter: new UsageMeter() },
     );
     const template = getBusinessTemplate("dental");
@@ -182,12 +231,22 @@ describe("FallbackChatModel", () => {
     const calendar = new InMemoryCalendar(clock);
     const brain = createLlmBrain({ model, business: template.business, agentPrompt: "", calendar, messages: new InMemoryMessageSink(clock), clock });
     const session = brain.startSession({ callId: "call_fb00000000000000000000", workspaceId: "ws_a", agentId: "agt_fb000000000000000000", channel: "twilio" });
-    const events: BrainEvent[] = await collect(session.respond({ kind: "typed", text: "Book me a cleaning Tuesday 8am, Jo Park, 212 555 0100" }, new AbortController().signal));
-    expect(events).toMatchObject([{ type: "text", text: "Sure." }, { type: "text", text: "Booking that now." }, { type: "tool", call: { name: "book_appointment", ok: true } }, { type: "text", text: "You're booked." }]);
+    const events: BrainEvent[] = await collect(
+      session.respond({ kind: "typed", text: "Book me a cleaning Tuesday 8am, Jo Park, 212 555 0100" }, new AbortController().signal),
+    );
+    expect(events).toMatchObject([
+      { type: "text", text: "Sure." },
+      { type: "text", text: "Booking that now." },
+      { type: "tool", call: { name: "book_appointment", ok: true } },
+      { type: "text", text: "You're booked." },
+    ]);
     const continued = b.requests[0]?.messages ?? [];
     expect(continued.at(-2)).toEqual({ role: "assistant", content: "Sure. " });
     expect(continued.at(-1)?.content).toContain("Continue from there");
-    expect(model.takeRecords()).toMatchObject([{ servedBy: "openai:b", tried: ["openai:a", "openai:b"] }, { servedBy: "openai:b", tried: ["openai:b"] }]);
+    expect(model.takeRecords()).toMatchObject([
+      { servedBy: "openai:b", tried: ["openai:a", "openai:b"] },
+      { servedBy: "openai:b", tried: ["openai:b"] },
+    ]);
     expect(await calendar.listAppointments({ status: "booked" })).toHaveLength(1);
   });
 
@@ -195,7 +254,10 @@ describe("FallbackChatModel", () => {
     const a = await track(startOpenAiChatEmulator([{ text: ["One. ", "Two."], stallAfter: 1 }]));
     const b = await track(startOpenAiChatEmulator([{ text: ["Two."] }]));
     const model = new FallbackChatModel(
-      [{ provider: createOpenAiChatModel({ apiKey: "k", model: "a", baseURL: a.baseURL }) }, { provider: createOpenAiChatModel({ apiKey: "k", model: "b", baseURL: b.baseURL }) }],
+      [
+        { provider: createOpenAiChatModel({ apiKey: "k", model: "a", baseURL: a.baseURL }) },
+        { provider: createOpenAiChatModel({ apiKey: "k", model: "b", baseURL: b.baseURL }) },
+      ],
       { health: new ProviderHealth(), meter: new UsageMeter(), chunkTimeoutMs: 150 },
     );
     const chunks = await collect(model.stream({ messages: [{ role: "user", content: "count" }], tools: [], signal: new AbortController().signal }));
@@ -209,7 +271,13 @@ describe("ProviderManager", () => {
     const dg = await track(startDeepgramEmulator({ transcripts: () => "yes" }));
     const el = await track(startElevenLabsEmulator());
     const oai = await track(startOpenAiChatEmulator([{ text: ["Hello."] }]));
-    const manager = new ProviderManager({ prices: { deepgram: { sttPerMinute: 0.0077 }, "openai:gpt-4o-mini": { llmPerMillionIn: 0.15, llmPerMillionOut: 0.6 }, elevenlabs: { ttsPerMillionCharacters: 50 } } });
+    const manager = new ProviderManager({
+      prices: {
+        deepgram: { sttPerMinute: 0.0077 },
+        "openai:gpt-4o-mini": { llmPerMillionIn: 0.15, llmPerMillionOut: 0.6 },
+        elevenlabs: { ttsPerMillionCharacters: 50 },
+      },
+    });
     const keys: Record<string, { apiKey: string; baseUrl?: string }> = {
       deepgram: { apiKey: "dg-test", baseUrl: dg.wsUrl },
       elevenlabs: { apiKey: "el-test", baseUrl: el.wsUrl },
@@ -246,7 +314,10 @@ describe("ProviderManager", () => {
 describe("FallbackStt when the whole chain is gone", () => {
   it("the only provider dies mid-utterance → the final is a ProviderError, recorded once, and later pushes are dropped", async () => {
     const dying = await track(startDeepgramEmulator({ transcripts: () => LINE, dieAfterFrames: 20 }));
-    const stt = new FallbackStt([{ provider: createDeepgramStt({ apiKey: "dg-test", baseUrl: dying.wsUrl, id: "dg-a" }) }], { health: new ProviderHealth(), meter: new UsageMeter() });
+    const stt = new FallbackStt([{ provider: createDeepgramStt({ apiKey: "dg-test", baseUrl: dying.wsUrl, id: "dg-a" }) }], {
+      health: new ProviderHealth(),
+      meter: new UsageMeter(),
+    });
     const stream = await stt.createStream();
     const audio = await speak("I would like to book a cleaning next Tuesday");
     for (const f of frames20(audio)) {

@@ -23,7 +23,11 @@ async function sendUtterance(session: RealtimeSession, audio: Int16Array, traili
 }
 
 /** Reads events until `until` says stop; runs tool calls through the brain's Toolbox like the gateway would. */
-async function readUntil(session: RealtimeSession, until: (e: RealtimeEvent, all: RealtimeEvent[]) => boolean, onTool?: (e: Extract<RealtimeEvent, { type: "tool-call" }>) => Promise<void>): Promise<RealtimeEvent[]> {
+async function readUntil(
+  session: RealtimeSession,
+  until: (e: RealtimeEvent, all: RealtimeEvent[]) => boolean,
+  onTool?: (e: Extract<RealtimeEvent, { type: "tool-call" }>) => Promise<void>,
+): Promise<RealtimeEvent[]> {
   const seen: RealtimeEvent[] = [];
   for await (const e of session.events()) {
     seen.push(e);
@@ -36,12 +40,22 @@ async function readUntil(session: RealtimeSession, until: (e: RealtimeEvent, all
 describe("Gemini Live through @google/genai ai.live.connect (emulated)", () => {
   it("widget-style call: speech in → tool call books an appointment → 24 kHz audio and transcripts out", async () => {
     emu = await startGeminiLiveEmulator({
-      turns: [{ heard: "I would like to book a cleaning next Tuesday", toolCall: { name: "book_appointment", args: { serviceId: "cleaning", start: START, customerName: "Jo Park", customerPhone: "+12125550100" } }, reply: "You're booked for Tuesday at eight." }],
+      turns: [
+        {
+          heard: "I would like to book a cleaning next Tuesday",
+          toolCall: { name: "book_appointment", args: { serviceId: "cleaning", start: START, customerName: "Jo Park", customerPhone: "+12125550100" } },
+          reply: "You're booked for Tuesday at eight.",
+        },
+      ],
     });
     const clock = fixedWallClock("2026-03-05T14:00:00Z");
     const calendar = new InMemoryCalendar(clock);
     const toolbox = new Toolbox(builtinTools());
-    const ctx = toolContextFor({ callId: "call_live00000000000000000", workspaceId: "ws_a", agentId: "agt_live0000000000000000", channel: "web" }, template.business, { calendar, messages: new InMemoryMessageSink(clock), clock });
+    const ctx = toolContextFor(
+      { callId: "call_live00000000000000000", workspaceId: "ws_a", agentId: "agt_live0000000000000000", channel: "web" },
+      template.business,
+      { calendar, messages: new InMemoryMessageSink(clock), clock },
+    );
     const provider = createGeminiLive({ apiKey: "gm-test", baseUrl: emu.baseUrl, voice: "Puck" });
     expect(provider.inputSampleRate).toBe(16000);
     const session = await provider.connect({ instructions: "You are the receptionist.", tools: toolSpecs(toolbox.list()) }, new AbortController().signal);
@@ -66,12 +80,18 @@ describe("Gemini Live through @google/genai ai.live.connect (emulated)", () => {
     const setup = emu.setups[0];
     expect(setup?.model).toBe("models/gemini-2.5-flash-native-audio-preview-09-2025");
     expect(JSON.stringify(setup?.generationConfig)).toContain('"voiceName":"Puck"');
-    expect(setup?.tools?.[0]?.functionDeclarations.find((f) => f.name === "book_appointment")?.parameters).toMatchObject({ type: "OBJECT", properties: { serviceId: { type: "STRING" } } });
+    expect(setup?.tools?.[0]?.functionDeclarations.find((f) => f.name === "book_appointment")?.parameters).toMatchObject({
+      type: "OBJECT",
+      properties: { serviceId: { type: "STRING" } },
+    });
     expect(emu.toolResponses[0]).toMatchObject({ id: "fc_1", name: "book_appointment", response: { appointment: { serviceId: "cleaning", start: START } } });
   });
 
   it("barge-in: caller speech during the reply → interrupted, then the next turn", async () => {
-    emu = await startGeminiLiveEmulator({ turns: [{ heard: "hello", reply: "Thanks for calling Bright Smile Dental, we are open Monday to Friday from eight to five." }], replyChunkDelayMs: 20 });
+    emu = await startGeminiLiveEmulator({
+      turns: [{ heard: "hello", reply: "Thanks for calling Bright Smile Dental, we are open Monday to Friday from eight to five." }],
+      replyChunkDelayMs: 20,
+    });
     const session = await createGeminiLive({ apiKey: "gm-test", baseUrl: emu.baseUrl }).connect({ instructions: "x" }, new AbortController().signal);
     const speech = await speak("Hello");
     await sendUtterance(session, speech);
@@ -88,7 +108,13 @@ describe("Gemini Live through @google/genai ai.live.connect (emulated)", () => {
   });
 
   it("goAway → reconnects with the latest resumption handle; the call continues", async () => {
-    emu = await startGeminiLiveEmulator({ turns: [{ heard: "hello", reply: "Hi there." }, { heard: "bye", reply: "Goodbye." }], goAwayAfterTurns: 1 });
+    emu = await startGeminiLiveEmulator({
+      turns: [
+        { heard: "hello", reply: "Hi there." },
+        { heard: "bye", reply: "Goodbye." },
+      ],
+      goAwayAfterTurns: 1,
+    });
     const session = await createGeminiLive({ apiKey: "gm-test", baseUrl: emu.baseUrl }).connect({ instructions: "x" }, new AbortController().signal);
     await sendUtterance(session, await speak("Hello"));
     await readUntil(session, (e) => e.type === "transcript" && e.role === "agent" && e.final);
@@ -107,7 +133,12 @@ describe("Gemini Live through @google/genai ai.live.connect (emulated)", () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ retryable: false });
-    expect(toGeminiSchema({ type: ["string", "null"], enum: ["a", "b"], description: "d" })).toEqual({ type: "STRING", nullable: true, enum: ["a", "b"], description: "d" });
+    expect(toGeminiSchema({ type: ["string", "null"], enum: ["a", "b"], description: "d" })).toEqual({
+      type: "STRING",
+      nullable: true,
+      enum: ["a", "b"],
+      description: "d",
+    });
   });
 
   it("text input (typed, or the cue to greet): realtimeInput.text → a spoken answer, no user transcript", async () => {

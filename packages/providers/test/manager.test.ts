@@ -65,7 +65,10 @@ describe("UsageSlicer", () => {
     const meter = new UsageMeter();
     let records: ServedRecord[] = [];
     const rec = (capability: ServedRecord["capability"], servedBy: string): ServedRecord => ({ capability, servedBy, tried: [servedBy], failures: [], at: 0 });
-    const slicer = new UsageSlicer({ usage: () => meter.snapshot(), takeRecords: () => [records, (records = [])][0]! }, { dg: { sttPerMinute: 6 }, el: { ttsPerMillionCharacters: 1e6 } });
+    const slicer = new UsageSlicer(
+      { usage: () => meter.snapshot(), takeRecords: () => [records, (records = [])][0]! },
+      { dg: { sttPerMinute: 6 }, el: { ttsPerMillionCharacters: 1e6 } },
+    );
     // Greeting spoken, then the caller's first utterance is final before the greeting turn is written.
     meter.add("el", { ttsCharacters: 10 });
     records.push(rec("tts", "el"));
@@ -92,7 +95,14 @@ describe("message mapping", () => {
     { role: "system", content: "sys" },
     { role: "assistant", content: "Hello, how can I help?" },
     { role: "user", content: "book me" },
-    { role: "assistant", content: "Checking.", toolCalls: [{ id: "c1", name: "check_availability", args: { serviceId: "cleaning" } }, { id: "c2", name: "business_info", args: {} }] },
+    {
+      role: "assistant",
+      content: "Checking.",
+      toolCalls: [
+        { id: "c1", name: "check_availability", args: { serviceId: "cleaning" } },
+        { id: "c2", name: "business_info", args: {} },
+      ],
+    },
     { role: "tool", toolCallId: "c1", name: "check_availability", content: '{"slots":[]}' },
     { role: "tool", toolCallId: "c2", name: "business_info", content: '"open"' },
     { role: "assistant", content: "Sure. " },
@@ -100,7 +110,14 @@ describe("message mapping", () => {
 
   it("OpenAI: tool calls with JSON-string arguments, tool messages by id", () => {
     const wire = toOpenAiMessages(history);
-    expect(wire[3]).toEqual({ role: "assistant", content: "Checking.", tool_calls: [{ id: "c1", type: "function", function: { name: "check_availability", arguments: '{"serviceId":"cleaning"}' } }, { id: "c2", type: "function", function: { name: "business_info", arguments: "{}" } }] });
+    expect(wire[3]).toEqual({
+      role: "assistant",
+      content: "Checking.",
+      tool_calls: [
+        { id: "c1", type: "function", function: { name: "check_availability", arguments: '{"serviceId":"cleaning"}' } },
+        { id: "c2", type: "function", function: { name: "business_info", arguments: "{}" } },
+      ],
+    });
     expect(wire[4]).toEqual({ role: "tool", tool_call_id: "c1", content: '{"slots":[]}' });
   });
 

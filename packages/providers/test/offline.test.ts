@@ -2,7 +2,18 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { POCKETSPHINX_APT_INSTALL, PhraseCache, buildDomainLm, createFliteTts, createFvadVad, createPocketsphinxStt, speechAvailability, sttProviders, ttsProviders, vadProviders } from "../src/index.ts";
+import {
+  POCKETSPHINX_APT_INSTALL,
+  PhraseCache,
+  buildDomainLm,
+  createFliteTts,
+  createFvadVad,
+  createPocketsphinxStt,
+  speechAvailability,
+  sttProviders,
+  ttsProviders,
+  vadProviders,
+} from "../src/index.ts";
 import { describeSttConformance, describeTtsConformance, describeVadConformance } from "../src/testing.ts";
 import { RECEPTIONIST_SPEC, speak } from "./fixtures.ts";
 
@@ -26,7 +37,11 @@ describe("registry", () => {
   });
 });
 
-describeVadConformance("fvad", () => createFvadVad(), () => speak("I would like to book a cleaning next Tuesday", "kal16", 0, 0));
+describeVadConformance(
+  "fvad",
+  () => createFvadVad(),
+  () => speak("I would like to book a cleaning next Tuesday", "kal16", 0, 0),
+);
 describeTtsConformance("flite slt", () => createFliteTts({ voice: "slt" }));
 describeTtsConformance("flite kal16", () => createFliteTts({ voice: "kal16" }));
 describeTtsConformance("flite slt on the calling thread", () => createFliteTts({ voice: "slt", thread: "inline" }));
@@ -39,7 +54,10 @@ describe("flite worker thread", () => {
   };
   it("speaks the same samples as the calling thread", async () => {
     const text = "Thank you for calling Riverside Dental.";
-    const [worker, inline] = await Promise.all([collect(createFliteTts({ cache: false }), text), collect(createFliteTts({ thread: "inline", cache: false }), text)]);
+    const [worker, inline] = await Promise.all([
+      collect(createFliteTts({ cache: false }), text),
+      collect(createFliteTts({ thread: "inline", cache: false }), text),
+    ]);
     expect(worker.length).toBeGreaterThan(8000);
     expect(worker).toEqual(inline);
   });

@@ -53,7 +53,14 @@ describe("OpenAI-compatible ChatModel through the openai SDK against the SSE emu
     const template = getBusinessTemplate("dental");
     const clock = fixedWallClock("2026-03-05T14:00:00Z");
     const calendar = new InMemoryCalendar(clock);
-    const brain = createLlmBrain({ model, business: template.business, agentPrompt: template.agent.systemPrompt, calendar, messages: new InMemoryMessageSink(clock), clock });
+    const brain = createLlmBrain({
+      model,
+      business: template.business,
+      agentPrompt: template.agent.systemPrompt,
+      calendar,
+      messages: new InMemoryMessageSink(clock),
+      clock,
+    });
     const session = brain.startSession({ callId: "call_oai0000000000000000000", workspaceId: "ws_a", agentId: "agt_oai00000000000000000", channel: "web" });
     const signal = new AbortController().signal;
     const t1: BrainEvent[] = await collect(session.respond({ kind: "typed", text: "Can I get a cleaning on Tuesday?" }, signal));
@@ -68,7 +75,10 @@ describe("OpenAI-compatible ChatModel through the openai SDK against the SSE emu
     expect(tool?.content).toContain(start);
     expect(second?.tools?.map((t) => t.function.name)).toContain("book_appointment");
     const t2 = await collect(session.respond({ kind: "typed", text: "Yes, Jo Park, 212 555 0100" }, signal));
-    expect(t2).toMatchObject([{ type: "tool", call: { name: "book_appointment", ok: true } }, { type: "text", text: "You're booked for Tuesday at eight." }]);
+    expect(t2).toMatchObject([
+      { type: "tool", call: { name: "book_appointment", ok: true } },
+      { type: "text", text: "You're booked for Tuesday at eight." },
+    ]);
     const booked = await calendar.listAppointments({ status: "booked" });
     expect(booked).toHaveLength(1);
     expect(booked[0]).toMatchObject({ serviceId: "cleaning", customerName: "Jo Park", start });

@@ -28,7 +28,11 @@ function sendUtterance(session: RealtimeSession, audio: Int16Array, trailingSile
   for (let ms = 0; ms < trailingSilenceMs; ms += 20) session.sendAudio(new Int16Array(480));
 }
 
-async function readUntil(session: RealtimeSession, until: (e: RealtimeEvent) => boolean, onTool?: (e: Extract<RealtimeEvent, { type: "tool-call" }>) => Promise<void>): Promise<RealtimeEvent[]> {
+async function readUntil(
+  session: RealtimeSession,
+  until: (e: RealtimeEvent) => boolean,
+  onTool?: (e: Extract<RealtimeEvent, { type: "tool-call" }>) => Promise<void>,
+): Promise<RealtimeEvent[]> {
   const seen: RealtimeEvent[] = [];
   for await (const e of session.events()) {
     seen.push(e);
@@ -41,13 +45,23 @@ async function readUntil(session: RealtimeSession, until: (e: RealtimeEvent) => 
 describe("OpenAI Realtime through the SDK's OpenAIRealtimeWS (emulated over TLS)", () => {
   it("speech in → function call books an appointment → response.create → 24 kHz audio out", async () => {
     emu = await startOpenAiRealtimeEmulator({
-      turns: [{ heard: "I would like to book a cleaning next Tuesday", toolCall: { name: "book_appointment", args: { serviceId: "cleaning", start: START, customerName: "Jo Park", customerPhone: "+12125550100" } }, reply: "You're booked for Tuesday at eight." }],
+      turns: [
+        {
+          heard: "I would like to book a cleaning next Tuesday",
+          toolCall: { name: "book_appointment", args: { serviceId: "cleaning", start: START, customerName: "Jo Park", customerPhone: "+12125550100" } },
+          reply: "You're booked for Tuesday at eight.",
+        },
+      ],
     });
     const template = getBusinessTemplate("dental");
     const clock = fixedWallClock("2026-03-05T14:00:00Z");
     const calendar = new InMemoryCalendar(clock);
     const toolbox = new Toolbox(builtinTools());
-    const ctx = toolContextFor({ callId: "call_ort00000000000000000", workspaceId: "ws_a", agentId: "agt_ort0000000000000000", channel: "twilio" }, template.business, { calendar, messages: new InMemoryMessageSink(clock), clock });
+    const ctx = toolContextFor(
+      { callId: "call_ort00000000000000000", workspaceId: "ws_a", agentId: "agt_ort0000000000000000", channel: "twilio" },
+      template.business,
+      { calendar, messages: new InMemoryMessageSink(clock), clock },
+    );
     const provider = createOpenAiRealtime({ apiKey: "sk-rt", baseURL: emu.baseURL, ca: emu.ca, voice: "cedar" });
     expect(provider.inputSampleRate).toBe(24000);
     const session = await provider.connect({ instructions: "You are the receptionist.", tools: toolSpecs(toolbox.list()) }, new AbortController().signal);
@@ -66,14 +80,24 @@ describe("OpenAI Realtime through the SDK's OpenAIRealtimeWS (emulated over TLS)
     const audio = events.flatMap((e) => (e.type === "audio" ? [e] : []));
     expect(audio.reduce((n, a) => n + a.pcm.length, 0) / 24000).toBeGreaterThan(1);
     expect(await calendar.listAppointments({ status: "booked" })).toHaveLength(1);
-    expect(emu.sessions[0]).toMatchObject({ type: "realtime", output_modalities: ["audio"], audio: { output: { voice: "cedar" }, input: { turn_detection: { type: "server_vad" } } } });
+    expect(emu.sessions[0]).toMatchObject({
+      type: "realtime",
+      output_modalities: ["audio"],
+      audio: { output: { voice: "cedar" }, input: { turn_detection: { type: "server_vad" } } },
+    });
     expect(emu.sessions[0]?.tools?.map((t) => t.name)).toContain("book_appointment");
     expect(JSON.parse(emu.outputs[0]?.output ?? "{}")).toMatchObject({ appointment: { serviceId: "cleaning" } });
   });
 
   it("barge-in: speech_started during a response → interrupted", async () => {
-    emu = await startOpenAiRealtimeEmulator({ turns: [{ heard: "hello", reply: "Thanks for calling Bright Smile Dental, we are open Monday to Friday from eight to five." }], replyChunkDelayMs: 20 });
-    const session = await createOpenAiRealtime({ apiKey: "sk-rt", baseURL: emu.baseURL, ca: emu.ca }).connect({ instructions: "x" }, new AbortController().signal);
+    emu = await startOpenAiRealtimeEmulator({
+      turns: [{ heard: "hello", reply: "Thanks for calling Bright Smile Dental, we are open Monday to Friday from eight to five." }],
+      replyChunkDelayMs: 20,
+    });
+    const session = await createOpenAiRealtime({ apiKey: "sk-rt", baseURL: emu.baseURL, ca: emu.ca }).connect(
+      { instructions: "x" },
+      new AbortController().signal,
+    );
     const hello = await speak24k("Hello");
     sendUtterance(session, hello);
     let sent = false;
@@ -99,7 +123,10 @@ describe("OpenAI Realtime through the SDK's OpenAIRealtimeWS (emulated over TLS)
 
   it("text input (typed, or the cue to greet): an input_text message and response.create → a spoken answer, no user transcript", async () => {
     emu = await startOpenAiRealtimeEmulator({ turns: [{ heard: "(not transcribed)", reply: "Thanks for calling." }] });
-    const session = await createOpenAiRealtime({ apiKey: "sk-rt", baseURL: emu.baseURL, ca: emu.ca }).connect({ instructions: "x" }, new AbortController().signal);
+    const session = await createOpenAiRealtime({ apiKey: "sk-rt", baseURL: emu.baseURL, ca: emu.ca }).connect(
+      { instructions: "x" },
+      new AbortController().signal,
+    );
     expect(acceptsText(session)).toBe(true);
     if (!acceptsText(session)) return;
     session.sendText("(The call has connected.)");

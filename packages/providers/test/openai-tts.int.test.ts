@@ -21,7 +21,13 @@ describe("OpenAI TTS", () => {
     let samples = 0;
     for await (const c of tts.synthesize("You're booked for Tuesday.", new AbortController().signal)) samples += c.length;
     expect(samples / 24000).toBeCloseTo(("You're booked for Tuesday.".length * 60) / 1000, 1);
-    expect(emu.speechRequests.at(-1)).toEqual({ model: "gpt-4o-mini-tts", voice: "coral", input: "You're booked for Tuesday.", response_format: "pcm", instructions: "warm and brief" });
+    expect(emu.speechRequests.at(-1)).toEqual({
+      model: "gpt-4o-mini-tts",
+      voice: "coral",
+      input: "You're booked for Tuesday.",
+      response_format: "pcm",
+      instructions: "warm and brief",
+    });
   });
 
   it("a revoked key is a non-retryable ProviderError", async () => {

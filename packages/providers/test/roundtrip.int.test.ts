@@ -2,17 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  BandFill,
-  Pipeline,
-  SttProcessor,
-  TurnTakerProcessor,
-  VadProcessor,
-  createResampler,
-  decodeMulaw,
-  encodeMulaw,
-  frames,
-} from "@orbis/voice";
+import { BandFill, Pipeline, SttProcessor, TurnTakerProcessor, VadProcessor, createResampler, decodeMulaw, encodeMulaw, frames } from "@orbis/voice";
 import type { ExpectedEntity, Frame } from "@orbis/voice";
 import { buildDomainLm, createFvadVad, createPocketsphinxStt, speechAvailability } from "../src/index.ts";
 import { RECEPTIONIST_SPEC, speak } from "./fixtures.ts";
@@ -23,12 +13,21 @@ if (!availability.stt) console.warn(`[round-trip tests skipped] ${availability.r
 
 const LINES = [
   { say: "I would like to book a cleaning next Tuesday.", expected: /book a cleaning next tuesday/, key: /book a cleaning/ },
-  { say: "My phone number is five five five one two three four.", expected: /five five five one two three four/, key: /phone number is five five five/, expecting: "phone" as ExpectedEntity },
+  {
+    say: "My phone number is five five five one two three four.",
+    expected: /five five five one two three four/,
+    key: /phone number is five five five/,
+    expecting: "phone" as ExpectedEntity,
+  },
 ];
 
 /** Word error rate by edit distance. */
 function wer(reference: string, hypothesis: string): number {
-  const r = reference.toLowerCase().replace(/[^a-z' ]/g, "").split(/\s+/).filter(Boolean);
+  const r = reference
+    .toLowerCase()
+    .replace(/[^a-z' ]/g, "")
+    .split(/\s+/)
+    .filter(Boolean);
   const h = hypothesis.split(/\s+/).filter(Boolean);
   let prev = Array.from({ length: h.length + 1 }, (_, j) => j);
   for (let i = 1; i <= r.length; i++) {

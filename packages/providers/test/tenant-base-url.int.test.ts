@@ -23,7 +23,11 @@ const start = async () => {
 
 async function reply(model: ChatModel): Promise<string> {
   let text = "";
-  for await (const c of model.stream({ messages: [{ role: "user", content: "hi" }], tools: [], signal: new AbortController().signal }) as AsyncIterable<ChatChunk>) {
+  for await (const c of model.stream({
+    messages: [{ role: "user", content: "hi" }],
+    tools: [],
+    signal: new AbortController().signal,
+  }) as AsyncIterable<ChatChunk>) {
     if (c.type === "text") text += c.text;
   }
   return text;
@@ -49,7 +53,9 @@ describe("an agent's baseUrl never receives the platform key", () => {
 
   it("openai-compatible: a baseUrl with the platform key is refused (the manager skips it), nothing is sent", async () => {
     const tenant = await start();
-    expect(build("openai-compatible", { baseUrl: tenant.baseURL }, { apiKey: "sk-platform" })).toEqual({ missing: expect.stringMatching(/workspace's own openai-compatible key/) });
+    expect(build("openai-compatible", { baseUrl: tenant.baseURL }, { apiKey: "sk-platform" })).toEqual({
+      missing: expect.stringMatching(/workspace's own openai-compatible key/),
+    });
     expect(build("openai-compatible", { baseUrl: tenant.baseURL }, { apiKey: "sk-platform", baseUrl: "http://127.0.0.1:9" })).toHaveProperty("missing");
     expect(tenant.keys).toEqual([]);
   });

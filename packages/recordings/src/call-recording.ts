@@ -65,7 +65,7 @@ export class CallRecording {
 }
 
 /** 44-byte PCM WAV header: 16 kHz, 2 channels, 16-bit. */
-export function wavHeader(dataBytes: number): Buffer {
+function wavHeader(dataBytes: number): Buffer {
   const h = Buffer.alloc(44);
   h.write("RIFF", 0);
   h.writeUInt32LE(36 + dataBytes, 4);

@@ -16,7 +16,11 @@ export const responseSerializerCompiler = ({ schema }: { schema: unknown }) => {
 function withoutPropertyNames(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withoutPropertyNames);
   if (!node || typeof node !== "object") return node;
-  return Object.fromEntries(Object.entries(node).filter(([k]) => k !== "propertyNames").map(([k, v]) => [k, withoutPropertyNames(v)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([k]) => k !== "propertyNames")
+      .map(([k, v]) => [k, withoutPropertyNames(v)]),
+  );
 }
 
 /**

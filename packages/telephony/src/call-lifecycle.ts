@@ -93,7 +93,17 @@ export function createTelephonyService(deps: { db: Database; cache: Cache; maxCa
           startedAt: at,
           metadata: { phoneNumberId: number.id },
         });
-        await t.callEvents.record({ id: eventId(), callId: call.id, provider: input.provider, kind: "inbound", status: "ringing", providerCallId: input.providerCallId, providerEventId: input.providerEventId ?? null, occurredAt: at, detail: input.detail ?? {} });
+        await t.callEvents.record({
+          id: eventId(),
+          callId: call.id,
+          provider: input.provider,
+          kind: "inbound",
+          status: "ringing",
+          providerCallId: input.providerCallId,
+          providerEventId: input.providerEventId ?? null,
+          occurredAt: at,
+          detail: input.detail ?? {},
+        });
         return call;
       });
       return { kind: "answer", number, tenant, call };
@@ -106,13 +116,32 @@ export function createTelephonyService(deps: { db: Database; cache: Cache; maxCa
     },
     async markAnswerSent(tenant: TenantScope, callId: string): Promise<void> {
       const call = await tenant.calls.get(callId);
-      await tenant.callEvents.record({ id: eventId(), callId, provider: call?.channel ?? "telnyx", kind: "answer_sent", status: null, providerCallId: call?.providerCallId ?? null, providerEventId: `answer:${callId}`, occurredAt: now(), detail: {} });
+      await tenant.callEvents.record({
+        id: eventId(),
+        callId,
+        provider: call?.channel ?? "telnyx",
+        kind: "answer_sent",
+        status: null,
+        providerCallId: call?.providerCallId ?? null,
+        providerEventId: `answer:${callId}`,
+        occurredAt: now(),
+        detail: {},
+      });
     },
 
     /** A carrier status event: recorded once (by provider event id), then applied to the call row. */
     async carrierEvent(
       tenant: TenantScope,
-      input: { provider: Carrier; providerCallId: string; kind: string; carrierStatus?: string; providerEventId?: string; occurredAt?: Date; durationSec?: number; detail?: Record<string, unknown> },
+      input: {
+        provider: Carrier;
+        providerCallId: string;
+        kind: string;
+        carrierStatus?: string;
+        providerEventId?: string;
+        occurredAt?: Date;
+        durationSec?: number;
+        detail?: Record<string, unknown>;
+      },
     ): Promise<{ call?: CallRow; duplicate: boolean }> {
       const call = await tenant.callEvents.findCall(input.provider, input.providerCallId);
       if (!call) return { duplicate: false };

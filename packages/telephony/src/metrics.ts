@@ -10,5 +10,10 @@ const PHONE_CALLS = "orbis_phone_calls_total";
 export function phoneCallsCounter(registry: Registry): Counter<"carrier" | "status"> {
   const existing = registry.getSingleMetric(PHONE_CALLS);
   if (existing instanceof Counter) return existing as Counter<"carrier" | "status">;
-  return new Counter({ name: PHONE_CALLS, help: "Phone calls by carrier and final status (refused: the media stream was not accepted)", labelNames: ["carrier", "status"] as const, registers: [registry] });
+  return new Counter({
+    name: PHONE_CALLS,
+    help: "Phone calls by carrier and final status (refused: the media stream was not accepted)",
+    labelNames: ["carrier", "status"] as const,
+    registers: [registry],
+  });
 }

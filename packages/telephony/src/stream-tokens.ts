@@ -38,7 +38,14 @@ export function createStreamTokens(jwtSecret: string, now: () => number = Date.n
     async verify(token: string): Promise<StreamGrant | undefined> {
       try {
         const { payload: p } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, currentDate: new Date(now()), algorithms: ["HS256"] });
-        const grant = streamGrantSchema.safeParse({ workspaceId: p.ws, agentId: p.agent, callId: p.sub, provider: p.carrier, providerCallId: p.pcid, expiresAt: (p.exp ?? 0) * 1000 });
+        const grant = streamGrantSchema.safeParse({
+          workspaceId: p.ws,
+          agentId: p.agent,
+          callId: p.sub,
+          provider: p.carrier,
+          providerCallId: p.pcid,
+          expiresAt: (p.exp ?? 0) * 1000,
+        });
         return grant.success ? grant.data : undefined;
       } catch (e) {
         if (e instanceof errors.JOSEError) return undefined;

@@ -12,7 +12,13 @@ export const telnyxProtocol: CarrierProtocol = {
       case "connected":
         return { kind: "connected" };
       case "start":
-        return { kind: "start", streamId: m.stream_id, providerCallId: m.start.call_control_id, encoding: m.start.media_format.encoding, sampleRate: m.start.media_format.sample_rate };
+        return {
+          kind: "start",
+          streamId: m.stream_id,
+          providerCallId: m.start.call_control_id,
+          encoding: m.start.media_format.encoding,
+          sampleRate: m.start.media_format.sample_rate,
+        };
       case "media":
         // `chunk` numbers the audio; sequence_number also counts control events, so audio order is by chunk.
         return { kind: "media", seq: m.media.chunk, payload: m.media.payload, track: m.media.track ?? "inbound" };

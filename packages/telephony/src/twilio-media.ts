@@ -12,7 +12,14 @@ export const twilioProtocol: CarrierProtocol = {
       case "connected":
         return { kind: "connected" };
       case "start":
-        return { kind: "start", streamId: m.streamSid, providerCallId: m.start.callSid, token: m.start.customParameters.token, encoding: m.start.mediaFormat.encoding, sampleRate: m.start.mediaFormat.sampleRate };
+        return {
+          kind: "start",
+          streamId: m.streamSid,
+          providerCallId: m.start.callSid,
+          token: m.start.customParameters.token,
+          encoding: m.start.mediaFormat.encoding,
+          sampleRate: m.start.mediaFormat.sampleRate,
+        };
       case "media":
         return { kind: "media", seq: Number(m.media.chunk), payload: m.media.payload, track: m.media.track };
       case "dtmf":

@@ -7,7 +7,7 @@ import { WORKLET_NAME, workletUrl } from "./worklet.ts";
 
 export type CallStatus = "idle" | "connecting" | "live" | "reconnecting" | "ended" | "error";
 
-export interface VoiceClientEvents {
+interface VoiceClientEvents {
   status(status: CallStatus, detail?: string): void;
   transcript(role: "user" | "agent", text: string, final: boolean): void;
   tool?(name: string, status: string): void;
@@ -36,7 +36,7 @@ const FATAL_CLOSE: Record<number, string> = {
   4004: "The call stopped because of a protocol error.",
 };
 
-export class SessionError extends Error {
+class SessionError extends Error {
   constructor(
     message: string,
     readonly status: number,
@@ -49,7 +49,7 @@ export class SessionError extends Error {
 }
 
 /** POST /v1/voice/sessions → the stream URL; the server checks the key and the page's Origin. */
-export async function openSession(opts: Pick<VoiceClientOptions, "baseUrl" | "agentId" | "apiKey">): Promise<{ url: string; token: string }> {
+async function openSession(opts: Pick<VoiceClientOptions, "baseUrl" | "agentId" | "apiKey">): Promise<{ url: string; token: string }> {
   let res: Response;
   try {
     res = await fetch(`${opts.baseUrl}/v1/voice/sessions`, {

@@ -34,12 +34,12 @@ export function pcm16FromBytes(bytes: ArrayBuffer): Int16Array {
  * be lowered to helpers), no references outside the class.
  */
 export class Downsampler {
-  private declare ratio: number;
-  private declare phase: number;
-  private declare sum: number;
-  private declare count: number;
-  private declare frame: Int16Array;
-  private declare filled: number;
+  declare private ratio: number;
+  declare private phase: number;
+  declare private sum: number;
+  declare private count: number;
+  declare private frame: Int16Array;
+  declare private filled: number;
 
   constructor(inRate: number, outRate: number, frameSamples: number) {
     if (inRate < outRate) throw new Error("Downsampler cannot upsample");

@@ -27,10 +27,7 @@ export interface ToolCallRecord {
 
 export type BrainEvent =
   /** A sentence (or shorter chunk) to speak; TTS starts on the first one. */
-  | { type: "text"; text: string }
-  | { type: "tool"; call: ToolCallRecord }
-  | { type: "transfer"; to: string; reason: string }
-  | { type: "end"; reason: string };
+  { type: "text"; text: string } | { type: "tool"; call: ToolCallRecord } | { type: "transfer"; to: string; reason: string } | { type: "end"; reason: string };
 
 export interface BrainSession {
   /** The opening line(s) of the call. */

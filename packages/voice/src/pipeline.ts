@@ -23,10 +23,7 @@ export class Pipeline {
     processors.forEach((processor, i) => {
       const next = processors[i + 1];
       const prev = processors[i - 1];
-      processor.connect(
-        next ? (frame) => next.push(frame, "down") : down,
-        prev ? (frame) => prev.push(frame, "up") : up,
-      );
+      processor.connect(next ? (frame) => next.push(frame, "down") : down, prev ? (frame) => prev.push(frame, "up") : up);
     });
   }
 

@@ -89,7 +89,11 @@ describe("CoalescingClock", () => {
     expect(base.pendingTimers).toBe(2);
     clock.clearTimeout(c);
     base.advance(100);
-    expect(fired).toEqual([["a", 20], ["b", 20], ["d", 22]]);
+    expect(fired).toEqual([
+      ["a", 20],
+      ["b", 20],
+      ["d", 22],
+    ]);
     expect(clock.pendingSlots).toBe(0);
   });
 
@@ -180,7 +184,7 @@ describe("BandFill", () => {
 describe("resampler", () => {
   const crossings = (x: Int16Array): number => {
     let n = 0;
-    for (let i = 1; i < x.length; i++) if ((x[i - 1]! < 0) !== (x[i]! < 0)) n++;
+    for (let i = 1; i < x.length; i++) if (x[i - 1]! < 0 !== x[i]! < 0) n++;
     return n;
   };
 

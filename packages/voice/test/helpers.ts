@@ -2,7 +2,7 @@ import { frames } from "../src/index.ts";
 import type { FrameOf } from "../src/index.ts";
 
 /** A 20 ms 16 kHz frame the turn-taker sees as speech or not (the VAD decision is preset). */
-export function vadFrame(speech: boolean): FrameOf<"audio-in"> {
+function vadFrame(speech: boolean): FrameOf<"audio-in"> {
   const frame = frames.audioIn(new Int16Array(320));
   frame.speech = speech;
   return frame;

@@ -64,7 +64,10 @@ describe("FrameProcessor", () => {
 
   it("a pipeline links processors down and up", async () => {
     const seen: string[] = [];
-    const pipeline = new Pipeline([new SlowProcessor(1), new SlowProcessor(1)], { down: (f) => seen.push(`down:${f.type}`), up: (f) => seen.push(`up:${f.type}`) });
+    const pipeline = new Pipeline([new SlowProcessor(1), new SlowProcessor(1)], {
+      down: (f) => seen.push(`down:${f.type}`),
+      up: (f) => seen.push(`up:${f.type}`),
+    });
     pipeline.push(frames.text("hi"));
     pipeline.push(frames.agentSpeaking(true), "up");
     await pipeline.idle();

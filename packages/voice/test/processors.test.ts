@@ -72,7 +72,10 @@ describe("VadProcessor", () => {
     const pattern = [false, true, true, true, true, false, false, false, false, false, false, false, false, false, false];
     let i = 0;
     const vad: Vad = { sampleRate: 16000, frameSamples: 320, process: () => pattern[i++]!, reset: () => {}, free: () => {} };
-    const out = await runFrames(new VadProcessor({ vad, startMs: 60, stopMs: 200 }), pattern.map(() => frames.audioIn(new Int16Array(320))));
+    const out = await runFrames(
+      new VadProcessor({ vad, startMs: 60, stopMs: 200 }),
+      pattern.map(() => frames.audioIn(new Int16Array(320))),
+    );
     expect(out.down.filter((f) => f.type === "vad")).toEqual([
       { type: "vad", lane: "data", speaking: true },
       { type: "vad", lane: "data", speaking: false },
@@ -134,15 +137,30 @@ describe("SttProcessor early final", () => {
   const ending = { type: "user-turn-ending", lane: "data", leadMs: 150 } as const;
   const resumed = { type: "user-turn-resumed", lane: "data" } as const;
   const described = (out: { down: Frame[] }) =>
-    out.down.filter((f) => f.type !== "audio-in").map((f) => (f.type === "transcript" ? `${f.final ? "final" : f.early ? "early" : "partial"}:${f.text}` : f.type));
+    out.down
+      .filter((f) => f.type !== "audio-in")
+      .map((f) => (f.type === "transcript" ? `${f.final ? "final" : f.early ? "early" : "partial"}:${f.text}` : f.type));
 
   it("finalises at user-turn-ending and answers the turn end with that final", async () => {
     const stt = loggingStt(["what are your opening hours"]);
-    const out = await runFrames(new SttProcessor({ provider: stt, preRollMs: 100 }), [...run(200, false), frames.userTurnStart(), ...run(400, true), ending, ...run(140, false), frames.userTurnEnd()]);
+    const out = await runFrames(new SttProcessor({ provider: stt, preRollMs: 100 }), [
+      ...run(200, false),
+      frames.userTurnStart(),
+      ...run(400, true),
+      ending,
+      ...run(140, false),
+      frames.userTurnEnd(),
+    ]);
     // 5 pre-roll + 20 turn frames, finalised before the quiet frames after the hint.
     expect(stt.log).toEqual(["end after 25"]);
     // The early final also goes down at once (the brain may prepare its answer), then the turn's final.
-    expect(described(out)).toEqual(["user-turn-start", "user-turn-ending", "early:what are your opening hours", "user-turn-end", "final:what are your opening hours"]);
+    expect(described(out)).toEqual([
+      "user-turn-start",
+      "user-turn-ending",
+      "early:what are your opening hours",
+      "user-turn-end",
+      "final:what are your opening hours",
+    ]);
   });
 
   it("decodes the whole turn again when the caller speaks after the hint", async () => {
@@ -174,8 +192,13 @@ describe("answer prefetch", () => {
   it("BrainProcessor: an early transcript becomes a tts-prefetch of the previewed first sentence, and no reply", async () => {
     const previews: string[] = [];
     const brain = scriptedBrain([{ type: "text", text: "We're open nine to five." }]);
-    const session: BrainSession = { ...brain, preview: async (input) => (previews.push(input.kind === "speech" ? input.text : ""), "We're open nine to five. Anything else?") };
-    const out = await runFrames(new BrainProcessor({ session, greet: false }), [{ type: "transcript", lane: "data", text: "what are your hours", final: false, early: true }]);
+    const session: BrainSession = {
+      ...brain,
+      preview: async (input) => (previews.push(input.kind === "speech" ? input.text : ""), "We're open nine to five. Anything else?"),
+    };
+    const out = await runFrames(new BrainProcessor({ session, greet: false }), [
+      { type: "transcript", lane: "data", text: "what are your hours", final: false, early: true },
+    ]);
     await new Promise((r) => setTimeout(r, 0));
     expect(previews).toEqual(["what are your hours"]);
     expect(brain.inputs).toEqual([]);
@@ -186,7 +209,10 @@ describe("answer prefetch", () => {
     const asked: string[] = [];
     const provider: TtsProvider = { id: "fake", sampleRate: 16000, wholeUtterance: true, prefetch: (t) => void asked.push(t), async *synthesize() {} };
     const long = "We're open Monday to Friday from eight to five, and on Saturday mornings from nine to one.";
-    const out = await runFrames(new TtsProcessor({ provider }), [{ type: "tts-prefetch", lane: "data", text: long }, { type: "tts-prefetch", lane: "data", text: "Sure." }]);
+    const out = await runFrames(new TtsProcessor({ provider }), [
+      { type: "tts-prefetch", lane: "data", text: long },
+      { type: "tts-prefetch", lane: "data", text: "Sure." },
+    ]);
     expect(asked).toEqual(["We're open Monday to Friday from eight to five,", "Sure."]);
     expect(out.down).toEqual([]);
   });
@@ -249,9 +275,18 @@ describe("splitFirstClause", () => {
   const cases: Array<[string, string[]]> = [
     ["Hi there, how are you?", ["Hi there, how are you?"]],
     ["On Tuesday, December 8 I have noon, 2 PM or 4 PM open for a cleaning.", ["On Tuesday, December 8 I have noon,", "2 PM or 4 PM open for a cleaning."]],
-    ["We offer cleaning, new patient exam, filling, teeth whitening or emergency visit.", ["We offer cleaning,", "new patient exam, filling, teeth whitening or emergency visit."]],
-    ["I can book that for you on Thursday at ten in the morning with Doctor Patel.", ["I can book that for you on Thursday at ten in the morning with Doctor Patel."]],
-    ["Our address is 12 Main Street in Springfield — parking is behind the building.", ["Our address is 12 Main Street in Springfield —", "parking is behind the building."]],
+    [
+      "We offer cleaning, new patient exam, filling, teeth whitening or emergency visit.",
+      ["We offer cleaning,", "new patient exam, filling, teeth whitening or emergency visit."],
+    ],
+    [
+      "I can book that for you on Thursday at ten in the morning with Doctor Patel.",
+      ["I can book that for you on Thursday at ten in the morning with Doctor Patel."],
+    ],
+    [
+      "Our address is 12 Main Street in Springfield — parking is behind the building.",
+      ["Our address is 12 Main Street in Springfield —", "parking is behind the building."],
+    ],
     ["Let me check the schedule for next week and the week after, okay?", ["Let me check the schedule for next week and the week after, okay?"]],
   ];
   for (const [sentence, parts] of cases) it(sentence, () => expect(splitFirstClause(sentence)).toEqual(parts));
@@ -263,7 +298,14 @@ describe("splitFirstClause", () => {
 describe("TtsProcessor", () => {
   it("speaks sentence by sentence in order", async () => {
     const out = await runFrames(new TtsProcessor({ provider: fakeTts(2) }), [frames.text("a", 1), frames.text("bbb", 1)], { settle: "end" });
-    expect(out.down.map((f) => (f.type === "audio-out" ? `audio:${f.text}` : f.type))).toEqual(["text", "audio:a", "audio:a", "text", "audio:bbb", "audio:bbb"]);
+    expect(out.down.map((f) => (f.type === "audio-out" ? `audio:${f.text}` : f.type))).toEqual([
+      "text",
+      "audio:a",
+      "audio:a",
+      "text",
+      "audio:bbb",
+      "audio:bbb",
+    ]);
   });
 
   it("interruption stops the sentence in flight and drops queued ones, keeping tool results", async () => {
@@ -298,10 +340,25 @@ describe("TtsProcessor", () => {
       "We're open Monday to Wednesday 8 AM to 5 PM,",
       "and Saturday 9 AM to 1 PM.",
     ]);
-    expect(out.down.filter((f) => f.type === "audio-out").map((f) => (f.type === "audio-out" ? f.text : ""))[0]).toBe("We're open Monday to Wednesday 8 AM to 5 PM,");
+    expect(out.down.filter((f) => f.type === "audio-out").map((f) => (f.type === "audio-out" ? f.text : ""))[0]).toBe(
+      "We're open Monday to Wednesday 8 AM to 5 PM,",
+    );
     // A streaming engine gets the sentence as it is.
     const streamed: string[] = [];
-    await runFrames(new TtsProcessor({ provider: { ...provider, wholeUtterance: false, async *synthesize(text) { streamed.push(text); yield new Int16Array(320); } } }), [frames.text(first, 1)], { settle: "end" });
+    await runFrames(
+      new TtsProcessor({
+        provider: {
+          ...provider,
+          wholeUtterance: false,
+          async *synthesize(text) {
+            streamed.push(text);
+            yield new Int16Array(320);
+          },
+        },
+      }),
+      [frames.text(first, 1)],
+      { settle: "end" },
+    );
     expect(streamed).toEqual([first]);
   });
 

@@ -181,16 +181,19 @@ export async function simulateCall(steps: CallStep[], options: SimulatorOptions)
   const silence = new Int16Array(FRAME);
   const tick = 20 / speed;
   let next = performance.now();
-  const mic = setInterval(() => {
-    const now = performance.now();
-    while (next <= now && !closed) {
-      const frame = speech.shift();
-      ws.send(frame ?? silence);
-      if (frame && frame === lastVoiced) speechEndedAt = performance.now();
-      if (frame && speech.length === 0) speechDone?.();
-      next += tick;
-    }
-  }, Math.max(1, Math.floor(tick / 2)));
+  const mic = setInterval(
+    () => {
+      const now = performance.now();
+      while (next <= now && !closed) {
+        const frame = speech.shift();
+        ws.send(frame ?? silence);
+        if (frame && frame === lastVoiced) speechEndedAt = performance.now();
+        if (frame && speech.length === 0) speechDone?.();
+        next += tick;
+      }
+    },
+    Math.max(1, Math.floor(tick / 2)),
+  );
 
   const synthesize = async (text: string) => {
     const chunks: Int16Array[] = [];
@@ -268,7 +271,9 @@ export async function simulateCall(steps: CallStep[], options: SimulatorOptions)
       const ok = step.expect ? step.expect.test(heard) : heard.length > 0;
       const latencyMs = firstAudioAfter !== undefined && speechEndedAt !== undefined ? Math.round(firstAudioAfter - speechEndedAt) : undefined;
       result.turns.push({ said: step.say, heard, latencyMs, cutOff, ok, interrupted: interruptedThisTurn });
-      log(`  → ${ok ? "ok" : "EXPECTATION FAILED"}${latencyMs !== undefined ? ` (${latencyMs} ms to first audio)` : ""}${cutOff ? " (cut off: the agent spoke before the caller had finished)" : ""}`);
+      log(
+        `  → ${ok ? "ok" : "EXPECTATION FAILED"}${latencyMs !== undefined ? ` (${latencyMs} ms to first audio)` : ""}${cutOff ? " (cut off: the agent spoke before the caller had finished)" : ""}`,
+      );
     }
   } finally {
     clearInterval(mic);

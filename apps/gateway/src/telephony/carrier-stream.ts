@@ -7,7 +7,7 @@ import { PhoneInbound, PhoneOutbound, type PhoneAudioOptions } from "./phone-aud
 const MAX_TEXT_FRAME_BYTES = 64 * 1024;
 const MAX_BUFFERED_BYTES = 256 * 1024;
 /** Keys pressed within this of each other are one entry (typical IVR inter-digit timeout). */
-export const DTMF_INTER_DIGIT_MS = 1500;
+const DTMF_INTER_DIGIT_MS = 1500;
 
 export interface StreamCounters {
   invalid: number;

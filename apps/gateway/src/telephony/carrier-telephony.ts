@@ -105,12 +105,17 @@ export function carrierTelephony(options: TelephonyStreamOptions) {
                 recordings,
                 log,
                 callId: grant.callId,
-                callFields: { providerCallId: grant.providerCallId, ...(call.callee ? { callee: call.callee } : {}), metadata: { ...(call.metadata as Record<string, unknown>), streamId: msg.streamId } },
+                callFields: {
+                  providerCallId: grant.providerCallId,
+                  ...(call.callee ? { callee: call.callee } : {}),
+                  metadata: { ...(call.metadata as Record<string, unknown>), streamId: msg.streamId },
+                },
               });
             },
             audioHandled: (ms) => metrics.frameHandling.observe(ms),
             transfer: async () => {
-              if (active) await transferCall(active, { credentials, log, twilioApiUrl: runtime.config.twilioApiUrl, telnyxApiUrl: runtime.config.telnyxApiUrl });
+              if (active)
+                await transferCall(active, { credentials, log, twilioApiUrl: runtime.config.twilioApiUrl, telnyxApiUrl: runtime.config.telnyxApiUrl });
             },
           },
           { ...audio, onDelay: (ms) => phone.jitterDelay.observe({ carrier }, ms) },
@@ -209,7 +214,13 @@ async function transferCall(
     if (grant.provider === "twilio") {
       const creds = await o.credentials.read(tenant, "twilio");
       if (!creds) throw new Error("Twilio credentials are gone");
-      const twiml = await twilioTransfer({ accountSid: creds.accountSid, authToken: creds.authToken, callSid: grant.providerCallId, to, apiUrl: o.twilioApiUrl });
+      const twiml = await twilioTransfer({
+        accountSid: creds.accountSid,
+        authToken: creds.authToken,
+        callSid: grant.providerCallId,
+        to,
+        apiUrl: o.twilioApiUrl,
+      });
       await record("transferred", { to, twiml });
     } else {
       const creds = await o.credentials.read(tenant, "telnyx");

@@ -1,8 +1,8 @@
 import { BandFill, createResampler, decodeMulaw, encodeMulaw, Framer, ReorderBuffer, RollingStats, type Resampler } from "@orbis/voice";
 import { PIPELINE_RATE } from "../call-session.ts";
 
-export const PHONE_RATE = 8000;
-export const PHONE_FRAME_BYTES = 160;
+const PHONE_RATE = 8000;
+const PHONE_FRAME_BYTES = 160;
 const FRAME_MS = 20;
 
 export interface PhoneAudioOptions {

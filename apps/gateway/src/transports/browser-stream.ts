@@ -6,7 +6,7 @@ import { PIPELINE_RATE, type CallSession, type CallTransport } from "../call-ses
 /** A slow client gets its audio dropped beyond this much unsent data, instead of growing memory. */
 export const MAX_BUFFERED_BYTES = 256 * 1024;
 /** Largest binary frame accepted: 200 ms of 48 kHz PCM16. */
-export const MAX_AUDIO_FRAME_BYTES = 19_200;
+const MAX_AUDIO_FRAME_BYTES = 19_200;
 const MAX_TEXT_FRAME_BYTES = 8 * 1024;
 
 export function browserTransport(socket: WebSocket): CallTransport {
@@ -66,7 +66,10 @@ export class BrowserStreamReader {
     const parsed = clientMessageSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return this.handlers.violation({ code: CLOSE_CODES.protocolError, message: `invalid message: ${issue?.path.join(".") || "type"} ${issue?.message ?? ""}`.trim() });
+      return this.handlers.violation({
+        code: CLOSE_CODES.protocolError,
+        message: `invalid message: ${issue?.path.join(".") || "type"} ${issue?.message ?? ""}`.trim(),
+      });
     }
     const msg = parsed.data;
     if (msg.type === "start") {
@@ -100,7 +103,10 @@ export class BrowserStreamReader {
   private handleAudio(data: Buffer): void {
     if (!this.session) return this.handlers.violation({ code: CLOSE_CODES.protocolError, message: "audio before start" });
     if (data.length > MAX_AUDIO_FRAME_BYTES || data.length % 2 !== 0) {
-      return this.handlers.violation({ code: CLOSE_CODES.protocolError, message: `audio frame must be even-length PCM16 of at most ${MAX_AUDIO_FRAME_BYTES} bytes` });
+      return this.handlers.violation({
+        code: CLOSE_CODES.protocolError,
+        message: `audio frame must be even-length PCM16 of at most ${MAX_AUDIO_FRAME_BYTES} bytes`,
+      });
     }
     // Copy (one memcpy): the ws buffer may be unaligned for Int16Array, and a view would keep the
     // whole socket read alive for as long as the frame is held. PCM16 is little-endian on the wire and

@@ -11,12 +11,22 @@ const VARIANTS: Record<Variant, string> = {
   ghost: "text-slate-700 hover:bg-slate-100",
 };
 
-export function Button({ variant = "primary", busy, className, children, ...rest }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; busy?: boolean }) {
+export function Button({
+  variant = "primary",
+  busy,
+  className,
+  children,
+  ...rest
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; busy?: boolean }) {
   return (
     <button
       {...rest}
       disabled={rest.disabled || busy}
-      className={cx("inline-flex items-center justify-center gap-2 rounded-lg px-3.5 py-2 text-sm font-semibold transition disabled:cursor-not-allowed disabled:opacity-60", VARIANTS[variant], className)}
+      className={cx(
+        "inline-flex items-center justify-center gap-2 rounded-lg px-3.5 py-2 text-sm font-semibold transition disabled:cursor-not-allowed disabled:opacity-60",
+        VARIANTS[variant],
+        className,
+      )}
     >
       {busy && <span className="h-3 w-3 animate-spin rounded-full border-2 border-current border-t-transparent" aria-hidden />}
       {children}
@@ -31,7 +41,7 @@ interface FieldProps {
   children: (id: string, describedBy: string | undefined) => ReactNode;
 }
 
-export function Field({ label, error, hint, children }: FieldProps) {
+function Field({ label, error, hint, children }: FieldProps) {
   const id = useId();
   const describedBy = error ? `${id}-err` : hint ? `${id}-hint` : undefined;
   return (
@@ -57,14 +67,28 @@ export function Field({ label, error, hint, children }: FieldProps) {
 const control = "block w-full rounded-lg border border-slate-400 bg-white px-3 py-2 text-sm text-slate-900 placeholder:text-slate-500 disabled:bg-slate-100";
 
 export function TextInput({ label, error, hint, ...rest }: InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string; hint?: string }) {
-  return <Field label={label} error={error} hint={hint}>{(id, d) => <input id={id} aria-describedby={d} aria-invalid={!!error} className={control} {...rest} />}</Field>;
+  return (
+    <Field label={label} error={error} hint={hint}>
+      {(id, d) => <input id={id} aria-describedby={d} aria-invalid={!!error} className={control} {...rest} />}
+    </Field>
+  );
 }
 
 export function TextArea({ label, error, hint, ...rest }: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; error?: string; hint?: string }) {
-  return <Field label={label} error={error} hint={hint}>{(id, d) => <textarea id={id} aria-describedby={d} aria-invalid={!!error} className={control} {...rest} />}</Field>;
+  return (
+    <Field label={label} error={error} hint={hint}>
+      {(id, d) => <textarea id={id} aria-describedby={d} aria-invalid={!!error} className={control} {...rest} />}
+    </Field>
+  );
 }
 
-export function Select({ label, error, hint, options, ...rest }: SelectHTMLAttributes<HTMLSelectElement> & { label: string; error?: string; hint?: string; options: { value: string; label: string }[] }) {
+export function Select({
+  label,
+  error,
+  hint,
+  options,
+  ...rest
+}: SelectHTMLAttributes<HTMLSelectElement> & { label: string; error?: string; hint?: string; options: { value: string; label: string }[] }) {
   return (
     <Field label={label} error={error} hint={hint}>
       {(id, d) => (
@@ -134,7 +158,12 @@ export function PageHeader({ title, subtitle, actions }: { title: string; subtit
 }
 
 export function Badge({ children, tone = "slate" }: { children: ReactNode; tone?: "slate" | "green" | "amber" | "red" }) {
-  const tones = { slate: "bg-slate-100 text-slate-700", green: "bg-green-100 text-green-800", amber: "bg-amber-100 text-amber-900", red: "bg-red-100 text-red-800" };
+  const tones = {
+    slate: "bg-slate-100 text-slate-700",
+    green: "bg-green-100 text-green-800",
+    amber: "bg-amber-100 text-amber-900",
+    red: "bg-red-100 text-red-800",
+  };
   return <span className={cx("inline-flex rounded-full px-2 py-0.5 text-xs font-medium", tones[tone])}>{children}</span>;
 }
 

@@ -41,5 +41,3 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   }
   return data as T;
 }
-
-export const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));

@@ -1,5 +1,14 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { analyticsOverviewSchema, callDetailSchema, callSchema, pageSchema, type AgentDto, type ApiKeyDto, type BusinessTemplate, type MemberDto } from "@orbis/contracts";
+import {
+  analyticsOverviewSchema,
+  callDetailSchema,
+  callSchema,
+  pageSchema,
+  type AgentDto,
+  type ApiKeyDto,
+  type BusinessTemplate,
+  type MemberDto,
+} from "@orbis/contracts";
 import { api } from "./api.ts";
 
 export interface Page<T> {
@@ -40,7 +49,8 @@ export const useCalls = (filters: CallFilters = {}, limit = 25) =>
 
 export const useCall = (id: string) => useQuery({ queryKey: ["calls", "one", id], queryFn: async () => callDetailSchema.parse(await api(`/v1/calls/${id}`)) });
 
-export const useOverview = () => useQuery({ queryKey: ["analytics", "overview"], queryFn: async () => analyticsOverviewSchema.parse(await api("/v1/analytics/overview")) });
+export const useOverview = () =>
+  useQuery({ queryKey: ["analytics", "overview"], queryFn: async () => analyticsOverviewSchema.parse(await api("/v1/analytics/overview")) });
 
 /** Calls started in the last `days` days (up to 100; the API's largest page) for the per-day chart. */
 export const useRecentCalls = (days: number) =>

@@ -40,6 +40,9 @@ export function fitHistory(history: readonly ChatMessage[], budget: ContextBudge
   const cut = budget.toolResultChars ?? 600;
   const facts = dropped.flatMap((m) => (m.role === "tool" ? [`- ${m.name} → ${m.content.length > cut ? `${m.content.slice(0, cut)}…` : m.content}`] : []));
   const said = dropped.filter((m) => m.role === "user").length;
-  const earlier = [`${said} earlier caller turn${said === 1 ? " was" : "s were"} trimmed from this call.`, ...(facts.length ? ["Tool results from them (still true unless changed since):", ...facts] : [])].join("\n");
+  const earlier = [
+    `${said} earlier caller turn${said === 1 ? " was" : "s were"} trimmed from this call.`,
+    ...(facts.length ? ["Tool results from them (still true unless changed since):", ...facts] : []),
+  ].join("\n");
   return { messages: kept.flat(), earlier };
 }

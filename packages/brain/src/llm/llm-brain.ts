@@ -86,7 +86,8 @@ class LlmSession implements BrainSession {
         const rec = await this.toolbox.run(c.name, c.args, toolCtx);
         yield { type: "tool", call: rec };
         this.history.push({ role: "tool", toolCallId: c.id, name: c.name, content: JSON.stringify(rec.ok ? rec.result : { error: rec.error }) });
-        if (rec.ok && c.name === "transfer_call") stop = { type: "transfer", to: (rec.result as { to: string }).to, reason: (rec.result as { reason: string }).reason };
+        if (rec.ok && c.name === "transfer_call")
+          stop = { type: "transfer", to: (rec.result as { to: string }).to, reason: (rec.result as { reason: string }).reason };
         if (rec.ok && c.name === "end_call") stop = { type: "end", reason: (rec.result as { reason: string }).reason };
       }
       if (stop) {

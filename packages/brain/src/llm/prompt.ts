@@ -35,7 +35,8 @@ export function buildSystemPrompt(p: { agentPrompt: string; business: BusinessCo
   const upcoming = b.closures.filter((c) => c.date >= (now.toISODate() as string)).slice(0, 5);
   if (upcoming.length) {
     lines.push("Closures:");
-    for (const c of upcoming) lines.push(`- ${c.date} ${c.name}: ${c.hours.length ? c.hours.map((i) => `${spokenClock(i.open)}-${spokenClock(i.close)}`).join(", ") : "closed"}`);
+    for (const c of upcoming)
+      lines.push(`- ${c.date} ${c.name}: ${c.hours.length ? c.hours.map((i) => `${spokenClock(i.open)}-${spokenClock(i.close)}`).join(", ") : "closed"}`);
   }
   lines.push("Services (id: name, duration, price):");
   for (const s of b.services) {

@@ -19,7 +19,8 @@ const ENTITY_STATES = new Set<Awaiting>(["date", "slot_choice", "phone", "identi
 /** Thinking aloud before the answer: keep waiting. */
 const STALLING = /\b(um+|uh+|hmm+|er|let me|hold on|one sec(ond)?|just a (sec(ond)?|moment|minute)|let's see|i think|maybe|i guess|not sure)\b/;
 /** Words that start a day or time even before the NLU can read one. */
-const DAY_WORDS = /\b(next|this|coming|tomorrow|today|tonight|morning|afternoon|evening|noon|week|weekend|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|first|second|third|earliest|latest|soonest|any ?time|whenever|o'?clock|am|pm|a m|p m)\b/;
+const DAY_WORDS =
+  /\b(next|this|coming|tomorrow|today|tonight|morning|afternoon|evening|noon|week|weekend|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|first|second|third|earliest|latest|soonest|any ?time|whenever|o'?clock|am|pm|a m|p m)\b/;
 /** Where a question-shaped partial may be the caller's own words (a message, a name) or digits are due. */
 const FREE_TEXT_OR_DIGITS = new Set<Awaiting>(["message", "name", "phone", "identify_phone"]);
 

@@ -51,26 +51,79 @@ export interface Understanding {
 }
 
 const UNITS: Record<string, number> = {
-  zero: 0, oh: 0, o: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9,
-  ten: 10, eleven: 11, twelve: 12,
+  zero: 0,
+  oh: 0,
+  o: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
 };
 const MINUTES: Record<string, string> = {
-  "o'clock": "00", oclock: "00", "oh five": "05", five: "05", ten: "10", fifteen: "15", twenty: "20", "twenty five": "25",
-  thirty: "30", "thirty five": "35", forty: "40", "forty five": "45", fifty: "50", "fifty five": "55",
+  "o'clock": "00",
+  oclock: "00",
+  "oh five": "05",
+  five: "05",
+  ten: "10",
+  fifteen: "15",
+  twenty: "20",
+  "twenty five": "25",
+  thirty: "30",
+  "thirty five": "35",
+  forty: "40",
+  "forty five": "45",
+  fifty: "50",
+  "fifty five": "55",
 };
 const ORDINALS: Record<string, number> = {
-  first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10,
-  eleventh: 11, twelfth: 12, thirteenth: 13, fourteenth: 14, fifteenth: 15, sixteenth: 16, seventeenth: 17,
-  eighteenth: 18, nineteenth: 19, twentieth: 20, "twenty first": 21, "twenty second": 22, "twenty third": 23,
-  "twenty fourth": 24, "twenty fifth": 25, "twenty sixth": 26, "twenty seventh": 27, "twenty eighth": 28,
-  "twenty ninth": 29, thirtieth: 30, "thirty first": 31,
+  first: 1,
+  second: 2,
+  third: 3,
+  fourth: 4,
+  fifth: 5,
+  sixth: 6,
+  seventh: 7,
+  eighth: 8,
+  ninth: 9,
+  tenth: 10,
+  eleventh: 11,
+  twelfth: 12,
+  thirteenth: 13,
+  fourteenth: 14,
+  fifteenth: 15,
+  sixteenth: 16,
+  seventeenth: 17,
+  eighteenth: 18,
+  nineteenth: 19,
+  twentieth: 20,
+  "twenty first": 21,
+  "twenty second": 22,
+  "twenty third": 23,
+  "twenty fourth": 24,
+  "twenty fifth": 25,
+  "twenty sixth": 26,
+  "twenty seventh": 27,
+  "twenty eighth": 28,
+  "twenty ninth": 29,
+  thirtieth: 30,
+  "thirty first": 31,
 };
 
 const HOUR_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve";
 const MINUTE_WORDS = "o'clock|oclock|oh five|fifteen|twenty five|twenty|thirty five|thirty|forty five|forty|fifty five|fifty";
 const SPOKEN_TIME = new RegExp(`\\b(${HOUR_WORDS})(?:[ -](${MINUTE_WORDS}))?(?=\\s*(?:am|pm|o'?clock|in the|$|\\b))`, "g");
 const ORDINAL_RE = new RegExp(
-  `\\b(${Object.keys(ORDINALS).sort((a, b) => b.length - a.length).join("|")})\\b(?! (available|one|option|time|slot|thing|opening|appointment|visit))`,
+  `\\b(${Object.keys(ORDINALS)
+    .sort((a, b) => b.length - a.length)
+    .join("|")})\\b(?! (available|one|option|time|slot|thing|opening|appointment|visit))`,
   "g",
 );
 
@@ -102,10 +155,12 @@ function has(re: RegExp, s: string): boolean {
 const RE = {
   transfer:
     /\b(human|real person|live person|representative|operator|manager|owner|transfer me|front desk)\b|\b(talk|speak|speaking|talking) (to|with) (a |an |the |some |your )?(person|someone|somebody|human|people|staff|receptionist|agent|dentist|doctor|dr|technician|tech|mechanic|stylist|anyone|anybody)\b/,
-  reschedule: /\b(reschedul\w*|re schedul\w*|move (my|the|it|our)|change (my|the) (appointment|booking|time|day)|push (it|my|the)\b|postpone|different (day|time))/,
+  reschedule:
+    /\b(reschedul\w*|re schedul\w*|move (my|the|it|our)|change (my|the) (appointment|booking|time|day)|push (it|my|the)\b|postpone|different (day|time))/,
   cancel: /\bcancel\w*|\bcall off\b/,
   book: /\b(book\w*|schedul\w*|appointment|reserv\w*|come in|get in|availability|available|openings?|any (time|slots?|room)|make an? (appointment|booking|reservation)|come out|send (someone|somebody|a tech\w*)|fit me in)\b/,
-  bookWeak: /\b(set up|need (a|an|my|someone|to get|somebody|new)|want (a|an|to get|my)|like (a|an|to get|to come|my)|get (a|an|my)|looking for|needs? (a|an|new|my))\b/,
+  bookWeak:
+    /\b(set up|need (a|an|my|someone|to get|somebody|new)|want (a|an|to get|my)|like (a|an|to get|to come|my)|get (a|an|my)|looking for|needs? (a|an|new|my))\b/,
   hours: /\b(hours|open|opening time|close|closing|closed)\b/,
   prices: /\b(price\w*|cost\w*|how much|charge|fee|fees|rates?|expensive|cheap|quote)\b/,
   location: /\b(where|address|located|location|directions|how do i get|find you)\b/,
@@ -128,10 +183,14 @@ export function yesNo(norm: string): "yes" | "no" | null {
 }
 
 function words(s: string): string {
-  return ` ${s.toLowerCase().replace(/[^a-z0-9' ]+/g, " ").replace(/\s+/g, " ").trim()} `;
+  return ` ${s
+    .toLowerCase()
+    .replace(/[^a-z0-9' ]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()} `;
 }
 
-export function matchService(business: BusinessConfig, norm: string): Service | null {
+function matchService(business: BusinessConfig, norm: string): Service | null {
   const text = words(norm);
   let best: Service | null = null;
   let bestLen = 0;
@@ -149,12 +208,15 @@ export function matchService(business: BusinessConfig, norm: string): Service | 
   return best;
 }
 
-export function matchStaff(business: BusinessConfig, norm: string): Staff | null {
+function matchStaff(business: BusinessConfig, norm: string): Staff | null {
   const text = words(norm.replace(/\bdoctor\b/g, "dr"));
   for (const st of business.staff) {
     const full = words(st.name.replace(/\./g, ""));
     if (text.includes(full)) return st;
-    const parts = full.trim().split(" ").filter((p) => p.length > 2 && p !== "dr");
+    const parts = full
+      .trim()
+      .split(" ")
+      .filter((p) => p.length > 2 && p !== "dr");
     if (parts.some((p) => text.includes(` ${p} `))) return st;
   }
   return null;
@@ -215,13 +277,28 @@ export function extractWhen(norm: string, zone: string, now: Date, opts: { bareN
 }
 
 const DIGIT_WORDS: Record<string, string> = {
-  zero: "0", oh: "0", o: "0", one: "1", two: "2", three: "3", four: "4", five: "5",
-  six: "6", seven: "7", eight: "8", nine: "9", ten: "10",
+  zero: "0",
+  oh: "0",
+  o: "0",
+  one: "1",
+  two: "2",
+  three: "3",
+  four: "4",
+  five: "5",
+  six: "6",
+  seven: "7",
+  eight: "8",
+  nine: "9",
+  ten: "10",
 };
 
 /** "five five five one two three four" / "double five" / "555-1234" → digit string. */
 export function spokenDigits(text: string): string {
-  const tokens = text.toLowerCase().replace(/[^a-z0-9 ]+/g, " ").split(/\s+/).filter(Boolean);
+  const tokens = text
+    .toLowerCase()
+    .replace(/[^a-z0-9 ]+/g, " ")
+    .split(/\s+/)
+    .filter(Boolean);
   let out = "";
   let repeat = 1;
   for (const t of tokens) {
@@ -265,7 +342,9 @@ export function spokenPhone(e164: string, country: string): string {
 }
 
 const NAME_STOP = new Set(
-  "yes no yeah nope sure okay ok hello hi hey um uh the a an and i i'm it's is my name this calling for with please thanks thank you appointment book cancel reschedule want need would like to".split(" "),
+  "yes no yeah nope sure okay ok hello hi hey um uh the a an and i i'm it's is my name this calling for with please thanks thank you appointment book cancel reschedule want need would like to".split(
+    " ",
+  ),
 );
 
 function titleCase(s: string): string {
@@ -277,7 +356,11 @@ function titleCase(s: string): string {
 
 /** A person's name: "my name is Jane Smith", "it's Jane", or a bare "Jane Smith" when we just asked. */
 export function extractName(text: string, asked: boolean): string | null {
-  const t = text.toLowerCase().replace(/[^a-z' -]+/g, " ").replace(/\s+/g, " ").trim();
+  const t = text
+    .toLowerCase()
+    .replace(/[^a-z' -]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   const m = /\b(?:my name is|my name's|name is|this is|it's|it is|i'm|i am|call me|under)\s+([a-z' -]+)$/.exec(t);
   let cand = m?.[1] ?? (asked ? t : null);
   if (!cand) return null;
@@ -326,7 +409,11 @@ export function understand(text: string, business: BusinessConfig, now: Date, op
   const rest = afterMessage ? norm.slice(afterMessage.index + afterMessage[0].length) : "";
   const messageBody = rest.split(" ").filter(Boolean).length >= 3 && /\b(about|because|regarding|my|our|is|are|was|need)\b/.test(rest);
   let ordinal: number | null = null;
-  const raw = text.toLowerCase().replace(/[^a-z0-9 ]+/g, " ").replace(/\s+/g, " ").trim();
+  const raw = text
+    .toLowerCase()
+    .replace(/[^a-z0-9 ]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   for (const [re, n] of ORDINAL_CHOICE) {
     if (re.test(raw)) {
       ordinal = n;

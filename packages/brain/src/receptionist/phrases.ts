@@ -1,6 +1,16 @@
 import type { DateTime } from "luxon";
 import type { BusinessConfig, Service } from "@orbis/contracts";
-import { describeDayHours, describeLocation, describePrice, describeServices, describeWeeklyHours, spokenDate, spokenDay, spokenList, spokenTime } from "../knowledge.ts";
+import {
+  describeDayHours,
+  describeLocation,
+  describePrice,
+  describeServices,
+  describeWeeklyHours,
+  spokenDate,
+  spokenDay,
+  spokenList,
+  spokenTime,
+} from "../knowledge.ts";
 import type { PartOfDay } from "../tools/builtins.ts";
 import { spokenPhone } from "./nlu.ts";
 
@@ -89,7 +99,8 @@ export const englishPhrases = {
   /** `asked`: the day and time the caller asked for; `near`: the free times closest to it. */
   timeUnavailable: (asked: DateTime, now: DateTime, near: readonly DateTime[]) =>
     `Sorry, ${spokenTime(asked)} ${onDay(asked, now)} isn't available. I have ${timeChoices(near)}. Would one of those work?`,
-  timesOnDay: (day: DateTime, now: DateTime, times: readonly DateTime[]) => `${capitalize(onDay(day, now))} I have ${timeChoices(times)}. Which works best for you?`,
+  timesOnDay: (day: DateTime, now: DateTime, times: readonly DateTime[]) =>
+    `${capitalize(onDay(day, now))} I have ${timeChoices(times)}. Which works best for you?`,
   fullyBooked: (day: DateTime, now: DateTime, wanted: DayRequest) =>
     `I'm sorry, we're fully booked ${
       wanted.time ? `${spokenTime(wanted.time)} ${onDay(day, now)}` : wanted.partOfDay ? `${onDay(day, now)} in the ${wanted.partOfDay}` : onDay(day, now)
@@ -109,7 +120,8 @@ export const englishPhrases = {
   whatToBook: (offered: readonly Service[]) => `Sure. What would you like to book? We offer ${spokenList(offered.map(serviceWord), "or")}.`,
   confirmBooking: (service: Service, staffName: string | null, start: DateTime, customerName: string) =>
     `Just to confirm: ${article(service.name)} ${serviceWord(service)}${withStaff(staffName)} on ${spokenDate(start)} at ${spokenTime(start)}, for ${customerName}. Shall I book it?`,
-  booked: (service: Service | undefined, staffName: string | null, when: string) => `You're all set. Your ${serviceWord(service)}${withStaff(staffName)} is booked ${when}.`,
+  booked: (service: Service | undefined, staffName: string | null, when: string) =>
+    `You're all set. Your ${serviceWord(service)}${withStaff(staffName)} is booked ${when}.`,
   whatToChange: () => "No problem. What would you like to change: the day, the time, or something else?",
 
   // ── finding the caller's appointment ──────────────────────────────────────
@@ -122,7 +134,8 @@ export const englishPhrases = {
   foundAppointment,
 
   // ── rescheduling and cancelling ───────────────────────────────────────────
-  confirmMove: (service: Service, start: DateTime) => `Just to confirm: move your ${serviceWord(service)} to ${spokenDate(start)} at ${spokenTime(start)}. Is that right?`,
+  confirmMove: (service: Service, start: DateTime) =>
+    `Just to confirm: move your ${serviceWord(service)} to ${spokenDate(start)} at ${spokenTime(start)}. Is that right?`,
   moved: (when: string) => `Done. Your appointment is now ${when}.`,
   confirmCancel: (service: Service | undefined, when: string) => `${foundAppointment(service, when)} Would you like me to cancel it?`,
   cancelled: () => "Your appointment has been cancelled.",

@@ -23,7 +23,17 @@ function serviceOrThrow(business: BusinessConfig, serviceId: string) {
 /** Free slots on a business-local date (or from it onwards), optionally within a part of the day. */
 export async function findSlots(
   ctx: ToolContext,
-  q: { serviceId: string; date?: string; days?: number; staffId?: string; partOfDay?: PartOfDay; after?: string; limit?: number; excludeAppointmentId?: string; localTime?: string },
+  q: {
+    serviceId: string;
+    date?: string;
+    days?: number;
+    staffId?: string;
+    partOfDay?: PartOfDay;
+    after?: string;
+    limit?: number;
+    excludeAppointmentId?: string;
+    localTime?: string;
+  },
 ): Promise<Slot[]> {
   const { business } = ctx;
   const zone = business.timezone;
@@ -40,7 +50,9 @@ export async function findSlots(
     ...(q.staffId ? { staffId: q.staffId } : {}),
     from: fromDay.toISO() as string,
     to: toDay.toISO() as string,
-    existing: busy.filter((b) => q.excludeAppointmentId === undefined || b.appointmentId !== q.excludeAppointmentId).map((b) => ({ start: b.start, end: b.end, staffId: b.staffId })),
+    existing: busy
+      .filter((b) => q.excludeAppointmentId === undefined || b.appointmentId !== q.excludeAppointmentId)
+      .map((b) => ({ start: b.start, end: b.end, staffId: b.staffId })),
     now: ctx.clock.now(),
     localWindow: exact === null ? { fromMin: lo * 60, toMin: hi * 60 } : { fromMin: Math.max(exact, lo * 60), toMin: Math.min(exact + 1, hi * 60) },
     ...(q.after ? {} : { limit: q.limit ?? 20 }),
@@ -142,7 +154,7 @@ export const businessInfoTool = defineTool({
   }),
   async run(args, ctx) {
     const answer = answerQuestion(ctx.business, args.topic as InfoTopic, args.query);
-    return { answer: answer ?? "I don't have that information." , found: answer !== null };
+    return { answer: answer ?? "I don't have that information.", found: answer !== null };
   },
 });
 

@@ -84,7 +84,10 @@ function refusalOf(err: OutboundBlockedError): AppError {
   switch (err.reason) {
     case "address": {
       const verb = err.host === err.address ? "points to" : "resolves to";
-      return new AppError("validation_failed", `tool URL ${verb} a private address (${err.address}, ${err.range}); ${PRIVATE_NETWORK_HINT}`, { address: err.address, range: err.range });
+      return new AppError("validation_failed", `tool URL ${verb} a private address (${err.address}, ${err.range}); ${PRIVATE_NETWORK_HINT}`, {
+        address: err.address,
+        range: err.range,
+      });
     }
     case "credentials":
       return new AppError("validation_failed", "tool URL must not contain credentials (user:pass@); send them as headers");

@@ -58,7 +58,11 @@ function describeError(err: unknown): string {
 /** Validate, run, time and record one call. Never throws: failures come back as `ok: false`. */
 export async function runTool(tool: AnyTool, rawArgs: unknown, ctx: ToolContext): Promise<ToolCallRecord> {
   const started = performance.now();
-  const done = (r: Omit<ToolCallRecord, "ms" | "name">): ToolCallRecord => ({ name: tool.name, ...r, ms: Math.round((performance.now() - started) * 100) / 100 });
+  const done = (r: Omit<ToolCallRecord, "ms" | "name">): ToolCallRecord => ({
+    name: tool.name,
+    ...r,
+    ms: Math.round((performance.now() - started) * 100) / 100,
+  });
   if (tool.workspaceId !== undefined && tool.workspaceId !== ctx.workspaceId) {
     return done({ args: rawArgs, ok: false, error: "not_found: tool not found" });
   }

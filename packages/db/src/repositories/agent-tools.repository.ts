@@ -30,7 +30,12 @@ export function agentToolsRepository(run: Run, workspaceId: string) {
     },
     async insert(values: NewAgentToolRow): Promise<AgentToolRow> {
       try {
-        const [row] = await run((tx) => tx.insert(agentTools).values({ ...values, workspaceId }).returning());
+        const [row] = await run((tx) =>
+          tx
+            .insert(agentTools)
+            .values({ ...values, workspaceId })
+            .returning(),
+        );
         return row!;
       } catch (err) {
         return conflictOr(err, { unique: DUPLICATE });
@@ -61,4 +66,3 @@ export function agentToolsRepository(run: Run, workspaceId: string) {
     },
   };
 }
-export type AgentToolsRepository = ReturnType<typeof agentToolsRepository>;

@@ -107,7 +107,10 @@ function prepareListQueries(tx: Executor) {
   const mine = eq(agents.workspaceId, sql.placeholder("workspaceId"));
   return {
     first: page(mine, "agents_page"),
-    after: page(and(mine, sql`(${agents.createdAt}, ${agents.id}) < (${sql.placeholder("createdAt")}::timestamptz, ${sql.placeholder("id")})`), "agents_page_after"),
+    after: page(
+      and(mine, sql`(${agents.createdAt}, ${agents.id}) < (${sql.placeholder("createdAt")}::timestamptz, ${sql.placeholder("id")})`),
+      "agents_page_after",
+    ),
   };
 }
 const listQueries = new WeakMap<Executor, ReturnType<typeof prepareListQueries>>();
@@ -136,11 +139,21 @@ export function agentsRepository(run: Run, workspaceId: string) {
       }));
     },
     async get(id: string): Promise<AgentRow | undefined> {
-      const [row] = await run((tx) => tx.select().from(agents).where(and(mine, eq(agents.id, id))));
+      const [row] = await run((tx) =>
+        tx
+          .select()
+          .from(agents)
+          .where(and(mine, eq(agents.id, id))),
+      );
       return row;
     },
     async insert(values: NewAgent): Promise<AgentRow> {
-      const [row] = await run((tx) => tx.insert(agents).values({ ...values, workspaceId }).returning());
+      const [row] = await run((tx) =>
+        tx
+          .insert(agents)
+          .values({ ...values, workspaceId })
+          .returning(),
+      );
       return row!;
     },
     async update(id: string, values: Partial<NewAgent>): Promise<AgentRow | undefined> {
@@ -154,7 +167,12 @@ export function agentsRepository(run: Run, workspaceId: string) {
       return row;
     },
     async delete(id: string): Promise<boolean> {
-      const rows = await run((tx) => tx.delete(agents).where(and(mine, eq(agents.id, id))).returning({ id: agents.id }));
+      const rows = await run((tx) =>
+        tx
+          .delete(agents)
+          .where(and(mine, eq(agents.id, id)))
+          .returning({ id: agents.id }),
+      );
       return rows.length > 0;
     },
     async nextVersion(agentId: string): Promise<number> {
@@ -167,7 +185,12 @@ export function agentsRepository(run: Run, workspaceId: string) {
       return (row?.v ?? 0) + 1;
     },
     async insertVersion(values: Omit<typeof agentVersions.$inferInsert, "workspaceId">): Promise<AgentVersionRow> {
-      const [row] = await run((tx) => tx.insert(agentVersions).values({ ...values, workspaceId }).returning());
+      const [row] = await run((tx) =>
+        tx
+          .insert(agentVersions)
+          .values({ ...values, workspaceId })
+          .returning(),
+      );
       return row!;
     },
     async listVersions(agentId: string): Promise<AgentVersionRow[]> {
@@ -181,4 +204,3 @@ export function agentsRepository(run: Run, workspaceId: string) {
     },
   };
 }
-export type AgentsRepository = ReturnType<typeof agentsRepository>;

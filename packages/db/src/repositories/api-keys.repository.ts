@@ -9,11 +9,21 @@ export function apiKeysRepository(run: Run, workspaceId: string) {
   return {
     list: () => run((tx) => tx.select().from(apiKeys).where(mine).orderBy(desc(apiKeys.createdAt))),
     async get(id: string): Promise<ApiKeyRow | undefined> {
-      const [row] = await run((tx) => tx.select().from(apiKeys).where(and(mine, eq(apiKeys.id, id))));
+      const [row] = await run((tx) =>
+        tx
+          .select()
+          .from(apiKeys)
+          .where(and(mine, eq(apiKeys.id, id))),
+      );
       return row;
     },
     async insert(values: Omit<typeof apiKeys.$inferInsert, "workspaceId">): Promise<ApiKeyRow> {
-      const [row] = await run((tx) => tx.insert(apiKeys).values({ ...values, workspaceId }).returning());
+      const [row] = await run((tx) =>
+        tx
+          .insert(apiKeys)
+          .values({ ...values, workspaceId })
+          .returning(),
+      );
       return row!;
     },
     async revoke(id: string): Promise<ApiKeyRow | undefined> {
@@ -28,4 +38,3 @@ export function apiKeysRepository(run: Run, workspaceId: string) {
     },
   };
 }
-export type ApiKeysRepository = ReturnType<typeof apiKeysRepository>;

@@ -41,7 +41,11 @@ export function appointmentsRepository(run: Run, workspaceId: string) {
         where.push(or(gt(appointments.startAt, q.after.startAt), and(eq(appointments.startAt, q.after.startAt), gt(appointments.id, q.after.id))));
       }
       return run((tx) => {
-        const query = tx.select().from(appointments).where(and(...where)).orderBy(asc(appointments.startAt), asc(appointments.id));
+        const query = tx
+          .select()
+          .from(appointments)
+          .where(and(...where))
+          .orderBy(asc(appointments.startAt), asc(appointments.id));
         return q.limit ? query.limit(q.limit) : query;
       });
     },
@@ -55,13 +59,23 @@ export function appointmentsRepository(run: Run, workspaceId: string) {
           .orderBy(asc(appointments.startAt)),
       ),
     async get(id: string): Promise<AppointmentRow | undefined> {
-      const [row] = await run((tx) => tx.select().from(appointments).where(and(mine, eq(appointments.id, id))));
+      const [row] = await run((tx) =>
+        tx
+          .select()
+          .from(appointments)
+          .where(and(mine, eq(appointments.id, id))),
+      );
       return row;
     },
     /** AppError("conflict") when the interval overlaps a booked one of the same resource. */
     async insert(values: NewAppointmentRow): Promise<AppointmentRow> {
       try {
-        const [row] = await run((tx) => tx.insert(appointments).values({ ...values, workspaceId }).returning());
+        const [row] = await run((tx) =>
+          tx
+            .insert(appointments)
+            .values({ ...values, workspaceId })
+            .returning(),
+        );
         return row!;
       } catch (err) {
         return conflictOr(err, { exclusion: OVERLAP });
@@ -83,4 +97,3 @@ export function appointmentsRepository(run: Run, workspaceId: string) {
     },
   };
 }
-export type AppointmentsRepository = ReturnType<typeof appointmentsRepository>;

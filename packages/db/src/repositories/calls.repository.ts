@@ -27,11 +27,21 @@ export function callsRepository(run: Run, workspaceId: string) {
   const mine = eq(calls.workspaceId, workspaceId);
   return {
     async insert(values: Omit<typeof calls.$inferInsert, "workspaceId">): Promise<CallRow> {
-      const [row] = await run((tx) => tx.insert(calls).values({ ...values, workspaceId }).returning());
+      const [row] = await run((tx) =>
+        tx
+          .insert(calls)
+          .values({ ...values, workspaceId })
+          .returning(),
+      );
       return row!;
     },
     async get(id: string): Promise<CallRow | undefined> {
-      const [row] = await run((tx) => tx.select().from(calls).where(and(mine, eq(calls.id, id))));
+      const [row] = await run((tx) =>
+        tx
+          .select()
+          .from(calls)
+          .where(and(mine, eq(calls.id, id))),
+      );
       return row;
     },
     list: (limit: number): Promise<CallRow[]> => run((tx) => tx.select().from(calls).where(mine).orderBy(desc(calls.startedAt)).limit(limit)),
@@ -121,16 +131,31 @@ export function callsRepository(run: Run, workspaceId: string) {
       });
     },
     async update(id: string, values: Partial<Omit<typeof calls.$inferInsert, "workspaceId" | "id">>) {
-      await run((tx) => tx.update(calls).set(values).where(and(mine, eq(calls.id, id))));
+      await run((tx) =>
+        tx
+          .update(calls)
+          .set(values)
+          .where(and(mine, eq(calls.id, id))),
+      );
     },
     /** Marks these live calls of the workspace as still owned by a running gateway (one statement for all). */
     async heartbeat(ids: string[], at: Date): Promise<void> {
       if (ids.length === 0) return;
       // The ids go as one array parameter: a thousand calls are one bound value, not a thousand.
-      await run((tx) => tx.update(calls).set({ heartbeatAt: at }).where(and(mine, sql`${calls.id} = any(${sql.param(ids)}::text[])`, isNull(calls.endedAt))));
+      await run((tx) =>
+        tx
+          .update(calls)
+          .set({ heartbeatAt: at })
+          .where(and(mine, sql`${calls.id} = any(${sql.param(ids)}::text[])`, isNull(calls.endedAt))),
+      );
     },
     async insertTurn(values: Omit<typeof callTurns.$inferInsert, "workspaceId">): Promise<CallTurnRow> {
-      const [row] = await run((tx) => tx.insert(callTurns).values({ ...values, workspaceId }).returning());
+      const [row] = await run((tx) =>
+        tx
+          .insert(callTurns)
+          .values({ ...values, workspaceId })
+          .returning(),
+      );
       return row!;
     },
     turns: (callId: string): Promise<CallTurnRow[]> =>
@@ -143,4 +168,3 @@ export function callsRepository(run: Run, workspaceId: string) {
       ),
   };
 }
-export type CallsRepository = ReturnType<typeof callsRepository>;

@@ -9,11 +9,21 @@ export function invitationsRepository(run: Run, workspaceId: string) {
   return {
     list: () => run((tx) => tx.select().from(invitations).where(mine).orderBy(desc(invitations.createdAt))),
     async insert(values: Omit<typeof invitations.$inferInsert, "workspaceId">): Promise<InvitationRow> {
-      const [row] = await run((tx) => tx.insert(invitations).values({ ...values, workspaceId }).returning());
+      const [row] = await run((tx) =>
+        tx
+          .insert(invitations)
+          .values({ ...values, workspaceId })
+          .returning(),
+      );
       return row!;
     },
     async markAccepted(id: string) {
-      await run((tx) => tx.update(invitations).set({ acceptedAt: new Date() }).where(and(mine, eq(invitations.id, id))));
+      await run((tx) =>
+        tx
+          .update(invitations)
+          .set({ acceptedAt: new Date() })
+          .where(and(mine, eq(invitations.id, id))),
+      );
     },
   };
 }

@@ -44,10 +44,20 @@ export function membersRepository(run: Run, workspaceId: string) {
       await run((tx) => tx.insert(memberships).values({ ...values, workspaceId }));
     },
     async setRole(userId: string, role: Role) {
-      await run((tx) => tx.update(memberships).set({ role }).where(and(mine, eq(memberships.userId, userId))));
+      await run((tx) =>
+        tx
+          .update(memberships)
+          .set({ role })
+          .where(and(mine, eq(memberships.userId, userId))),
+      );
     },
     async setStatus(userId: string, status: "active" | "blocked") {
-      await run((tx) => tx.update(memberships).set({ status }).where(and(mine, eq(memberships.userId, userId))));
+      await run((tx) =>
+        tx
+          .update(memberships)
+          .set({ status })
+          .where(and(mine, eq(memberships.userId, userId))),
+      );
     },
     async remove(userId: string) {
       await run((tx) => tx.delete(memberships).where(and(mine, eq(memberships.userId, userId))));
@@ -63,4 +73,3 @@ export function membersRepository(run: Run, workspaceId: string) {
     },
   };
 }
-export type MembersRepository = ReturnType<typeof membersRepository>;

@@ -8,16 +8,28 @@ export function messagesRepository(run: Run, workspaceId: string) {
   const mine = eq(messages.workspaceId, workspaceId);
   return {
     async insert(values: Omit<typeof messages.$inferInsert, "workspaceId">): Promise<MessageRow> {
-      const [row] = await run((tx) => tx.insert(messages).values({ ...values, workspaceId }).returning());
+      const [row] = await run((tx) =>
+        tx
+          .insert(messages)
+          .values({ ...values, workspaceId })
+          .returning(),
+      );
       return row!;
     },
     async get(id: string): Promise<MessageRow | undefined> {
-      const [row] = await run((tx) => tx.select().from(messages).where(and(mine, eq(messages.id, id))));
+      const [row] = await run((tx) =>
+        tx
+          .select()
+          .from(messages)
+          .where(and(mine, eq(messages.id, id))),
+      );
       return row;
     },
     /** Newest first. */
     list(q: { status?: MessageRow["status"]; agentId?: string; limit: number; after?: { createdAt: Date; id: string } }): Promise<MessageRow[]> {
-      const page = q.after ? or(lt(messages.createdAt, q.after.createdAt), and(eq(messages.createdAt, q.after.createdAt), lt(messages.id, q.after.id))) : undefined;
+      const page = q.after
+        ? or(lt(messages.createdAt, q.after.createdAt), and(eq(messages.createdAt, q.after.createdAt), lt(messages.id, q.after.id)))
+        : undefined;
       return run((tx) =>
         tx
           .select()
@@ -39,4 +51,3 @@ export function messagesRepository(run: Run, workspaceId: string) {
     },
   };
 }
-export type MessagesRepository = ReturnType<typeof messagesRepository>;

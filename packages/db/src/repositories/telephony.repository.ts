@@ -12,11 +12,21 @@ export function phoneNumbersRepository(run: Run, workspaceId: string) {
   return {
     list: (): Promise<PhoneNumberRow[]> => run((tx) => tx.select().from(phoneNumbers).where(mine).orderBy(desc(phoneNumbers.createdAt), desc(phoneNumbers.id))),
     async get(id: string): Promise<PhoneNumberRow | undefined> {
-      const [row] = await run((tx) => tx.select().from(phoneNumbers).where(and(mine, eq(phoneNumbers.id, id))));
+      const [row] = await run((tx) =>
+        tx
+          .select()
+          .from(phoneNumbers)
+          .where(and(mine, eq(phoneNumbers.id, id))),
+      );
       return row;
     },
     async insert(values: Omit<typeof phoneNumbers.$inferInsert, "workspaceId">): Promise<PhoneNumberRow> {
-      const [row] = await run((tx) => tx.insert(phoneNumbers).values({ ...values, workspaceId }).returning());
+      const [row] = await run((tx) =>
+        tx
+          .insert(phoneNumbers)
+          .values({ ...values, workspaceId })
+          .returning(),
+      );
       return row!;
     },
     async update(id: string, values: Partial<Omit<typeof phoneNumbers.$inferInsert, "workspaceId" | "id">>): Promise<PhoneNumberRow | undefined> {
@@ -30,7 +40,12 @@ export function phoneNumbersRepository(run: Run, workspaceId: string) {
       return row;
     },
     async remove(id: string): Promise<boolean> {
-      const rows = await run((tx) => tx.delete(phoneNumbers).where(and(mine, eq(phoneNumbers.id, id))).returning({ id: phoneNumbers.id }));
+      const rows = await run((tx) =>
+        tx
+          .delete(phoneNumbers)
+          .where(and(mine, eq(phoneNumbers.id, id)))
+          .returning({ id: phoneNumbers.id }),
+      );
       return rows.length > 0;
     },
   };
@@ -40,7 +55,12 @@ export function credentialsRepository(run: Run, workspaceId: string) {
   const mine = eq(workspaceCredentials.workspaceId, workspaceId);
   return {
     async get(provider: string): Promise<CredentialRow | undefined> {
-      const [row] = await run((tx) => tx.select().from(workspaceCredentials).where(and(mine, eq(workspaceCredentials.provider, provider))));
+      const [row] = await run((tx) =>
+        tx
+          .select()
+          .from(workspaceCredentials)
+          .where(and(mine, eq(workspaceCredentials.provider, provider))),
+      );
       return row;
     },
     async put(provider: string, ciphertext: string, hints: Record<string, string>): Promise<CredentialRow> {
@@ -60,7 +80,12 @@ export function credentialsRepository(run: Run, workspaceId: string) {
       return rows.map((r) => r.p);
     },
     async remove(provider: string): Promise<boolean> {
-      const rows = await run((tx) => tx.delete(workspaceCredentials).where(and(mine, eq(workspaceCredentials.provider, provider))).returning({ p: workspaceCredentials.provider }));
+      const rows = await run((tx) =>
+        tx
+          .delete(workspaceCredentials)
+          .where(and(mine, eq(workspaceCredentials.provider, provider)))
+          .returning({ p: workspaceCredentials.provider }),
+      );
       return rows.length > 0;
     },
   };

@@ -12,7 +12,13 @@ export function workspaceRepository(run: Run, workspaceId: string) {
       return row;
     },
     async update(values: Partial<Pick<WorkspaceRow, "name" | "timezone">>): Promise<WorkspaceRow | undefined> {
-      const [row] = await run((tx) => tx.update(workspaces).set({ ...values, updatedAt: new Date() }).where(mine).returning());
+      const [row] = await run((tx) =>
+        tx
+          .update(workspaces)
+          .set({ ...values, updatedAt: new Date() })
+          .where(mine)
+          .returning(),
+      );
       return row;
     },
   };

@@ -65,19 +65,34 @@ export function toAnthropicMessages(messages: readonly ChatMessage[]): { system:
 }
 
 const eventSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("message_start"), message: z.object({ usage: z.object({ input_tokens: z.number(), output_tokens: z.number().optional() }).optional() }) }),
+  z.object({
+    type: z.literal("message_start"),
+    message: z.object({ usage: z.object({ input_tokens: z.number(), output_tokens: z.number().optional() }).optional() }),
+  }),
   z.object({
     type: z.literal("content_block_start"),
     index: z.number(),
-    content_block: z.union([z.object({ type: z.literal("text"), text: z.string() }), z.object({ type: z.literal("tool_use"), id: z.string(), name: z.string() }), z.object({ type: z.string() })]),
+    content_block: z.union([
+      z.object({ type: z.literal("text"), text: z.string() }),
+      z.object({ type: z.literal("tool_use"), id: z.string(), name: z.string() }),
+      z.object({ type: z.string() }),
+    ]),
   }),
   z.object({
     type: z.literal("content_block_delta"),
     index: z.number(),
-    delta: z.union([z.object({ type: z.literal("text_delta"), text: z.string() }), z.object({ type: z.literal("input_json_delta"), partial_json: z.string() }), z.object({ type: z.string() })]),
+    delta: z.union([
+      z.object({ type: z.literal("text_delta"), text: z.string() }),
+      z.object({ type: z.literal("input_json_delta"), partial_json: z.string() }),
+      z.object({ type: z.string() }),
+    ]),
   }),
   z.object({ type: z.literal("content_block_stop"), index: z.number() }),
-  z.object({ type: z.literal("message_delta"), delta: z.object({ stop_reason: z.string().nullish() }), usage: z.object({ output_tokens: z.number() }).optional() }),
+  z.object({
+    type: z.literal("message_delta"),
+    delta: z.object({ stop_reason: z.string().nullish() }),
+    usage: z.object({ output_tokens: z.number() }).optional(),
+  }),
   z.object({ type: z.literal("message_stop") }),
   z.object({ type: z.literal("ping") }),
   z.object({ type: z.literal("error"), error: z.object({ type: z.string(), message: z.string() }) }),
@@ -127,7 +142,8 @@ export function createAnthropicChatModel(options: AnthropicChatOptions): ChatMod
               inputTokens = ev.message.usage?.input_tokens ?? 0;
               break;
             case "content_block_start":
-              if ("id" in ev.content_block && "name" in ev.content_block) blocks.set(ev.index, { id: ev.content_block.id, name: ev.content_block.name, json: "" });
+              if ("id" in ev.content_block && "name" in ev.content_block)
+                blocks.set(ev.index, { id: ev.content_block.id, name: ev.content_block.name, json: "" });
               break;
             case "content_block_delta":
               if ("text" in ev.delta && ev.delta.text) yield { type: "text", text: ev.delta.text };

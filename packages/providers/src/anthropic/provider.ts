@@ -15,7 +15,14 @@ export const anthropic = defineProvider({
       models: ["claude-haiku-4-5", "claude-sonnet-4-5"],
       build: (ctx) => {
         const o = optionsOf(chatOptions, ctx, "anthropic");
-        return { provider: createAnthropicChatModel({ apiKey: ctx.credential.apiKey, baseUrl: ctx.credential.baseUrl, model: o.model ?? "claude-haiku-4-5", maxTokens: o.maxTokens }) };
+        return {
+          provider: createAnthropicChatModel({
+            apiKey: ctx.credential.apiKey,
+            baseUrl: ctx.credential.baseUrl,
+            model: o.model ?? "claude-haiku-4-5",
+            maxTokens: o.maxTokens,
+          }),
+        };
       },
     },
   },

@@ -139,7 +139,8 @@ class DeepgramStream implements SttStream {
     const parsed = serverMessageSchema.safeParse(json);
     // Types this client does not know (new features, warnings) are ignored, not fatal.
     if (!parsed.success) {
-      if (typeof json === "object" && json && "type" in json && !["Results", "UtteranceEnd", "SpeechStarted", "Metadata", "Error"].includes(String(json.type))) return;
+      if (typeof json === "object" && json && "type" in json && !["Results", "UtteranceEnd", "SpeechStarted", "Metadata", "Error"].includes(String(json.type)))
+        return;
       this.fail(protocolProviderError(this.id, text, parsed.error));
       return;
     }

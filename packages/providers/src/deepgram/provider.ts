@@ -20,7 +20,16 @@ export const deepgram = defineProvider({
       build: (ctx) => {
         const o = optionsOf(sttOptions, ctx, "deepgram");
         const baseUrl = ctx.credential.baseUrl ?? "wss://api.deepgram.com";
-        return { provider: createDeepgramStt({ apiKey: ctx.credential.apiKey, baseUrl, model: o.model, endpointingMs: o.endpointingMs, keyterms: o.keyterms, language: ctx.language?.slice(0, 2) }) };
+        return {
+          provider: createDeepgramStt({
+            apiKey: ctx.credential.apiKey,
+            baseUrl,
+            model: o.model,
+            endpointingMs: o.endpointingMs,
+            keyterms: o.keyterms,
+            language: ctx.language?.slice(0, 2),
+          }),
+        };
       },
     },
   },

@@ -62,7 +62,9 @@ export function createElevenLabsTts(options: ElevenLabsTtsOptions): TtsProvider 
         if (!parsed.success) return queue.fail(protocolProviderError(id, data.toString(), parsed.error));
         const msg = parsed.data;
         if ("message" in msg) {
-          return queue.fail(new ProviderError(`${id}: ${msg.message}`, { provider: id, retryable: !/auth|api key|quota|invalid/i.test(`${msg.error ?? ""} ${msg.message}`) }));
+          return queue.fail(
+            new ProviderError(`${id}: ${msg.message}`, { provider: id, retryable: !/auth|api key|quota|invalid/i.test(`${msg.error ?? ""} ${msg.message}`) }),
+          );
         }
         if ("audio" in msg && msg.audio) queue.push(decoder.decode(Buffer.from(msg.audio, "base64")));
         if (msg.isFinal) {

@@ -58,7 +58,17 @@ const chunkSchema = z.object({
       z.object({
         content: z
           .object({
-            parts: z.array(z.object({ text: z.string().optional(), thought: z.boolean().optional(), functionCall: z.object({ id: z.string().optional(), name: z.string(), args: z.record(z.string(), z.unknown()).optional() }).optional() }).loose()).optional(),
+            parts: z
+              .array(
+                z
+                  .object({
+                    text: z.string().optional(),
+                    thought: z.boolean().optional(),
+                    functionCall: z.object({ id: z.string().optional(), name: z.string(), args: z.record(z.string(), z.unknown()).optional() }).optional(),
+                  })
+                  .loose(),
+              )
+              .optional(),
           })
           .optional(),
         finishReason: z.string().optional(),
@@ -93,7 +103,9 @@ export function createGeminiChatModel(options: GeminiChatOptions): ChatModel {
           config: {
             abortSignal: req.signal,
             ...(systemInstruction ? { systemInstruction } : {}),
-            ...(req.tools.length ? { tools: [{ functionDeclarations: req.tools.map((t) => ({ name: t.name, description: t.description, parametersJsonSchema: t.parameters })) }] } : {}),
+            ...(req.tools.length
+              ? { tools: [{ functionDeclarations: req.tools.map((t) => ({ name: t.name, description: t.description, parametersJsonSchema: t.parameters })) }] }
+              : {}),
             ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
             ...(req.maxTokens !== undefined ? { maxOutputTokens: req.maxTokens } : {}),
           },
@@ -102,12 +114,14 @@ export function createGeminiChatModel(options: GeminiChatOptions): ChatModel {
           const parsed = chunkSchema.safeParse(raw);
           if (!parsed.success) throw protocolProviderError(id, JSON.stringify(raw), parsed.error);
           const chunk = parsed.data;
-          if (chunk.usageMetadata) usage = { inputTokens: chunk.usageMetadata.promptTokenCount ?? 0, outputTokens: chunk.usageMetadata.candidatesTokenCount ?? 0 };
+          if (chunk.usageMetadata)
+            usage = { inputTokens: chunk.usageMetadata.promptTokenCount ?? 0, outputTokens: chunk.usageMetadata.candidatesTokenCount ?? 0 };
           const candidate = chunk.candidates?.[0];
           for (const part of candidate?.content?.parts ?? []) {
             if (part.thought) continue;
             if (part.text) yield { type: "text", text: part.text };
-            if (part.functionCall) calls.push({ id: part.functionCall.id ?? `call_${calls.length}`, name: part.functionCall.name, args: part.functionCall.args ?? {} });
+            if (part.functionCall)
+              calls.push({ id: part.functionCall.id ?? `call_${calls.length}`, name: part.functionCall.name, args: part.functionCall.args ?? {} });
           }
           if (candidate?.finishReason === "MAX_TOKENS") reason = "length";
         }

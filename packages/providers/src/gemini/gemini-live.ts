@@ -9,9 +9,36 @@ import { genAiClient } from "./client.ts";
 
 /** The prebuilt voices of the Live models. */
 export const GEMINI_VOICES = [
-  "Zephyr", "Puck", "Charon", "Kore", "Fenrir", "Leda", "Orus", "Aoede", "Callirrhoe", "Autonoe", "Enceladus", "Iapetus", "Umbriel", "Algieba", "Despina",
-  "Erinome", "Algenib", "Rasalgethi", "Laomedeia", "Achernar", "Alnilam", "Schedar", "Gacrux", "Pulcherrima", "Achird", "Zubenelgenubi", "Vindemiatrix",
-  "Sadachbia", "Sadaltager", "Sulafat",
+  "Zephyr",
+  "Puck",
+  "Charon",
+  "Kore",
+  "Fenrir",
+  "Leda",
+  "Orus",
+  "Aoede",
+  "Callirrhoe",
+  "Autonoe",
+  "Enceladus",
+  "Iapetus",
+  "Umbriel",
+  "Algieba",
+  "Despina",
+  "Erinome",
+  "Algenib",
+  "Rasalgethi",
+  "Laomedeia",
+  "Achernar",
+  "Alnilam",
+  "Schedar",
+  "Gacrux",
+  "Pulcherrima",
+  "Achird",
+  "Zubenelgenubi",
+  "Vindemiatrix",
+  "Sadachbia",
+  "Sadaltager",
+  "Sulafat",
 ];
 
 export interface GeminiLiveOptions {
@@ -39,7 +66,8 @@ export function toGeminiSchema(schema: unknown): Record<string, unknown> {
   if (typeof s.description === "string") out.description = s.description;
   if (Array.isArray(s.enum)) out.enum = s.enum.map(String);
   if (typeof s.format === "string" && ["date-time", "enum"].includes(s.format)) out.format = s.format;
-  if (s.properties && typeof s.properties === "object") out.properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, toGeminiSchema(v)]));
+  if (s.properties && typeof s.properties === "object")
+    out.properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, toGeminiSchema(v)]));
   if (Array.isArray(s.required)) out.required = s.required;
   if (s.items) out.items = toGeminiSchema(s.items);
   if (Array.isArray(s.anyOf)) out.anyOf = s.anyOf.map(toGeminiSchema);
@@ -51,7 +79,13 @@ const serverMessageSchema = z
     setupComplete: z.object({}).loose().optional(),
     serverContent: z
       .object({
-        modelTurn: z.object({ parts: z.array(z.object({ inlineData: z.object({ mimeType: z.string().optional(), data: z.string() }).optional(), text: z.string().optional() }).loose()).optional() }).optional(),
+        modelTurn: z
+          .object({
+            parts: z
+              .array(z.object({ inlineData: z.object({ mimeType: z.string().optional(), data: z.string() }).optional(), text: z.string().optional() }).loose())
+              .optional(),
+          })
+          .optional(),
         inputTranscription: z.object({ text: z.string().optional(), finished: z.boolean().optional() }).optional(),
         outputTranscription: z.object({ text: z.string().optional(), finished: z.boolean().optional() }).optional(),
         interrupted: z.boolean().optional(),
@@ -60,7 +94,11 @@ const serverMessageSchema = z
       })
       .loose()
       .optional(),
-    toolCall: z.object({ functionCalls: z.array(z.object({ id: z.string().optional(), name: z.string(), args: z.record(z.string(), z.unknown()).optional() })).optional() }).optional(),
+    toolCall: z
+      .object({
+        functionCalls: z.array(z.object({ id: z.string().optional(), name: z.string(), args: z.record(z.string(), z.unknown()).optional() })).optional(),
+      })
+      .optional(),
     toolCallCancellation: z.object({ ids: z.array(z.string()).optional() }).optional(),
     sessionResumptionUpdate: z.object({ newHandle: z.string().optional(), resumable: z.boolean().optional() }).optional(),
     goAway: z.object({ timeLeft: z.string().optional() }).optional(),
@@ -106,9 +144,24 @@ export function createGeminiLive(options: GeminiLiveOptions): RealtimeProvider {
 function buildConfig(options: GeminiLiveOptions, request: { instructions: string; tools?: ToolSpec[]; voice?: string }): LiveConnectConfig {
   return {
     responseModalities: [Modality.AUDIO],
-    speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: request.voice ?? options.voice ?? "Kore" } }, ...(options.languageCode ? { languageCode: options.languageCode } : {}) },
+    speechConfig: {
+      voiceConfig: { prebuiltVoiceConfig: { voiceName: request.voice ?? options.voice ?? "Kore" } },
+      ...(options.languageCode ? { languageCode: options.languageCode } : {}),
+    },
     systemInstruction: { parts: [{ text: request.instructions }], role: "user" },
-    ...(request.tools?.length ? { tools: [{ functionDeclarations: request.tools.map((t) => ({ name: t.name, description: t.description, parameters: toGeminiSchema(t.parameters) as Schema })) }] } : {}),
+    ...(request.tools?.length
+      ? {
+          tools: [
+            {
+              functionDeclarations: request.tools.map((t) => ({
+                name: t.name,
+                description: t.description,
+                parameters: toGeminiSchema(t.parameters) as Schema,
+              })),
+            },
+          ],
+        }
+      : {}),
     inputAudioTranscription: {},
     outputAudioTranscription: {},
     realtimeInputConfig: { automaticActivityDetection: { disabled: false, silenceDurationMs: options.silenceDurationMs ?? 500 } },
@@ -169,7 +222,13 @@ class GeminiLiveSession implements RealtimeSession {
           throw networkProviderError(this.id, err);
         }),
         failed,
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new ProviderError(`${this.id}: no setupComplete within ${this.timeoutMs} ms`, { provider: this.id, retryable: true })), this.timeoutMs))),
+        new Promise<never>(
+          (_, reject) =>
+            (timer = setTimeout(
+              () => reject(new ProviderError(`${this.id}: no setupComplete within ${this.timeoutMs} ms`, { provider: this.id, retryable: true })),
+              this.timeoutMs,
+            )),
+        ),
       ]);
       settled = true;
     } catch (err) {

@@ -27,7 +27,16 @@ export const gemini = defineProvider({
       build: (ctx) => {
         const o = optionsOf(realtimeOptions, ctx, "gemini-live");
         const voice = voiceOf(o.voice, ctx, GEMINI_VOICES);
-        return { provider: createGeminiLive({ apiKey: ctx.credential.apiKey, baseUrl: ctx.credential.baseUrl, model: o.model, voice, silenceDurationMs: o.silenceDurationMs, languageCode: ctx.language }) };
+        return {
+          provider: createGeminiLive({
+            apiKey: ctx.credential.apiKey,
+            baseUrl: ctx.credential.baseUrl,
+            model: o.model,
+            voice,
+            silenceDurationMs: o.silenceDurationMs,
+            languageCode: ctx.language,
+          }),
+        };
       },
     },
   },

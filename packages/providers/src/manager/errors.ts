@@ -7,7 +7,12 @@ export function isRetryableStatus(status: number): boolean {
 
 /** One mapping from HTTP status to `ProviderError`, so every vendor says the same thing about retrying. */
 export function httpProviderError(provider: string, status: number, detail: string, cause?: unknown): ProviderError {
-  return new ProviderError(`${provider}: HTTP ${status}${detail ? `: ${detail.slice(0, 300)}` : ""}`, { provider, status, retryable: isRetryableStatus(status), cause });
+  return new ProviderError(`${provider}: HTTP ${status}${detail ? `: ${detail.slice(0, 300)}` : ""}`, {
+    provider,
+    status,
+    retryable: isRetryableStatus(status),
+    cause,
+  });
 }
 
 /** Network failures (refused, reset, DNS, timeouts) are transient. */

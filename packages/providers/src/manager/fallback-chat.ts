@@ -15,7 +15,8 @@ export interface FallbackChatOptions {
   chunkTimeoutMs?: number;
 }
 
-const CONTINUE_NOTE = "Your previous reply was cut off after the assistant text above (already spoken to the caller). Continue from there without repeating it.";
+const CONTINUE_NOTE =
+  "Your previous reply was cut off after the assistant text above (already spoken to the caller). Continue from there without repeating it.";
 
 /**
  * A `ChatModel` over a chain of models. Failing before any output → the next model answers the same
@@ -60,7 +61,9 @@ export class FallbackChatModel implements ChatModel {
       req.signal.addEventListener("abort", onAbort, { once: true });
       let usage: ChatUsage | undefined;
       let produced = "";
-      const messages: ChatMessage[] = spoken ? [...req.messages, { role: "assistant", content: spoken }, { role: "system", content: CONTINUE_NOTE }] : [...req.messages];
+      const messages: ChatMessage[] = spoken
+        ? [...req.messages, { role: "assistant", content: spoken }, { role: "system", content: CONTINUE_NOTE }]
+        : [...req.messages];
       const metered: MeteredChatRequest = { ...req, messages, signal: inner.signal, onUsage: (u) => (usage = u) };
       const iterator = model.stream(metered)[Symbol.asyncIterator]();
       let chunks = 0;
@@ -76,7 +79,8 @@ export class FallbackChatModel implements ChatModel {
         }
         this.meterUsage(model.id, messages, produced, usage);
         this.options.health.recordSuccess(model.id);
-        if (!req.signal.aborted) this.log.push({ capability: "llm", servedBy: model.id, tried, failures, at: Date.now(), ...(switchMs !== undefined ? { switchMs } : {}) });
+        if (!req.signal.aborted)
+          this.log.push({ capability: "llm", servedBy: model.id, tried, failures, at: Date.now(), ...(switchMs !== undefined ? { switchMs } : {}) });
         return;
       } catch (err) {
         this.meterUsage(model.id, messages, produced, usage);

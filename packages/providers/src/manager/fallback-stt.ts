@@ -37,7 +37,8 @@ export class FallbackStt implements SttProvider {
     const first = chain[0] as ChainEntry<SttProvider>;
     this.sampleRate = first.provider.sampleRate;
     for (const c of chain) {
-      if (c.provider.sampleRate !== this.sampleRate) throw new Error(`STT chain mixes sample rates: ${c.provider.id} is ${c.provider.sampleRate} Hz, ${first.provider.id} ${this.sampleRate} Hz`);
+      if (c.provider.sampleRate !== this.sampleRate)
+        throw new Error(`STT chain mixes sample rates: ${c.provider.id} is ${c.provider.sampleRate} Hz, ${first.provider.id} ${this.sampleRate} Hz`);
       if (c.healthCheck) options.health.registerCheck(c.provider.id, c.healthCheck);
     }
     this.id = chain.length === 1 ? first.provider.id : `fallback(${chain.map((c) => c.provider.id).join(">")})`;
@@ -55,7 +56,11 @@ export class FallbackStt implements SttProvider {
     for (let i = 0; i < order.length; i++) {
       const provider = order[i] as SttProvider;
       try {
-        const stream = await withDeadline(provider.createStream(handlers), this.options.connectTimeoutMs ?? 5000, () => new StallError(provider.id, "timeout", this.options.connectTimeoutMs ?? 5000));
+        const stream = await withDeadline(
+          provider.createStream(handlers),
+          this.options.connectTimeoutMs ?? 5000,
+          () => new StallError(provider.id, "timeout", this.options.connectTimeoutMs ?? 5000),
+        );
         return new FallbackSttStream(order, i, stream, handlers, this.options, this.log, this.sampleRate, failures);
       } catch (err) {
         this.options.health.recordFailure(provider.id, err);
@@ -208,7 +213,11 @@ class FallbackSttStream implements SttStream {
       const provider = this.provider;
       tried.push(provider.id);
       try {
-        this.current = await withDeadline(provider.createStream(this.handlers), this.options.connectTimeoutMs ?? 5000, () => new StallError(provider.id, "timeout", this.options.connectTimeoutMs ?? 5000));
+        this.current = await withDeadline(
+          provider.createStream(this.handlers),
+          this.options.connectTimeoutMs ?? 5000,
+          () => new StallError(provider.id, "timeout", this.options.connectTimeoutMs ?? 5000),
+        );
         this.opened.push(this.current);
         for (const pcm of this.utterance) {
           this.current.push(pcm);

@@ -80,9 +80,11 @@ export class FallbackTts implements TtsProvider {
           if (pcm.length) yield pcm;
           if (signal.aborted) break;
         }
-        if (chunks === 0 && !signal.aborted && /[\p{L}\p{N}]/u.test(text)) throw new ProviderError(`${provider.id}: no audio for "${text.slice(0, 40)}"`, { provider: provider.id, retryable: true });
+        if (chunks === 0 && !signal.aborted && /[\p{L}\p{N}]/u.test(text))
+          throw new ProviderError(`${provider.id}: no audio for "${text.slice(0, 40)}"`, { provider: provider.id, retryable: true });
         this.options.health.recordSuccess(provider.id);
-        if (!signal.aborted) this.log.push({ capability: "tts", servedBy: provider.id, tried, failures, at: Date.now(), ...(switchMs !== undefined ? { switchMs } : {}) });
+        if (!signal.aborted)
+          this.log.push({ capability: "tts", servedBy: provider.id, tried, failures, at: Date.now(), ...(switchMs !== undefined ? { switchMs } : {}) });
         return;
       } catch (err) {
         if (signal.aborted) return;

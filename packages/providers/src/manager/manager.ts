@@ -77,7 +77,8 @@ export class ProviderManager {
     const meter = new UsageMeter();
     const log = new ServedLog();
     const lastResort = this.options.offlineLastResort ?? true;
-    const withOffline = (ids: readonly string[]): string[] => (lastResort && !ids.some((i) => i === "offline" || i === "pocketsphinx" || i === "flite") ? [...ids, "offline"] : [...ids]);
+    const withOffline = (ids: readonly string[]): string[] =>
+      lastResort && !ids.some((i) => i === "offline" || i === "pocketsphinx" || i === "flite") ? [...ids, "offline"] : [...ids];
     const chain = <P>(ids: readonly string[], catalog: Record<string, Factory<P>>): ChainEntry<P>[] => {
       const out: ChainEntry<P>[] = [];
       for (const id of ids) {
@@ -96,7 +97,12 @@ export class ProviderManager {
       }
       return out;
     };
-    const stt = new FallbackStt(chain<SttProvider>(withOffline(spec.stt.length ? spec.stt : ["offline"]), sttCatalog), { health: this.health, meter, log, finalTimeoutMs: this.options.sttFinalTimeoutMs });
+    const stt = new FallbackStt(chain<SttProvider>(withOffline(spec.stt.length ? spec.stt : ["offline"]), sttCatalog), {
+      health: this.health,
+      meter,
+      log,
+      finalTimeoutMs: this.options.sttFinalTimeoutMs,
+    });
     const tts = new FallbackTts(chain<TtsProvider>(withOffline(spec.tts.length ? spec.tts : ["offline"]), ttsCatalog), {
       health: this.health,
       meter,
@@ -107,7 +113,13 @@ export class ProviderManager {
     });
     const llmChain = chain<ChatModel>(spec.llm, chatCatalog);
     const llm = llmChain.length
-      ? new FallbackChatModel(llmChain, { health: this.health, meter, log, firstChunkTimeoutMs: this.options.llmFirstChunkTimeoutMs, chunkTimeoutMs: this.options.llmChunkTimeoutMs })
+      ? new FallbackChatModel(llmChain, {
+          health: this.health,
+          meter,
+          log,
+          firstChunkTimeoutMs: this.options.llmFirstChunkTimeoutMs,
+          chunkTimeoutMs: this.options.llmChunkTimeoutMs,
+        })
       : null;
     const prices = this.options.prices ?? {};
     return {
@@ -127,7 +139,10 @@ export class ProviderManager {
    * The agent's speech-to-speech provider (`agent.providers.realtime`), or why there is none; the
    * caller runs the cascaded pipeline instead when it is null or its circuit is open.
    */
-  createRealtime(id: string | null, ctx: Omit<BuildContext, "options"> & { options?: Record<string, unknown> }): { provider: RealtimeProvider } | { provider: null; reason: string } {
+  createRealtime(
+    id: string | null,
+    ctx: Omit<BuildContext, "options"> & { options?: Record<string, unknown> },
+  ): { provider: RealtimeProvider } | { provider: null; reason: string } {
     if (!id) return { provider: null, reason: "no realtime provider configured" };
     const factory = realtimeCatalog[id];
     if (!factory) return { provider: null, reason: `unknown realtime provider ${id}` };

@@ -3,7 +3,12 @@ import { ProviderError } from "@orbis/ports";
 import { httpProviderError, networkProviderError } from "./errors.ts";
 
 /** Opens a WebSocket, turning handshake failures (HTTP 4xx/5xx, refused, timeout) into `ProviderError`. */
-export function openWebSocket(provider: string, url: string, headers: Record<string, string>, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<WebSocket> {
+export function openWebSocket(
+  provider: string,
+  url: string,
+  headers: Record<string, string>,
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers, handshakeTimeout: options.timeoutMs ?? 5000 });
     const fail = (err: ProviderError): void => {

@@ -95,7 +95,10 @@ export function loadCmudict(path = CMUDICT_PATH): Map<string, string[]> {
     const space = line.indexOf(" ");
     if (space <= 0) continue;
     const word = line.slice(0, space).replace(/\(\d+\)$/, "");
-    const phones = line.slice(space + 1).replace(/#.*$/, "").trim();
+    const phones = line
+      .slice(space + 1)
+      .replace(/#.*$/, "")
+      .trim();
     const list = dict.get(word);
     if (list) list.push(phones);
     else dict.set(word, [phones]);

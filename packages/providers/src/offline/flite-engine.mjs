@@ -28,7 +28,7 @@ export function compileFlite() {
 export function wavPcm(wav) {
   if (wav.toString("ascii", 0, 4) !== "RIFF" || wav.toString("ascii", 8, 12) !== "WAVE") throw new Error("not a WAV file");
   let sampleRate = 16000;
-  for (let at = 12; at + 8 <= wav.length; ) {
+  for (let at = 12; at + 8 <= wav.length;) {
     const id = wav.toString("ascii", at, at + 4);
     const size = wav.readUInt32LE(at + 4);
     if (id === "fmt ") sampleRate = wav.readUInt32LE(at + 12);

@@ -16,5 +16,15 @@ export {
 } from "./pocketsphinx-lib.ts";
 export type { SpeechAvailability } from "./pocketsphinx-lib.ts";
 export { FALLBACK_PHRASES, sttProviders, ttsProviders, vadProviders } from "./engines.ts";
-export type { SttFactory, SttFactoryOptions, SttProviderId, TtsFactory, TtsFactoryOptions, TtsProviderId, VadFactory, VadFactoryOptions, VadProviderId } from "./engines.ts";
+export type {
+  SttFactory,
+  SttFactoryOptions,
+  SttProviderId,
+  TtsFactory,
+  TtsFactoryOptions,
+  TtsProviderId,
+  VadFactory,
+  VadFactoryOptions,
+  VadProviderId,
+} from "./engines.ts";
 export { offline } from "./provider.ts";

@@ -96,7 +96,10 @@ if (!isMainThread && parentPort) {
     switch (msg.type) {
       case "open":
         try {
-          streams.set(msg.id, openDecoderStream(lib, msg.args, msg.partialEverySamples, (text) => port.postMessage({ type: "partial", id: msg.id, text })));
+          streams.set(
+            msg.id,
+            openDecoderStream(lib, msg.args, msg.partialEverySamples, (text) => port.postMessage({ type: "partial", id: msg.id, text })),
+          );
           port.postMessage({ type: "opened", id: msg.id });
         } catch (err) {
           port.postMessage({ type: "opened", id: msg.id, error: err instanceof Error ? err.message : String(err) });

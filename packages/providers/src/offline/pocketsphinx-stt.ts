@@ -23,9 +23,7 @@ export interface PocketsphinxOptions {
 const unavailable = (message: string) => new ProviderError(message, { provider: "pocketsphinx", retryable: false });
 
 type WorkerMessage =
-  | { type: "opened"; id: number; error?: string }
-  | { type: "partial"; id: number; text: string }
-  | { type: "final"; id: number; seq: number; text: string };
+  { type: "opened"; id: number; error?: string } | { type: "partial"; id: number; text: string } | { type: "final"; id: number; seq: number; text: string };
 
 /** The process-wide decoding thread; unref'd while no stream is open so it never keeps a process alive. */
 class DecoderWorker {
@@ -141,7 +139,17 @@ export function createPocketsphinxStt(options: PocketsphinxOptions): SttProvider
       // Checked on this thread too: a missing library is reported the same way on either path.
       const loaded = loadPocketsphinx();
       if ("error" in loaded) throw unavailable(`pocketsphinx unavailable: ${loaded.error}`);
-      const args = ["-hmm", options.hmmDir ?? POCKETSPHINX_HMM_DIR, "-lm", options.lmPath, "-dict", options.dictPath, "-logfn", "/dev/null", ...(options.extraArgs ?? [])];
+      const args = [
+        "-hmm",
+        options.hmmDir ?? POCKETSPHINX_HMM_DIR,
+        "-lm",
+        options.lmPath,
+        "-dict",
+        options.dictPath,
+        "-logfn",
+        "/dev/null",
+        ...(options.extraArgs ?? []),
+      ];
       if (options.thread !== "inline" && sharedWorker.available) return sharedWorker.openStream(args, partialEverySamples, handlers);
       let stream;
       try {

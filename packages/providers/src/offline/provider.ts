@@ -9,7 +9,11 @@ export const offline = defineProvider({
   credentialSchema: null,
   defaultPrices: { offline: {}, pocketsphinx: {}, flite: {} },
   stt: {
-    offline: { models: ["pocketsphinx-domain-lm"], aliases: ["pocketsphinx"], build: (ctx) => ({ provider: sttProviders.pocketsphinx({ phraseSpec: ctx.phraseSpec, cacheDir: ctx.cacheDir }) }) },
+    offline: {
+      models: ["pocketsphinx-domain-lm"],
+      aliases: ["pocketsphinx"],
+      build: (ctx) => ({ provider: sttProviders.pocketsphinx({ phraseSpec: ctx.phraseSpec, cacheDir: ctx.cacheDir }) }),
+    },
   },
   tts: {
     offline: { models: ["flite"], voices: FLITE_VOICES, aliases: ["flite"], build: (ctx) => ({ provider: ttsProviders.flite({ voice: ctx.voice }) }) },

@@ -7,7 +7,14 @@ export const OPENAI_BASE_URL = "https://api.openai.com/v1";
  * OPENAI_ORG_ID, OPENAI_PROJECT_ID and OPENAI_WEBHOOK_SECRET from env for any option left undefined,
  * so each is set explicitly (a stray env var must not redirect a tenant's traffic).
  */
-export function openAiClient(options: { apiKey: string; baseURL?: string; timeout?: number; maxRetries?: number; defaultHeaders?: Record<string, string>; fetch?: typeof fetch }): OpenAI {
+export function openAiClient(options: {
+  apiKey: string;
+  baseURL?: string;
+  timeout?: number;
+  maxRetries?: number;
+  defaultHeaders?: Record<string, string>;
+  fetch?: typeof fetch;
+}): OpenAI {
   return new OpenAI({
     apiKey: options.apiKey,
     baseURL: options.baseURL ?? OPENAI_BASE_URL,

@@ -19,7 +19,10 @@ export interface CompatibleHost {
   keyless?: string;
 }
 
-const endpointOf = (host: CompatibleHost, credential: ProviderCredential) => ({ apiKey: credential.apiKey || (host.keyless ?? ""), baseURL: credential.baseUrl ?? host.defaultBaseUrl });
+const endpointOf = (host: CompatibleHost, credential: ProviderCredential) => ({
+  apiKey: credential.apiKey || (host.keyless ?? ""),
+  baseURL: credential.baseUrl ?? host.defaultBaseUrl,
+});
 
 /**
  * The chat entry of an OpenAI-compatible host. The base URL is the operator's decision: an agent's
@@ -58,7 +61,10 @@ export function tenantServerChat(id: string, defaultModel: string): CatalogEntry
       if (o.baseUrl && !own) return { missing: `the workspace's own ${id} key (an agent's baseUrl is never sent the platform's key)` };
       if (o.baseUrl && own) {
         const endpoint = { apiKey: ctx.credential.apiKey, baseURL: o.baseUrl, fetch: createGuardedFetch({ allowPrivateNetwork: own.allowPrivateNetwork }) };
-        return { provider: createOpenAiChatModel({ ...endpoint, model, id: `${id}:${model}` }), healthCheck: (signal) => checkOpenAiCompatible(endpoint, signal) };
+        return {
+          provider: createOpenAiChatModel({ ...endpoint, model, id: `${id}:${model}` }),
+          healthCheck: (signal) => checkOpenAiCompatible(endpoint, signal),
+        };
       }
       if (!ctx.credential.baseUrl) return { missing: `${id} baseUrl` };
       return { provider: createOpenAiChatModel({ apiKey: ctx.credential.apiKey, baseURL: ctx.credential.baseUrl, model, id: `${id}:${model}` }) };

@@ -61,7 +61,13 @@ export function toOpenAiMessages(messages: readonly ChatMessage[]): WireMessage[
           role: "assistant",
           content: m.content || null,
           ...(m.toolCalls?.length
-            ? { tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: "function" as const, function: { name: c.name, arguments: JSON.stringify(c.args ?? {}) } })) }
+            ? {
+                tool_calls: m.toolCalls.map((c) => ({
+                  id: c.id,
+                  type: "function" as const,
+                  function: { name: c.name, arguments: JSON.stringify(c.args ?? {}) },
+                })),
+              }
             : {}),
         };
       case "tool":
@@ -93,7 +99,14 @@ export function mapOpenAiError(provider: string, err: unknown): ProviderError {
 /** OpenAI-compatible chat completions, streamed, with tool calls assembled from their deltas. */
 export function createOpenAiChatModel(options: OpenAiChatOptions): ChatModel {
   const id = options.id ?? `openai:${options.model}`;
-  const client = openAiClient({ apiKey: options.apiKey, baseURL: options.baseURL, timeout: options.timeoutMs ?? 30_000, maxRetries: options.maxRetries, defaultHeaders: options.headers, fetch: options.fetch });
+  const client = openAiClient({
+    apiKey: options.apiKey,
+    baseURL: options.baseURL,
+    timeout: options.timeoutMs ?? 30_000,
+    maxRetries: options.maxRetries,
+    defaultHeaders: options.headers,
+    fetch: options.fetch,
+  });
   return {
     id,
     async *stream(req: MeteredChatRequest): AsyncIterable<ChatChunk> {
@@ -109,7 +122,12 @@ export function createOpenAiChatModel(options: OpenAiChatOptions): ChatModel {
             stream: true,
             stream_options: { include_usage: true },
             ...(req.tools.length
-              ? { tools: req.tools.map((t) => ({ type: "function" as const, function: { name: t.name, description: t.description, parameters: t.parameters } })) }
+              ? {
+                  tools: req.tools.map((t) => ({
+                    type: "function" as const,
+                    function: { name: t.name, description: t.description, parameters: t.parameters },
+                  })),
+                }
               : {}),
             ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
             ...(req.maxTokens !== undefined ? { max_completion_tokens: req.maxTokens } : {}),

@@ -72,7 +72,14 @@ function sessionUpdate(options: OpenAiRealtimeOptions, request: { instructions: 
       audio: {
         input: {
           format: { type: "audio/pcm", rate: 24000 },
-          turn_detection: { type: "server_vad", threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: options.silenceDurationMs ?? 500, create_response: true, interrupt_response: true },
+          turn_detection: {
+            type: "server_vad",
+            threshold: 0.5,
+            prefix_padding_ms: 300,
+            silence_duration_ms: options.silenceDurationMs ?? 500,
+            create_response: true,
+            interrupt_response: true,
+          },
           transcription: { model: options.transcriptionModel ?? "gpt-4o-mini-transcribe" },
         },
         output: { format: { type: "audio/pcm", rate: 24000 }, voice },
@@ -108,9 +115,20 @@ class OpenAiRealtimeSession implements RealtimeSession {
         this.rt.socket.terminate();
         reject(err);
       };
-      const timer = setTimeout(() => fail(new ProviderError(`${this.id}: no session.updated within ${timeoutMs} ms`, { provider: this.id, retryable: true })), timeoutMs);
+      const timer = setTimeout(
+        () => fail(new ProviderError(`${this.id}: no session.updated within ${timeoutMs} ms`, { provider: this.id, retryable: true })),
+        timeoutMs,
+      );
       signal?.addEventListener("abort", () => fail(new ProviderError(`${this.id}: connect aborted`, { provider: this.id, retryable: false })), { once: true });
-      this.rt.socket.on("unexpected-response", (_req, res) => fail(new ProviderError(`${this.id}: HTTP ${res.statusCode}`, { provider: this.id, status: res.statusCode, retryable: (res.statusCode ?? 500) >= 500 || res.statusCode === 429 })));
+      this.rt.socket.on("unexpected-response", (_req, res) =>
+        fail(
+          new ProviderError(`${this.id}: HTTP ${res.statusCode}`, {
+            provider: this.id,
+            status: res.statusCode,
+            retryable: (res.statusCode ?? 500) >= 500 || res.statusCode === 429,
+          }),
+        ),
+      );
       this.rt.socket.on("open", () => this.rt.send(update as never));
       this.rt.socket.on("close", (code, reason) => {
         if (!ready) return fail(closeProviderError(this.id, code, reason.toString()));

@@ -39,7 +39,10 @@ export function createOpenAiTts(options: OpenAiTtsOptions): TtsProvider {
       if (!input || signal.aborted) return;
       let res: Response;
       try {
-        res = await client.audio.speech.create({ model, voice, input, response_format: "pcm", ...(options.instructions ? { instructions: options.instructions } : {}) }, { signal });
+        res = await client.audio.speech.create(
+          { model, voice, input, response_format: "pcm", ...(options.instructions ? { instructions: options.instructions } : {}) },
+          { signal },
+        );
       } catch (err) {
         if (signal.aborted) return;
         throw mapOpenAiError(id, err);

@@ -27,7 +27,9 @@ export const openai = defineProvider({
       build: (ctx) => {
         const o = optionsOf(ttsOptions, ctx, "openai-tts");
         const voice = voiceOf(o.voice, ctx, OPENAI_TTS_VOICES);
-        return { provider: createOpenAiTts({ apiKey: ctx.credential.apiKey, baseURL: ctx.credential.baseUrl, model: o.model, voice, instructions: o.instructions }) };
+        return {
+          provider: createOpenAiTts({ apiKey: ctx.credential.apiKey, baseURL: ctx.credential.baseUrl, model: o.model, voice, instructions: o.instructions }),
+        };
       },
     },
   },
@@ -38,7 +40,15 @@ export const openai = defineProvider({
       build: (ctx) => {
         const o = optionsOf(realtimeOptions, ctx, "openai-realtime");
         const voice = voiceOf(o.voice, ctx, OPENAI_REALTIME_VOICES);
-        return { provider: createOpenAiRealtime({ apiKey: ctx.credential.apiKey, baseURL: ctx.credential.baseUrl, model: o.model, voice, silenceDurationMs: o.silenceDurationMs }) };
+        return {
+          provider: createOpenAiRealtime({
+            apiKey: ctx.credential.apiKey,
+            baseURL: ctx.credential.baseUrl,
+            model: o.model,
+            voice,
+            silenceDurationMs: o.silenceDurationMs,
+          }),
+        };
       },
     },
   },

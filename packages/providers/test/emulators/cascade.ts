@@ -66,14 +66,25 @@ export async function startCascade(options: CascadeOptions): Promise<Cascade> {
   };
   const call = manager.createCallProviders(
     { stt: ["deepgram"], tts: ["elevenlabs", "deepgram-aura"], llm: ["openai", "groq"], options: { elevenlabs: { voiceId: "rachel" } } },
-    { credentials: (v) => keys[v], cacheDir: mkdtempSync(join(tmpdir(), "orbis-cascade-lm-")), phraseSpec: options.phraseSpec ?? buildPhraseSpec(template.business) },
+    {
+      credentials: (v) => keys[v],
+      cacheDir: mkdtempSync(join(tmpdir(), "orbis-cascade-lm-")),
+      phraseSpec: options.phraseSpec ?? buildPhraseSpec(template.business),
+    },
   );
   if (!call.llm) throw new Error("no LLM chain");
   const stt: SttProvider = options.direct ? createDeepgramStt({ apiKey: "dg-test", baseUrl: dg.wsUrl }) : call.stt;
   const tts: TtsProvider = options.direct ? createElevenLabsTts({ apiKey: "el-test", voiceId: "rachel", baseUrl: el.wsUrl }) : call.tts;
   const model: ChatModel = options.direct ? createOpenAiChatModel({ apiKey: "sk-test", model: "gpt-4o-mini", baseURL: oai.baseURL }) : call.llm;
   const clock = fixedWallClock("2026-03-05T14:00:00Z");
-  const brain = createLlmBrain({ model, business: template.business, agentPrompt: template.agent.systemPrompt, calendar: new InMemoryCalendar(clock), messages: new InMemoryMessageSink(clock), clock });
+  const brain = createLlmBrain({
+    model,
+    business: template.business,
+    agentPrompt: template.agent.systemPrompt,
+    calendar: new InMemoryCalendar(clock),
+    messages: new InMemoryMessageSink(clock),
+    clock,
+  });
   const session = brain.startSession({ callId: "call_cascade000000000000000", workspaceId: "ws_a", agentId: "agt_cascade0000000000000", channel: "web" });
   const down: Frame[] = [];
   let onDown: ((f: Frame) => void) | null = null;

@@ -9,7 +9,8 @@ export interface ChatEmulator<Req> extends LoopbackServer {
   keys: string[];
 }
 
-const next = <Req>(script: ChatReply[] | ((r: Req) => ChatReply), req: Req): ChatReply => (typeof script === "function" ? script(req) : (script.shift() ?? { text: ["OK."] }));
+const next = <Req>(script: ChatReply[] | ((r: Req) => ChatReply), req: Req): ChatReply =>
+  typeof script === "function" ? script(req) : (script.shift() ?? { text: ["OK."] });
 
 /** Streams `reply.text`, honouring dieAfter/stallAfter; returns false when the reply was cut. */
 async function streamText(res: ServerResponse, reply: ChatReply, send: (text: string) => void): Promise<boolean> {
@@ -41,7 +42,10 @@ const anthropicRequest = z
     messages: z.array(z.object({ role: z.enum(["user", "assistant"]), content: z.union([z.string(), z.array(anthropicBlock)]) })).min(1),
     tools: z.array(z.object({ name: z.string(), description: z.string().optional(), input_schema: z.record(z.string(), z.unknown()) })).optional(),
   })
-  .refine((r) => r.messages[0]?.role === "user" && r.messages.every((m, i) => i === 0 || m.role !== r.messages[i - 1]?.role), "messages must alternate, starting with user");
+  .refine(
+    (r) => r.messages[0]?.role === "user" && r.messages.every((m, i) => i === 0 || m.role !== r.messages[i - 1]?.role),
+    "messages must alternate, starting with user",
+  );
 export type AnthropicRequest = z.infer<typeof anthropicRequest>;
 
 /** Anthropic Messages streaming: message_start, content blocks (text_delta / input_json_delta), message_delta, message_stop. */
@@ -52,15 +56,33 @@ export async function startAnthropicEmulator(script: ChatReply[] | ((r: Anthropi
     void (async () => {
       keys.push(String(req.headers["x-api-key"] ?? ""));
       if (req.method !== "POST" || req.url !== "/v1/messages") return void res.writeHead(404).end();
-      if (req.headers["anthropic-version"] !== "2023-06-01") return void res.writeHead(400).end('{"type":"error","error":{"type":"invalid_request_error","message":"anthropic-version"}}');
+      if (req.headers["anthropic-version"] !== "2023-06-01")
+        return void res.writeHead(400).end('{"type":"error","error":{"type":"invalid_request_error","message":"anthropic-version"}}');
       const parsed = anthropicRequest.safeParse(JSON.parse(await readBody(req)));
-      if (!parsed.success) return void res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ type: "error", error: { type: "invalid_request_error", message: parsed.error.message } }));
+      if (!parsed.success)
+        return void res
+          .writeHead(400, { "content-type": "application/json" })
+          .end(JSON.stringify({ type: "error", error: { type: "invalid_request_error", message: parsed.error.message } }));
       requests.push(parsed.data);
       const reply = next(script, parsed.data);
-      if (reply.status) return void res.writeHead(reply.status, { "content-type": "application/json" }).end(JSON.stringify({ type: "error", error: { type: "emulated_error", message: `emulated ${reply.status}` } }));
+      if (reply.status)
+        return void res
+          .writeHead(reply.status, { "content-type": "application/json" })
+          .end(JSON.stringify({ type: "error", error: { type: "emulated_error", message: `emulated ${reply.status}` } }));
       res.writeHead(200, { "content-type": "text/event-stream" });
       const ev = (data: Record<string, unknown>): void => void res.write(`event: ${String(data.type)}\ndata: ${JSON.stringify(data)}\n\n`);
-      ev({ type: "message_start", message: { id: `msg_${requests.length}`, type: "message", role: "assistant", content: [], model: parsed.data.model, stop_reason: null, usage: { input_tokens: 42, output_tokens: 1 } } });
+      ev({
+        type: "message_start",
+        message: {
+          id: `msg_${requests.length}`,
+          type: "message",
+          role: "assistant",
+          content: [],
+          model: parsed.data.model,
+          stop_reason: null,
+          usage: { input_tokens: 42, output_tokens: 1 },
+        },
+      });
       let index = 0;
       if (reply.text?.length) {
         ev({ type: "content_block_start", index, content_block: { type: "text", text: "" } });
@@ -75,7 +97,11 @@ export async function startAnthropicEmulator(script: ChatReply[] | ((r: Anthropi
         ev({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: json.slice(5) } });
         ev({ type: "content_block_stop", index: index++ });
       }
-      ev({ type: "message_delta", delta: { stop_reason: reply.toolCalls?.length ? "tool_use" : "end_turn", stop_sequence: null }, usage: { output_tokens: 7 } });
+      ev({
+        type: "message_delta",
+        delta: { stop_reason: reply.toolCalls?.length ? "tool_use" : "end_turn", stop_sequence: null },
+        usage: { output_tokens: 7 },
+      });
       ev({ type: "message_stop" });
       res.end();
     })();
@@ -90,8 +116,13 @@ const geminiPart = z.object({
 });
 const geminiRequest = z.object({
   contents: z.array(z.object({ role: z.enum(["user", "model"]), parts: z.array(geminiPart) })).min(1),
-  systemInstruction: z.object({ parts: z.array(z.object({ text: z.string() })) }).loose().optional(),
-  tools: z.array(z.object({ functionDeclarations: z.array(z.object({ name: z.string(), description: z.string().optional(), parametersJsonSchema: z.unknown() })) })).optional(),
+  systemInstruction: z
+    .object({ parts: z.array(z.object({ text: z.string() })) })
+    .loose()
+    .optional(),
+  tools: z
+    .array(z.object({ functionDeclarations: z.array(z.object({ name: z.string(), description: z.string().optional(), parametersJsonSchema: z.unknown() })) }))
+    .optional(),
   generationConfig: z.record(z.string(), z.unknown()).optional(),
 });
 export type GeminiRequest = z.infer<typeof geminiRequest> & { model: string };
@@ -106,14 +137,22 @@ export async function startGeminiTextEmulator(script: ChatReply[] | ((r: GeminiR
       const m = /\/v1beta\/models\/([^/:]+):streamGenerateContent\?alt=sse$/.exec(req.url ?? "");
       if (req.method !== "POST" || !m) return void res.writeHead(404).end();
       const parsed = geminiRequest.safeParse(JSON.parse(await readBody(req)));
-      if (!parsed.success) return void res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: 400, message: parsed.error.message, status: "INVALID_ARGUMENT" } }));
+      if (!parsed.success)
+        return void res
+          .writeHead(400, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: { code: 400, message: parsed.error.message, status: "INVALID_ARGUMENT" } }));
       const request = { ...parsed.data, model: m[1] ?? "" };
       requests.push(request);
       const reply = next(script, request);
-      if (reply.status) return void res.writeHead(reply.status, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: reply.status, message: `emulated ${reply.status}`, status: "UNAVAILABLE" } }));
+      if (reply.status)
+        return void res
+          .writeHead(reply.status, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: { code: reply.status, message: `emulated ${reply.status}`, status: "UNAVAILABLE" } }));
       res.writeHead(200, { "content-type": "text/event-stream" });
       const ev = (parts: Record<string, unknown>[], extra: Record<string, unknown> = {}): void =>
-        void res.write(`data: ${JSON.stringify({ candidates: [{ content: { parts, role: "model" }, index: 0, ...extra }], modelVersion: request.model })}\r\n\r\n`);
+        void res.write(
+          `data: ${JSON.stringify({ candidates: [{ content: { parts, role: "model" }, index: 0, ...extra }], modelVersion: request.model })}\r\n\r\n`,
+        );
       if (!(await streamText(res, reply, (text) => ev([{ text }])))) return;
       const calls = (reply.toolCalls ?? []).map((c) => ({ functionCall: { name: c.name, args: c.args } }));
       res.write(

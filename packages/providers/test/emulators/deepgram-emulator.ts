@@ -139,7 +139,17 @@ export async function startDeepgramEmulator(options: DeepgramEmulatorOptions = {
           case "CloseStream":
             stats.closeStreams++;
             if (words) endSegment({});
-            ws.send(JSON.stringify({ type: "Metadata", transaction_key: "deprecated", request_id: "emu", sha256: "", created: new Date(0).toISOString(), duration: clockMs / 1000, channels: 1 }));
+            ws.send(
+              JSON.stringify({
+                type: "Metadata",
+                transaction_key: "deprecated",
+                request_id: "emu",
+                sha256: "",
+                created: new Date(0).toISOString(),
+                duration: clockMs / 1000,
+                channels: 1,
+              }),
+            );
             ws.close(1000);
             return;
         }

@@ -25,20 +25,43 @@ export interface GeminiLiveEmulatorOptions {
 const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 const clientMessageSchema = z.union([
   z.object({
-    setup: z.object({
-      model: z.string().regex(/^models\//),
-      generationConfig: z.object({ responseModalities: z.array(z.string()), speechConfig: z.unknown().optional() }).loose().optional(),
-      systemInstruction: z.object({ parts: z.array(z.object({ text: z.string() })) }).loose().optional(),
-      tools: z.array(z.object({ functionDeclarations: z.array(z.object({ name: z.string(), description: z.string().optional(), parameters: z.unknown().optional() })) })).optional(),
-      sessionResumption: z.object({ handle: z.string().optional(), transparent: z.boolean().optional() }).optional(),
-      realtimeInputConfig: z.object({ automaticActivityDetection: z.object({ disabled: z.boolean().optional(), silenceDurationMs: z.number().optional() }).loose().optional() }).loose().optional(),
-    }).loose(),
+    setup: z
+      .object({
+        model: z.string().regex(/^models\//),
+        generationConfig: z
+          .object({ responseModalities: z.array(z.string()), speechConfig: z.unknown().optional() })
+          .loose()
+          .optional(),
+        systemInstruction: z
+          .object({ parts: z.array(z.object({ text: z.string() })) })
+          .loose()
+          .optional(),
+        tools: z
+          .array(
+            z.object({ functionDeclarations: z.array(z.object({ name: z.string(), description: z.string().optional(), parameters: z.unknown().optional() })) }),
+          )
+          .optional(),
+        sessionResumption: z.object({ handle: z.string().optional(), transparent: z.boolean().optional() }).optional(),
+        realtimeInputConfig: z
+          .object({ automaticActivityDetection: z.object({ disabled: z.boolean().optional(), silenceDurationMs: z.number().optional() }).loose().optional() })
+          .loose()
+          .optional(),
+      })
+      .loose(),
   }),
-  z.object({ realtimeInput: z.object({ audio: z.object({ data: b64, mimeType: z.literal("audio/pcm;rate=16000") }).optional(), audioStreamEnd: z.boolean().optional(), text: z.string().optional() }) }),
-  z.object({ toolResponse: z.object({ functionResponses: z.array(z.object({ id: z.string(), name: z.string(), response: z.record(z.string(), z.unknown()) })) }) }),
+  z.object({
+    realtimeInput: z.object({
+      audio: z.object({ data: b64, mimeType: z.literal("audio/pcm;rate=16000") }).optional(),
+      audioStreamEnd: z.boolean().optional(),
+      text: z.string().optional(),
+    }),
+  }),
+  z.object({
+    toolResponse: z.object({ functionResponses: z.array(z.object({ id: z.string(), name: z.string(), response: z.record(z.string(), z.unknown()) })) }),
+  }),
   z.object({ clientContent: z.object({ turns: z.array(z.unknown()).optional(), turnComplete: z.boolean().optional() }) }),
 ]);
-export type LiveSetup = Extract<z.infer<typeof clientMessageSchema>, { setup: unknown }>["setup"];
+type LiveSetup = Extract<z.infer<typeof clientMessageSchema>, { setup: unknown }>["setup"];
 
 export interface GeminiLiveEmulator extends WsLoopback {
   /** base URL for the SDK (`httpOptions.baseUrl`); it rewrites http → ws. */
@@ -82,7 +105,15 @@ export async function startGeminiLiveEmulator(options: GeminiLiveEmulatorOptions
         for (let i = 0; i < pcm.length; i += 2400) {
           if (bargedIn || ws.readyState !== ws.OPEN) break;
           const part = pcm.subarray(i, Math.min(pcm.length, i + 2400));
-          send({ serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: "audio/pcm;rate=24000", data: Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString("base64") } }] } } });
+          send({
+            serverContent: {
+              modelTurn: {
+                parts: [
+                  { inlineData: { mimeType: "audio/pcm;rate=24000", data: Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString("base64") } },
+                ],
+              },
+            },
+          });
           await sleep(options.replyChunkDelayMs ?? 0);
         }
         speaking = false;

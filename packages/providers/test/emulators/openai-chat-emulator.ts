@@ -11,7 +11,7 @@ const speechSchema = z.object({
   response_format: z.literal("pcm"),
   instructions: z.string().optional(),
 });
-export type SpeechRequest = z.infer<typeof speechSchema>;
+type SpeechRequest = z.infer<typeof speechSchema>;
 
 /** What the emulator answers to one `POST /chat/completions`. */
 export interface ChatReply {
@@ -34,10 +34,19 @@ const requestSchema = z.object({
       role: z.enum(["system", "user", "assistant", "tool", "developer"]),
       content: z.string().nullable().optional(),
       tool_call_id: z.string().optional(),
-      tool_calls: z.array(z.object({ id: z.string(), type: z.literal("function"), function: z.object({ name: z.string(), arguments: z.string() }) })).optional(),
+      tool_calls: z
+        .array(z.object({ id: z.string(), type: z.literal("function"), function: z.object({ name: z.string(), arguments: z.string() }) }))
+        .optional(),
     }),
   ),
-  tools: z.array(z.object({ type: z.literal("function"), function: z.object({ name: z.string(), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()) }) })).optional(),
+  tools: z
+    .array(
+      z.object({
+        type: z.literal("function"),
+        function: z.object({ name: z.string(), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()) }),
+      }),
+    )
+    .optional(),
   stream_options: z.object({ include_usage: z.boolean() }).optional(),
 });
 export type ChatCompletionsRequest = z.infer<typeof requestSchema>;
@@ -65,17 +74,23 @@ export async function startOpenAiChatEmulator(script: ChatReply[] | ((req: ChatC
     void (async () => {
       keys.push((req.headers.authorization ?? "").replace(/^Bearer /, ""));
       if (req.method === "GET" && req.url?.endsWith("/models")) {
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", data: [{ id: "emu-1", object: "model", created: 0, owned_by: "emu" }] }));
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ object: "list", data: [{ id: "emu-1", object: "model", created: 0, owned_by: "emu" }] }));
         return;
       }
       if (req.method === "POST" && req.url?.endsWith("/audio/speech")) {
         const speech = speechSchema.safeParse(JSON.parse(await readBody(req)));
         if (!speech.success) {
-          res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: speech.error.message, type: "invalid_request_error", code: null } }));
+          res
+            .writeHead(400, { "content-type": "application/json" })
+            .end(JSON.stringify({ error: { message: speech.error.message, type: "invalid_request_error", code: null } }));
           return;
         }
         if (keys.at(-1) === "sk-revoked") {
-          res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } }));
+          res
+            .writeHead(401, { "content-type": "application/json" })
+            .end(JSON.stringify({ error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } }));
           return;
         }
         speechRequests.push(speech.data);
@@ -96,19 +111,25 @@ export async function startOpenAiChatEmulator(script: ChatReply[] | ((req: ChatC
       }
       const parsed = requestSchema.safeParse(JSON.parse(await readBody(req)));
       if (!parsed.success) {
-        res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: parsed.error.message, type: "invalid_request_error", code: null } }));
+        res
+          .writeHead(400, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: { message: parsed.error.message, type: "invalid_request_error", code: null } }));
         return;
       }
       requests.push(parsed.data);
       const reply = next(parsed.data);
       if (reply.status) {
-        res.writeHead(reply.status, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: `emulated ${reply.status}`, type: "emulated", code: String(reply.status) } }));
+        res
+          .writeHead(reply.status, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: { message: `emulated ${reply.status}`, type: "emulated", code: String(reply.status) } }));
         return;
       }
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
       const id = `chatcmpl-${requests.length}`;
       const send = (delta: Record<string, unknown>, finish: string | null = null): void => {
-        res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 0, model: parsed.data.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 0, model: parsed.data.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`,
+        );
       };
       send({ role: "assistant", content: "" });
       let sent = 0;
@@ -133,7 +154,9 @@ export async function startOpenAiChatEmulator(script: ChatReply[] | ((req: ChatC
       send({}, reply.toolCalls?.length ? "tool_calls" : "stop");
       const promptChars = parsed.data.messages.reduce((n, m) => n + (m.content?.length ?? 0), 0);
       const outChars = (reply.text ?? []).join("").length;
-      res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 0, model: parsed.data.model, choices: [], usage: { prompt_tokens: Math.ceil(promptChars / 4), completion_tokens: Math.ceil(outChars / 4) + 1, total_tokens: 0 } })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 0, model: parsed.data.model, choices: [], usage: { prompt_tokens: Math.ceil(promptChars / 4), completion_tokens: Math.ceil(outChars / 4) + 1, total_tokens: 0 } })}\n\n`,
+      );
       res.end("data: [DONE]\n\n");
     })();
   });

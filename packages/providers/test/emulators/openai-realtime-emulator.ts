@@ -20,11 +20,22 @@ const clientEventSchema = z.discriminatedUnion("type", [
       output_modalities: z.array(z.enum(["audio", "text"])).optional(),
       audio: z
         .object({
-          input: z.object({ format: z.object({ type: z.string(), rate: z.number().optional() }), turn_detection: z.object({ type: z.enum(["server_vad", "semantic_vad"]), silence_duration_ms: z.number().optional() }).loose().nullable().optional() }).loose(),
+          input: z
+            .object({
+              format: z.object({ type: z.string(), rate: z.number().optional() }),
+              turn_detection: z
+                .object({ type: z.enum(["server_vad", "semantic_vad"]), silence_duration_ms: z.number().optional() })
+                .loose()
+                .nullable()
+                .optional(),
+            })
+            .loose(),
           output: z.object({ format: z.object({ type: z.string(), rate: z.number().optional() }), voice: z.string().optional() }).loose(),
         })
         .optional(),
-      tools: z.array(z.object({ type: z.literal("function"), name: z.string(), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()) })).optional(),
+      tools: z
+        .array(z.object({ type: z.literal("function"), name: z.string(), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()) }))
+        .optional(),
       tool_choice: z.string().optional(),
     }),
   }),
@@ -41,7 +52,7 @@ const clientEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("response.create") }).loose(),
   z.object({ type: z.literal("response.cancel") }),
 ]);
-export type RealtimeSessionConfig = Extract<z.infer<typeof clientEventSchema>, { type: "session.update" }>["session"];
+type RealtimeSessionConfig = Extract<z.infer<typeof clientEventSchema>, { type: "session.update" }>["session"];
 
 export interface OpenAiRealtimeEmulator extends WsLoopback {
   /** `baseURL` for the SDK (https; the SDK switches it to wss). */
@@ -95,7 +106,14 @@ export async function startOpenAiRealtimeEmulator(options: OpenAiRealtimeEmulato
         for (let i = 0; i < pcm.length; i += 2400) {
           if (bargedIn || ws.readyState !== ws.OPEN) break;
           const part = pcm.subarray(i, Math.min(pcm.length, i + 2400));
-          send({ type: "response.output_audio.delta", response_id: responseId, item_id: "item_a", output_index: 0, content_index: 0, delta: Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString("base64") });
+          send({
+            type: "response.output_audio.delta",
+            response_id: responseId,
+            item_id: "item_a",
+            output_index: 0,
+            content_index: 0,
+            delta: Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString("base64"),
+          });
           if (i === 0) send({ type: "response.output_audio_transcript.delta", response_id: responseId, delta: turn.reply });
           await sleep(options.replyChunkDelayMs ?? 0);
         }
@@ -124,10 +142,23 @@ export async function startOpenAiRealtimeEmulator(options: OpenAiRealtimeEmulato
           const callId = `call_${turnIndex}`;
           pending = { callId, turn, outputs: 0 };
           send({ type: "response.created", response: { id: responseId, status: "in_progress" } });
-          send({ type: "response.output_item.added", response_id: responseId, output_index: 0, item: { type: "function_call", call_id: callId, name: turn.toolCall.name } });
+          send({
+            type: "response.output_item.added",
+            response_id: responseId,
+            output_index: 0,
+            item: { type: "function_call", call_id: callId, name: turn.toolCall.name },
+          });
           const args = JSON.stringify(turn.toolCall.args);
           send({ type: "response.function_call_arguments.delta", response_id: responseId, call_id: callId, delta: args });
-          send({ type: "response.function_call_arguments.done", response_id: responseId, item_id: "item_f", output_index: 0, call_id: callId, name: turn.toolCall.name, arguments: args });
+          send({
+            type: "response.function_call_arguments.done",
+            response_id: responseId,
+            item_id: "item_f",
+            output_index: 0,
+            call_id: callId,
+            name: turn.toolCall.name,
+            arguments: args,
+          });
           send({ type: "response.done", response: { id: responseId, status: "completed" } });
         } else void speak(turn);
       };

@@ -31,7 +31,9 @@ export async function listenWs(
     const url = new URL(`http://127.0.0.1${req.url ?? "/"}`);
     const status = accept(req, url);
     if (status !== null) {
-      socket.end(`HTTP/1.1 ${status} Refused\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify({ err_code: String(status), err_msg: "emulated refusal" })}`);
+      socket.end(
+        `HTTP/1.1 ${status} Refused\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify({ err_code: String(status), err_msg: "emulated refusal" })}`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

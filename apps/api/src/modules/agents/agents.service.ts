@@ -45,7 +45,13 @@ export function createAgentsService() {
       return tenant.transaction(async (t) => {
         const row = await getAgentOrThrow(t, id);
         const version = await t.agents.nextVersion(id);
-        await t.agents.insertVersion({ id: createId("agentVersion"), agentId: id, version, config: toAgentConfig(row), publishedBy: actor.actorUserId ?? actor.actorKeyId });
+        await t.agents.insertVersion({
+          id: createId("agentVersion"),
+          agentId: id,
+          version,
+          config: toAgentConfig(row),
+          publishedBy: actor.actorUserId ?? actor.actorKeyId,
+        });
         const updated = await t.agents.update(id, { status: "published", publishedVersion: version });
         return toAgentDto(updated!);
       });

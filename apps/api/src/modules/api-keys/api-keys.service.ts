@@ -16,8 +16,22 @@ export function createApiKeysService() {
     async create(tenant: TenantScope, actor: Actor, body: CreateApiKeyBody) {
       const { key, prefix, hash } = generateApiKey(body.kind);
       const row = await tenant.transaction(async (t) => {
-        const row = await t.apiKeys.insert({ id: createId("apiKey"), name: body.name, kind: body.kind, prefix, keyHash: hash, allowedOrigins: body.allowedOrigins, createdBy: actor.actorUserId });
-        await t.audit.record({ ...auditedBy(actor), action: "api_key.created", targetType: "api_key", targetId: row.id, metadata: { kind: row.kind, name: row.name } });
+        const row = await t.apiKeys.insert({
+          id: createId("apiKey"),
+          name: body.name,
+          kind: body.kind,
+          prefix,
+          keyHash: hash,
+          allowedOrigins: body.allowedOrigins,
+          createdBy: actor.actorUserId,
+        });
+        await t.audit.record({
+          ...auditedBy(actor),
+          action: "api_key.created",
+          targetType: "api_key",
+          targetId: row.id,
+          metadata: { kind: row.kind, name: row.name },
+        });
         return row;
       });
       return { ...toApiKeyDto(row), key };

@@ -12,7 +12,7 @@ import { businessOfAgent, DbCalendar, fallbackBusiness, toAppointmentDto } from 
 
 const DAY_MS = 24 * 3600_000;
 /** Longest availability window one request may ask for. */
-export const MAX_AVAILABILITY_DAYS = 62;
+const MAX_AVAILABILITY_DAYS = 62;
 
 export interface AppointmentsServiceOptions {
   clock?: Clock;

@@ -9,7 +9,12 @@ export const auditRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver;
     "",
     {
       preHandler: principals.authorize("admin"),
-      schema: { tags: ["audit"], summary: "Recent audit log entries", querystring: listAuditQuerySchema, response: { 200: z.object({ data: z.array(auditEntrySchema) }) } },
+      schema: {
+        tags: ["audit"],
+        summary: "Recent audit log entries",
+        querystring: listAuditQuerySchema,
+        response: { 200: z.object({ data: z.array(auditEntrySchema) }) },
+      },
     },
     async (request) => ({ data: await audit.list(tenantOf(request), request.query.limit) }),
   );

@@ -18,7 +18,10 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   app.post(
     "/signup",
-    { config: authRateLimit, schema: { tags: ["auth"], summary: "Create a workspace and its owner", body: signupBodySchema, response: { 201: sessionSchema } } },
+    {
+      config: authRateLimit,
+      schema: { tags: ["auth"], summary: "Create a workspace and its owner", body: signupBodySchema, response: { 201: sessionSchema } },
+    },
     async (request, reply) => {
       const session = await auth.signup(request.body);
       setSessionCookie(reply, session.token);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { idSchema, putBusinessBodySchema } from "@orbis/contracts";
+import { businessConfigSchema, idSchema } from "@orbis/contracts";
 import { tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
 import { effectiveBusinessSchema } from "./business.schemas.ts";
 import type { BusinessService } from "./business.service.ts";
@@ -11,12 +11,23 @@ export const businessRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolv
   const tags = ["business"];
   app.get(
     "/:id/business",
-    { preHandler: principals.authorize("viewer"), schema: { tags, summary: "The agent's business config (the generic template when none is set: configured=false)", params, response: { 200: effectiveBusinessSchema } } },
+    {
+      preHandler: principals.authorize("viewer"),
+      schema: {
+        tags,
+        summary: "The agent's business config (the generic template when none is set: configured=false)",
+        params,
+        response: { 200: effectiveBusinessSchema },
+      },
+    },
     async (request) => business.get(tenantOf(request), request.params.id),
   );
   app.put(
     "/:id/business",
-    { preHandler: principals.authorize("admin"), schema: { tags, summary: "Replace the agent's business config", params, body: putBusinessBodySchema, response: { 200: effectiveBusinessSchema } } },
+    {
+      preHandler: principals.authorize("admin"),
+      schema: { tags, summary: "Replace the agent's business config", params, body: businessConfigSchema, response: { 200: effectiveBusinessSchema } },
+    },
     async (request) => business.put(tenantOf(request), request.params.id, request.body),
   );
 };

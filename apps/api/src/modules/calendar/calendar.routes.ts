@@ -8,11 +8,15 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolv
   const tags = ["calendar"];
   const configure = principals.authorize("admin");
 
-  app.get("/feed-url", { preHandler: configure, schema: { tags, summary: "The workspace's secret iCal feed URL (created on first request)", response: { 200: feedUrlSchema } } }, async (request) =>
-    feeds.feedUrl(tenantOf(request)),
+  app.get(
+    "/feed-url",
+    { preHandler: configure, schema: { tags, summary: "The workspace's secret iCal feed URL (created on first request)", response: { 200: feedUrlSchema } } },
+    async (request) => feeds.feedUrl(tenantOf(request)),
   );
-  app.post("/feed-url/rotate", { preHandler: configure, schema: { tags, summary: "Replace the feed URL; the old one stops working", response: { 200: feedUrlSchema } } }, async (request) =>
-    feeds.rotate(tenantOf(request)),
+  app.post(
+    "/feed-url/rotate",
+    { preHandler: configure, schema: { tags, summary: "Replace the feed URL; the old one stops working", response: { 200: feedUrlSchema } } },
+    async (request) => feeds.rotate(tenantOf(request)),
   );
 
   // Public: calendar apps cannot authenticate, so the unguessable token (192 bits) is the credential.
@@ -20,7 +24,12 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolv
     "/:file",
     {
       config: { rateLimit: { keyGenerator: (req: { ip: string }) => `ip:${req.ip}` } },
-      schema: { tags, summary: "iCalendar feed of the workspace's appointments", security: [], params: z.object({ file: z.string().regex(/^[A-Za-z0-9_-]{16,64}\.ics$/, "must be <token>.ics") }) },
+      schema: {
+        tags,
+        summary: "iCalendar feed of the workspace's appointments",
+        security: [],
+        params: z.object({ file: z.string().regex(/^[A-Za-z0-9_-]{16,64}\.ics$/, "must be <token>.ics") }),
+      },
     },
     async (request, reply) => {
       const body = await feeds.ics(request.params.file.slice(0, -4));

@@ -59,7 +59,15 @@ export function createCalendarFeedService(db: Database, publicBaseUrl: () => str
             end: r.endAt,
             stamp: r.updatedAt,
             summary: `${service}: ${r.customerName}`,
-            description: [`Customer: ${r.customerName}`, `Phone: ${r.customerPhone}`, r.customerEmail && `Email: ${r.customerEmail}`, r.staffId && `Staff: ${r.staffId}`, r.notes].filter(Boolean).join("\n"),
+            description: [
+              `Customer: ${r.customerName}`,
+              `Phone: ${r.customerPhone}`,
+              r.customerEmail && `Email: ${r.customerEmail}`,
+              r.staffId && `Staff: ${r.staffId}`,
+              r.notes,
+            ]
+              .filter(Boolean)
+              .join("\n"),
             ...(location ? { location } : {}),
             status: r.status === "cancelled" ? "CANCELLED" : "CONFIRMED",
             // Clients update an event when SEQUENCE grows; seconds since creation grow with every edit.

@@ -12,22 +12,48 @@ export const callsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver;
   const read = principals.authorize("viewer");
   const tags = ["calls"];
 
-  app.get("/calls", { preHandler: read, schema: { tags, summary: "Calls, newest first, with filters", querystring: listCallsQuerySchema, response: { 200: pageSchema(callSchema) } } }, async (request) =>
-    calls.list(tenantOf(request), request.query),
+  app.get(
+    "/calls",
+    {
+      preHandler: read,
+      schema: { tags, summary: "Calls, newest first, with filters", querystring: listCallsQuerySchema, response: { 200: pageSchema(callSchema) } },
+    },
+    async (request) => calls.list(tenantOf(request), request.query),
   );
 
   app.get(
     "/calls/:id",
-    { preHandler: read, schema: { tags, summary: "One call with its transcript, tool calls, per-turn latency, and provider usage and cost", params, response: { 200: callDetailWithUsageSchema } } },
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: "One call with its transcript, tool calls, per-turn latency, and provider usage and cost",
+        params,
+        response: { 200: callDetailWithUsageSchema },
+      },
+    },
     async (request) => calls.get(tenantOf(request), request.params.id),
   );
 
-  app.get("/calls/:id/recording", { preHandler: read, schema: { tags, summary: "The call's recording: WAV, 16 kHz, left caller / right agent", params } }, async (request, reply) => {
-    const recording = await calls.recording(tenantOf(request), request.params.id);
-    return reply.type("audio/wav").header("content-length", recording.size).send(recording.body);
-  });
+  app.get(
+    "/calls/:id/recording",
+    { preHandler: read, schema: { tags, summary: "The call's recording: WAV, 16 kHz, left caller / right agent", params } },
+    async (request, reply) => {
+      const recording = await calls.recording(tenantOf(request), request.params.id);
+      return reply.type("audio/wav").header("content-length", recording.size).send(recording.body);
+    },
+  );
 
-  app.get("/analytics/overview", { preHandler: read, schema: { tags: ["analytics"], summary: "Calls today/week/month, duration, booking rate, top agents, turn latency p50/p95", response: { 200: analyticsOverviewSchema } } }, async (request) =>
-    calls.overview(tenantOf(request)),
+  app.get(
+    "/analytics/overview",
+    {
+      preHandler: read,
+      schema: {
+        tags: ["analytics"],
+        summary: "Calls today/week/month, duration, booking rate, top agents, turn latency p50/p95",
+        response: { 200: analyticsOverviewSchema },
+      },
+    },
+    async (request) => calls.overview(tenantOf(request)),
   );
 };

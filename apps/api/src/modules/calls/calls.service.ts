@@ -31,7 +31,14 @@ export function createCallsService({ recordings }: CallsServiceOptions) {
       const [row, turns] = await Promise.all([tenant.calls.get(id), tenant.calls.turns(id)]);
       const call = found(row, "Call");
       const recordingUrl = call.recordingPath ? `/v1/calls/${call.id}/recording` : null;
-      return { ...toCallDto(call), recordingUrl, usage: usageJson.usage(call.usage), costUsd: call.costUsd, turns: turns.map(toCallTurnDto), events: callEventsOf(call) };
+      return {
+        ...toCallDto(call),
+        recordingUrl,
+        usage: usageJson.usage(call.usage),
+        costUsd: call.costUsd,
+        turns: turns.map(toCallTurnDto),
+        events: callEventsOf(call),
+      };
     },
 
     /** The recording's WAV body and size, or a 404 when the call has none (or it is gone from the store). */

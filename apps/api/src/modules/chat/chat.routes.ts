@@ -13,7 +13,13 @@ export const chatRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver; 
     {
       // Staff: a chat acts for real (bookings and messages land in the workspace's calendar and inbox).
       preHandler: principals.authorize("staff"),
-      schema: { tags: ["chat"], summary: "Talk to the agent by text: the same brain as a call", params, body: chatBodySchema, response: { 200: chatReplySchema } },
+      schema: {
+        tags: ["chat"],
+        summary: "Talk to the agent by text: the same brain as a call",
+        params,
+        body: chatBodySchema,
+        response: { 200: chatReplySchema },
+      },
     },
     async (request) => chat.chat(tenantOf(request), request.params.id, request.body),
   );

@@ -77,7 +77,8 @@ export function createChatService(options: ChatServiceOptions) {
       let fresh = false;
       if (conversationId) {
         conversation = conversations.get(`${tenant.workspaceId}:${conversationId}`);
-        if (!conversation || conversation.agentId !== agentId || t - conversation.lastUsed > ttlMs) throw new AppError("not_found", "Conversation not found or expired");
+        if (!conversation || conversation.agentId !== agentId || t - conversation.lastUsed > ttlMs)
+          throw new AppError("not_found", "Conversation not found or expired");
       } else {
         conversationId = createId("conversation");
         const brain = await options.brains(tenant.workspaceId, agentId, toAgentConfig(agent));

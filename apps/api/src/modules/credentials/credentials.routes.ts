@@ -8,19 +8,33 @@ import type { CredentialsService } from "./credentials.service.ts";
 const params = z.object({ provider: credentialProviderSchema });
 
 /** `/v1/credentials/:provider`: set (write-only), read metadata, delete. Secrets never leave after PUT. */
-export const credentialsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver; credentials: CredentialsService }> = async (app, { principals, credentials }) => {
+export const credentialsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver; credentials: CredentialsService }> = async (
+  app,
+  { principals, credentials },
+) => {
   const tags = ["credentials"];
   const admin = principals.authorize("admin");
 
   // The body's schema depends on the provider: the service checks it against that provider's.
   app.put(
     "/:provider",
-    { preHandler: admin, schema: { tags, summary: "Store a provider's credentials (encrypted; never returned)", params, body: z.record(z.string(), z.unknown()), response: { 200: credentialMetadataSchema } } },
+    {
+      preHandler: admin,
+      schema: {
+        tags,
+        summary: "Store a provider's credentials (encrypted; never returned)",
+        params,
+        body: z.record(z.string(), z.unknown()),
+        response: { 200: credentialMetadataSchema },
+      },
+    },
     async (request) => credentials.put(tenantOf(request), actorFrom(request), request.params.provider, request.body),
   );
 
-  app.get("/:provider", { preHandler: admin, schema: { tags, summary: "Whether credentials are set, with non-secret hints", params, response: { 200: credentialMetadataSchema } } }, async (request) =>
-    credentials.metadata(tenantOf(request), request.params.provider),
+  app.get(
+    "/:provider",
+    { preHandler: admin, schema: { tags, summary: "Whether credentials are set, with non-secret hints", params, response: { 200: credentialMetadataSchema } } },
+    async (request) => credentials.metadata(tenantOf(request), request.params.provider),
   );
 
   app.delete("/:provider", { preHandler: admin, schema: { tags, summary: "Delete a provider's credentials", params } }, async (request, reply) => {

@@ -12,13 +12,23 @@ export const messagesRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolv
   const read = principals.authorize("viewer");
   const operate = principals.authorize("staff");
 
-  app.get("", { preHandler: read, schema: { tags, summary: "Messages taken by agents, newest first", querystring: listMessagesQuerySchema, response: { 200: pageSchema(messageSchema) } } }, async (request) =>
-    messages.list(tenantOf(request), request.query),
+  app.get(
+    "",
+    {
+      preHandler: read,
+      schema: { tags, summary: "Messages taken by agents, newest first", querystring: listMessagesQuerySchema, response: { 200: pageSchema(messageSchema) } },
+    },
+    async (request) => messages.list(tenantOf(request), request.query),
   );
   app.get("/:id", { preHandler: read, schema: { tags, summary: "Get a message", params, response: { 200: messageSchema } } }, async (request) =>
     messages.get(tenantOf(request), request.params.id),
   );
-  app.patch("/:id", { preHandler: operate, schema: { tags, summary: "Mark a message new, read or done", params, body: updateMessageBodySchema, response: { 200: messageSchema } } }, async (request) =>
-    messages.setStatus(tenantOf(request), request.params.id, request.body.status),
+  app.patch(
+    "/:id",
+    {
+      preHandler: operate,
+      schema: { tags, summary: "Mark a message new, read or done", params, body: updateMessageBodySchema, response: { 200: messageSchema } },
+    },
+    async (request) => messages.setStatus(tenantOf(request), request.params.id, request.body.status),
   );
 };

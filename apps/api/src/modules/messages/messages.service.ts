@@ -20,7 +20,8 @@ export function createMessagesService() {
       return { data: page.rows.map(toMessageDto), nextCursor: page.nextCursor };
     },
     get: async (tenant: TenantScope, id: string) => toMessageDto(found(await tenant.messages.get(id), "Message")),
-    setStatus: async (tenant: TenantScope, id: string, status: MessageRow["status"]) => toMessageDto(found(await tenant.messages.setStatus(id, status), "Message")),
+    setStatus: async (tenant: TenantScope, id: string, status: MessageRow["status"]) =>
+      toMessageDto(found(await tenant.messages.setStatus(id, status), "Message")),
   };
 }
 export type MessagesService = ReturnType<typeof createMessagesService>;

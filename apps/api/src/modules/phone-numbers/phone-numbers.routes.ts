@@ -7,25 +7,39 @@ import type { PhoneNumbersService } from "./phone-numbers.service.ts";
 
 const params = z.object({ id: idSchema("phoneNumber") });
 
-export const phoneNumbersRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver; phoneNumbers: PhoneNumbersService }> = async (app, { principals, phoneNumbers }) => {
+export const phoneNumbersRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver; phoneNumbers: PhoneNumbersService }> = async (
+  app,
+  { principals, phoneNumbers },
+) => {
   const tags = ["phone-numbers"];
   const admin = principals.authorize("admin");
   const viewer = principals.authorize("viewer");
 
-  app.get("", { preHandler: viewer, schema: { tags, summary: "List the workspace's phone numbers", response: { 200: z.object({ data: z.array(phoneNumberSchema) }) } } }, async (request) => ({
-    data: await phoneNumbers.list(tenantOf(request)),
-  }));
+  app.get(
+    "",
+    { preHandler: viewer, schema: { tags, summary: "List the workspace's phone numbers", response: { 200: z.object({ data: z.array(phoneNumberSchema) }) } } },
+    async (request) => ({
+      data: await phoneNumbers.list(tenantOf(request)),
+    }),
+  );
 
-  app.post("", { preHandler: admin, schema: { tags, summary: "Connect a number to an agent", body: createPhoneNumberBodySchema, response: { 201: phoneNumberSchema } } }, async (request, reply) =>
-    reply.status(201).send(await phoneNumbers.create(tenantOf(request), actorFrom(request), request.body)),
+  app.post(
+    "",
+    { preHandler: admin, schema: { tags, summary: "Connect a number to an agent", body: createPhoneNumberBodySchema, response: { 201: phoneNumberSchema } } },
+    async (request, reply) => reply.status(201).send(await phoneNumbers.create(tenantOf(request), actorFrom(request), request.body)),
   );
 
   app.get("/:id", { preHandler: viewer, schema: { tags, summary: "Get a phone number", params, response: { 200: phoneNumberSchema } } }, async (request) =>
     phoneNumbers.get(tenantOf(request), request.params.id),
   );
 
-  app.patch("/:id", { preHandler: admin, schema: { tags, summary: "Route a number to another agent, relabel it", params, body: updatePhoneNumberBodySchema, response: { 200: phoneNumberSchema } } }, async (request) =>
-    phoneNumbers.update(tenantOf(request), actorFrom(request), request.params.id, request.body),
+  app.patch(
+    "/:id",
+    {
+      preHandler: admin,
+      schema: { tags, summary: "Route a number to another agent, relabel it", params, body: updatePhoneNumberBodySchema, response: { 200: phoneNumberSchema } },
+    },
+    async (request) => phoneNumbers.update(tenantOf(request), actorFrom(request), request.params.id, request.body),
   );
 
   app.delete("/:id", { preHandler: admin, schema: { tags, summary: "Disconnect a number", params } }, async (request, reply) => {

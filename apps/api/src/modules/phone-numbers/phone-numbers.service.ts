@@ -29,7 +29,13 @@ export function createPhoneNumbersService() {
       return tenant.transaction(async (t) => {
         await agentOrThrow(t, body.agentId);
         const row = await t.phoneNumbers.insert({ id: createId("phoneNumber"), ...body }).catch(conflictOnDuplicate);
-        await t.audit.record({ ...auditedBy(actor), action: "phone_number.created", targetType: "phone_number", targetId: row.id, metadata: { number: row.number, provider: row.provider } });
+        await t.audit.record({
+          ...auditedBy(actor),
+          action: "phone_number.created",
+          targetType: "phone_number",
+          targetId: row.id,
+          metadata: { number: row.number, provider: row.provider },
+        });
         return toPhoneNumberDto(row);
       });
     },

@@ -7,7 +7,14 @@ import type { TemplatesService } from "./templates.service.ts";
 export const templatesRoutes: FastifyPluginAsyncZod<{ templates: TemplatesService }> = async (app, { templates }) => {
   app.get(
     "",
-    { schema: { tags: ["business"], summary: "Vertical business templates to start an agent from", security: [], response: { 200: z.object({ data: z.array(businessTemplateSchema) }) } } },
+    {
+      schema: {
+        tags: ["business"],
+        summary: "Vertical business templates to start an agent from",
+        security: [],
+        response: { 200: z.object({ data: z.array(businessTemplateSchema) }) },
+      },
+    },
     async (_request, reply) => {
       reply.header("cache-control", "public, max-age=300");
       return { data: templates.list() };

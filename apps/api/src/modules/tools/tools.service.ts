@@ -11,7 +11,7 @@ import { businessOfAgent, DbCalendar, DbMessageSink, toolConfigOf } from "@orbis
 const newSecret = () => `tsec_${randomBytes(24).toString("base64url")}`;
 const hintOf = (secret: string) => `${secret.slice(0, 9)}…${secret.slice(-4)}`;
 
-export const toToolDto = (row: AgentToolRow): ToolDto => ({
+const toToolDto = (row: AgentToolRow): ToolDto => ({
   ...toolConfigOf(row),
   id: row.id,
   agentId: row.agentId,

@@ -9,7 +9,12 @@ export const usageRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver;
     "/usage",
     {
       preHandler: principals.authorize("viewer"),
-      schema: { tags: ["usage"], summary: "Provider usage (STT seconds, LLM tokens, TTS characters, realtime seconds) and cost, by provider and kind", querystring: usageQuerySchema, response: { 200: usageSummarySchema } },
+      schema: {
+        tags: ["usage"],
+        summary: "Provider usage (STT seconds, LLM tokens, TTS characters, realtime seconds) and cost, by provider and kind",
+        querystring: usageQuerySchema,
+        response: { 200: usageSummarySchema },
+      },
     },
     async (request) => usage.summary(tenantOf(request), new Date(request.query.from), new Date(request.query.to)),
   );

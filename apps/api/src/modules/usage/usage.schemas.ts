@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** Usage of one provider (`calls.usage` / `call_turns.usage` entries), with its cost in USD. */
-export const providerUsageSchema = z.object({
+const providerUsageSchema = z.object({
   sttSeconds: z.number(),
   llmTokensIn: z.number(),
   llmTokensOut: z.number(),
@@ -22,7 +22,7 @@ export const servedRecordSchema = z
   })
   .loose();
 
-export const USAGE_KINDS = ["stt", "llm", "tts", "realtime"] as const;
+const USAGE_KINDS = ["stt", "llm", "tts", "realtime"] as const;
 export type UsageKind = (typeof USAGE_KINDS)[number];
 
 /** At most a year per query: the sum scans the workspace's calls in the range. */

@@ -2,7 +2,7 @@ import type { ProviderUsageSum, TenantScope } from "@orbis/db";
 import type { UsageKind, UsageSummaryDto } from "./usage.schemas.ts";
 
 /** A provider id serves one capability; its kind is read off the counters it has. */
-export function kindOf(u: Omit<ProviderUsageSum, "provider" | "costUsd">): UsageKind {
+function kindOf(u: Omit<ProviderUsageSum, "provider" | "costUsd">): UsageKind {
   if (u.realtimeSeconds > 0) return "realtime";
   if (u.llmTokensIn > 0 || u.llmTokensOut > 0) return "llm";
   if (u.ttsCharacters > 0) return "tts";

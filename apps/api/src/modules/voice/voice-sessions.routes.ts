@@ -10,13 +10,22 @@ async function widgetOrStaff(request: FastifyRequest) {
   if (principal.kind !== "publishable_key" && !roleAtLeast(principal.role, "staff")) throw new AppError("forbidden", "Requires the staff role or higher");
 }
 
-export const voiceSessionsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver; voiceSessions: VoiceSessionsService }> = async (app, { principals, voiceSessions }) => {
+export const voiceSessionsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver; voiceSessions: VoiceSessionsService }> = async (
+  app,
+  { principals, voiceSessions },
+) => {
   app.post(
     "/sessions",
     {
       preHandler: [principals.authorize("publishable"), widgetOrStaff],
-      schema: { tags: ["voice"], summary: "Open a voice session: returns a token and the stream URL", body: createVoiceSessionBodySchema, response: { 201: voiceSessionSchema } },
+      schema: {
+        tags: ["voice"],
+        summary: "Open a voice session: returns a token and the stream URL",
+        body: createVoiceSessionBodySchema,
+        response: { 201: voiceSessionSchema },
+      },
     },
-    async (request, reply) => reply.status(201).send(await voiceSessions.open(tenantOf(request), principalOf(request), request.body.agentId, `${request.protocol}://${request.host}`)),
+    async (request, reply) =>
+      reply.status(201).send(await voiceSessions.open(tenantOf(request), principalOf(request), request.body.agentId, `${request.protocol}://${request.host}`)),
   );
 };

@@ -78,7 +78,13 @@ export function createMembersService(db: Database, auth: AuthService, publicBase
           throw new AppError("conflict", "The last owner cannot be demoted");
         }
         await t.members.setRole(userId, role);
-        await t.audit.record({ ...auditedBy(actor), action: "member.role_changed", targetType: "user", targetId: userId, metadata: { from: member.role, to: role } });
+        await t.audit.record({
+          ...auditedBy(actor),
+          action: "member.role_changed",
+          targetType: "user",
+          targetId: userId,
+          metadata: { from: member.role, to: role },
+        });
         return toMemberDto({ ...member, role });
       });
       await access.memberChanged(tenant.workspaceId, userId);
@@ -91,7 +97,12 @@ export function createMembersService(db: Database, auth: AuthService, publicBase
         assertMayManage(actor, member.role);
         if (userId === actor.actorUserId) throw new AppError("conflict", "You cannot block yourself");
         await t.members.setStatus(userId, status);
-        await t.audit.record({ ...auditedBy(actor), action: status === "blocked" ? "member.blocked" : "member.unblocked", targetType: "user", targetId: userId });
+        await t.audit.record({
+          ...auditedBy(actor),
+          action: status === "blocked" ? "member.blocked" : "member.unblocked",
+          targetType: "user",
+          targetId: userId,
+        });
         return toMemberDto({ ...member, status });
       });
       await access.memberChanged(tenant.workspaceId, userId);
@@ -103,11 +114,16 @@ export function createMembersService(db: Database, auth: AuthService, publicBase
         const member = await memberOrThrow(t, userId);
         if (member.role === "owner") throw new AppError("conflict", "An owner cannot be removed; demote them first");
         await t.members.remove(userId);
-        await t.audit.record({ ...auditedBy(actor), action: "member.removed", targetType: "user", targetId: userId, metadata: { email: member.email, role: member.role } });
+        await t.audit.record({
+          ...auditedBy(actor),
+          action: "member.removed",
+          targetType: "user",
+          targetId: userId,
+          metadata: { email: member.email, role: member.role },
+        });
       });
       await access.memberChanged(tenant.workspaceId, userId);
     },
-
   };
 }
 export type MembersService = ReturnType<typeof createMembersService>;

@@ -21,10 +21,12 @@ import type { WorkspacesService } from "./workspaces.service.ts";
 
 const userParams = z.object({ userId: idSchema("user") });
 
-export const workspacesRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver; workspaces: WorkspacesService; members: MembersService; config: AppConfig }> = async (
-  app,
-  { principals, workspaces, members, config },
-) => {
+export const workspacesRoutes: FastifyPluginAsyncZod<{
+  principals: PrincipalResolver;
+  workspaces: WorkspacesService;
+  members: MembersService;
+  config: AppConfig;
+}> = async (app, { principals, workspaces, members, config }) => {
   const setSessionCookie = sessionCookieSetter(config);
   const tags = ["workspaces"];
 
@@ -36,7 +38,10 @@ export const workspacesRoutes: FastifyPluginAsyncZod<{ principals: PrincipalReso
 
   app.put(
     "/workspaces/current",
-    { preHandler: principals.authorize("admin"), schema: { tags, summary: "Update the workspace", body: updateWorkspaceBodySchema, response: { 200: workspaceSchema } } },
+    {
+      preHandler: principals.authorize("admin"),
+      schema: { tags, summary: "Update the workspace", body: updateWorkspaceBodySchema, response: { 200: workspaceSchema } },
+    },
     async (request) => workspaces.update(tenantOf(request), request.body),
   );
 
@@ -48,13 +53,19 @@ export const workspacesRoutes: FastifyPluginAsyncZod<{ principals: PrincipalReso
 
   app.post(
     "/workspaces/current/invitations",
-    { preHandler: principals.authorize("admin"), schema: { tags, summary: "Invite someone by email (returns the token link once)", body: inviteBodySchema, response: { 201: invitationSchema } } },
+    {
+      preHandler: principals.authorize("admin"),
+      schema: { tags, summary: "Invite someone by email (returns the token link once)", body: inviteBodySchema, response: { 201: invitationSchema } },
+    },
     async (request, reply) => reply.status(201).send(await members.invite(tenantOf(request), actorFrom(request), request.body.email, request.body.role)),
   );
 
   app.get(
     "/workspaces/current/invitations",
-    { preHandler: principals.authorize("admin"), schema: { tags, summary: "List invitations", response: { 200: z.object({ data: z.array(invitationSchema) }) } } },
+    {
+      preHandler: principals.authorize("admin"),
+      schema: { tags, summary: "List invitations", response: { 200: z.object({ data: z.array(invitationSchema) }) } },
+    },
     async (request) => ({ data: await members.listInvitations(tenantOf(request)) }),
   );
 
@@ -73,13 +84,19 @@ export const workspacesRoutes: FastifyPluginAsyncZod<{ principals: PrincipalReso
 
   app.patch(
     "/workspaces/current/members/:userId",
-    { preHandler: principals.authorize("admin"), schema: { tags, summary: "Change a member's role", params: userParams, body: changeRoleBodySchema, response: { 200: memberSchema } } },
+    {
+      preHandler: principals.authorize("admin"),
+      schema: { tags, summary: "Change a member's role", params: userParams, body: changeRoleBodySchema, response: { 200: memberSchema } },
+    },
     async (request) => members.changeRole(tenantOf(request), actorFrom(request), request.params.userId, request.body.role),
   );
 
   app.put(
     "/workspaces/current/members/:userId/status",
-    { preHandler: principals.authorize("admin"), schema: { tags, summary: "Block or unblock a member", params: userParams, body: memberStatusBodySchema, response: { 200: memberSchema } } },
+    {
+      preHandler: principals.authorize("admin"),
+      schema: { tags, summary: "Block or unblock a member", params: userParams, body: memberStatusBodySchema, response: { 200: memberSchema } },
+    },
     async (request) => members.setStatus(tenantOf(request), actorFrom(request), request.params.userId, request.body.status),
   );
 

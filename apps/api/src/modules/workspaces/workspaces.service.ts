@@ -6,7 +6,8 @@ import { toWorkspaceDto } from "./workspaces.mappers.ts";
 export function createWorkspacesService() {
   return {
     get: async (tenant: TenantScope) => toWorkspaceDto(found(await tenant.workspace.get(), "Workspace")),
-    update: async (tenant: TenantScope, values: Partial<Pick<WorkspaceRow, "name" | "timezone">>) => toWorkspaceDto(found(await tenant.workspace.update(values), "Workspace")),
+    update: async (tenant: TenantScope, values: Partial<Pick<WorkspaceRow, "name" | "timezone">>) =>
+      toWorkspaceDto(found(await tenant.workspace.update(values), "Workspace")),
   };
 }
 export type WorkspacesService = ReturnType<typeof createWorkspacesService>;

@@ -9,7 +9,10 @@ import { twilioRoutes } from "./twilio-webhooks.ts";
  * `/v1/telephony/{twilio,telnyx}/…`: carrier webhooks, each carrier in its own scope with its own body
  * parser. They belong to the gateway: a carrier reaches one host for the webhook and the media stream.
  */
-export async function registerCarrierWebhooks(app: FastifyInstance, o: { runtime: GatewayRuntime; credentials: CredentialsService; streamTokens: StreamTokens; publicBaseUrl: () => string }) {
+export async function registerCarrierWebhooks(
+  app: FastifyInstance,
+  o: { runtime: GatewayRuntime; credentials: CredentialsService; streamTokens: StreamTokens; publicBaseUrl: () => string },
+) {
   const { runtime } = o;
   const telephony = createTelephonyService({
     db: runtime.db,
@@ -22,7 +25,12 @@ export async function registerCarrierWebhooks(app: FastifyInstance, o: { runtime
   await app.register(
     async (carriers) => {
       await carriers.register(twilioRoutes, { prefix: "/twilio", ...shared, cache: runtime.cache });
-      await carriers.register(telnyxRoutes, { prefix: "/telnyx", ...shared, apiUrl: runtime.config.telnyxApiUrl, ...(runtime.now ? { now: () => runtime.now!().getTime() } : {}) });
+      await carriers.register(telnyxRoutes, {
+        prefix: "/telnyx",
+        ...shared,
+        apiUrl: runtime.config.telnyxApiUrl,
+        ...(runtime.now ? { now: () => runtime.now!().getTime() } : {}),
+      });
     },
     { prefix: "/v1/telephony" },
   );

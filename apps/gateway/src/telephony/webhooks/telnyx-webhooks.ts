@@ -48,14 +48,15 @@ export const telnyxRoutes: FastifyPluginAsync<TelnyxRoutesOptions> = async (app,
       throw new AppError("bad_request", "Body is not JSON");
     }
     const parsed = telnyxWebhookSchema.safeParse(json);
-    if (!parsed.success) throw new AppError("validation_failed", `body.${parsed.error.issues[0]?.path.join(".") ?? ""}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+    if (!parsed.success)
+      throw new AppError("validation_failed", `body.${parsed.error.issues[0]?.path.join(".") ?? ""}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
     const event: TelnyxWebhook = parsed.data;
     const p = event.data.payload;
 
     // Which workspace's key verifies this: the dialled number on call.initiated, our client_state afterwards.
     const state = decodeState(p.client_state);
     const resolved = event.data.event_type === "call.initiated" || !state ? (p.to ? await o.telephony.resolveNumber(p.to) : undefined) : undefined;
-    const tenant: TenantScope | undefined = resolved?.tenant ?? (state ? (await o.telephony.tenantOf(state.workspaceId)) : undefined);
+    const tenant: TenantScope | undefined = resolved?.tenant ?? (state ? await o.telephony.tenantOf(state.workspaceId) : undefined);
     if (!tenant) throw new AppError("not_found", "Number not found");
     const creds = await o.credentials.read(tenant, "telnyx");
     if (!creds || !verifyTelnyxSignature(raw, request.headers, creds.publicKey, now())) throw new AppError("forbidden", "Invalid Telnyx signature");
@@ -76,8 +77,15 @@ export const telnyxRoutes: FastifyPluginAsync<TelnyxRoutesOptions> = async (app,
         return reply.status(200).send({ ok: true });
       }
       // A retried call.initiated for a call we already answered: acknowledge only.
-      if (decision.call.status !== "ringing" || (await o.telephony.answered(tenant, decision.call.id))) return reply.status(200).send({ ok: true, duplicate: true });
-      const token = await o.streamTokens.issue({ workspaceId: tenant.workspaceId, agentId: decision.call.agentId!, callId: decision.call.id, provider: "telnyx", providerCallId: p.call_control_id });
+      if (decision.call.status !== "ringing" || (await o.telephony.answered(tenant, decision.call.id)))
+        return reply.status(200).send({ ok: true, duplicate: true });
+      const token = await o.streamTokens.issue({
+        workspaceId: tenant.workspaceId,
+        agentId: decision.call.agentId!,
+        callId: decision.call.id,
+        provider: "telnyx",
+        providerCallId: p.call_control_id,
+      });
       const base = o.publicBaseUrl().replace(/\/$/, "");
       await calls(creds.apiKey).answer(p.call_control_id, {
         stream_url: `${base.replace(/^http/, "ws")}/v1/telephony/telnyx/media?token=${encodeURIComponent(token)}`,
@@ -92,7 +100,8 @@ export const telnyxRoutes: FastifyPluginAsync<TelnyxRoutesOptions> = async (app,
       return reply.status(200).send({ ok: true });
     }
 
-    const status = event.data.event_type === "call.hangup" ? (p.hangup_cause ?? "normal_clearing") : event.data.event_type === "call.answered" ? "answered" : undefined;
+    const status =
+      event.data.event_type === "call.hangup" ? (p.hangup_cause ?? "normal_clearing") : event.data.event_type === "call.answered" ? "answered" : undefined;
     const result = await o.telephony.carrierEvent(tenant, {
       provider: "telnyx",
       providerCallId: p.call_control_id,
@@ -100,7 +109,11 @@ export const telnyxRoutes: FastifyPluginAsync<TelnyxRoutesOptions> = async (app,
       ...(status ? { carrierStatus: status } : {}),
       providerEventId: event.data.id,
       occurredAt,
-      detail: { ...(p.hangup_cause ? { hangupCause: p.hangup_cause } : {}), ...(p.failure_reason ? { failureReason: p.failure_reason } : {}), ...(p.stream_url ? { streamUrl: p.stream_url } : {}) },
+      detail: {
+        ...(p.hangup_cause ? { hangupCause: p.hangup_cause } : {}),
+        ...(p.failure_reason ? { failureReason: p.failure_reason } : {}),
+        ...(p.stream_url ? { streamUrl: p.stream_url } : {}),
+      },
     });
     return reply.status(200).send({ ok: true, ...(result.duplicate ? { duplicate: true } : {}) });
   });

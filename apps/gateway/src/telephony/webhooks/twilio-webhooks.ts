@@ -41,7 +41,8 @@ export const twilioRoutes: FastifyPluginAsync<TwilioRoutesOptions> = async (app,
 
   const parseForm = (request: FastifyRequest): TwilioVoiceWebhook => {
     const parsed = twilioVoiceWebhookSchema.safeParse(request.body ?? {});
-    if (!parsed.success) throw new AppError("validation_failed", `body.${parsed.error.issues[0]?.path.join(".") ?? ""}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+    if (!parsed.success)
+      throw new AppError("validation_failed", `body.${parsed.error.issues[0]?.path.join(".") ?? ""}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
     return parsed.data;
   };
 
@@ -55,7 +56,13 @@ export const twilioRoutes: FastifyPluginAsync<TwilioRoutesOptions> = async (app,
     const params = request.body as Record<string, string>;
     if (!twilio.validateRequest(creds.authToken, signature, url, params)) throw new AppError("forbidden", "Invalid X-Twilio-Signature");
     if (form.AccountSid !== creds.accountSid) throw new AppError("forbidden", "Request is for another Twilio account");
-    const seen = await o.cache.incr(`tw:sig:${createHash("sha256").update(`${signature}|${url}|${JSON.stringify(params)}`).digest("hex")}`, 1, REPLAY_WINDOW_SEC);
+    const seen = await o.cache.incr(
+      `tw:sig:${createHash("sha256")
+        .update(`${signature}|${url}|${JSON.stringify(params)}`)
+        .digest("hex")}`,
+      1,
+      REPLAY_WINDOW_SEC,
+    );
     if (seen > 1) throw new AppError("forbidden", "Replayed webhook");
   };
 
@@ -77,7 +84,13 @@ export const twilioRoutes: FastifyPluginAsync<TwilioRoutesOptions> = async (app,
     if (decision.kind === "no_agent") return sayAndHangUp(reply, SORRY_UNKNOWN);
     if (decision.kind === "over_limit") return sayAndHangUp(reply, SORRY_BUSY);
     if (decision.kind === "unknown_number") return sayAndHangUp(reply, SORRY_UNKNOWN);
-    const token = await o.streamTokens.issue({ workspaceId: decision.tenant.workspaceId, agentId: decision.call.agentId!, callId: decision.call.id, provider: "twilio", providerCallId: form.CallSid });
+    const token = await o.streamTokens.issue({
+      workspaceId: decision.tenant.workspaceId,
+      agentId: decision.call.agentId!,
+      callId: decision.call.id,
+      provider: "twilio",
+      providerCallId: form.CallSid,
+    });
     const base = o.publicBaseUrl().replace(/\/$/, "");
     const twiml = new twilio.twiml.VoiceResponse();
     // No query string on the stream URL: Twilio rejects it (31920); the token travels as a <Parameter>.
@@ -91,7 +104,8 @@ export const twilioRoutes: FastifyPluginAsync<TwilioRoutesOptions> = async (app,
     const resolved = await o.telephony.resolveNumber(form.To);
     if (!resolved) throw new AppError("not_found", "Number not found");
     await verifyOrThrow(request, resolved.tenant, form);
-    const streamEvent = typeof (request.body as Record<string, string>).StreamEvent === "string" ? (request.body as Record<string, string>).StreamEvent : undefined;
+    const streamEvent =
+      typeof (request.body as Record<string, string>).StreamEvent === "string" ? (request.body as Record<string, string>).StreamEvent : undefined;
     await o.telephony.carrierEvent(resolved.tenant, {
       provider: "twilio",
       providerCallId: form.CallSid,

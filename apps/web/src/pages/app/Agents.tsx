@@ -23,14 +23,28 @@ export function AgentsList() {
       <PageHeader
         title="Agents"
         subtitle="Each agent answers one line or website with its own voice, prompt and business facts."
-        actions={canEdit && <Link to="/onboarding" className="rounded-lg bg-brand-600 px-3.5 py-2 text-sm font-semibold text-white hover:bg-brand-700">New agent</Link>}
+        actions={
+          canEdit && (
+            <Link to="/onboarding" className="rounded-lg bg-brand-600 px-3.5 py-2 text-sm font-semibold text-white hover:bg-brand-700">
+              New agent
+            </Link>
+          )
+        }
       />
       {agents.isPending ? (
         <Spinner label="Loading agents" />
       ) : agents.error ? (
         <ErrorBanner error={agents.error} />
       ) : agents.data.data.length === 0 ? (
-        <EmptyState title="No agents yet">{canEdit ? <Link className="text-brand-700 underline" to="/onboarding">Create your first agent</Link> : "An admin can create one."}</EmptyState>
+        <EmptyState title="No agents yet">
+          {canEdit ? (
+            <Link className="text-brand-700 underline" to="/onboarding">
+              Create your first agent
+            </Link>
+          ) : (
+            "An admin can create one."
+          )}
+        </EmptyState>
       ) : (
         <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
           {agents.data.data.map((a) => (
@@ -142,15 +156,24 @@ function AgentForm({ agent }: { agent: AgentDto }) {
         title={agent.name}
         subtitle={
           <>
-            <Badge tone={agent.status === "published" ? "green" : "amber"}>{agent.status === "published" ? `published v${agent.publishedVersion}` : "draft"}</Badge> <span className="ml-2 font-mono text-xs">{agent.id}</span>
+            <Badge tone={agent.status === "published" ? "green" : "amber"}>
+              {agent.status === "published" ? `published v${agent.publishedVersion}` : "draft"}
+            </Badge>{" "}
+            <span className="ml-2 font-mono text-xs">{agent.id}</span>
           </>
         }
         actions={
           <>
-            <Link to={`/dashboard/agents/${agent.id}/try`} className="rounded-lg bg-white px-3.5 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-50">
+            <Link
+              to={`/dashboard/agents/${agent.id}/try`}
+              className="rounded-lg bg-white px-3.5 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-50"
+            >
               Try this agent
             </Link>
-            <Link to={`/dashboard/calls?agentId=${agent.id}`} className="rounded-lg bg-white px-3.5 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-50">
+            <Link
+              to={`/dashboard/calls?agentId=${agent.id}`}
+              className="rounded-lg bg-white px-3.5 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-50"
+            >
               Calls
             </Link>
             {canEdit && (
@@ -168,13 +191,33 @@ function AgentForm({ agent }: { agent: AgentDto }) {
             <Card title="Conversation">
               <div className="space-y-4">
                 <TextInput label="Name" name="name" defaultValue={agent.name} error={errors.name} />
-                <TextArea label="Greeting" name="greeting" rows={2} defaultValue={agent.greeting} error={errors.greeting} hint="The first thing callers hear." />
-                <TextArea label="Prompt" name="systemPrompt" rows={6} defaultValue={agent.systemPrompt} error={errors.systemPrompt} hint="Instructions for LLM brains; the receptionist brain follows the business facts." />
+                <TextArea
+                  label="Greeting"
+                  name="greeting"
+                  rows={2}
+                  defaultValue={agent.greeting}
+                  error={errors.greeting}
+                  hint="The first thing callers hear."
+                />
+                <TextArea
+                  label="Prompt"
+                  name="systemPrompt"
+                  rows={6}
+                  defaultValue={agent.systemPrompt}
+                  error={errors.systemPrompt}
+                  hint="Instructions for LLM brains; the receptionist brain follows the business facts."
+                />
               </div>
             </Card>
             <Card title="Voice and language">
               <div className="grid gap-4 sm:grid-cols-2">
-                <Select label="Voice" name="voice" defaultValue={agent.voice} options={VOICES.some((v) => v.value === agent.voice) ? VOICES : [...VOICES, { value: agent.voice, label: agent.voice }]} error={errors.voice} />
+                <Select
+                  label="Voice"
+                  name="voice"
+                  defaultValue={agent.voice}
+                  options={VOICES.some((v) => v.value === agent.voice) ? VOICES : [...VOICES, { value: agent.voice, label: agent.voice }]}
+                  error={errors.voice}
+                />
                 <TextInput label="Language" name="language" defaultValue={agent.language} error={errors.language} hint="A tag like en-US." />
                 <TextInput
                   label="LLM providers"
@@ -189,13 +232,61 @@ function AgentForm({ agent }: { agent: AgentDto }) {
             </Card>
             <Card title="Turn-taking">
               <div className="grid gap-4 sm:grid-cols-2">
-                <TextInput type="number" label="End-of-turn silence (ms)" name="turnTaking.silenceMs" defaultValue={tt.silenceMs} error={errors["turnTaking.silenceMs"]} hint="200–3000" />
-                <TextInput type="number" label="Silence while giving digits or dates (ms)" name="turnTaking.entitySilenceMs" defaultValue={tt.entitySilenceMs} error={errors["turnTaking.entitySilenceMs"]} hint="200–5000" />
-                <TextInput type="number" label="Silence once the answer is complete (ms)" name="turnTaking.completeSilenceMs" defaultValue={tt.completeSilenceMs} error={errors["turnTaking.completeSilenceMs"]} hint="100–3000: a yes, a whole phone number, an offered time" />
-                <TextInput type="number" label="Shortest speech that counts (ms)" name="turnTaking.minSpeechMs" defaultValue={tt.minSpeechMs} error={errors["turnTaking.minSpeechMs"]} hint="60–2000" />
-                <TextInput type="number" label="Longest caller turn (ms)" name="turnTaking.maxTurnMs" defaultValue={tt.maxTurnMs} error={errors["turnTaking.maxTurnMs"]} hint="2000–120000" />
-                <TextInput type="number" label="Speech needed to interrupt the agent (ms)" name="turnTaking.bargeInMs" defaultValue={tt.bargeInMs} error={errors["turnTaking.bargeInMs"]} hint="100–3000" />
-                <TextInput type="number" label="Hang up after silence (s)" name="idleTimeoutSec" defaultValue={agent.idleTimeoutSec} error={errors.idleTimeoutSec} />
+                <TextInput
+                  type="number"
+                  label="End-of-turn silence (ms)"
+                  name="turnTaking.silenceMs"
+                  defaultValue={tt.silenceMs}
+                  error={errors["turnTaking.silenceMs"]}
+                  hint="200–3000"
+                />
+                <TextInput
+                  type="number"
+                  label="Silence while giving digits or dates (ms)"
+                  name="turnTaking.entitySilenceMs"
+                  defaultValue={tt.entitySilenceMs}
+                  error={errors["turnTaking.entitySilenceMs"]}
+                  hint="200–5000"
+                />
+                <TextInput
+                  type="number"
+                  label="Silence once the answer is complete (ms)"
+                  name="turnTaking.completeSilenceMs"
+                  defaultValue={tt.completeSilenceMs}
+                  error={errors["turnTaking.completeSilenceMs"]}
+                  hint="100–3000: a yes, a whole phone number, an offered time"
+                />
+                <TextInput
+                  type="number"
+                  label="Shortest speech that counts (ms)"
+                  name="turnTaking.minSpeechMs"
+                  defaultValue={tt.minSpeechMs}
+                  error={errors["turnTaking.minSpeechMs"]}
+                  hint="60–2000"
+                />
+                <TextInput
+                  type="number"
+                  label="Longest caller turn (ms)"
+                  name="turnTaking.maxTurnMs"
+                  defaultValue={tt.maxTurnMs}
+                  error={errors["turnTaking.maxTurnMs"]}
+                  hint="2000–120000"
+                />
+                <TextInput
+                  type="number"
+                  label="Speech needed to interrupt the agent (ms)"
+                  name="turnTaking.bargeInMs"
+                  defaultValue={tt.bargeInMs}
+                  error={errors["turnTaking.bargeInMs"]}
+                  hint="100–3000"
+                />
+                <TextInput
+                  type="number"
+                  label="Hang up after silence (s)"
+                  name="idleTimeoutSec"
+                  defaultValue={agent.idleTimeoutSec}
+                  error={errors.idleTimeoutSec}
+                />
               </div>
               <label className="mt-4 flex items-center gap-2 text-sm">
                 <input type="checkbox" name="recordCalls" defaultChecked={agent.recordCalls} /> Record calls
@@ -213,7 +304,13 @@ function AgentForm({ agent }: { agent: AgentDto }) {
                 </span>
               )}
               <ErrorBanner error={save.error} />
-              <Button type="button" variant="danger" className="ml-auto" onClick={() => confirm(`Delete ${agent.name}?`) && remove.mutate()} busy={remove.isPending}>
+              <Button
+                type="button"
+                variant="danger"
+                className="ml-auto"
+                onClick={() => confirm(`Delete ${agent.name}?`) && remove.mutate()}
+                busy={remove.isPending}
+              >
                 Delete agent
               </Button>
             </div>
@@ -222,7 +319,15 @@ function AgentForm({ agent }: { agent: AgentDto }) {
         <div className="space-y-6">
           <Versions agentId={agent.id} />
           <Card title="Tools">
-            {agent.tools.length === 0 ? <p className="text-sm text-slate-600">Built-in receptionist tools only (availability, booking, messages).</p> : <ul className="text-sm">{agent.tools.map((t, i) => <li key={i}>{String(t.name ?? `tool ${i + 1}`)}</li>)}</ul>}
+            {agent.tools.length === 0 ? (
+              <p className="text-sm text-slate-600">Built-in receptionist tools only (availability, booking, messages).</p>
+            ) : (
+              <ul className="text-sm">
+                {agent.tools.map((t, i) => (
+                  <li key={i}>{String(t.name ?? `tool ${i + 1}`)}</li>
+                ))}
+              </ul>
+            )}
           </Card>
           <BusinessEditor agentId={agent.id} canEdit={canEdit} />
         </div>
@@ -232,7 +337,10 @@ function AgentForm({ agent }: { agent: AgentDto }) {
 }
 
 function Versions({ agentId }: { agentId: string }) {
-  const versions = useQuery({ queryKey: ["agent-versions", agentId], queryFn: () => api<{ data: { id: string; version: number; createdAt: string }[] }>(`/v1/agents/${agentId}/versions`) });
+  const versions = useQuery({
+    queryKey: ["agent-versions", agentId],
+    queryFn: () => api<{ data: { id: string; version: number; createdAt: string }[] }>(`/v1/agents/${agentId}/versions`),
+  });
   return (
     <Card title="Versions">
       {versions.isPending ? (
@@ -257,20 +365,42 @@ function Versions({ agentId }: { agentId: string }) {
 
 function BusinessEditor({ agentId, canEdit }: { agentId: string; canEdit: boolean }) {
   const qc = useQueryClient();
-  const business = useQuery({ queryKey: ["business", agentId], queryFn: () => api<{ configured: boolean; business: unknown }>(`/v1/agents/${agentId}/business`) });
+  const business = useQuery({
+    queryKey: ["business", agentId],
+    queryFn: () => api<{ configured: boolean; business: unknown }>(`/v1/agents/${agentId}/business`),
+  });
   const [text, setText] = useState<string>();
   const [error, setError] = useState<string>();
   const save = useMutation({
     mutationFn: (body: unknown) => api(`/v1/agents/${agentId}/business`, { method: "PUT", body }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["business", agentId] }),
   });
-  if (business.isPending) return <Card title="Business facts"><Spinner /></Card>;
-  if (business.error) return <Card title="Business facts"><ErrorBanner error={business.error} /></Card>;
+  if (business.isPending)
+    return (
+      <Card title="Business facts">
+        <Spinner />
+      </Card>
+    );
+  if (business.error)
+    return (
+      <Card title="Business facts">
+        <ErrorBanner error={business.error} />
+      </Card>
+    );
   const value = text ?? JSON.stringify(business.data.business, null, 2);
   return (
     <Card title="Business facts">
       {!business.data.configured && <p className="mb-2 text-sm text-amber-900">Using the generic template until you save your own.</p>}
-      <TextArea label="Hours, services, staff, FAQs (JSON)" rows={14} className="font-mono text-xs" value={value} readOnly={!canEdit} onChange={(e) => setText(e.target.value)} error={error} spellCheck={false} />
+      <TextArea
+        label="Hours, services, staff, FAQs (JSON)"
+        rows={14}
+        className="font-mono text-xs"
+        value={value}
+        readOnly={!canEdit}
+        onChange={(e) => setText(e.target.value)}
+        error={error}
+        spellCheck={false}
+      />
       {canEdit && (
         <Button
           type="button"
@@ -285,7 +415,12 @@ function BusinessEditor({ agentId, canEdit }: { agentId: string; canEdit: boolea
               return setError("Not valid JSON");
             }
             const v = validate(businessConfigSchema, parsed);
-            if (!v.ok) return setError(Object.entries(v.errors).map(([k, m]) => `${k}: ${m}`).join("; "));
+            if (!v.ok)
+              return setError(
+                Object.entries(v.errors)
+                  .map(([k, m]) => `${k}: ${m}`)
+                  .join("; "),
+              );
             setError(undefined);
             save.mutate(v.data);
           }}

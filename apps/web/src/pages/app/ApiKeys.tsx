@@ -72,7 +72,10 @@ export function ApiKeys() {
 
   return (
     <>
-      <PageHeader title="API keys" subtitle="Publishable keys (pk_) go in the website widget and only work from the origins you list. Secret keys (sk_) are for your servers." />
+      <PageHeader
+        title="API keys"
+        subtitle="Publishable keys (pk_) go in the website widget and only work from the origins you list. Secret keys (sk_) are for your servers."
+      />
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="Create a key">
           <form onSubmit={onSubmit} className="space-y-4" noValidate>
@@ -88,7 +91,14 @@ export function ApiKeys() {
               ]}
             />
             {kind === "publishable" && (
-              <TextArea label="Allowed origins" name="allowedOrigins" rows={3} placeholder={"https://www.example.com\nhttps://example.com"} hint="One per line: scheme, host and optional port." error={errors.allowedOrigins ?? Object.entries(errors).find(([k]) => k.startsWith("allowedOrigins."))?.[1]} />
+              <TextArea
+                label="Allowed origins"
+                name="allowedOrigins"
+                rows={3}
+                placeholder={"https://www.example.com\nhttps://example.com"}
+                hint="One per line: scheme, host and optional port."
+                error={errors.allowedOrigins ?? Object.entries(errors).find(([k]) => k.startsWith("allowedOrigins."))?.[1]}
+              />
             )}
             <ErrorBanner error={create.error} />
             <Button type="submit" busy={create.isPending}>
@@ -121,7 +131,11 @@ export function ApiKeys() {
                     <p className="text-xs text-slate-600">Last used: {k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : "never"}</p>
                   </div>
                   {!k.revokedAt && (
-                    <Button variant="danger" onClick={() => confirm(`Revoke ${k.name}? Sites using it stop working at once.`) && revoke.mutate(k.id)} busy={revoke.isPending && revoke.variables === k.id}>
+                    <Button
+                      variant="danger"
+                      onClick={() => confirm(`Revoke ${k.name}? Sites using it stop working at once.`) && revoke.mutate(k.id)}
+                      busy={revoke.isPending && revoke.variables === k.id}
+                    >
                       Revoke
                     </Button>
                   )}

@@ -24,7 +24,13 @@ export function AppLayout() {
       <aside className="border-b border-slate-200 bg-white md:min-h-screen md:w-60 md:border-b-0 md:border-r">
         <div className="flex items-center justify-between px-4 py-3">
           <Logo />
-          <button type="button" className="rounded-md px-2 py-1 text-sm ring-1 ring-slate-300 md:hidden" aria-expanded={open} aria-controls="app-nav" onClick={() => setOpen(!open)}>
+          <button
+            type="button"
+            className="rounded-md px-2 py-1 text-sm ring-1 ring-slate-300 md:hidden"
+            aria-expanded={open}
+            aria-controls="app-nav"
+            onClick={() => setOpen(!open)}
+          >
             Menu
           </button>
         </div>
@@ -36,7 +42,9 @@ export function AppLayout() {
                   to={to}
                   end={end}
                   onClick={() => setOpen(false)}
-                  className={({ isActive }) => `block rounded-lg px-3 py-2 text-sm ${isActive ? "bg-brand-50 font-semibold text-brand-800" : "text-slate-700 hover:bg-slate-100"}`}
+                  className={({ isActive }) =>
+                    `block rounded-lg px-3 py-2 text-sm ${isActive ? "bg-brand-50 font-semibold text-brand-800" : "text-slate-700 hover:bg-slate-100"}`
+                  }
                 >
                   {label}
                 </NavLink>

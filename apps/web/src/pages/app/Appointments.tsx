@@ -32,20 +32,38 @@ const STATUS_LABEL: Record<AppointmentStatus, string> = { booked: "Booked", comp
 function useAppointments(from: Date, to: Date, agentId: string, status: string) {
   return useQuery({
     queryKey: ["appointments", from.toISOString(), to.toISOString(), agentId, status],
-    queryFn: async () => pageSchema(appointmentSchema).parse(await api(`/v1/appointments${queryString({ from: from.toISOString(), to: to.toISOString(), agentId, status, limit: 500 })}`)),
+    queryFn: async () =>
+      pageSchema(appointmentSchema).parse(
+        await api(`/v1/appointments${queryString({ from: from.toISOString(), to: to.toISOString(), agentId, status, limit: 500 })}`),
+      ),
   });
 }
 
-function AppointmentCard({ a, canEdit, compact, agentName }: { a: AppointmentDto; canEdit: boolean; compact?: boolean; agentName: (id: string | null) => string }) {
+function AppointmentCard({
+  a,
+  canEdit,
+  compact,
+  agentName,
+}: {
+  a: AppointmentDto;
+  canEdit: boolean;
+  compact?: boolean;
+  agentName: (id: string | null) => string;
+}) {
   const qc = useQueryClient();
   const change = useMutation({
     mutationFn: (action: "completed" | "no_show" | "cancel") =>
-      action === "cancel" ? api(`/v1/appointments/${a.id}/cancel`, { body: {} }) : api(`/v1/appointments/${a.id}`, { method: "PATCH", body: { status: action } }),
+      action === "cancel"
+        ? api(`/v1/appointments/${a.id}/cancel`, { body: {} })
+        : api(`/v1/appointments/${a.id}`, { method: "PATCH", body: { status: action } }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["appointments"] }),
   });
   const past = new Date(a.start).getTime() < Date.now();
   return (
-    <li data-testid="appointment" className={cx("rounded-lg border p-3 text-sm", a.status === "cancelled" ? "border-slate-200 bg-slate-50 text-slate-500" : "border-brand-100 bg-white")}>
+    <li
+      data-testid="appointment"
+      className={cx("rounded-lg border p-3 text-sm", a.status === "cancelled" ? "border-slate-200 bg-slate-50 text-slate-500" : "border-brand-100 bg-white")}
+    >
       <div className="flex flex-wrap items-baseline justify-between gap-1">
         <p className="font-semibold tabular-nums text-slate-900">
           {time(a.start)}–{time(a.end)}
@@ -54,7 +72,10 @@ function AppointmentCard({ a, canEdit, compact, agentName }: { a: AppointmentDto
       </div>
       <p className={cx("mt-1 font-medium text-slate-800", a.status === "cancelled" && "line-through")}>{pretty(a.serviceId)}</p>
       <p>
-        {a.customerName} · <a className="underline" href={`tel:${a.customerPhone}`}>{a.customerPhone}</a>
+        {a.customerName} ·{" "}
+        <a className="underline" href={`tel:${a.customerPhone}`}>
+          {a.customerPhone}
+        </a>
       </p>
       {!compact && (
         <p className="mt-1 text-xs text-slate-600">
@@ -75,10 +96,20 @@ function AppointmentCard({ a, canEdit, compact, agentName }: { a: AppointmentDto
         <div className="mt-2 flex flex-wrap gap-1">
           {past && (
             <>
-              <Button variant="secondary" className="px-2 py-1 text-xs" busy={change.isPending && change.variables === "completed"} onClick={() => change.mutate("completed")}>
+              <Button
+                variant="secondary"
+                className="px-2 py-1 text-xs"
+                busy={change.isPending && change.variables === "completed"}
+                onClick={() => change.mutate("completed")}
+              >
                 Completed
               </Button>
-              <Button variant="secondary" className="px-2 py-1 text-xs" busy={change.isPending && change.variables === "no_show"} onClick={() => change.mutate("no_show")}>
+              <Button
+                variant="secondary"
+                className="px-2 py-1 text-xs"
+                busy={change.isPending && change.variables === "no_show"}
+                onClick={() => change.mutate("no_show")}
+              >
                 No-show
               </Button>
             </>
@@ -141,8 +172,25 @@ function NewAppointment({ day, onDone }: { day: Date; onDone: () => void }) {
   if (!agents.data?.data.length) return <EmptyState title="Create an agent first">Appointments belong to an agent's business.</EmptyState>;
   return (
     <form onSubmit={onSubmit} noValidate className="grid gap-3 sm:grid-cols-2" aria-label="New appointment">
-      <Select label="Agent" name="agentId" value={chosen} onChange={(e) => setAgentId(e.target.value)} options={agents.data.data.map((a) => ({ value: a.id, label: a.name }))} error={errors.agentId} />
-      <Select label="Service" name="serviceId" disabled={!services.length} options={services.length ? services.map((s) => ({ value: s.id, label: `${s.name} (${s.durationMin} min)` })) : [{ value: "", label: business.isPending ? "Loading…" : "No services" }]} error={errors.serviceId} />
+      <Select
+        label="Agent"
+        name="agentId"
+        value={chosen}
+        onChange={(e) => setAgentId(e.target.value)}
+        options={agents.data.data.map((a) => ({ value: a.id, label: a.name }))}
+        error={errors.agentId}
+      />
+      <Select
+        label="Service"
+        name="serviceId"
+        disabled={!services.length}
+        options={
+          services.length
+            ? services.map((s) => ({ value: s.id, label: `${s.name} (${s.durationMin} min)` }))
+            : [{ value: "", label: business.isPending ? "Loading…" : "No services" }]
+        }
+        error={errors.serviceId}
+      />
       <TextInput label="Day" name="day" type="date" defaultValue={ymd(day)} required />
       <TextInput label="Time" name="time" type="time" defaultValue="09:00" step={300} required error={errors.start} />
       <TextInput label="Customer name" name="customerName" autoComplete="off" required error={errors.customerName} />
@@ -170,7 +218,9 @@ function NewAppointment({ day, onDone }: { day: Date; onDone: () => void }) {
 export function Appointments() {
   // ?date=YYYY-MM-DD&view=day|week opens a given day or week (links from elsewhere, bookmarks).
   const [params] = useSearchParams();
-  const [view, setView] = useState<View>(() => (params.get("view") === "day" || params.get("view") === "week" ? (params.get("view") as View) : window.innerWidth < 768 ? "day" : "week"));
+  const [view, setView] = useState<View>(() =>
+    params.get("view") === "day" || params.get("view") === "week" ? (params.get("view") as View) : window.innerWidth < 768 ? "day" : "week",
+  );
   const [anchor, setAnchor] = useState(() => {
     const d = /^\d{4}-\d{2}-\d{2}$/.test(params.get("date") ?? "") ? new Date(`${params.get("date")}T00:00:00`) : new Date();
     return startOfDay(Number.isNaN(d.getTime()) ? new Date() : d);
@@ -209,7 +259,13 @@ export function Appointments() {
       <div className="mb-4 flex flex-wrap items-end gap-3">
         <div role="group" aria-label="View" className="inline-flex overflow-hidden rounded-lg ring-1 ring-slate-300">
           {(["day", "week"] as const).map((v) => (
-            <button key={v} type="button" aria-pressed={view === v} onClick={() => setView(v)} className={cx("px-3 py-2 text-sm font-medium", view === v ? "bg-brand-600 text-white" : "bg-white text-slate-800 hover:bg-slate-50")}>
+            <button
+              key={v}
+              type="button"
+              aria-pressed={view === v}
+              onClick={() => setView(v)}
+              className={cx("px-3 py-2 text-sm font-medium", view === v ? "bg-brand-600 text-white" : "bg-white text-slate-800 hover:bg-slate-50")}
+            >
               {v === "day" ? "Day" : "Week"}
             </button>
           ))}
@@ -229,8 +285,21 @@ export function Appointments() {
           {title}
         </h2>
         <div className="grid w-full grid-cols-2 gap-3 sm:w-auto">
-          <Select label="Agent" value={agentId} onChange={(e) => setAgentId(e.target.value)} options={[{ value: "", label: "All agents" }, ...(agents.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))]} />
-          <Select label="Status" value={status} onChange={(e) => setStatus(e.target.value)} options={[{ value: "", label: "Any status" }, ...(Object.keys(STATUS_LABEL) as AppointmentStatus[]).map((s) => ({ value: s, label: STATUS_LABEL[s] }))]} />
+          <Select
+            label="Agent"
+            value={agentId}
+            onChange={(e) => setAgentId(e.target.value)}
+            options={[{ value: "", label: "All agents" }, ...(agents.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))]}
+          />
+          <Select
+            label="Status"
+            value={status}
+            onChange={(e) => setStatus(e.target.value)}
+            options={[
+              { value: "", label: "Any status" },
+              ...(Object.keys(STATUS_LABEL) as AppointmentStatus[]).map((s) => ({ value: s, label: STATUS_LABEL[s] })),
+            ]}
+          />
         </div>
       </div>
       {list.isPending ? (
@@ -239,7 +308,9 @@ export function Appointments() {
         <ErrorBanner error={list.error} />
       ) : view === "day" ? (
         appts.length === 0 ? (
-          <EmptyState title="No appointments this day">{canEdit ? "Your agents book them on calls, or add one with New appointment." : "Your agents book them on calls."}</EmptyState>
+          <EmptyState title="No appointments this day">
+            {canEdit ? "Your agents book them on calls, or add one with New appointment." : "Your agents book them on calls."}
+          </EmptyState>
         ) : (
           <ul className="space-y-2" aria-label={`Appointments on ${title}`}>
             {appts.map((a) => (
@@ -256,7 +327,11 @@ export function Appointments() {
           )}
           <div className="grid gap-3 md:grid-cols-7">
             {Array.from({ length: 7 }, (_, i) => addDays(from, i)).map((d) => (
-              <section key={d.getTime()} aria-label={d.toLocaleDateString(undefined, { weekday: "long", month: "long", day: "numeric" })} className={cx("min-h-24 rounded-xl border bg-white p-2", d.getTime() === today ? "border-brand-600" : "border-slate-200")}>
+              <section
+                key={d.getTime()}
+                aria-label={d.toLocaleDateString(undefined, { weekday: "long", month: "long", day: "numeric" })}
+                className={cx("min-h-24 rounded-xl border bg-white p-2", d.getTime() === today ? "border-brand-600" : "border-slate-200")}
+              >
                 <button
                   type="button"
                   className="mb-2 w-full rounded text-left text-sm font-semibold text-slate-800 hover:underline"
@@ -265,7 +340,8 @@ export function Appointments() {
                     setView("day");
                   }}
                 >
-                  {d.toLocaleDateString(undefined, { weekday: "short" })} <span className="font-normal text-slate-600">{d.toLocaleDateString(undefined, { month: "numeric", day: "numeric" })}</span>
+                  {d.toLocaleDateString(undefined, { weekday: "short" })}{" "}
+                  <span className="font-normal text-slate-600">{d.toLocaleDateString(undefined, { month: "numeric", day: "numeric" })}</span>
                 </button>
                 <ul className="space-y-2">
                   {onDay(d).map((a) => (
@@ -281,4 +357,3 @@ export function Appointments() {
     </>
   );
 }
-

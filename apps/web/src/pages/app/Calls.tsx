@@ -9,7 +9,14 @@ type Turn = z.infer<typeof callTurnSchema>;
 
 export const fmtDuration = (s?: number | null) => (s == null ? "–" : `${Math.floor(s / 60)}:${String(Math.round(s) % 60).padStart(2, "0")}`);
 
-const STATUS_TONE: Record<CallDto["status"], "slate" | "green" | "amber" | "red"> = { ringing: "amber", in_progress: "amber", completed: "green", failed: "red", busy: "slate", no_answer: "slate" };
+const STATUS_TONE: Record<CallDto["status"], "slate" | "green" | "amber" | "red"> = {
+  ringing: "amber",
+  in_progress: "amber",
+  completed: "green",
+  failed: "red",
+  busy: "slate",
+  no_answer: "slate",
+};
 const statusLabel = (s: string) => s.replace("_", " ");
 
 const END_REASONS: Record<string, string> = {
@@ -26,7 +33,8 @@ export const endReasonLabel = (r: string | null) => (r ? (END_REASONS[r] ?? r.re
 /** What the call achieved, from its successful tool calls; otherwise how it ended. */
 export function callOutcome(call: Pick<CallDetail, "turns" | "endReason" | "status">): { label: string; tone: "green" | "amber" | "slate" | "red" } {
   const ok = new Set(call.turns.flatMap((t) => t.toolCalls.filter((c) => c.ok).map((c) => c.name)));
-  if (ok.has("book_appointment") || ok.has("reschedule_appointment")) return { label: ok.has("book_appointment") ? "Appointment booked" : "Appointment moved", tone: "green" };
+  if (ok.has("book_appointment") || ok.has("reschedule_appointment"))
+    return { label: ok.has("book_appointment") ? "Appointment booked" : "Appointment moved", tone: "green" };
   if (ok.has("cancel_appointment")) return { label: "Appointment cancelled", tone: "amber" };
   if (ok.has("take_message")) return { label: "Message taken", tone: "green" };
   if (ok.has("transfer_call")) return { label: "Transferred", tone: "slate" };
@@ -70,18 +78,28 @@ export function CallsList() {
     <>
       <PageHeader title="Calls" subtitle="Every phone and website call with its transcript, latency and outcome." />
       <form className="mb-4 grid gap-3 sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter calls" onSubmit={(e) => e.preventDefault()}>
-        <Select label="Agent" value={agentId} onChange={(e) => setAgentId(e.target.value)} options={[{ value: "", label: "All agents" }, ...(agents.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))]} />
-        <Select label="Status" value={status} onChange={(e) => setStatus(e.target.value)} options={[{ value: "", label: "Any status" }, ...CALL_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))]} />
-        <Select label="Channel" value={channel} onChange={(e) => setChannel(e.target.value)} options={[{ value: "", label: "Any channel" }, ...CHANNELS.map((c) => ({ value: c, label: c }))]} />
+        <Select
+          label="Agent"
+          value={agentId}
+          onChange={(e) => setAgentId(e.target.value)}
+          options={[{ value: "", label: "All agents" }, ...(agents.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))]}
+        />
+        <Select
+          label="Status"
+          value={status}
+          onChange={(e) => setStatus(e.target.value)}
+          options={[{ value: "", label: "Any status" }, ...CALL_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))]}
+        />
+        <Select
+          label="Channel"
+          value={channel}
+          onChange={(e) => setChannel(e.target.value)}
+          options={[{ value: "", label: "Any channel" }, ...CHANNELS.map((c) => ({ value: c, label: c }))]}
+        />
         <TextInput label="From" type="date" value={fromDay} max={toDay || undefined} onChange={(e) => setFromDay(e.target.value)} />
         <TextInput label="To" type="date" value={toDay} min={fromDay || undefined} onChange={(e) => setToDay(e.target.value)} />
         <div className="flex items-end">
-          <Button
-            type="button"
-            variant="ghost"
-            disabled={!filtered}
-            onClick={() => setParams({}, { replace: true })}
-          >
+          <Button type="button" variant="ghost" disabled={!filtered} onClick={() => setParams({}, { replace: true })}>
             Clear filters
           </Button>
         </div>
@@ -91,7 +109,9 @@ export function CallsList() {
       ) : calls.error ? (
         <ErrorBanner error={calls.error} />
       ) : rows.length === 0 ? (
-        <EmptyState title={filtered ? "No calls match these filters" : "No calls yet"}>{filtered ? "Clear a filter to see more." : "Place one with “Try this agent” or embed the widget on your site."}</EmptyState>
+        <EmptyState title={filtered ? "No calls match these filters" : "No calls yet"}>
+          {filtered ? "Clear a filter to see more." : "Place one with “Try this agent” or embed the widget on your site."}
+        </EmptyState>
       ) : (
         <>
           <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
@@ -99,14 +119,30 @@ export function CallsList() {
               <caption className="sr-only">Calls, newest first</caption>
               <thead className="bg-slate-50 text-slate-700">
                 <tr>
-                  <th scope="col" className="px-4 py-2 font-semibold">Started</th>
-                  <th scope="col" className="px-4 py-2 font-semibold">Agent</th>
-                  <th scope="col" className="px-4 py-2 font-semibold">Channel</th>
-                  <th scope="col" className="px-4 py-2 font-semibold">Caller</th>
-                  <th scope="col" className="px-4 py-2 font-semibold">Duration</th>
-                  <th scope="col" className="px-4 py-2 font-semibold">Turns</th>
-                  <th scope="col" className="px-4 py-2 font-semibold">Status</th>
-                  <th scope="col" className="px-4 py-2 font-semibold">Ended</th>
+                  <th scope="col" className="px-4 py-2 font-semibold">
+                    Started
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-semibold">
+                    Agent
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-semibold">
+                    Channel
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-semibold">
+                    Caller
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-semibold">
+                    Duration
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-semibold">
+                    Turns
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-semibold">
+                    Status
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-semibold">
+                    Ended
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -243,10 +279,21 @@ export function CallPage() {
         title="Call"
         subtitle={
           <>
-            {agent ? <Link to={`/dashboard/agents/${agent.id}`} className="underline">{agent.name}</Link> : c.agentId} · <span className="font-mono text-xs">{c.id}</span>
+            {agent ? (
+              <Link to={`/dashboard/agents/${agent.id}`} className="underline">
+                {agent.name}
+              </Link>
+            ) : (
+              c.agentId
+            )}{" "}
+            · <span className="font-mono text-xs">{c.id}</span>
           </>
         }
-        actions={<Link to="/dashboard/calls" className="rounded-lg px-3.5 py-2 text-sm font-semibold ring-1 ring-slate-300">All calls</Link>}
+        actions={
+          <Link to="/dashboard/calls" className="rounded-lg px-3.5 py-2 text-sm font-semibold ring-1 ring-slate-300">
+            All calls
+          </Link>
+        }
       />
       <dl className="mb-6 grid grid-cols-2 gap-4 md:grid-cols-3 lg:grid-cols-6">
         {(
@@ -255,8 +302,18 @@ export function CallPage() {
             ["Duration", fmtDuration(c.durationSec)],
             ["Channel", `${c.channel} · ${c.direction}`],
             ["Caller", c.caller ?? "–"],
-            ["Status", <Badge key="s" tone={STATUS_TONE[c.status]}>{statusLabel(c.status)}</Badge>],
-            ["Outcome", <span key="o" data-testid="call-outcome"><Badge tone={outcome.tone}>{outcome.label}</Badge> <span className="block text-xs text-slate-600">{endReasonLabel(c.endReason)}</span></span>],
+            [
+              "Status",
+              <Badge key="s" tone={STATUS_TONE[c.status]}>
+                {statusLabel(c.status)}
+              </Badge>,
+            ],
+            [
+              "Outcome",
+              <span key="o" data-testid="call-outcome">
+                <Badge tone={outcome.tone}>{outcome.label}</Badge> <span className="block text-xs text-slate-600">{endReasonLabel(c.endReason)}</span>
+              </span>,
+            ],
           ] as const
         ).map(([k, v]) => (
           <div key={k} className="rounded-xl border border-slate-200 bg-white p-4">
@@ -269,7 +326,13 @@ export function CallPage() {
         <Card
           title="Transcript"
           className="lg:col-span-2"
-          actions={e2e.length > 0 && <span className="text-xs text-slate-600">{c.turns.length} turns · median {[...e2e].sort((a, b) => a - b)[Math.floor((e2e.length - 1) / 2)]} ms</span>}
+          actions={
+            e2e.length > 0 && (
+              <span className="text-xs text-slate-600">
+                {c.turns.length} turns · median {[...e2e].sort((a, b) => a - b)[Math.floor((e2e.length - 1) / 2)]} ms
+              </span>
+            )
+          }
         >
           {c.turns.length === 0 ? (
             <EmptyState title="No turns recorded">{c.status === "in_progress" ? "The call is still going on." : "Nobody spoke on this call."}</EmptyState>
@@ -319,7 +382,11 @@ export function CallPage() {
                     {new Date(e.at).toLocaleTimeString()}
                   </time>
                   <span className="font-medium text-slate-800">{e.kind.replace(/_/g, " ")}</span>
-                  {e.detail !== undefined && <span className="truncate text-slate-600" title={JSON.stringify(e.detail)}>{typeof e.detail === "string" ? e.detail : JSON.stringify(e.detail)}</span>}
+                  {e.detail !== undefined && (
+                    <span className="truncate text-slate-600" title={JSON.stringify(e.detail)}>
+                      {typeof e.detail === "string" ? e.detail : JSON.stringify(e.detail)}
+                    </span>
+                  )}
                 </li>
               ))}
             </ol>

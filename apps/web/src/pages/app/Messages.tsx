@@ -15,7 +15,8 @@ function useMessages(status: string, agentId: string) {
   return useInfiniteQuery({
     queryKey: ["messages", status, agentId],
     initialPageParam: undefined as string | undefined,
-    queryFn: async ({ pageParam }) => pageSchema(messageSchema).parse(await api(`/v1/messages${queryString({ limit: 50, status, agentId, cursor: pageParam })}`)),
+    queryFn: async ({ pageParam }) =>
+      pageSchema(messageSchema).parse(await api(`/v1/messages${queryString({ limit: 50, status, agentId, cursor: pageParam })}`)),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 }
@@ -26,7 +27,18 @@ function MessageItem({ m, canEdit, agentName }: { m: MessageDto; canEdit: boolea
     mutationFn: (status: Status) => api<MessageDto>(`/v1/messages/${m.id}`, { method: "PATCH", body: { status } }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["messages"] }),
   });
-  const next: { status: Status; label: string }[] = m.status === "new" ? [{ status: "read", label: "Mark read" }, { status: "done", label: "Done" }] : m.status === "read" ? [{ status: "done", label: "Done" }, { status: "new", label: "Mark unread" }] : [{ status: "new", label: "Reopen" }];
+  const next: { status: Status; label: string }[] =
+    m.status === "new"
+      ? [
+          { status: "read", label: "Mark read" },
+          { status: "done", label: "Done" },
+        ]
+      : m.status === "read"
+        ? [
+            { status: "done", label: "Done" },
+            { status: "new", label: "Mark unread" },
+          ]
+        : [{ status: "new", label: "Reopen" }];
   return (
     <li data-testid="message" className={cx("rounded-xl border bg-white p-4 text-sm", m.status === "new" ? "border-brand-600" : "border-slate-200")}>
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -61,7 +73,13 @@ function MessageItem({ m, canEdit, agentName }: { m: MessageDto; canEdit: boolea
       {canEdit && (
         <div className="mt-3 flex flex-wrap gap-2">
           {next.map((n) => (
-            <Button key={n.status} variant={n.status === "done" ? "primary" : "secondary"} className="px-2.5 py-1 text-xs" busy={set.isPending && set.variables === n.status} onClick={() => set.mutate(n.status)}>
+            <Button
+              key={n.status}
+              variant={n.status === "done" ? "primary" : "secondary"}
+              className="px-2.5 py-1 text-xs"
+              busy={set.isPending && set.variables === n.status}
+              onClick={() => set.mutate(n.status)}
+            >
               {n.label}
             </Button>
           ))}
@@ -84,15 +102,27 @@ export function Messages() {
     <>
       <PageHeader title="Messages" subtitle="Messages your agents took for you: who called, how to reach them, and what about." />
       <div className="mb-4 grid gap-3 sm:max-w-lg sm:grid-cols-2">
-        <Select label="Status" value={status} onChange={(e) => setStatus(e.target.value)} options={[{ value: "", label: "All messages" }, ...(Object.keys(STATUS_LABEL) as Status[]).map((s) => ({ value: s, label: STATUS_LABEL[s] }))]} />
-        <Select label="Agent" value={agentId} onChange={(e) => setAgentId(e.target.value)} options={[{ value: "", label: "All agents" }, ...(agents.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))]} />
+        <Select
+          label="Status"
+          value={status}
+          onChange={(e) => setStatus(e.target.value)}
+          options={[{ value: "", label: "All messages" }, ...(Object.keys(STATUS_LABEL) as Status[]).map((s) => ({ value: s, label: STATUS_LABEL[s] }))]}
+        />
+        <Select
+          label="Agent"
+          value={agentId}
+          onChange={(e) => setAgentId(e.target.value)}
+          options={[{ value: "", label: "All agents" }, ...(agents.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))]}
+        />
       </div>
       {messages.isPending ? (
         <Spinner label="Loading messages" />
       ) : messages.error ? (
         <ErrorBanner error={messages.error} />
       ) : rows.length === 0 ? (
-        <EmptyState title={status || agentId ? "No messages match" : "No messages yet"}>When a caller asks your agent to pass something on, it appears here.</EmptyState>
+        <EmptyState title={status || agentId ? "No messages match" : "No messages yet"}>
+          When a caller asks your agent to pass something on, it appears here.
+        </EmptyState>
       ) : (
         <>
           <ul className="space-y-3" aria-label="Messages">

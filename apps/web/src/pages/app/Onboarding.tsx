@@ -56,18 +56,42 @@ export function Onboarding() {
   const updateBusiness = (patch: Partial<BusinessConfig>) => b && update({ business: { ...b, ...patch } });
 
   const pick = (t: BusinessTemplate) =>
-    update({ templateId: t.id, business: structuredClone(t.business), agentName: t.agent.name, greeting: t.agent.greeting, systemPrompt: t.agent.systemPrompt });
+    update({
+      templateId: t.id,
+      business: structuredClone(t.business),
+      agentName: t.agent.name,
+      greeting: t.agent.greeting,
+      systemPrompt: t.agent.systemPrompt,
+    });
 
   const create = useMutation({
     mutationFn: async (): Promise<Done> => {
       const business = validate(businessConfigSchema, b);
-      if (!business.ok) throw new Error(`Business details: ${Object.entries(business.errors).map(([k, m]) => `${k} ${m}`).join("; ")}`);
-      const config = validate(agentConfigSchema, { name: draft.agentName, greeting: draft.greeting, voice: draft.voice, systemPrompt: draft.systemPrompt, business: business.data });
-      if (!config.ok) throw new Error(Object.entries(config.errors).map(([k, m]) => `${k}: ${m}`).join("; "));
+      if (!business.ok)
+        throw new Error(
+          `Business details: ${Object.entries(business.errors)
+            .map(([k, m]) => `${k} ${m}`)
+            .join("; ")}`,
+        );
+      const config = validate(agentConfigSchema, {
+        name: draft.agentName,
+        greeting: draft.greeting,
+        voice: draft.voice,
+        systemPrompt: draft.systemPrompt,
+        business: business.data,
+      });
+      if (!config.ok)
+        throw new Error(
+          Object.entries(config.errors)
+            .map(([k, m]) => `${k}: ${m}`)
+            .join("; "),
+        );
       const agent = await api<AgentDto>("/v1/agents", { body: config.data });
       await api(`/v1/agents/${agent.id}/business`, { method: "PUT", body: business.data });
       const published = await api<AgentDto>(`/v1/agents/${agent.id}/publish`, { method: "POST", body: {} });
-      const key = await api<{ key: string }>("/v1/api-keys", { body: { name: `${draft.agentName} widget`, kind: "publishable", allowedOrigins: [location.origin] } }).catch(() => undefined);
+      const key = await api<{ key: string }>("/v1/api-keys", {
+        body: { name: `${draft.agentName} widget`, kind: "publishable", allowedOrigins: [location.origin] },
+      }).catch(() => undefined);
       return { agent: published, key: key?.key };
     },
     onSuccess: (d) => {
@@ -96,7 +120,11 @@ export function Onboarding() {
       <div className="mx-auto max-w-3xl px-4 py-8">
         <ol className="mb-6 flex flex-wrap gap-2 text-xs" aria-label="Steps">
           {STEPS.map((s, i) => (
-            <li key={s} aria-current={i === draft.step ? "step" : undefined} className={`rounded-full px-3 py-1 ${i === draft.step ? "bg-brand-600 font-semibold text-white" : i < draft.step ? "bg-brand-100 text-brand-800" : "bg-slate-200 text-slate-700"}`}>
+            <li
+              key={s}
+              aria-current={i === draft.step ? "step" : undefined}
+              className={`rounded-full px-3 py-1 ${i === draft.step ? "bg-brand-600 font-semibold text-white" : i < draft.step ? "bg-brand-100 text-brand-800" : "bg-slate-200 text-slate-700"}`}
+            >
               {i + 1}. {s}
             </li>
           ))}
@@ -112,7 +140,10 @@ export function Onboarding() {
                 <legend className="mb-3 text-sm text-slate-700">What kind of business is the agent for? You can change everything later.</legend>
                 <div className="grid gap-3 sm:grid-cols-2">
                   {templates.data.data.map((t) => (
-                    <label key={t.id} className={`cursor-pointer rounded-xl border p-4 ${draft.templateId === t.id ? "border-brand-600 ring-2 ring-brand-600" : "border-slate-200 hover:border-slate-400"}`}>
+                    <label
+                      key={t.id}
+                      className={`cursor-pointer rounded-xl border p-4 ${draft.templateId === t.id ? "border-brand-600 ring-2 ring-brand-600" : "border-slate-200 hover:border-slate-400"}`}
+                    >
                       <input type="radio" name="template" value={t.id} className="sr-only" checked={draft.templateId === t.id} onChange={() => pick(t)} />
                       <span className="block font-semibold">{t.label}</span>
                       <span className="mt-1 block text-sm text-slate-700">{t.description}</span>
@@ -140,13 +171,26 @@ export function Onboarding() {
                       <div key={day} className="flex flex-wrap items-center gap-3 text-sm">
                         <span className="w-24">{DAY_LABEL[day]}</span>
                         <label className="flex items-center gap-1">
-                          <input type="checkbox" checked={!!first} onChange={(e) => set(e.target.checked ? { open: "09:00", close: "17:00" } : undefined)} /> Open
+                          <input type="checkbox" checked={!!first} onChange={(e) => set(e.target.checked ? { open: "09:00", close: "17:00" } : undefined)} />{" "}
+                          Open
                         </label>
                         {first && (
                           <>
-                            <input aria-label={`${DAY_LABEL[day]} opens`} type="time" value={first.open} onChange={(e) => set({ ...first, open: e.target.value })} className="rounded border border-slate-400 px-2 py-1" />
+                            <input
+                              aria-label={`${DAY_LABEL[day]} opens`}
+                              type="time"
+                              value={first.open}
+                              onChange={(e) => set({ ...first, open: e.target.value })}
+                              className="rounded border border-slate-400 px-2 py-1"
+                            />
                             <span>to</span>
-                            <input aria-label={`${DAY_LABEL[day]} closes`} type="time" value={first.close} onChange={(e) => set({ ...first, close: e.target.value })} className="rounded border border-slate-400 px-2 py-1" />
+                            <input
+                              aria-label={`${DAY_LABEL[day]} closes`}
+                              type="time"
+                              value={first.close}
+                              onChange={(e) => set({ ...first, close: e.target.value })}
+                              className="rounded border border-slate-400 px-2 py-1"
+                            />
                           </>
                         )}
                       </div>
@@ -159,18 +203,30 @@ export function Onboarding() {
 
           {draft.step === 2 && b && (
             <div className="space-y-3">
-              <p className="text-sm text-slate-700">These are the services your agent can describe and book. Edit names, durations and prices, or remove the ones you do not offer.</p>
+              <p className="text-sm text-slate-700">
+                These are the services your agent can describe and book. Edit names, durations and prices, or remove the ones you do not offer.
+              </p>
               {b.services.map((s, i) => {
                 const setService = (patch: Partial<typeof s>) => updateBusiness({ services: b.services.map((x, j) => (j === i ? { ...x, ...patch } : x)) });
                 return (
                   <div key={s.id} className="grid items-end gap-2 rounded-lg border border-slate-200 p-3 sm:grid-cols-[2fr_1fr_1fr_auto]">
                     <TextInput label="Service" value={s.name} onChange={(e) => setService({ name: e.target.value })} />
                     <TextInput label="Minutes" type="number" value={s.durationMin} onChange={(e) => setService({ durationMin: Number(e.target.value) })} />
-                    <TextInput label="Price ($)" type="number" value={s.priceCents == null ? "" : s.priceCents / 100} onChange={(e) => setService({ priceCents: e.target.value === "" ? null : Math.round(Number(e.target.value) * 100) })} />
+                    <TextInput
+                      label="Price ($)"
+                      type="number"
+                      value={s.priceCents == null ? "" : s.priceCents / 100}
+                      onChange={(e) => setService({ priceCents: e.target.value === "" ? null : Math.round(Number(e.target.value) * 100) })}
+                    />
                     <Button
                       variant="secondary"
                       type="button"
-                      onClick={() => updateBusiness({ services: b.services.filter((_, j) => j !== i), staff: b.staff.map((st) => ({ ...st, serviceIds: st.serviceIds.filter((x) => x !== s.id) })) })}
+                      onClick={() =>
+                        updateBusiness({
+                          services: b.services.filter((_, j) => j !== i),
+                          staff: b.staff.map((st) => ({ ...st, serviceIds: st.serviceIds.filter((x) => x !== s.id) })),
+                        })
+                      }
                     >
                       Remove
                     </Button>
@@ -227,7 +283,8 @@ export function Onboarding() {
             ) : (
               <div className="space-y-3">
                 <p className="text-sm text-slate-700">
-                  Ready: <strong>{draft.agentName}</strong> for <strong>{b?.name}</strong>, {b?.services.length ?? 0} services. Creating it publishes it and makes a widget key for this site.
+                  Ready: <strong>{draft.agentName}</strong> for <strong>{b?.name}</strong>, {b?.services.length ?? 0} services. Creating it publishes it and
+                  makes a widget key for this site.
                 </p>
                 <ErrorBanner error={create.error} />
                 <Button onClick={() => create.mutate()} busy={create.isPending}>
@@ -236,7 +293,11 @@ export function Onboarding() {
               </div>
             ))}
 
-          {error && <div className="mt-4"><ErrorBanner error={error} /></div>}
+          {error && (
+            <div className="mt-4">
+              <ErrorBanner error={error} />
+            </div>
+          )}
           {!done && (
             <div className="mt-6 flex justify-between">
               <Button variant="secondary" type="button" disabled={draft.step === 0} onClick={() => update({ step: draft.step - 1 })}>

@@ -29,7 +29,12 @@ function CallsChart({ calls }: { calls: CallDto[] }) {
   });
   const max = Math.max(1, ...days.map((d) => d.count));
   return (
-    <svg viewBox="0 0 280 110" role="img" aria-label={`Calls per day, last ${CHART_DAYS} days: ${days.reduce((n, d) => n + d.count, 0)} in all`} className="w-full">
+    <svg
+      viewBox="0 0 280 110"
+      role="img"
+      aria-label={`Calls per day, last ${CHART_DAYS} days: ${days.reduce((n, d) => n + d.count, 0)} in all`}
+      className="w-full"
+    >
       {days.map((d, i) => {
         const h = (d.count / max) * 76;
         return (
@@ -104,11 +109,23 @@ export function Overview() {
           <Stat label="This month" value={o ? o.calls.month.toLocaleString() : dash} hint="last 30 days" />
           <Stat label="Average duration" value={o?.averageDurationSec != null ? fmtDuration(o.averageDurationSec) : dash} />
           <Stat label="Booking rate" value={o?.bookingRate != null ? `${Math.round(o.bookingRate * 100)} %` : dash} hint="calls with a booking" />
-          <Stat label="Turn latency p50 / p95" value={o?.turnLatencyMs.p50 != null ? `${o.turnLatencyMs.p50} / ${o.turnLatencyMs.p95 ?? dash}` : dash} hint={o ? `ms, over ${o.turnLatencyMs.turns.toLocaleString()} turns` : undefined} />
+          <Stat
+            label="Turn latency p50 / p95"
+            value={o?.turnLatencyMs.p50 != null ? `${o.turnLatencyMs.p50} / ${o.turnLatencyMs.p95 ?? dash}` : dash}
+            hint={o ? `ms, over ${o.turnLatencyMs.turns.toLocaleString()} turns` : undefined}
+          />
         </div>
       )}
       <div className="mt-6 grid gap-6 lg:grid-cols-3">
-        <Card title={`Calls, last ${CHART_DAYS} days`} className="lg:col-span-2" actions={<Link className="text-sm text-brand-700 underline" to="/dashboard/calls">All calls</Link>}>
+        <Card
+          title={`Calls, last ${CHART_DAYS} days`}
+          className="lg:col-span-2"
+          actions={
+            <Link className="text-sm text-brand-700 underline" to="/dashboard/calls">
+              All calls
+            </Link>
+          }
+        >
           {recent.isPending ? (
             <Spinner label="Loading calls" />
           ) : recent.error ? (
@@ -120,7 +137,16 @@ export function Overview() {
           )}
         </Card>
         <Card title="Top agents" actions={<span className="text-xs text-slate-500">calls, last 30 days</span>}>
-          {overview.isPending ? <Spinner /> : !o || o.topAgents.length === 0 ? <EmptyState title="No calls in the last 30 days" /> : <Bars label="Top agents by calls" rows={o.topAgents.map((a) => ({ key: a.agentId, label: a.name, value: a.calls, to: `/dashboard/agents/${a.agentId}` }))} />}
+          {overview.isPending ? (
+            <Spinner />
+          ) : !o || o.topAgents.length === 0 ? (
+            <EmptyState title="No calls in the last 30 days" />
+          ) : (
+            <Bars
+              label="Top agents by calls"
+              rows={o.topAgents.map((a) => ({ key: a.agentId, label: a.name, value: a.calls, to: `/dashboard/agents/${a.agentId}` }))}
+            />
+          )}
         </Card>
         <Card title="Turn latency" className="lg:col-span-2" actions={<span className="text-xs text-slate-500">caller stops talking → first agent audio</span>}>
           {overview.isPending ? (
@@ -138,13 +164,26 @@ export function Overview() {
             />
           )}
         </Card>
-        <Card title="Your agents" actions={<Link className="text-sm text-brand-700 underline" to="/dashboard/agents">All agents</Link>}>
+        <Card
+          title="Your agents"
+          actions={
+            <Link className="text-sm text-brand-700 underline" to="/dashboard/agents">
+              All agents
+            </Link>
+          }
+        >
           {agents.isPending ? (
             <Spinner />
           ) : agents.error ? (
             <ErrorBanner error={agents.error} />
           ) : agents.data.data.length === 0 ? (
-            <EmptyState title="No agents yet">{canEdit && <Link className="text-brand-700 underline" to="/onboarding">Set up your first agent</Link>}</EmptyState>
+            <EmptyState title="No agents yet">
+              {canEdit && (
+                <Link className="text-brand-700 underline" to="/onboarding">
+                  Set up your first agent
+                </Link>
+              )}
+            </EmptyState>
           ) : (
             <ul className="divide-y divide-slate-100">
               {agents.data.data.slice(0, 5).map((a) => (

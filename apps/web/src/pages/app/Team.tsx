@@ -65,7 +65,12 @@ export function Team() {
                   </div>
                   {canManage && m.role !== "owner" && m.userId !== me?.user.id ? (
                     <div className="flex items-end gap-2">
-                      <Select label={`Role of ${m.name}`} value={m.role} onChange={(e) => changeRole.mutate({ userId: m.userId, role: e.target.value as Role })} options={ROLE_OPTIONS.map((o) => ({ value: o.value, label: o.value }))} />
+                      <Select
+                        label={`Role of ${m.name}`}
+                        value={m.role}
+                        onChange={(e) => changeRole.mutate({ userId: m.userId, role: e.target.value as Role })}
+                        options={ROLE_OPTIONS.map((o) => ({ value: o.value, label: o.value }))}
+                      />
                       <Button variant="secondary" onClick={() => confirm(`Remove ${m.name} from the workspace?`) && remove.mutate(m.userId)}>
                         Remove
                       </Button>
@@ -132,7 +137,11 @@ export function Settings() {
             <TextInput label="Time zone" name="timezone" defaultValue={me.workspace.timezone} hint="IANA name, e.g. America/New_York" error={errors.timezone} />
           </fieldset>
           <ErrorBanner error={save.error} />
-          {save.isSuccess && <p role="status" className="text-sm text-green-800">Saved.</p>}
+          {save.isSuccess && (
+            <p role="status" className="text-sm text-green-800">
+              Saved.
+            </p>
+          )}
           {canEdit && (
             <Button type="submit" busy={save.isPending}>
               Save

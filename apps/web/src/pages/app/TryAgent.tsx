@@ -11,7 +11,14 @@ interface Line {
   final: boolean;
 }
 
-const STATUS_TONE: Record<CallStatus, "slate" | "green" | "amber" | "red"> = { idle: "slate", connecting: "amber", live: "green", reconnecting: "amber", ended: "slate", error: "red" };
+const STATUS_TONE: Record<CallStatus, "slate" | "green" | "amber" | "red"> = {
+  idle: "slate",
+  connecting: "amber",
+  live: "green",
+  reconnecting: "amber",
+  ended: "slate",
+  error: "red",
+};
 
 /** "Try this agent": the same stream client as the widget, authorised by the dashboard session. */
 export function TryAgent() {
@@ -78,7 +85,11 @@ export function TryAgent() {
       <PageHeader
         title={`Try ${agent.data.name}`}
         subtitle="Talk to the agent through your microphone, or type. Interrupt it by talking over it."
-        actions={<Link to={`/dashboard/agents/${id}`} className="rounded-lg px-3.5 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-50">Back to agent</Link>}
+        actions={
+          <Link to={`/dashboard/agents/${id}`} className="rounded-lg px-3.5 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-50">
+            Back to agent
+          </Link>
+        }
       />
       {!canCall && <ErrorBanner error="Viewers cannot place test calls. Ask an admin for the staff role." />}
       <Card
@@ -104,8 +115,16 @@ export function TryAgent() {
           ))
         }
       >
-        {detail && <p className={`mb-3 text-sm ${status === "error" ? "text-red-700" : "text-slate-600"}`} role={status === "error" ? "alert" : "status"}>{detail}</p>}
-        {micError && <p className="mb-3 text-sm text-amber-900" role="alert">{micError}</p>}
+        {detail && (
+          <p className={`mb-3 text-sm ${status === "error" ? "text-red-700" : "text-slate-600"}`} role={status === "error" ? "alert" : "status"}>
+            {detail}
+          </p>
+        )}
+        {micError && (
+          <p className="mb-3 text-sm text-amber-900" role="alert">
+            {micError}
+          </p>
+        )}
         <ol aria-label="Live transcript" aria-live="polite" className="h-80 space-y-2 overflow-y-auto rounded-lg bg-slate-50 p-3">
           {lines.length === 0 && <li className="text-sm text-slate-500">The transcript appears here.</li>}
           {lines.map((l, i) => (
@@ -123,7 +142,15 @@ export function TryAgent() {
           <label htmlFor="try-text" className="sr-only">
             Type a message
           </label>
-          <input id="try-text" value={text} onChange={(e) => setText(e.target.value)} disabled={status !== "live"} placeholder={status === "live" ? "Type what a caller would say…" : "Start a call first"} className="flex-1 rounded-lg border border-slate-400 px-3 py-2 text-sm disabled:bg-slate-100" maxLength={2000} />
+          <input
+            id="try-text"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            disabled={status !== "live"}
+            placeholder={status === "live" ? "Type what a caller would say…" : "Start a call first"}
+            className="flex-1 rounded-lg border border-slate-400 px-3 py-2 text-sm disabled:bg-slate-100"
+            maxLength={2000}
+          />
           <Button type="submit" disabled={status !== "live" || !text.trim()}>
             Send
           </Button>

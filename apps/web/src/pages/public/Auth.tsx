@@ -49,7 +49,17 @@ export function Login() {
   const [params] = useSearchParams();
   const { onSubmit, errors, m } = useAuthSubmit(loginBodySchema, "/v1/auth/login", safeNext(params.get("next"), "/dashboard"));
   return (
-    <AuthShell title="Log in" footer={<>New here? <Link className="font-semibold text-brand-700 underline" to="/signup">Create an account</Link></>}>
+    <AuthShell
+      title="Log in"
+      footer={
+        <>
+          New here?{" "}
+          <Link className="font-semibold text-brand-700 underline" to="/signup">
+            Create an account
+          </Link>
+        </>
+      }
+    >
       <form onSubmit={(e) => onSubmit(e)} className="space-y-4" noValidate>
         <TextInput label="Email" name="email" type="email" autoComplete="email" required error={errors.email} />
         <TextInput label="Password" name="password" type="password" autoComplete="current-password" required error={errors.password} />
@@ -70,12 +80,30 @@ export function Login() {
 export function Signup() {
   const { onSubmit, errors, m } = useAuthSubmit(signupBodySchema, "/v1/auth/signup", "/onboarding");
   return (
-    <AuthShell title="Create your account" footer={<>Already have one? <Link className="font-semibold text-brand-700 underline" to="/login">Log in</Link></>}>
+    <AuthShell
+      title="Create your account"
+      footer={
+        <>
+          Already have one?{" "}
+          <Link className="font-semibold text-brand-700 underline" to="/login">
+            Log in
+          </Link>
+        </>
+      }
+    >
       <form onSubmit={(e) => onSubmit(e)} className="space-y-4" noValidate>
         <TextInput label="Your name" name="name" autoComplete="name" required error={errors.name} />
         <TextInput label="Business name" name="workspaceName" autoComplete="organization" required error={errors.workspaceName} />
         <TextInput label="Work email" name="email" type="email" autoComplete="email" required error={errors.email} />
-        <TextInput label="Password" name="password" type="password" autoComplete="new-password" required hint="At least 8 characters." error={errors.password} />
+        <TextInput
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          hint="At least 8 characters."
+          error={errors.password}
+        />
         <ErrorBanner error={m.error} />
         <Button type="submit" busy={m.isPending} className="w-full">
           Create account
@@ -107,7 +135,11 @@ export function AcceptInvite() {
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const raw = formValues(e.currentTarget);
-    const v = validate(acceptInviteBodySchema, { token: params.get("token") ?? "", ...(raw.name ? { name: raw.name } : {}), ...(raw.password ? { password: raw.password } : {}) });
+    const v = validate(acceptInviteBodySchema, {
+      token: params.get("token") ?? "",
+      ...(raw.name ? { name: raw.name } : {}),
+      ...(raw.password ? { password: raw.password } : {}),
+    });
     if (!v.ok) return setErrors(v.errors);
     setErrors({});
     m.mutate(v.data);
@@ -115,7 +147,9 @@ export function AcceptInvite() {
   return (
     <AuthShell title="Join your team">
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
-        <p className="text-sm text-slate-700">Choose your name and a password. If you already have an account with this email, leave them empty and log in afterwards.</p>
+        <p className="text-sm text-slate-700">
+          Choose your name and a password. If you already have an account with this email, leave them empty and log in afterwards.
+        </p>
         <TextInput label="Your name" name="name" autoComplete="name" error={errors.name} />
         <TextInput label="Password" name="password" type="password" autoComplete="new-password" error={errors.password} />
         {errors.token && <ErrorBanner error="This invitation link is incomplete; open the link from your email again." />}
@@ -131,10 +165,18 @@ export function AcceptInvite() {
 export function ResetPassword() {
   const [sent, setSent] = useState(false);
   return (
-    <AuthShell title="Reset your password" footer={<Link className="text-brand-700 underline" to="/login">Back to log in</Link>}>
+    <AuthShell
+      title="Reset your password"
+      footer={
+        <Link className="text-brand-700 underline" to="/login">
+          Back to log in
+        </Link>
+      }
+    >
       {sent ? (
         <p role="status" className="text-sm text-slate-700">
-          Password reset by email is not enabled on this server yet. Ask an owner or admin of your workspace to invite you again; the invitation lets you set a new password.
+          Password reset by email is not enabled on this server yet. Ask an owner or admin of your workspace to invite you again; the invitation lets you set a
+          new password.
         </p>
       ) : (
         <form

@@ -27,7 +27,10 @@ export function PublicLayout() {
           <ul className="flex flex-wrap items-center gap-1 text-sm">
             {NAV.map(([to, label]) => (
               <li key={to}>
-                <NavLink to={to} className={({ isActive }) => `rounded-md px-2.5 py-1.5 ${isActive ? "bg-slate-100 font-semibold" : "text-slate-700 hover:bg-slate-50"}`}>
+                <NavLink
+                  to={to}
+                  className={({ isActive }) => `rounded-md px-2.5 py-1.5 ${isActive ? "bg-slate-100 font-semibold" : "text-slate-700 hover:bg-slate-50"}`}
+                >
                   {label}
                 </NavLink>
               </li>
@@ -58,9 +61,15 @@ export function PublicLayout() {
         <div className="mx-auto flex max-w-6xl flex-wrap justify-between gap-4 px-4 py-8 text-sm text-slate-600">
           <p>© OrbisVoice, open source under a permissive licence. Self-host it or let us run it.</p>
           <p className="flex gap-4">
-            <a href="/docs" className="hover:underline">API docs</a>
-            <a href="/demo" className="hover:underline">Widget demo</a>
-            <Link to="/affiliates" className="hover:underline">Affiliates</Link>
+            <a href="/docs" className="hover:underline">
+              API docs
+            </a>
+            <a href="/demo" className="hover:underline">
+              Widget demo
+            </a>
+            <Link to="/affiliates" className="hover:underline">
+              Affiliates
+            </Link>
           </p>
         </div>
       </footer>

@@ -1,10 +1,32 @@
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
 
-export const PLANS = [
-  { name: "Starter", price: "$299", period: "/mo", calls: "Up to 250 calls a month", features: ["1 voice agent", "Website widget", "Call logs and transcripts", "Appointment booking", "Email support"], cta: "Start with Starter" },
-  { name: "Growth", price: "$899", period: "/mo", calls: "Up to 999 calls a month", features: ["5 voice agents", "Phone numbers (Twilio, Telnyx)", "Custom HTTP tools", "Team roles and audit log", "Priority support"], cta: "Grow with Growth", featured: true },
-  { name: "Custom", price: "Let's talk", period: "", calls: "Unlimited calls, volume pricing", features: ["Unlimited agents", "Self-hosting help", "SSO and data residency", "Dedicated success manager"], cta: "Contact sales" },
+const PLANS = [
+  {
+    name: "Starter",
+    price: "$299",
+    period: "/mo",
+    calls: "Up to 250 calls a month",
+    features: ["1 voice agent", "Website widget", "Call logs and transcripts", "Appointment booking", "Email support"],
+    cta: "Start with Starter",
+  },
+  {
+    name: "Growth",
+    price: "$899",
+    period: "/mo",
+    calls: "Up to 999 calls a month",
+    features: ["5 voice agents", "Phone numbers (Twilio, Telnyx)", "Custom HTTP tools", "Team roles and audit log", "Priority support"],
+    cta: "Grow with Growth",
+    featured: true,
+  },
+  {
+    name: "Custom",
+    price: "Let's talk",
+    period: "",
+    calls: "Unlimited calls, volume pricing",
+    features: ["Unlimited agents", "Self-hosting help", "SSO and data residency", "Dedicated success manager"],
+    cta: "Contact sales",
+  },
 ];
 
 const FEATURES = [
@@ -20,13 +42,20 @@ export function Landing() {
   const [demo, setDemo] = useState<"idle" | "loading" | "ready" | "missing">("idle");
   const startDemo = async () => {
     setDemo("loading");
-    const cfg = await fetch("/demo/config.json").then((r) => (r.ok ? (r.json() as Promise<{ agentId: string; publishableKey: string }>) : null)).catch(() => null);
+    const cfg = await fetch("/demo/config.json")
+      .then((r) => (r.ok ? (r.json() as Promise<{ agentId: string; publishableKey: string }>) : null))
+      .catch(() => null);
     if (!cfg) return setDemo("missing");
     const w = window as unknown as { OrbisVoice?: { q?: unknown[][]; init?: (o: unknown) => void; open?: (id?: string) => void } };
     w.OrbisVoice ??= { q: [] };
     const ov = w.OrbisVoice;
     const queue = (m: string, a: unknown) => (ov.init && ov.open ? (m === "init" ? ov.init(a) : ov.open(a as string)) : ov.q?.push([m, a]));
-    queue("init", { agentId: cfg.agentId, apiKey: cfg.publishableKey, title: "Riverside Dental (demo)", greeting: "Hi! I'm the demo receptionist of Riverside Dental. Ask about opening hours or book a cleaning." });
+    queue("init", {
+      agentId: cfg.agentId,
+      apiKey: cfg.publishableKey,
+      title: "Riverside Dental (demo)",
+      greeting: "Hi! I'm the demo receptionist of Riverside Dental. Ask about opening hours or book a cleaning.",
+    });
     queue("open", cfg.agentId);
     if (!document.querySelector("script[data-orbis-widget]")) {
       const s = document.createElement("script");
@@ -46,13 +75,18 @@ export function Landing() {
             <p className="text-sm font-semibold uppercase tracking-wide text-brand-700">AI receptionist for local businesses</p>
             <h1 className="mt-3 text-4xl font-extrabold tracking-tight text-slate-900 md:text-5xl">Never miss a call again.</h1>
             <p className="mt-4 text-lg text-slate-700">
-              OrbisVoice builds a voice agent that answers your phone line and talks to visitors on your website: it books appointments, answers questions and takes messages, while you get the transcripts.
+              OrbisVoice builds a voice agent that answers your phone line and talks to visitors on your website: it books appointments, answers questions and
+              takes messages, while you get the transcripts.
             </p>
             <div className="mt-8 flex flex-wrap gap-3">
               <Link to="/signup" className="rounded-lg bg-brand-600 px-5 py-3 font-semibold text-white hover:bg-brand-700">
                 Create your agent free
               </Link>
-              <button type="button" onClick={startDemo} className="rounded-lg bg-white px-5 py-3 font-semibold text-slate-900 ring-1 ring-slate-300 hover:bg-slate-50">
+              <button
+                type="button"
+                onClick={startDemo}
+                className="rounded-lg bg-white px-5 py-3 font-semibold text-slate-900 ring-1 ring-slate-300 hover:bg-slate-50"
+              >
                 {demo === "loading" ? "Starting the demo…" : "Talk to the live demo"}
               </button>
             </div>
@@ -111,13 +145,21 @@ export function Features() {
   return (
     <div className="mx-auto max-w-6xl px-4 py-14">
       <h1 className="text-3xl font-bold">Features</h1>
-      <p className="mt-2 max-w-2xl text-slate-700">Everything a front desk does on the phone, with the records a manager wants, on infrastructure you can own.</p>
+      <p className="mt-2 max-w-2xl text-slate-700">
+        Everything a front desk does on the phone, with the records a manager wants, on infrastructure you can own.
+      </p>
       <FeatureGrid />
       <h2 className="mt-12 text-xl font-bold">Channels</h2>
       <ul className="mt-3 list-disc space-y-1 pl-6 text-slate-700">
         <li>Website: one script tag adds a voice button to any site (≤ 15 KB, isolated styles).</li>
         <li>Phone: connect Twilio or Telnyx numbers; calls stream to the same agent.</li>
-        <li>API: every setting and record over a documented REST API (<a className="text-brand-700 underline" href="/docs">/docs</a>).</li>
+        <li>
+          API: every setting and record over a documented REST API (
+          <a className="text-brand-700 underline" href="/docs">
+            /docs
+          </a>
+          ).
+        </li>
       </ul>
     </div>
   );
@@ -142,7 +184,10 @@ export function Pricing() {
                 <li key={f}>✓ {f}</li>
               ))}
             </ul>
-            <Link to={p.name === "Custom" ? "/affiliates" : "/signup"} className={`mt-6 rounded-lg px-4 py-2.5 text-center font-semibold ${p.featured ? "bg-brand-600 text-white hover:bg-brand-700" : "ring-1 ring-slate-300 hover:bg-slate-50"}`}>
+            <Link
+              to={p.name === "Custom" ? "/affiliates" : "/signup"}
+              className={`mt-6 rounded-lg px-4 py-2.5 text-center font-semibold ${p.featured ? "bg-brand-600 text-white hover:bg-brand-700" : "ring-1 ring-slate-300 hover:bg-slate-50"}`}
+            >
               {p.cta}
             </Link>
           </li>
@@ -152,10 +197,28 @@ export function Pricing() {
   );
 }
 
-export const POSTS = [
-  { slug: "missed-calls-cost", title: "What a missed call costs a dental practice", date: "2026-01-12", excerpt: "One in four calls to a busy front desk goes unanswered. We did the arithmetic.", body: "Placeholder post. A missed new-patient call is worth hundreds in first-year revenue; a voice agent that answers every call pays for itself with a handful of bookings a month. The full write-up is coming soon." },
-  { slug: "barge-in", title: "Letting callers interrupt: how barge-in works", date: "2026-02-03", excerpt: "People talk over each other. A good voice agent has to stop talking the moment you do.", body: "Placeholder post. OrbisVoice's turn-taker watches caller speech while the agent talks; past a threshold it emits one interrupt that stops the speech engine, the brain and the playback in the browser or on the phone line at once." },
-  { slug: "self-hosting", title: "Self-hosting OrbisVoice in one command", date: "2026-02-20", excerpt: "An embedded database, an offline speech stack and no API keys required.", body: "Placeholder post. `npm start` runs the API, the voice gateway and this web app on one port with PGlite; set DATABASE_URL and REDIS_URL to scale out." },
+const POSTS = [
+  {
+    slug: "missed-calls-cost",
+    title: "What a missed call costs a dental practice",
+    date: "2026-01-12",
+    excerpt: "One in four calls to a busy front desk goes unanswered. We did the arithmetic.",
+    body: "Placeholder post. A missed new-patient call is worth hundreds in first-year revenue; a voice agent that answers every call pays for itself with a handful of bookings a month. The full write-up is coming soon.",
+  },
+  {
+    slug: "barge-in",
+    title: "Letting callers interrupt: how barge-in works",
+    date: "2026-02-03",
+    excerpt: "People talk over each other. A good voice agent has to stop talking the moment you do.",
+    body: "Placeholder post. OrbisVoice's turn-taker watches caller speech while the agent talks; past a threshold it emits one interrupt that stops the speech engine, the brain and the playback in the browser or on the phone line at once.",
+  },
+  {
+    slug: "self-hosting",
+    title: "Self-hosting OrbisVoice in one command",
+    date: "2026-02-20",
+    excerpt: "An embedded database, an offline speech stack and no API keys required.",
+    body: "Placeholder post. `npm start` runs the API, the voice gateway and this web app on one port with PGlite; set DATABASE_URL and REDIS_URL to scale out.",
+  },
 ];
 
 export function Blog() {
@@ -204,13 +267,23 @@ export function Affiliates() {
       <h1 className="text-3xl font-bold">Affiliate programme</h1>
       <p className="mt-3 text-lg text-slate-700">Recommend OrbisVoice to the businesses you work with and earn a share of every subscription you bring.</p>
       <ul className="mt-6 space-y-3 text-slate-700">
-        <li><strong>30 % recurring commission</strong> for the first 12 months of every customer you refer.</li>
-        <li><strong>90-day cookie</strong>: referrals count when they sign up within three months of your link.</li>
-        <li><strong>Monthly payouts</strong> once your balance passes $50.</li>
+        <li>
+          <strong>30 % recurring commission</strong> for the first 12 months of every customer you refer.
+        </li>
+        <li>
+          <strong>90-day cookie</strong>: referrals count when they sign up within three months of your link.
+        </li>
+        <li>
+          <strong>Monthly payouts</strong> once your balance passes $50.
+        </li>
         <li>Made for agencies, web designers, IT providers and consultants serving local businesses.</li>
       </ul>
       <div className="mt-8 rounded-xl bg-brand-50 p-5 text-slate-800">
-        Affiliate sign-up opens with the referrals release. Until then, <Link to="/signup" className="font-semibold text-brand-700 underline">create an account</Link> and we will invite you first.
+        Affiliate sign-up opens with the referrals release. Until then,{" "}
+        <Link to="/signup" className="font-semibold text-brand-700 underline">
+          create an account
+        </Link>{" "}
+        and we will invite you first.
       </div>
     </div>
   );

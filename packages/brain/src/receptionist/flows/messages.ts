@@ -2,7 +2,8 @@ import type { Dialogue, Flow } from "../dialogue.ts";
 import type { Understanding } from "../nlu.ts";
 import { askPhone } from "./phone-number.ts";
 
-const URGENT = /\b(urgent|emergency|asap|as soon as possible|right away|immediately|flood\w*|leak\w*|no heat|no water|gas smell|smell gas|bleeding|severe|swollen|broken down|stranded)\b/;
+const URGENT =
+  /\b(urgent|emergency|asap|as soon as possible|right away|immediately|flood\w*|leak\w*|no heat|no water|gas smell|smell gas|bleeding|severe|swollen|broken down|stranded)\b/;
 
 export function isUrgent(u: Understanding): boolean {
   return URGENT.test(u.norm);

@@ -3,7 +3,8 @@ import type { Understanding } from "../nlu.ts";
 
 const QUESTION_INTENTS = ["hours", "prices", "location", "services", "faq"] as const;
 
-const YES_NO_QUESTION = /^((hi|hello|hey|sorry|and|so|um|uh|oh|ok|okay|also|just|quick question|one more thing)\b,? ?)*(do|does|are|is|can|could|will|would) (you|they|y all|there|it)\b/;
+const YES_NO_QUESTION =
+  /^((hi|hello|hey|sorry|and|so|um|uh|oh|ok|okay|also|just|quick question|one more thing)\b,? ?)*(do|does|are|is|can|could|will|would) (you|they|y all|there|it)\b/;
 
 /**
  * The caller asks something the brain answers from the business facts. An FAQ matched only by shared

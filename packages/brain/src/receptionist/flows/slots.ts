@@ -52,7 +52,14 @@ export async function resolveSlot(dialogue: Dialogue, service: Service, question
       .sort((a, b) => a.start.localeCompare(b.start));
     if (near.length > 0) {
       d.offered = near;
-      dialogue.ask(p.timeUnavailable(asked, dialogue.now(), near.map((s) => dialogue.at(s.start))), "slot_choice");
+      dialogue.ask(
+        p.timeUnavailable(
+          asked,
+          dialogue.now(),
+          near.map((s) => dialogue.at(s.start)),
+        ),
+        "slot_choice",
+      );
       return false;
     }
     delete d.time;
@@ -62,7 +69,14 @@ export async function resolveSlot(dialogue: Dialogue, service: Service, question
   if (slots.length > 0) {
     const picks = spread(slots, 3);
     d.offered = picks;
-    dialogue.ask(p.timesOnDay(day, dialogue.now(), picks.map((s) => dialogue.at(s.start))), "slot_choice");
+    dialogue.ask(
+      p.timesOnDay(
+        day,
+        dialogue.now(),
+        picks.map((s) => dialogue.at(s.start)),
+      ),
+      "slot_choice",
+    );
     return false;
   }
   sayDayUnavailable(dialogue, d.date, d.partOfDay ? { partOfDay: d.partOfDay } : {});
