@@ -1,7 +1,13 @@
 import { defineConfig } from "vitest/config";
 
 /** Integration files that must have the machine to themselves (project "integration-alone"). */
-const ALONE = ["e2e/telephony/parity.int.test.ts", "e2e/telephony/twilio-call.int.test.ts", "e2e/telephony/telnyx-call.int.test.ts"];
+const ALONE = [
+  "e2e/telephony/parity.int.test.ts",
+  "e2e/telephony/twilio-call.int.test.ts",
+  "e2e/telephony/telnyx-call.int.test.ts",
+  // Two gateway processes and a kill -9 (runs only with TEST_DATABASE_URL and TEST_REDIS_URL).
+  "e2e/cluster/gateway-crash.int.test.ts",
+];
 
 export default defineConfig({
   test: {

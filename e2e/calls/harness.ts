@@ -10,7 +10,7 @@ import { testConfig, testTargets, type AppConfig } from "@orbis/config";
 import type { Database } from "@orbis/db";
 import { createTestDatabase } from "@orbis/db/testing";
 import { getBusinessTemplate } from "@orbis/brain";
-import { cascadedPipeline, gatewayMount, offlineSpeechStack, type PipelineFactory } from "@orbis/gateway";
+import { carrierTelephony, cascadedPipeline, gatewayMount, offlineSpeechStack, type GatewayOptions, type PipelineFactory } from "@orbis/gateway";
 
 type App = Awaited<ReturnType<typeof buildPlatform>>;
 
@@ -31,6 +31,10 @@ export async function startGateway(
     pipeline?: PipelineFactory;
     /** Builds the pipeline from the harness's database (provider pipelines). */ pipelineFor?: (db: Database, config: AppConfig) => PipelineFactory;
     config?: Partial<AppConfig>;
+    /** Gateway options over the harness's (start timeout, shutdown drain, …). */
+    gateway?: Partial<Pick<GatewayOptions, "startTimeoutMs" | "shutdownDrainMs" | "callHeartbeatMs">>;
+    /** Also mount the carrier webhooks and media sockets. */
+    telephony?: boolean;
   } = {},
 ): Promise<GatewayHarness> {
   const config = testConfig(options.config);
@@ -38,10 +42,14 @@ export async function startGateway(
   const cache = createCache({ redisUrl: testTargets().redisUrl });
   const tokens = createTokenService(config.jwtSecret!);
   const runtime = { config, db, cache, tokens, metrics: new Registry() };
+  const brains = createBrainFactory(db);
+  const pipeline = options.pipelineFor?.(db, config) ?? options.pipeline ?? cascadedPipeline(offlineSpeechStack(mkdtempSync(join(tmpdir(), "orbis-gw-"))));
   const mount = gatewayMount({
-    brains: createBrainFactory(db),
-    pipeline: options.pipelineFor?.(db, config) ?? options.pipeline ?? cascadedPipeline(offlineSpeechStack(mkdtempSync(join(tmpdir(), "orbis-gw-")))),
+    brains,
+    pipeline,
     heartbeatMs: 1000,
+    ...options.gateway,
+    ...(options.telephony ? { extraRoutes: [carrierTelephony({ brains, pipeline })] } : {}),
   });
   const app = await buildPlatform(runtime, { mounts: [mount] });
   await app.listen({ port: 0, host: "127.0.0.1" });
@@ -69,7 +77,7 @@ export interface Tenant {
 
 let n = 0;
 /** A workspace with a dental receptionist agent and a widget key for WIDGET_ORIGIN. */
-export async function createTenant(h: GatewayHarness, agentPatch: Record<string, unknown> = {}): Promise<Tenant> {
+export async function createTenant(h: Pick<GatewayHarness, "app">, agentPatch: Record<string, unknown> = {}): Promise<Tenant> {
   const signup = await h.app.inject({
     method: "POST",
     url: "/v1/auth/signup",

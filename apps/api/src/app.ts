@@ -6,14 +6,16 @@ import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform } from "fastify-type-provider-zod";
-import { apiKeyKindOf, sha256 } from "@orbis/auth";
-import { AppError } from "@orbis/contracts";
 import type { ApiDeps } from "./deps.ts";
 import { join } from "node:path";
 import { localRecordingStore } from "@orbis/recordings";
 import { createServer, registerHealthRoutes, type Server } from "@orbis/server";
-import { bearerOrCookie, createPrincipalResolver } from "./plugins/principal.ts";
+import { createPrincipalResolver } from "./plugins/principal.ts";
+import { rateLimitOptions } from "./plugins/rate-limits.ts";
 import { createSessionAccess } from "./modules/auth/session-access.ts";
+import { createLoginThrottle } from "./modules/auth/login-throttle.ts";
+import { createSessionsService } from "./modules/auth/sessions.service.ts";
+import { createTwoFactorService } from "./modules/auth/two-factor.service.ts";
 import { systemWallClock as systemClock } from "@orbis/ports";
 import { createBrainFactory } from "@orbis/agent-runtime";
 import { agentsRoutes } from "./modules/agents/agents.routes.ts";
@@ -96,17 +98,6 @@ export async function mountApi(app: Server, deps: ApiDeps) {
     delegator: (request, cb) => cb(null, request.url?.startsWith("/v1/voice/") ? widgetCors : dashboardCors),
   });
   await app.register(cookie);
-  await app.register(rateLimit, {
-    global: true,
-    max: deps.config.rateLimitPerMinute,
-    timeWindow: 60_000,
-    nameSpace: "orbis:rl:",
-    ...(deps.cache.redis ? { redis: deps.cache.redis } : {}),
-    // Limited: requests made with an API key (per key) and the auth routes (per IP, set on those routes).
-    allowList: (request) => !apiKeyKindOf(bearerOrCookie(request) ?? "") && !request.routeOptions.config?.rateLimit,
-    keyGenerator: (request) => `key:${sha256(bearerOrCookie(request) ?? "").slice(0, 24)}`,
-    errorResponseBuilder: (_request, ctx) => new AppError("rate_limited", `Rate limit exceeded: ${ctx.max} requests per minute; retry in ${ctx.after}`),
-  });
   await app.register(swagger, {
     openapi: {
       info: { title: "OrbisVoice API", version: "0.1.0", description: "Control plane for OrbisVoice voice agents" },
@@ -124,7 +115,10 @@ export async function mountApi(app: Server, deps: ApiDeps) {
 
   const sessionAccess = createSessionAccess(deps.db, deps.cache);
   const principals = createPrincipalResolver(deps, sessionAccess);
-  const auth = createAuthService(deps.db, deps.tokens);
+  const sessions = createSessionsService(deps.db, deps.tokens, sessionAccess);
+  const twoFactor = createTwoFactorService(deps.db, deps.config.encryptionKey, deps.now ?? (() => new Date()));
+  const throttle = createLoginThrottle(deps.cache);
+  const auth = createAuthService({ db: deps.db, tokens: deps.tokens, cache: deps.cache, sessions, twoFactor, throttle });
   const publicBaseUrl = () => deps.config.publicBaseUrl ?? `http://localhost:${deps.config.port}`;
   const members = createMembersService(deps.db, auth, publicBaseUrl, sessionAccess);
   const clock = deps.now ? { now: deps.now } : systemClock;
@@ -135,7 +129,7 @@ export async function mountApi(app: Server, deps: ApiDeps) {
   const tools = createToolsService({ clock, http: toolHttp });
   const chat = createChatService({ brains });
   const feeds = createCalendarFeedService(deps.db, publicBaseUrl, () => clock.now());
-  const workspaces = createWorkspacesService();
+  const workspaces = createWorkspacesService({ twoFactorEnabled: twoFactor.isEnabled });
   const agents = createAgentsService();
   const apiKeys = createApiKeysService();
   const audit = createAuditService();
@@ -151,7 +145,10 @@ export async function mountApi(app: Server, deps: ApiDeps) {
 
   await app.register(
     async (v1) => {
-      await v1.register(authRoutes, { prefix: "/auth", config: deps.config, auth, principals });
+      // Both before the routes: the limits' onRequest hook, then authentication moved ahead of the body.
+      await v1.register(rateLimit, rateLimitOptions(deps));
+      v1.addHook("onRoute", principals.authenticateFirst);
+      await v1.register(authRoutes, { prefix: "/auth", config: deps.config, auth, sessions, twoFactor, principals });
       await v1.register(workspacesRoutes, { principals, workspaces, members, config: deps.config });
       await v1.register(agentsRoutes, { prefix: "/agents", principals, agents });
       await v1.register(apiKeysRoutes, { prefix: "/api-keys", principals, apiKeys });

@@ -1,3 +1,4 @@
+import type { InjectOptions } from "fastify";
 import { Registry } from "prom-client";
 import { testConfig, testTargets, type AppConfig } from "@orbis/config";
 import { createTokenService } from "@orbis/auth";
@@ -21,6 +22,7 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}, shared?: 
   const tokens = createTokenService(config.jwtSecret!);
   const app = await buildApp({ config, db, cache, tokens, metrics: new Registry(), ...(shared?.now ? { now: shared.now } : {}) });
   await app.ready();
+  callFromOwnAddress(app);
   return {
     app,
     db,
@@ -31,6 +33,19 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}, shared?: 
       if (!shared?.db) await db.close();
     },
   };
+}
+
+/**
+ * Requests injected into a test app come from an address of its own (unless a test names one): Redis
+ * keeps per-IP request budgets and sign-in lockouts for every app that shares it, so test files that
+ * all called from 127.0.0.1 would spend one another's budget, as clients behind one address do.
+ */
+function callFromOwnAddress(app: App) {
+  const octet = () => Math.floor(Math.random() * 250) + 1;
+  const remoteAddress = `10.${octet()}.${octet()}.${octet()}`;
+  const inject = app.inject.bind(app) as (options?: string | InjectOptions) => ReturnType<App["inject"]>;
+  app.inject = ((options?: string | InjectOptions) =>
+    options === undefined ? inject() : inject(typeof options === "string" ? { url: options, remoteAddress } : { remoteAddress, ...options })) as App["inject"];
 }
 
 let counter = 0;

@@ -2,21 +2,37 @@ import type { TenantScope } from "@orbis/db";
 
 /**
  * Keeps `calls.heartbeat_at` fresh for every live call of this gateway process, so the reaper can tell
- * a live call from one whose process died. One timer for the process and one UPDATE per workspace per
- * beat — not a timer and a statement per call, which at hundreds of calls arrive as one burst that
- * stalls the event loop every 30 s (measured: 60–75 ms at 250 calls).
+ * a live call from one whose process died, and renews the process's call-slot leases (`renewLeases`,
+ * the limiter's) on the same beat. One timer for the process and one UPDATE per workspace per beat —
+ * not a timer and a statement per call, which at hundreds of calls arrive as one burst that stalls the
+ * event loop every 30 s (measured: 60–75 ms at 250 calls).
  */
 export class CallHeartbeats {
   private readonly live = new Map<string, { tenant: TenantScope; calls: Set<string> }>();
   private readonly timer: ReturnType<typeof setInterval>;
   private beating: Promise<void> | undefined;
+  private renewing: Promise<void> | undefined;
 
   constructor(
     private readonly onError: (err: unknown) => void,
     intervalMs = 30_000,
+    private readonly renewLeases?: () => Promise<void>,
   ) {
-    this.timer = setInterval(() => void this.beat(), intervalMs);
+    this.timer = setInterval(() => {
+      // Independent of each other: a slow database must not let the leases lapse.
+      void this.renew();
+      void this.beat();
+    }, intervalMs);
     this.timer.unref();
+  }
+
+  /** Renews the leases now (one round trip); overlapping calls run once. */
+  renew(): Promise<void> {
+    if (!this.renewLeases) return Promise.resolve();
+    this.renewing ??= this.renewLeases()
+      .catch(this.onError)
+      .finally(() => (this.renewing = undefined));
+    return this.renewing;
   }
 
   add(tenant: TenantScope, callId: string): void {

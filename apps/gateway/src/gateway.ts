@@ -16,8 +16,8 @@ import { CallHeartbeats } from "./call-heartbeats.ts";
 import { CallSession } from "./call-session.ts";
 import { createCallLimiter, type CallLimiter } from "./limits.ts";
 import { createGatewayMetrics, type GatewayMetrics } from "./metrics.ts";
-import { drainCleanups } from "./shutdown.ts";
-import { authenticateStream } from "./stream-auth.ts";
+import { LiveSockets } from "./shutdown.ts";
+import { authenticateStream, consumeVoiceToken } from "./stream-auth.ts";
 import { BrowserStreamReader, browserTransport } from "./transports/browser-stream.ts";
 
 export type BrainFactory = (workspaceId: string, agentId: string, agent: AgentConfig) => Brain | Promise<Brain>;
@@ -38,8 +38,15 @@ export interface GatewayOptions {
   /** A call whose process stopped heart-beating this long ago is closed by the reaper. */
   staleAfterMs?: number;
   heartbeatMs?: number;
-  /** How often live calls' heartbeat_at is refreshed (one UPDATE per workspace); well under staleAfterMs. */
+  /**
+   * How often live calls' heartbeat_at is refreshed (one UPDATE per workspace) and their slot leases
+   * renewed; well under staleAfterMs. Default a third of the lease period (CALL_LEASE_SEC), at most 30 s.
+   */
   callHeartbeatMs?: number;
+  /** A socket that has not sent `start` this long after it opened is closed (browser: 4000). Default 5 s. */
+  startTimeoutMs?: number;
+  /** At shutdown, how long live calls get to end (`end`, close 1012) before their sockets are cut. Default 3 s. */
+  shutdownDrainMs?: number;
   /** Call recordings (agents with `recordCalls`); default the directory `<DATA_DIR>/recordings`. */
   recordings?: RecordingStore;
   /** More WebSocket routes (carrier media streams) in the same websocket scope, sharing metrics and limits. */
@@ -53,6 +60,8 @@ export interface GatewayContext {
   limiter: CallLimiter;
   heartbeats: CallHeartbeats;
   recordings: RecordingStore;
+  sockets: LiveSockets;
+  startTimeoutMs: number;
 }
 
 /** The gateway role: WebSocket /v1/stream (and, later, carrier media streams) on the given server. */
@@ -60,11 +69,21 @@ export function gatewayMount(options: GatewayOptions) {
   return async (app: FastifyInstance, runtime: GatewayRuntime) => {
     const gatewayId = `gw_${randomBytes(6).toString("hex")}`;
     const metrics = createGatewayMetrics(runtime.metrics);
-    const limiter = createCallLimiter(runtime.cache, { perWorkspace: runtime.config.maxCallsPerWorkspace, perKey: runtime.config.maxCallsPerKey });
+    const limiter = createCallLimiter(runtime.cache, {
+      perWorkspace: runtime.config.maxCallsPerWorkspace,
+      perKey: runtime.config.maxCallsPerKey,
+      leaseMs: runtime.config.callLeaseSec * 1000,
+    });
     const live = new Map<WebSocket, { session?: CallSession; alive: boolean; idleMs: number }>();
+    const sockets = new LiveSockets();
     const staleAfterMs = options.staleAfterMs ?? 120_000;
+    const startTimeoutMs = options.startTimeoutMs ?? 5_000;
     const recordings = options.recordings ?? localRecordingStore(join(runtime.config.dataDir, "recordings"));
-    const heartbeats = new CallHeartbeats((err) => app.log.error({ err }, "call heartbeat failed"), options.callHeartbeatMs ?? 30_000);
+    const heartbeats = new CallHeartbeats(
+      (err) => app.log.error({ err }, "call heartbeat failed"),
+      options.callHeartbeatMs ?? Math.min(30_000, limiter.leaseMs / 3),
+      () => limiter.renew(),
+    );
 
     const reap = async () => {
       const closed = await systemRepository(runtime.db.system).closeAbandonedCalls(new Date(Date.now() - staleAfterMs));
@@ -88,23 +107,28 @@ export function gatewayMount(options: GatewayOptions) {
     }, options.heartbeatMs ?? 15_000);
     reaper.unref();
     sweeper.unref();
-    // Slot releases and call closes still running when the server shuts down; awaited before the cache closes.
-    const cleanups = new Set<Promise<unknown>>();
+    // Shutdown (SIGTERM → app.close()): preClose runs while the sockets are still open — before the
+    // websocket plugin's own preClose, which would close them bare (1005) and leave each call to end as
+    // a caller hang-up — so live calls end as server_shutdown. onClose then waits for the slot
+    // releases and call closes still running, before the cache and database close.
+    app.addHook("preClose", async () => {
+      await sockets.endAll(options.shutdownDrainMs ?? 3_000);
+    });
     app.addHook("onClose", async () => {
       clearInterval(reaper);
       clearInterval(sweeper);
       heartbeats.stop();
-      await Promise.allSettled([...live.values()].map((e) => e.session?.end("server_shutdown", 1001)));
-      for (const socket of live.keys()) socket.terminate();
-      await drainCleanups(live, cleanups);
+      await sockets.drain();
     });
 
     await app.register(async (scope) => {
       await scope.register(websocket, { options: { maxPayload: 1024 * 1024 } });
 
       scope.get("/v1/stream", { websocket: true, schema: { hide: true } }, (socket, request) => {
+        if (sockets.closing) return socket.close(CLOSE_CODES.serverShutdown, "server shutting down");
         const entry: { session?: CallSession; alive: boolean; idleMs: number } = { alive: true, idleMs: 30 * 60_000 };
         live.set(socket, entry);
+        sockets.add(socket, () => entry.session);
         socket.on("pong", () => (entry.alive = true));
         const log = request.log;
         const transport = browserTransport(socket);
@@ -113,6 +137,12 @@ export function gatewayMount(options: GatewayOptions) {
           transport.close(code, message);
         };
 
+        // A socket holds nothing (no call slot, no token) until its `start`, and must send it soon.
+        let startSeen = false;
+        const startTimer = setTimeout(() => {
+          if (!startSeen) reject(CLOSE_CODES.invalidAgentOrToken, `no start within ${startTimeoutMs} ms`);
+        }, startTimeoutMs);
+
         let release: (() => Promise<void>) | undefined;
         const ready = (async () => {
           const auth = await authenticateStream(runtime, request.query as Record<string, string | undefined>, request.headers.origin);
@@ -120,12 +150,6 @@ export function gatewayMount(options: GatewayOptions) {
             reject(CLOSE_CODES.invalidAgentOrToken, auth.message);
             return undefined;
           }
-          const slot = await limiter.acquire(auth.grant.tenant.workspaceId, auth.grant.keyId);
-          if (!slot.ok) {
-            reject(CLOSE_CODES.rateLimited, `too many concurrent calls for this ${slot.limit}`);
-            return undefined;
-          }
-          release = slot.release;
           entry.idleMs = auth.grant.agent.idleTimeoutSec * 1000;
           return auth.grant;
         })();
@@ -134,13 +158,25 @@ export function gatewayMount(options: GatewayOptions) {
           start: async () => {
             const grant = await ready;
             if (!grant || socket.readyState !== socket.OPEN) return undefined;
+            const refused = (code: number, message: string) => (reject(code, message), undefined);
+            if (sockets.closing) return refused(CLOSE_CODES.serverShutdown, "server shutting down");
+            if (grant.voiceToken && !(await consumeVoiceToken(runtime.cache, grant.voiceToken))) {
+              return refused(CLOSE_CODES.invalidAgentOrToken, "this session token was already used for a call");
+            }
+            const slot = await limiter.acquire(grant.tenant.workspaceId, grant.keyId);
+            if (!slot.ok) return refused(CLOSE_CODES.rateLimited, `too many concurrent calls for this ${slot.limit}`);
+            // Released by the close handling, which runs after this handler whenever the socket closes.
+            release = slot.release;
+            const brain = await options.brains(grant.tenant.workspaceId, grant.agentId, grant.agent);
+            if (sockets.closing) return refused(CLOSE_CODES.serverShutdown, "server shutting down");
+            if (socket.readyState !== socket.OPEN) return undefined;
             const session = new CallSession({
               tenant: grant.tenant,
               agentId: grant.agentId,
               agent: grant.agent,
               channel: "web",
               gatewayId,
-              brain: await options.brains(grant.tenant.workspaceId, grant.agentId, grant.agent),
+              brain,
               pipelineFactory: options.pipeline,
               transport,
               metrics,
@@ -172,6 +208,10 @@ export function gatewayMount(options: GatewayOptions) {
         let queued = 0;
         let chain: Promise<unknown> = ready.then((grant) => (authenticated = grant !== undefined));
         socket.on("message", (data: Buffer, isBinary: boolean) => {
+          if (!startSeen && !isBinary && isStart(data)) {
+            startSeen = true;
+            clearTimeout(startTimer);
+          }
           if (isBinary && authenticated && queued === 0) {
             try {
               if (socket.readyState === socket.OPEN) reader.onAudio(data);
@@ -191,20 +231,32 @@ export function gatewayMount(options: GatewayOptions) {
             .finally(() => queued--);
         });
         socket.on("close", () => {
+          clearTimeout(startTimer);
           live.delete(socket);
           reader.dispose();
-          const cleanup = chain
-            .catch(() => undefined)
-            .then(async () => {
-              await entry.session?.end("caller_hangup");
-              await release?.();
-            })
-            .catch((err: unknown) => log.error({ err }, "call cleanup failed"))
-            .finally(() => cleanups.delete(cleanup));
-          cleanups.add(cleanup);
+          sockets.closed(
+            socket,
+            chain
+              .catch(() => undefined)
+              .then(async () => {
+                await entry.session?.end("caller_hangup");
+                await release?.();
+              })
+              .catch((err: unknown) => log.error({ err }, "call cleanup failed")),
+          );
         });
       });
-      for (const add of options.extraRoutes ?? []) await add(scope, { runtime, gatewayId, metrics, limiter, heartbeats, recordings });
+      for (const add of options.extraRoutes ?? []) await add(scope, { runtime, gatewayId, metrics, limiter, heartbeats, recordings, sockets, startTimeoutMs });
     });
   };
+}
+
+/** Whether a text frame is a `start` message (checked before the frame is queued behind authentication). */
+function isStart(data: Buffer): boolean {
+  if (data.length > 1024) return false;
+  try {
+    return (JSON.parse(data.toString("utf8")) as { type?: unknown } | null)?.type === "start";
+  } catch {
+    return false;
+  }
 }

@@ -1,32 +1,43 @@
-import type { Cache } from "@orbis/cache";
+import { randomBytes } from "node:crypto";
+import { callSlotKeys, type Cache } from "@orbis/cache";
 
-// A counter outlives a crashed process by at most this long; the reaper closes the call rows sooner.
-const COUNTER_TTL_SEC = 6 * 3600;
+type SlotResult = { ok: true; release: () => Promise<void> } | { ok: false; limit: "workspace" | "key" };
 
-/** Concurrent-call limits per workspace and per API key, shared by every gateway through the cache. */
-export function createCallLimiter(cache: Cache, limits: { perWorkspace: number; perKey: number }) {
+/**
+ * Concurrent-call limits per workspace and per API key, shared by every gateway through the cache. A
+ * slot is a lease (`Cache.takeLease`): taken when a call starts, renewed by the process's call
+ * heartbeat (`renew`, every beat) and lapsing `leaseMs` after the last renewal, so the calls of a
+ * process that died stop counting within one lease period, wherever the count is read.
+ */
+export function createCallLimiter(cache: Cache, limits: { perWorkspace: number; perKey: number; leaseMs: number }) {
+  /** The leases this process holds: slot id → its keys. */
+  const held = new Map<string, string[]>();
   return {
+    leaseMs: limits.leaseMs,
+
     /** Takes a slot or answers which limit is full; the returned release must be called once. */
-    async acquire(workspaceId: string, keyId?: string): Promise<{ ok: true; release: () => Promise<void> } | { ok: false; limit: "workspace" | "key" }> {
-      const wsKey = `live:ws:${workspaceId}`;
-      if ((await cache.incr(wsKey, 1, COUNTER_TTL_SEC)) > limits.perWorkspace) {
-        await cache.incr(wsKey, -1);
-        return { ok: false, limit: "workspace" };
-      }
-      const keyKey = keyId ? `live:key:${keyId}` : undefined;
-      if (keyKey && (await cache.incr(keyKey, 1, COUNTER_TTL_SEC)) > limits.perKey) {
-        await Promise.all([cache.incr(keyKey, -1), cache.incr(wsKey, -1)]);
-        return { ok: false, limit: "key" };
-      }
-      let released = false;
+    async acquire(workspaceId: string, keyId?: string): Promise<SlotResult> {
+      const slot = `slot_${randomBytes(9).toString("hex")}`;
+      const wsKey = callSlotKeys.workspace(workspaceId);
+      const keys = [{ key: wsKey, limit: limits.perWorkspace }, ...(keyId ? [{ key: callSlotKeys.apiKey(keyId), limit: limits.perKey }] : [])];
+      const taken = await cache.takeLease(keys, slot, limits.leaseMs);
+      if (!taken.ok) return { ok: false, limit: taken.full === wsKey ? "workspace" : "key" };
+      const names = keys.map((k) => k.key);
+      held.set(slot, names);
       return {
         ok: true,
         release: async () => {
-          if (released) return;
-          released = true;
-          await Promise.all([cache.incr(wsKey, -1), keyKey ? cache.incr(keyKey, -1) : undefined]);
+          // Forgotten first: a renewal issued after this point no longer names the slot.
+          if (!held.delete(slot)) return;
+          await cache.dropLease(names, slot);
         },
       };
+    },
+
+    /** Extends every lease this process holds, in one round trip. */
+    async renew(): Promise<void> {
+      const leases = [...held].flatMap(([member, keys]) => keys.map((key) => ({ key, member })));
+      await cache.renewLeases(leases, limits.leaseMs);
     },
   };
 }

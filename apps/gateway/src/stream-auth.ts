@@ -1,12 +1,32 @@
 import { apiKeyKindOf, sha256, type TokenService } from "@orbis/auth";
+import type { Cache } from "@orbis/cache";
 import { idSchema, type AgentConfig } from "@orbis/contracts";
 import { agentConfigOf, systemRepository, tenantScope, type Database, type TenantScope } from "@orbis/db";
+
+/** A voice token, by its id: admits one call (`consumeVoiceToken`). */
+interface VoiceTokenUse {
+  id: string;
+  expiresAt: Date;
+}
 
 interface StreamGrant {
   tenant: TenantScope;
   agentId: string;
   agent: AgentConfig;
   keyId?: string;
+  /** Present when the socket came with a voice token. */
+  voiceToken?: VoiceTokenUse;
+}
+
+const usedTokenKey = (id: string) => `voice-token:used:${id}`;
+
+/**
+ * One call per voice token: marks the token used in the shared cache, atomically across gateways, when
+ * its call starts; false when it already was. Remembered until the token would have expired anyway.
+ */
+export async function consumeVoiceToken(cache: Cache, token: VoiceTokenUse): Promise<boolean> {
+  const ttlSec = Math.max(1, Math.ceil((token.expiresAt.getTime() - Date.now()) / 1000) + 60);
+  return cache.setIfAbsent(usedTokenKey(token.id), "1", ttlSec);
 }
 
 export type StreamAuthResult = { ok: true; grant: StreamGrant } | { ok: false; message: string };
@@ -14,22 +34,26 @@ export type StreamAuthResult = { ok: true; grant: StreamGrant } | { ok: false; m
 const agentIdSchema = idSchema("agent");
 
 /**
- * Who may open /v1/stream: a signed voice-session token (from POST /v1/voice/sessions), or the seed's
- * simple form `?agentId&apiKey=pk_…` with an Origin the key allows. The gateway trusts only these,
- * never ids sent later in messages.
+ * Who may open /v1/stream: a signed voice-session token (from POST /v1/voice/sessions) not yet used
+ * for a call, or the seed's simple form `?agentId&apiKey=pk_…` with an Origin the key allows. The
+ * gateway trusts only these, never ids sent later in messages.
  */
 export async function authenticateStream(
-  deps: { db: Database; tokens: TokenService },
+  deps: { db: Database; tokens: TokenService; cache: Cache },
   query: Record<string, string | undefined>,
   origin: string | undefined,
 ): Promise<StreamAuthResult> {
   let workspaceId: string;
   let agentId: string;
   let keyId: string | undefined;
+  let voiceToken: VoiceTokenUse | undefined;
   if (query.token) {
     const claims = await deps.tokens.verifyVoiceToken(query.token);
     if (!claims) return { ok: false, message: "invalid or expired session token" };
     ({ workspaceId, agentId, keyId } = claims);
+    // Tokens issued before they carried a jti are told apart by their hash.
+    voiceToken = { id: claims.jti ?? sha256(query.token), expiresAt: claims.expiresAt };
+    if ((await deps.cache.get(usedTokenKey(voiceToken.id))) !== null) return { ok: false, message: "this session token was already used for a call" };
   } else if (query.agentId && query.apiKey) {
     if (apiKeyKindOf(query.apiKey) !== "publishable" || !agentIdSchema.safeParse(query.agentId).success) {
       return { ok: false, message: "agentId and a publishable key (pk_…) are required" };
@@ -47,5 +71,5 @@ export async function authenticateStream(
   const row = await tenant.agents.get(agentId);
   if (!row) return { ok: false, message: "agent not found" };
   const agent = agentConfigOf(row);
-  return { ok: true, grant: { tenant, agentId, agent, ...(keyId ? { keyId } : {}) } };
+  return { ok: true, grant: { tenant, agentId, agent, ...(keyId ? { keyId } : {}), ...(voiceToken ? { voiceToken } : {}) } };
 }

@@ -48,4 +48,23 @@ describe("CallHeartbeats", () => {
     expect(errors).toHaveLength(1);
     beats.stop();
   });
+
+  it("renews the slot leases on every beat, even while a database beat hangs", async () => {
+    let renewals = 0;
+    const stuck = {
+      workspaceId: "ws_stuck",
+      calls: { heartbeat: () => new Promise<void>(() => {}) },
+    } as unknown as TenantScope;
+    const beats = new CallHeartbeats(
+      () => {},
+      20,
+      async () => {
+        renewals++;
+      },
+    );
+    beats.add(stuck, "call_1");
+    await new Promise((resolve) => setTimeout(resolve, 130));
+    expect(renewals).toBeGreaterThanOrEqual(4);
+    beats.stop();
+  });
 });

@@ -16,6 +16,7 @@ import { CallPage, CallsList } from "./pages/app/Calls.tsx";
 import { Messages } from "./pages/app/Messages.tsx";
 import { Onboarding } from "./pages/app/Onboarding.tsx";
 import { Overview } from "./pages/app/Overview.tsx";
+import { Security } from "./pages/app/Security.tsx";
 import { Settings, Team } from "./pages/app/Team.tsx";
 import { TryAgent } from "./pages/app/TryAgent.tsx";
 
@@ -70,6 +71,7 @@ createRoot(document.getElementById("root")!).render(
             <Route path="api-keys" element={<ApiKeys />} />
             <Route path="team" element={<Team />} />
             <Route path="settings" element={<Settings />} />
+            <Route path="security" element={<Security />} />
           </Route>
         </Routes>
       </BrowserRouter>

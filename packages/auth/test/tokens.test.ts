@@ -35,3 +35,15 @@ describe("session tokens", () => {
     expect(await tokens.verifyVoiceToken(token)).toMatchObject({ agentId: "agent_1", workspaceId: "ws_1" });
   });
 });
+
+describe("voice tokens", () => {
+  it("each carries its own id, even two issued in the same second with the same claims", async () => {
+    const at = new Date("2026-12-01T09:00:00Z");
+    const tokens = createTokenService(SECRET, () => at);
+    const one = await tokens.issueVoiceToken({ workspaceId: "ws_1", agentId: "agent_1", keyId: "key_1" });
+    const two = await tokens.issueVoiceToken({ workspaceId: "ws_1", agentId: "agent_1", keyId: "key_1" });
+    expect(one.token).not.toBe(two.token);
+    expect(one.jti).not.toBe(two.jti);
+    expect(await tokens.verifyVoiceToken(one.token)).toMatchObject({ agentId: "agent_1", keyId: "key_1", jti: one.jti });
+  });
+});

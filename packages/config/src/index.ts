@@ -116,11 +116,15 @@ const apiSchema = httpSchema.extend({
         .filter(Boolean),
     ),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
+  /** Requests per minute per signed-in dashboard user (all their sessions together). */
+  RATE_LIMIT_SESSION_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 });
 
 const gatewaySchema = httpSchema.extend({
   MAX_CALLS_PER_WORKSPACE: z.coerce.number().int().min(1).default(50),
   MAX_CALLS_PER_KEY: z.coerce.number().int().min(1).default(20),
+  /** A call's slot is a lease renewed by its gateway's heartbeat: a crashed gateway's calls stop counting within this. */
+  CALL_LEASE_SEC: z.coerce.number().int().min(1).max(60).default(60),
 });
 
 const workerSchema = baseSchema;
@@ -163,8 +167,10 @@ function toConfig<R extends Role>(role: R, env: z.infer<(typeof schemas)[R]>) {
     trustProxy: e.TRUST_PROXY ?? false,
     corsOrigins: e.CORS_ORIGINS ?? [],
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 100,
+    rateLimitSessionPerMinute: e.RATE_LIMIT_SESSION_PER_MINUTE ?? 600,
     maxCallsPerWorkspace: e.MAX_CALLS_PER_WORKSPACE ?? 50,
     maxCallsPerKey: e.MAX_CALLS_PER_KEY ?? 20,
+    callLeaseSec: e.CALL_LEASE_SEC ?? 60,
   };
 }
 

@@ -40,6 +40,8 @@ export const workspaceSchema = z.object({
   name: z.string(),
   slug: z.string(),
   timezone: z.string(),
+  /** Members without two-factor sign-in are asked to enrol at their next sign-in. */
+  requireTwoFactor: z.boolean(),
   createdAt: z.string(),
 });
 export type WorkspaceDto = z.infer<typeof workspaceSchema>;
@@ -72,4 +74,66 @@ export const meSchema = z.object({
   workspace: workspaceSchema,
   role: roleSchema,
   principal: z.enum(["session", "api_key"]),
+  /** Whether the user signs in with a TOTP code as well as the password. */
+  twoFactorEnabled: z.boolean(),
 });
+
+/**
+ * The answer to a correct password when a second step is needed: `code` (the user has an
+ * authenticator) or `enroll` (the workspace requires one and the user has none yet). The challenge
+ * token is good for five minutes, for that second step only.
+ */
+export const twoFactorChallengeSchema = z.object({
+  twoFactor: z.enum(["code", "enroll"]),
+  challengeToken: z.string(),
+  expiresAt: z.string(),
+});
+export type TwoFactorChallengeDto = z.infer<typeof twoFactorChallengeSchema>;
+
+/** What signing in answers (login, accepting an invitation): a session, or the second step it needs. */
+export const signInResultSchema = z.union([sessionSchema, twoFactorChallengeSchema]);
+export type SignInResultDto = z.infer<typeof signInResultSchema>;
+
+/** A TOTP code (6 digits) or a recovery code (`xxxx-xxxx-xxxx-xxxx`). */
+export const twoFactorCodeSchema = z.string().trim().min(6).max(40);
+export const challengeTokenSchema = z.string().min(20).max(2000);
+
+export const twoFactorLoginBodySchema = z.object({ challengeToken: challengeTokenSchema, code: twoFactorCodeSchema });
+export const challengeBodySchema = z.object({ challengeToken: challengeTokenSchema });
+export const twoFactorCodeBodySchema = z.object({ code: twoFactorCodeSchema });
+
+/** A new authenticator's secret: the `otpauth://` URI (for a QR code) and the key to type by hand. */
+export const twoFactorSetupSchema = z.object({ secret: z.string(), otpauthUri: z.string() });
+/** Shown once, when two-factor sign-in is turned on; each signs in once in place of a code. */
+export const recoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string()) });
+/** Enrolling at sign-in ends with a session and the recovery codes. */
+export const enrolledSessionSchema = sessionSchema.extend({ recoveryCodes: z.array(z.string()) });
+
+export const twoFactorStatusSchema = z.object({
+  enabled: z.boolean(),
+  /** An enrolment was started and waits for its first code. */
+  pending: z.boolean(),
+  recoveryCodesLeft: z.number().int(),
+  /** The current workspace requires two-factor sign-in. */
+  requiredByWorkspace: z.boolean(),
+});
+export type TwoFactorStatusDto = z.infer<typeof twoFactorStatusSchema>;
+
+export const sessionIdSchema = z.string().regex(/^ses_[0-9a-z]{8,40}$/, "must be a session id (ses_…)");
+
+/** One of the caller's dashboard sessions (`GET /v1/auth/sessions`). */
+export const userSessionSchema = z.object({
+  id: sessionIdSchema,
+  workspaceId: z.string(),
+  workspaceName: z.string(),
+  userAgent: z.string(),
+  ip: z.string().nullable(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  expiresAt: z.string(),
+  /** The session this request was made with. */
+  current: z.boolean(),
+});
+export type UserSessionDto = z.infer<typeof userSessionSchema>;
+
+export const requireTwoFactorBodySchema = z.object({ required: z.boolean() });

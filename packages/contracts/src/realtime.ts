@@ -23,6 +23,9 @@ export type ServerMessage = z.infer<typeof serverMessageSchema>;
 
 export const CLOSE_CODES = {
   normal: 1000,
+  /** The server is shutting down (after `end {reason: "server_shutdown"}`); a new call may go to another gateway. */
+  serverShutdown: 1012,
+  /** Also: no `start` within the start timeout, or a voice token already used for a call. */
   invalidAgentOrToken: 4000,
   rateLimited: 4001,
   idleTimeout: 4002,

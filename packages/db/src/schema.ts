@@ -15,6 +15,8 @@ export const workspaces = pgTable("workspaces", {
   name: text("name").notNull(),
   slug: text("slug").notNull().unique(),
   timezone: text("timezone").notNull().default("UTC"),
+  /** Set by an owner: members without two-factor sign-in are asked to enrol at their next sign-in. */
+  requireTwoFactor: boolean("require_two_factor").notNull().default(false),
   createdAt: createdAt(),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
@@ -48,6 +50,51 @@ export const memberships = pgTable(
   },
   (t) => [uniqueIndex("memberships_ws_user").on(t.workspaceId, t.userId), index("memberships_user").on(t.userId)],
 );
+
+/**
+ * Dashboard sessions: one row per issued session token (`id` is the token's `jti`). A token works
+ * while its row is unrevoked and unexpired, so logout and sign-out-everywhere survive restarts with
+ * or without Redis; the cache only remembers the answer for a few seconds. Read and written by the
+ * system connection (a user's sessions span workspaces); tenant connections see their workspace's rows.
+ */
+export const userSessions = pgTable(
+  "user_sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    workspaceId: workspaceRef(),
+    userAgent: text("user_agent").notNull().default(""),
+    ip: text("ip"),
+    createdAt: createdAt(),
+    lastSeenAt: ts("last_seen_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("user_sessions_user").on(t.userId, t.createdAt)],
+);
+
+/**
+ * A user's TOTP authenticator. `secret` is the shared secret encrypted like provider credentials
+ * (AES-256-GCM with ENCRYPTION_KEY, bound to the user id); `enabledAt` is null while enrolment waits
+ * for its first code. Recovery codes are kept as hashes and removed as they are used; `lastUsedStep`
+ * refuses a code a second time. Per user, never tenant data: tenant connections cannot read it.
+ */
+export const userTwoFactor = pgTable("user_two_factor", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  secret: text("secret").notNull(),
+  enabledAt: ts("enabled_at"),
+  recoveryCodeHashes: text("recovery_code_hashes")
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
+  lastUsedStep: integer("last_used_step"),
+  createdAt: createdAt(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
 
 export const invitations = pgTable(
   "invitations",
@@ -406,4 +453,5 @@ export const TENANT_TABLES = [
   "phone_numbers",
   "workspace_credentials",
   "call_events",
+  "user_sessions",
 ] as const;

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createId, type CallStatus } from "@orbis/contracts";
-import type { Cache } from "@orbis/cache";
+import { callSlotKeys, type Cache } from "@orbis/cache";
 import type { Registry } from "prom-client";
 import { findPhoneNumberByE164, tenantScope, type CallRow, type Database, type PhoneNumberRow, type TenantScope } from "@orbis/db";
 import { phoneCallsCounter } from "./metrics.ts";
@@ -75,8 +75,9 @@ export function createTelephonyService(deps: { db: Database; cache: Cache; maxCa
       const { number, tenant } = resolved;
       const agent = number.agentId ? await tenant.agents.get(number.agentId) : undefined;
       if (!agent) return { kind: "no_agent", number, tenant };
-      // The same counter the gateway's limiter takes a slot from when the media stream starts.
-      const live = Number((await deps.cache.get(`live:ws:${tenant.workspaceId}`)) ?? 0);
+      // The live call-slot leases the gateways' limiter takes when a call starts (expired ones, of a
+      // process that died, no longer count).
+      const live = await deps.cache.countLeases(callSlotKeys.workspace(tenant.workspaceId));
       if (live >= deps.maxCallsPerWorkspace) return { kind: "over_limit", number, tenant };
       const existing = await tenant.callEvents.findCall(input.provider, input.providerCallId);
       if (existing) return { kind: "answer", number, tenant, call: existing };

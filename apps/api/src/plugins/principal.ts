@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import { apiKeyKindOf, sha256, SESSION_COOKIE } from "@orbis/auth";
 import { AppError, roleAtLeast, type Role } from "@orbis/contracts";
 import { systemRepository, tenantScope, type TenantScope } from "@orbis/db";
@@ -69,9 +69,14 @@ export function createPrincipalResolver(deps: ApiDeps, access: SessionAccessServ
     };
   }
 
-  /** preHandler for a route: who may call it. Publishable keys reach only routes that accept them. */
+  /**
+   * Who may call a route: `preHandler: principals.authorize(role)`. Publishable keys reach only
+   * routes that accept them. The hook does not run as a preHandler: `authenticateFirst` moves it to
+   * onRequest, so an unauthenticated or unauthorised caller is answered 401/403 before the body is
+   * parsed or validated, never a 422 that describes the route's fields.
+   */
   function authorize(access: Access) {
-    return async (request: FastifyRequest, _reply: FastifyReply) => {
+    const hook = async (request: FastifyRequest, _reply: FastifyReply) => {
       const principal = await resolve(request);
       if (principal.kind === "publishable_key") {
         if (access !== "publishable") throw new AppError("forbidden", "A publishable key cannot call this route");
@@ -85,9 +90,27 @@ export function createPrincipalResolver(deps: ApiDeps, access: SessionAccessServ
       request.principal = principal;
       request.tenant = tenantScope(deps.db, principal.workspaceId);
     };
+    authorizeHooks.add(hook);
+    return hook;
   }
 
-  return { authorize, revokeSession: access.revoke };
+  return { authorize, authenticateFirst };
+}
+
+const authorizeHooks = new WeakSet<object>();
+const hooksOf = (hooks: unknown): unknown[] => (Array.isArray(hooks) ? hooks : hooks ? [hooks] : []);
+
+/**
+ * onRoute hook (registered before the routes): moves each route's `authorize()` from preHandler to the
+ * end of onRequest, after the rate limit. Fastify runs onRequest before parsing and validation, and
+ * preHandler after them, so a route declared the usual way still authenticates first.
+ */
+function authenticateFirst(route: RouteOptions) {
+  const preHandler = hooksOf(route.preHandler);
+  const auth = preHandler.filter((h) => typeof h === "function" && authorizeHooks.has(h));
+  if (auth.length === 0) return;
+  route.preHandler = preHandler.filter((h) => !auth.includes(h)) as RouteOptions["preHandler"];
+  route.onRequest = [...hooksOf(route.onRequest), ...auth] as RouteOptions["onRequest"];
 }
 export type PrincipalResolver = ReturnType<typeof createPrincipalResolver>;
 

@@ -64,7 +64,9 @@ export class CarrierStream {
       },
       close: (code, reason) => {
         const shut = () => {
-          if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code === 1000 ? 1000 : 1011, reason.slice(0, 120));
+          // Carriers see normal ends, server shutdowns (1012) and everything else as an internal error.
+          const wire = code === 1000 || code === 1012 ? code : 1011;
+          if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(wire, reason.slice(0, 120));
         };
         // A transfer must reach the carrier before the stream closes: closing first would end the call.
         if (reason === "transfer" && this.handlers.transfer) {

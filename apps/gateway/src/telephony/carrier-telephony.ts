@@ -3,13 +3,12 @@ import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
 import twilio from "twilio";
 import { z } from "zod";
-import type { AgentConfig } from "@orbis/contracts";
+import { CLOSE_CODES, type AgentConfig } from "@orbis/contracts";
 import { createCredentialsService, type CredentialsService } from "@orbis/credentials";
 import { agentConfigOf, tenantScope, type TenantScope } from "@orbis/db";
 import { createStreamTokens, telnyxProtocol, telnyxTransfer, twilioProtocol, twilioTransfer, type CarrierProtocol, type StreamGrant } from "@orbis/telephony";
 import type { PipelineFactory } from "../agent-pipeline.ts";
 import { CallSession } from "../call-session.ts";
-import { drainCleanups } from "../shutdown.ts";
 import { createPhoneMetrics } from "../metrics.ts";
 import type { BrainFactory, GatewayContext } from "../gateway.ts";
 import { CarrierStream } from "./carrier-stream.ts";
@@ -30,25 +29,18 @@ export interface TelephonyStreamOptions {
  * Carrier media WebSockets, mounted into the gateway's websocket scope (`gatewayMount({ extraRoutes })`):
  * WS /v1/telephony/twilio/media and /v1/telephony/telnyx/media. A stream is trusted only through the
  * signed token the webhook issued for one call (Twilio: `<Parameter name="token">`, plus the upgrade's
- * X-Twilio-Signature; Telnyx: `?token=` on the stream URL).
+ * X-Twilio-Signature; Telnyx: `?token=` on the stream URL). A stream that sends no `start` within the
+ * start timeout is closed (4000); a Telnyx stream with no token is refused at once (1011).
  */
 export function carrierTelephony(options: TelephonyStreamOptions) {
   return async (scope: FastifyInstance, ctx: GatewayContext) => {
-    const { runtime, metrics, limiter, gatewayId, heartbeats, recordings } = ctx;
+    const { runtime, metrics, limiter, gatewayId, heartbeats, recordings, sockets, startTimeoutMs } = ctx;
     if (!runtime.config.jwtSecret) throw new Error("telephony streams need JWT_SECRET");
     const tokens = createStreamTokens(runtime.config.jwtSecret);
     const credentials = createCredentialsService(runtime.config.encryptionKey);
     const audio = { bandFill: options.bandFill ?? runtime.config.phoneBandFill, jitterDepth: options.jitterDepth ?? 2 };
     const phone = createPhoneMetrics(runtime.metrics);
-    const live = new Set<CarrierStream>();
     const publicBase = () => (runtime.config.publicBaseUrl ?? `http://localhost:${runtime.config.port}`).replace(/\/$/, "");
-
-    // Close handling still running at shutdown (slot release, call close); awaited before the cache closes.
-    const cleanups = new Set<Promise<unknown>>();
-    scope.addHook("onClose", async () => {
-      await Promise.allSettled([...live].map((s) => s.callSession?.end("server_shutdown", 1001)));
-      await drainCleanups(live, cleanups);
-    });
 
     const route = (protocol: CarrierProtocol, path: string) =>
       scope.get(path, { websocket: true, schema: { hide: true } }, (socket: WebSocket, request) => {
@@ -56,6 +48,9 @@ export function carrierTelephony(options: TelephonyStreamOptions) {
         const carrier = protocol.carrier;
         const upgradeSignature = request.headers["x-twilio-signature"];
         const queryToken = (request.query as Record<string, string | undefined>).token;
+        if (sockets.closing) return socket.close(CLOSE_CODES.serverShutdown, "server shutting down");
+        // Telnyx's stream URL carries the call's token: without one nothing can be accepted (refused as a bad token is).
+        if (carrier === "telnyx" && !queryToken) return socket.close(CLOSE_CODES.internal, "stream refused: no token");
         let release: (() => Promise<void>) | undefined;
         let active: ActiveCall | undefined;
 
@@ -84,6 +79,7 @@ export function carrierTelephony(options: TelephonyStreamOptions) {
               // Ringing, or already answered by the carrier's own event (Telnyx's call.answered may beat the stream),
               // but never a call a session has adopted: a token replayed on a live call is refused.
               if (!row || !call || !(call.status === "ringing" || (call.status === "in_progress" && !call.gatewayId))) return undefined;
+              if (sockets.closing) return undefined;
               const slot = await limiter.acquire(grant.workspaceId);
               if (!slot.ok) return undefined;
               release = slot.release;
@@ -120,7 +116,12 @@ export function carrierTelephony(options: TelephonyStreamOptions) {
           },
           { ...audio, onDelay: (ms) => phone.jitterDelay.observe({ carrier }, ms) },
         );
-        live.add(stream);
+        sockets.add(socket, () => stream.callSession);
+        const startTimer = setTimeout(() => {
+          if (stream.startReceived) return;
+          log.info({ carrier }, "carrier stream sent no start in time");
+          socket.close(CLOSE_CODES.invalidAgentOrToken, `no start within ${startTimeoutMs} ms`);
+        }, startTimeoutMs);
         const flushMetrics = () => {
           for (const [kind, n] of Object.entries(stream.frameCountsDelta())) phone.inboundFrames.inc({ carrier, kind }, n);
           const stats = stream.inboundStats();
@@ -142,6 +143,7 @@ export function carrierTelephony(options: TelephonyStreamOptions) {
             });
         });
         socket.on("close", () => {
+          clearTimeout(startTimer);
           const cleanup = chain
             .catch(() => undefined)
             .then(async () => {
@@ -156,12 +158,8 @@ export function carrierTelephony(options: TelephonyStreamOptions) {
               } else if (stream.startReceived) phone.calls.inc({ carrier, status: "refused" });
               options.onStreamClosed?.(stream);
             })
-            .catch((err: unknown) => log.error({ err }, "carrier call cleanup failed"))
-            .finally(() => {
-              live.delete(stream);
-              cleanups.delete(cleanup);
-            });
-          cleanups.add(cleanup);
+            .catch((err: unknown) => log.error({ err }, "carrier call cleanup failed"));
+          sockets.closed(socket, cleanup);
         });
       });
 

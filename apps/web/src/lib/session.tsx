@@ -9,6 +9,7 @@ export interface Me {
   user: UserDto;
   workspace: WorkspaceDto;
   role: Role;
+  twoFactorEnabled: boolean;
 }
 
 export function useMe() {

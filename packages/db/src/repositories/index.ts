@@ -106,3 +106,4 @@ export type { InvitationRow } from "./invitations.repository.ts";
 export type { MemberRow } from "./members.repository.ts";
 export type { WorkspaceRow } from "./workspace.repository.ts";
 export { systemRepository, type SystemRepository, type UserRow } from "./system.repository.ts";
+export { accountRepository, type AccountRepository, type TwoFactorRow } from "./accounts.repository.ts";

@@ -72,17 +72,25 @@ export function systemRepository(db: Executor) {
       const [row] = await db.select().from(invitations).where(eq(invitations.tokenHash, tokenHash));
       return row;
     },
-    /** Calls left open by a gateway that stopped heart-beating before `staleBefore`. */
+    /**
+     * Calls left open by a gateway that stopped heart-beating before `staleBefore`. Each ends at its last
+     * sign of life — its last heartbeat or the end of its last turn, whichever is later (its start only
+     * when it had neither) — and its duration runs to there.
+     */
     async closeAbandonedCalls(staleBefore: Date): Promise<number> {
+      // Correlated subquery: drizzle leaves single-table columns unqualified, so the outer table is named.
+      const lastTurn = sql`(select max(t.ended_at) from call_turns t where t.call_id = "calls"."id")`;
+      // greatest() skips nulls: a call with no heartbeat and no turn ends at its start.
+      const lastSign = sql`greatest(${calls.startedAt}, ${calls.heartbeatAt}, ${lastTurn})`;
       const rows = await db
         .update(calls)
         .set({
           status: "failed",
           endReason: "gateway_lost",
-          endedAt: sql`coalesce(${calls.heartbeatAt}, ${calls.startedAt})`,
-          durationSec: sql`greatest(0, extract(epoch from coalesce(${calls.heartbeatAt}, ${calls.startedAt}) - ${calls.startedAt}))::int`,
+          endedAt: lastSign,
+          durationSec: sql`greatest(0, round(extract(epoch from ${lastSign} - ${calls.startedAt})))::int`,
         })
-        .where(and(isNull(calls.endedAt), lt(sql`coalesce(${calls.heartbeatAt}, ${calls.startedAt})`, staleBefore)))
+        .where(and(isNull(calls.endedAt), lt(sql`coalesce(${calls.heartbeatAt}, ${calls.startedAt})`, staleBefore), lt(lastSign, staleBefore)))
         .returning({ id: calls.id });
       return rows.length;
     },

@@ -21,5 +21,9 @@ export function workspaceRepository(run: Run, workspaceId: string) {
       );
       return row;
     },
+    async setRequireTwoFactor(requireTwoFactor: boolean): Promise<WorkspaceRow | undefined> {
+      const [row] = await run((tx) => tx.update(workspaces).set({ requireTwoFactor, updatedAt: new Date() }).where(mine).returning());
+      return row;
+    },
   };
 }

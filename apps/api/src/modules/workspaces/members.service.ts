@@ -2,6 +2,7 @@ import { hashPassword, randomToken, sha256, verifyPassword } from "@orbis/auth";
 import { AppError, createId, type Role } from "@orbis/contracts";
 import { systemRepository, tenantScope, type Database, type TenantRepositories, type TenantScope } from "@orbis/db";
 import { auditedBy, type Actor } from "../../lib/actor.ts";
+import type { Client } from "../../lib/client.ts";
 import { found } from "../../lib/found.ts";
 import type { AuthService } from "../auth/auth.service.ts";
 import type { SessionAccessService } from "../auth/session-access.ts";
@@ -43,7 +44,7 @@ export function createMembersService(db: Database, auth: AuthService, publicBase
 
     listInvitations: async (tenant: TenantScope) => (await tenant.invitations.list()).map(toInvitationDto),
 
-    async accept(token: string, name?: string, password?: string) {
+    async accept(token: string, name: string | undefined, password: string | undefined, client: Client) {
       const invitation = await system.findInvitationByTokenHash(sha256(token));
       if (!invitation || invitation.acceptedAt || invitation.expiresAt < new Date()) {
         throw new AppError("not_found", "Invitation not found or expired");
@@ -67,7 +68,8 @@ export function createMembersService(db: Database, auth: AuthService, publicBase
       await access.memberChanged(invitation.workspaceId, userId);
       const workspace = await tenant.workspace.get();
       const member = await tenant.members.get(userId);
-      return auth.sessionFor(user, workspace!, member!.role);
+      // Signing in through an invitation asks for the same second step as a login.
+      return auth.signIn(user, workspace!, member!.role, client);
     },
 
     async changeRole(tenant: TenantScope, actor: Actor, userId: string, role: Role) {

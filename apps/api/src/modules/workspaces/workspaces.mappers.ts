@@ -14,6 +14,7 @@ export const toWorkspaceDto = (w: WorkspaceRow): WorkspaceDto => ({
   name: w.name,
   slug: w.slug,
   timezone: w.timezone,
+  requireTwoFactor: w.requireTwoFactor,
   createdAt: w.createdAt.toISOString(),
 });
 

@@ -8,13 +8,16 @@ import {
   inviteBodySchema,
   memberSchema,
   memberStatusBodySchema,
-  sessionSchema,
+  requireTwoFactorBodySchema,
+  signInResultSchema,
   updateWorkspaceBodySchema,
   workspaceSchema,
 } from "@orbis/contracts";
 import type { AppConfig } from "@orbis/config";
 import { actorFrom } from "../../lib/actor.ts";
+import { clientOf } from "../../lib/client.ts";
 import { tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
+import { perIp } from "../../plugins/rate-limits.ts";
 import { sessionCookieSetter } from "../../plugins/session-cookie.ts";
 import type { MembersService } from "./members.service.ts";
 import type { WorkspacesService } from "./workspaces.service.ts";
@@ -45,6 +48,20 @@ export const workspacesRoutes: FastifyPluginAsyncZod<{
     async (request) => workspaces.update(tenantOf(request), request.body),
   );
 
+  app.put(
+    "/workspaces/current/two-factor",
+    {
+      preHandler: principals.authorize("owner"),
+      schema: {
+        tags,
+        summary: "Require two-factor sign-in of every member (owners only); members without it enrol at their next sign-in",
+        body: requireTwoFactorBodySchema,
+        response: { 200: workspaceSchema },
+      },
+    },
+    async (request) => workspaces.setTwoFactorRequired(tenantOf(request), actorFrom(request), request.body.required),
+  );
+
   app.get(
     "/workspaces/current/members",
     { preHandler: principals.authorize("viewer"), schema: { tags, summary: "List members", response: { 200: z.object({ data: z.array(memberSchema) }) } } },
@@ -72,13 +89,18 @@ export const workspacesRoutes: FastifyPluginAsyncZod<{
   app.post(
     "/invitations/accept",
     {
-      config: { rateLimit: { keyGenerator: (req: { ip: string }) => `ip:${req.ip}` } },
-      schema: { tags, summary: "Accept an invitation (creates the account if needed)", body: acceptInviteBodySchema, response: { 200: sessionSchema } },
+      config: perIp,
+      schema: {
+        tags,
+        summary: "Accept an invitation (creates the account if needed): a session, or the second sign-in step it needs",
+        body: acceptInviteBodySchema,
+        response: { 200: signInResultSchema },
+      },
     },
     async (request, reply) => {
-      const session = await members.accept(request.body.token, request.body.name, request.body.password);
-      setSessionCookie(reply, session.token);
-      return session;
+      const result = await members.accept(request.body.token, request.body.name, request.body.password, clientOf(request));
+      if ("token" in result) setSessionCookie(reply, result.token);
+      return result;
     },
   );
 

@@ -12,6 +12,7 @@ const NAV = [
   ["/dashboard/api-keys", "API keys", false],
   ["/dashboard/team", "Team", false],
   ["/dashboard/settings", "Settings", false],
+  ["/dashboard/security", "Security", false],
 ] as const;
 
 export function AppLayout() {

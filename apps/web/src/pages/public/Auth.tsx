@@ -1,11 +1,12 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router";
-import { acceptInviteBodySchema, loginBodySchema, signupBodySchema } from "@orbis/contracts";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { Link, useLocation, useNavigate, useSearchParams } from "react-router";
+import { acceptInviteBodySchema, loginBodySchema, signupBodySchema, type SignInResultDto, type TwoFactorChallengeDto } from "@orbis/contracts";
 import { api, ApiError } from "../../lib/api.ts";
 import { formValues, validate, type FieldErrors } from "../../lib/forms.ts";
 import { Button, ErrorBanner, TextInput } from "../../components/ui.tsx";
 import { Logo } from "./PublicLayout.tsx";
+import { AuthenticatorSetup, RecoveryCodes } from "../app/Security.tsx";
 
 function AuthShell({ title, children, footer }: { title: string; children: React.ReactNode; footer?: React.ReactNode }) {
   return (
@@ -45,9 +46,111 @@ function useAuthSubmit<S extends Parameters<typeof validate>[0]>(schema: S, path
   return { onSubmit, errors, m };
 }
 
+const challengeOf = (result: unknown): TwoFactorChallengeDto | undefined =>
+  result && typeof result === "object" && "challengeToken" in result ? (result as TwoFactorChallengeDto) : undefined;
+
+/** The second step of a sign-in: a code of the user's authenticator, or enrolling one when the workspace requires it. */
+function SecondStep({ challenge, after }: { challenge: TwoFactorChallengeDto; after: string }) {
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const [recoveryCodes, setRecoveryCodes] = useState<string[]>();
+  const done = () => {
+    qc.removeQueries({ queryKey: ["me"] });
+    navigate(after, { replace: true });
+  };
+  const verify = useMutation({
+    mutationFn: (code: string) =>
+      api<{ recoveryCodes?: string[] }>(challenge.twoFactor === "code" ? "/v1/auth/login/two-factor" : "/v1/auth/login/two-factor/enable", {
+        body: { challengeToken: challenge.challengeToken, code },
+      }),
+    onSuccess: (session) => (session.recoveryCodes ? setRecoveryCodes(session.recoveryCodes) : done()),
+  });
+  const setup = useMutation({
+    mutationFn: () => api<{ secret: string; otpauthUri: string }>("/v1/auth/login/two-factor/setup", { body: { challengeToken: challenge.challengeToken } }),
+  });
+  const { mutate: startSetup } = setup;
+  // Once: a second setup would replace the secret already shown (effects run twice in development).
+  const started = useRef(false);
+  useEffect(() => {
+    if (challenge.twoFactor !== "enroll" || started.current) return;
+    started.current = true;
+    startSetup();
+  }, [challenge, startSetup]);
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    verify.mutate(String(new FormData(e.currentTarget).get("code") ?? "").trim());
+  };
+  const expired = verify.error instanceof ApiError && verify.error.status === 401 && /expired|completed/.test(verify.error.message);
+
+  if (recoveryCodes) {
+    return (
+      <AuthShell title="Save your recovery codes">
+        <RecoveryCodes codes={recoveryCodes} />
+        <Button className="mt-4 w-full" onClick={done}>
+          Continue
+        </Button>
+      </AuthShell>
+    );
+  }
+  return (
+    <AuthShell title={challenge.twoFactor === "code" ? "Two-factor sign-in" : "Set up two-factor sign-in"}>
+      <form onSubmit={onSubmit} className="space-y-4" noValidate>
+        {challenge.twoFactor === "code" ? (
+          <p className="text-sm text-slate-700">Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>
+        ) : (
+          <>
+            <p className="text-sm text-slate-700">
+              Your workspace requires two-factor sign-in. Add this account to an authenticator app, then enter the code it shows.
+            </p>
+            {setup.data ? <AuthenticatorSetup {...setup.data} /> : <ErrorBanner error={setup.error} />}
+          </>
+        )}
+        <TextInput label="Authentication code" name="code" autoComplete="one-time-code" inputMode="text" required autoFocus />
+        <ErrorBanner error={verify.error} />
+        {expired && (
+          <p className="text-sm">
+            <Link to="/login" reloadDocument className="text-brand-700 underline">
+              Sign in again
+            </Link>
+          </p>
+        )}
+        <Button type="submit" busy={verify.isPending} className="w-full">
+          Verify
+        </Button>
+      </form>
+    </AuthShell>
+  );
+}
+
 export function Login() {
   const [params] = useSearchParams();
-  const { onSubmit, errors, m } = useAuthSubmit(loginBodySchema, "/v1/auth/login", safeNext(params.get("next"), "/dashboard"));
+  const location = useLocation();
+  const after = safeNext(params.get("next"), "/dashboard");
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const [errors, setErrors] = useState<FieldErrors>({});
+  // A challenge handed over by another page (accepting an invitation) or answered by this one.
+  const [challenge, setChallenge] = useState<TwoFactorChallengeDto | undefined>(() =>
+    challengeOf((location.state as { challenge?: unknown } | null)?.challenge),
+  );
+  const m = useMutation({
+    mutationFn: (body: unknown) => api<SignInResultDto>("/v1/auth/login", { body }),
+    onSuccess: (result) => {
+      const second = challengeOf(result);
+      if (second) return setChallenge(second);
+      qc.removeQueries({ queryKey: ["me"] }); // a cached "logged out" must not reach the guard
+      navigate(after, { replace: true });
+    },
+    onError: (err) => err instanceof ApiError && setErrors(err.fieldErrors()),
+  });
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const v = validate(loginBodySchema, formValues(e.currentTarget));
+    if (!v.ok) return setErrors(v.errors);
+    setErrors({});
+    m.mutate(v.data);
+  };
+  if (challenge) return <SecondStep challenge={challenge} after={after} />;
   return (
     <AuthShell
       title="Log in"
@@ -60,7 +163,7 @@ export function Login() {
         </>
       }
     >
-      <form onSubmit={(e) => onSubmit(e)} className="space-y-4" noValidate>
+      <form onSubmit={onSubmit} className="space-y-4" noValidate>
         <TextInput label="Email" name="email" type="email" autoComplete="email" required error={errors.email} />
         <TextInput label="Password" name="password" type="password" autoComplete="current-password" required error={errors.password} />
         <ErrorBanner error={m.error} />
@@ -120,15 +223,20 @@ export function AcceptInvite() {
   const [errors, setErrors] = useState<FieldErrors>({});
   // The accept response carries a session but sets no cookie: log in with the new password to get one.
   const m = useMutation({
-    mutationFn: async (body: { token: string; name?: string; password?: string }) => {
-      const session = await api<{ user: { email: string }; workspace: { id: string } }>("/v1/invitations/accept", { body });
+    mutationFn: async (body: { token: string; name?: string; password?: string }): Promise<TwoFactorChallengeDto | boolean> => {
+      const accepted = await api<SignInResultDto>("/v1/invitations/accept", { body });
+      // The workspace requires two-factor sign-in (or the account has it): the login page takes the second step.
+      if ("challengeToken" in accepted) return accepted;
       if (!body.password) return false;
-      await api("/v1/auth/login", { body: { email: session.user.email, password: body.password, workspaceId: session.workspace.id } });
-      return true;
+      const login = await api<SignInResultDto>("/v1/auth/login", {
+        body: { email: accepted.user.email, password: body.password, workspaceId: accepted.workspace.id },
+      });
+      return challengeOf(login) ?? true;
     },
-    onSuccess: async (loggedIn) => {
+    onSuccess: async (result) => {
       qc.removeQueries({ queryKey: ["me"] }); // a cached "logged out" must not reach the guard
-      navigate(loggedIn ? "/dashboard" : "/login?next=%2Fdashboard", { replace: true });
+      if (typeof result === "object") return navigate("/login?next=%2Fdashboard", { replace: true, state: { challenge: result } });
+      navigate(result ? "/dashboard" : "/login?next=%2Fdashboard", { replace: true });
     },
     onError: (err) => err instanceof ApiError && setErrors(err.fieldErrors()),
   });
