@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { AppError, type ErrorCode } from "@orbis/contracts";
 
@@ -9,6 +9,7 @@ const CLIENT_ERROR_CODES: Partial<Record<number, ErrorCode>> = {
   404: "not_found",
   409: "conflict",
   413: "bad_request",
+  414: "bad_request",
   415: "bad_request",
   429: "rate_limited",
 };
@@ -40,4 +41,14 @@ export function registerErrorHandler(app: FastifyInstance) {
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send(new AppError("not_found", `Route ${request.method} ${request.url.split("?")[0]} not found`).toBody());
   });
+}
+
+/**
+ * Errors the router answers before any route or hook runs (a path that is not valid percent-encoded
+ * UTF-8, a path parameter over the length limit): the same error body as everything else.
+ */
+export function frameworkError(error: FastifyError, _request: unknown, reply: FastifyReply) {
+  const status = error.statusCode ?? 400;
+  const body = status < 500 ? new AppError(CLIENT_ERROR_CODES[status] ?? "bad_request", error.message) : new AppError("internal", "Internal server error");
+  reply.status(status).send(body.toBody());
 }

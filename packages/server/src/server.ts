@@ -1,8 +1,9 @@
 import Fastify, { type FastifyServerOptions } from "fastify";
 import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Registry } from "prom-client";
-import { registerErrorHandler } from "./error-handler.ts";
+import { frameworkError, registerErrorHandler } from "./error-handler.ts";
 import { registerHttpMetrics } from "./http-metrics.ts";
+import { registerInputGuard } from "./input-guard.ts";
 import { responseSerializerCompiler } from "./serializer.ts";
 
 const REDACT = ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'];
@@ -20,7 +21,9 @@ export interface ServerOptions {
 
 /**
  * The HTTP server every role starts from: zod validation and compiled response serializers, the one
- * error body, request ids echoed in `x-request-id`, request metrics. Roles add their routes to it.
+ * error body, request ids echoed in `x-request-id`, request metrics, and the input limits every route
+ * gets (body size 1 MiB → 413; nesting, NUL and lone surrogates → 422, `input-guard.ts`). Roles add
+ * their routes to it.
  */
 export function createServer(o: ServerOptions) {
   const app = Fastify({
@@ -29,10 +32,12 @@ export function createServer(o: ServerOptions) {
     requestIdHeader: "x-request-id",
     genReqId: () => crypto.randomUUID(),
     bodyLimit: 1024 * 1024,
+    frameworkErrors: frameworkError,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializerCompiler);
   registerErrorHandler(app);
+  registerInputGuard(app);
   registerHttpMetrics(app, o.metrics);
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
-import { AppError, telnyxWebhookSchema, type TelnyxWebhook } from "@orbis/contracts";
+import { z } from "zod";
+import { AppError, idSchema, telnyxWebhookSchema, type TelnyxWebhook } from "@orbis/contracts";
 import type { TenantScope } from "@orbis/db";
 import type { CredentialsService } from "@orbis/credentials";
 import { telnyxCalls, verifyTelnyxSignature, type StreamTokens, type TelephonyService } from "@orbis/telephony";
@@ -17,11 +18,13 @@ export interface TelnyxRoutesOptions {
 
 /** Our client_state: the call it belongs to, echoed by Telnyx on every later webhook. Base64 as Telnyx requires. */
 const encodeState = (s: { workspaceId: string; callId: string }) => Buffer.from(JSON.stringify(s)).toString("base64");
+const stateSchema = z.object({ workspaceId: idSchema("workspace"), callId: idSchema("call") });
+/** Anything but ids of the form we wrote is ignored (docs/protocols.md): it never reaches a query. */
 function decodeState(value: string | null | undefined): { workspaceId: string; callId: string } | undefined {
   if (!value) return undefined;
   try {
-    const v = JSON.parse(Buffer.from(value, "base64").toString("utf8")) as { workspaceId?: unknown; callId?: unknown };
-    return typeof v.workspaceId === "string" && typeof v.callId === "string" ? { workspaceId: v.workspaceId, callId: v.callId } : undefined;
+    const v = stateSchema.safeParse(JSON.parse(Buffer.from(value, "base64").toString("utf8")));
+    return v.success ? v.data : undefined;
   } catch {
     return undefined;
   }
