@@ -66,7 +66,15 @@ const post = async (path: string, body: unknown, token?: string) =>
   ).json() as Promise<Record<string, never>>;
 const { token } = await post("/v1/auth/signup", { email: "gw@bench.example", password: "bench password", name: "Bench", workspaceName: "Bench" });
 const dental = getBusinessTemplate("dental");
-const agent = await post("/v1/agents", { name: "Bench", greeting: echo ? "" : dental.agent.greeting, business: dental.business }, token);
+const agent = await post(
+  "/v1/agents",
+  {
+    name: "Bench",
+    greeting: echo ? "" : `Thanks for calling ${dental.business.name}. This is the virtual receptionist. How can I help you today?`,
+    business: dental.business,
+  },
+  token,
+);
 const key = await post("/v1/api-keys", { name: "bench", kind: "publishable", allowedOrigins: [origin] }, token);
 process.stdout.write(
   JSON.stringify({ url: base, wsUrl: `${base.replace("http", "ws")}/v1/stream?agentId=${agent.id}&apiKey=${key.key}`, origin, pid: process.pid }) + "\n",

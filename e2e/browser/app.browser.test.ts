@@ -66,9 +66,10 @@ describe.runIf(hasChromium)("dashboard and widget in Chromium", () => {
     await page.getByText("Dental practice", { exact: false }).first().click();
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByLabel("Business name").fill("Smile Bright Dental");
+    await page.getByRole("button", { name: "Next" }).click(); // hours
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByText("These are the services").waitFor();
-    await page.getByRole("button", { name: "Next" }).click();
+    for (let step = 0; step < 3; step++) await page.getByRole("button", { name: "Next" }).click(); // services, staff, FAQs
     await page.getByLabel("Agent name").fill("Smile Bright front desk");
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByRole("button", { name: "Create my agent" }).click();
@@ -153,14 +154,11 @@ describe.runIf(hasChromium)("dashboard and widget in Chromium", () => {
 
   it("appointments (day/week) and messages: empty states, the owner acts on them, a viewer only reads", async () => {
     const base = platform.baseUrl;
-    const owner = await browser.newContext({ timezoneId: "America/New_York" });
+    // The browser is in Los Angeles; the business (and its workspace) in New York: the dashboard shows New York times.
+    const owner = await browser.newContext({ timezoneId: "America/Los_Angeles" });
     await signupViaApi(owner, base, "bookco");
-    const templates = (await (await owner.request.get(`${base}/v1/templates`)).json()) as {
-      data: { id: string; business: unknown; agent: { greeting: string } }[];
-    };
-    const dental = templates.data.find((t) => t.id === "dental")!;
-    const agent = (await (await owner.request.post(`${base}/v1/agents`, { data: { name: "Desk", greeting: dental.agent.greeting } })).json()) as { id: string };
-    await owner.request.put(`${base}/v1/agents/${agent.id}/business`, { data: dental.business });
+    expect((await owner.request.put(`${base}/v1/workspaces/current`, { data: { timezone: "America/New_York" } })).status()).toBe(200);
+    const agent = (await (await owner.request.post(`${base}/v1/templates/dental/agents`, { data: { name: "Desk" } })).json()) as { id: string };
     const page = await owner.newPage();
     const errors = watchErrors(page);
 
@@ -195,6 +193,9 @@ describe.runIf(hasChromium)("dashboard and widget in Chromium", () => {
     await week.waitFor();
     await page.getByRole("button", { name: "Day", exact: true }).click();
     await week.getByText("Cleaning").waitFor();
+    const nyTime = new Intl.DateTimeFormat("en-US", { timeZone: "America/New_York", hour: "numeric", minute: "2-digit" }).format(new Date(slot));
+    expect(await week.locator("p").first().textContent()).toContain(nyTime);
+    await page.getByText(/Times in America\/New York \((EST|EDT)\)/).waitFor();
     await week.getByRole("button", { name: "Cancel" }).waitFor();
     await shot(page, "appointments");
     await page.getByRole("button", { name: "New appointment" }).click();
@@ -244,12 +245,8 @@ describe.runIf(hasChromium)("dashboard and widget in Chromium", () => {
     const base = platform.baseUrl;
     const ctx = await browser.newContext({ timezoneId: "America/New_York" });
     await signupViaApi(ctx, base, "typedco");
-    const templates = (await (await ctx.request.get(`${base}/v1/templates`)).json()) as {
-      data: { id: string; business: unknown; agent: { greeting: string } }[];
-    };
-    const dental = templates.data.find((t) => t.id === "dental")!;
-    const agent = (await (await ctx.request.post(`${base}/v1/agents`, { data: { name: "Booker", greeting: dental.agent.greeting } })).json()) as { id: string };
-    await ctx.request.put(`${base}/v1/agents/${agent.id}/business`, { data: dental.business });
+    await ctx.request.put(`${base}/v1/workspaces/current`, { data: { timezone: "America/New_York" } });
+    const agent = (await (await ctx.request.post(`${base}/v1/templates/dental/agents`, { data: { name: "Booker" } })).json()) as { id: string };
     await ctx.request.post(`${base}/v1/agents/${agent.id}/publish`, { data: {} });
     const page = await ctx.newPage();
     const errors = watchErrors(page);
@@ -310,17 +307,10 @@ describe.runIf(hasChromium)("dashboard and widget in Chromium", () => {
       site = await startHostSite();
       const owner = await browser.newContext();
       await signupViaApi(owner, platform.baseUrl, "widgetco");
-      const templates = (await (await owner.request.get(`${platform.baseUrl}/v1/templates`)).json()) as {
-        data: { id: string; business: unknown; agent: { greeting: string } }[];
+      const agent = (await (await owner.request.post(`${platform.baseUrl}/v1/templates/dental/agents`, { data: { name: "Widget agent" } })).json()) as {
+        id: string;
       };
-      const dental = templates.data.find((t) => t.id === "dental")!;
-      const agent = (await (
-        await owner.request.post(`${platform.baseUrl}/v1/agents`, {
-          data: { name: "Widget agent", greeting: dental.agent.greeting, business: dental.business },
-        })
-      ).json()) as { id: string };
       agentId = agent.id;
-      await owner.request.put(`${platform.baseUrl}/v1/agents/${agentId}/business`, { data: dental.business });
       await owner.request.post(`${platform.baseUrl}/v1/agents/${agentId}/publish`, { data: {} });
       const mk = async (origins: string[]) =>
         (

@@ -37,14 +37,7 @@ describe.runIf(hasChromium && speechAvailability().stt)("Try this agent with a f
     const ctx = await browser.newContext();
     await signupViaApi(ctx, platform.baseUrl, "tryco");
     const base = platform.baseUrl;
-    const templates = (await (await ctx.request.get(`${base}/v1/templates`)).json()) as {
-      data: { id: string; business: unknown; agent: { greeting: string } }[];
-    };
-    const dental = templates.data.find((t) => t.id === "dental")!;
-    const agent = (await (await ctx.request.post(`${base}/v1/agents`, { data: { name: "Mic agent", greeting: dental.agent.greeting } })).json()) as {
-      id: string;
-    };
-    await ctx.request.put(`${base}/v1/agents/${agent.id}/business`, { data: dental.business });
+    const agent = (await (await ctx.request.post(`${base}/v1/templates/dental/agents`, { data: { name: "Mic agent" } })).json()) as { id: string };
     await ctx.request.post(`${base}/v1/agents/${agent.id}/publish`, { data: {} });
     const framesIn = async () => Number(/^orbis_audio_frames_in_total (\d+)/m.exec(await (await ctx.request.get(`${base}/metrics`)).text())?.[1] ?? 0);
     const framesBefore = await framesIn();

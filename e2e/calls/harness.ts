@@ -76,7 +76,7 @@ export interface Tenant {
 }
 
 let n = 0;
-/** A workspace with a dental receptionist agent and a widget key for WIDGET_ORIGIN. */
+/** A workspace with a dental receptionist agent (published) and a widget key for WIDGET_ORIGIN. */
 export async function createTenant(h: Pick<GatewayHarness, "app">, agentPatch: Record<string, unknown> = {}): Promise<Tenant> {
   const signup = await h.app.inject({
     method: "POST",
@@ -90,9 +90,17 @@ export async function createTenant(h: Pick<GatewayHarness, "app">, agentPatch: R
     method: "POST",
     url: "/v1/agents",
     headers: auth,
-    payload: { name: "Receptionist", greeting: template.agent.greeting, business: template.business, ...agentPatch },
+    payload: {
+      name: "Receptionist",
+      greeting: `Thanks for calling ${template.business.name}. This is the virtual receptionist. How can I help you today?`,
+      business: template.business,
+      ...agentPatch,
+    },
   });
   if (agent.statusCode !== 201) throw new Error(agent.body);
+  // Callers hear the published version: publish it, as the dashboard's wizard does.
+  const published = await h.app.inject({ method: "POST", url: `/v1/agents/${agent.json().id}/publish`, headers: auth, payload: {} });
+  if (published.statusCode !== 200) throw new Error(published.body);
   const key = await h.app.inject({
     method: "POST",
     url: "/v1/api-keys",

@@ -51,6 +51,9 @@ describe.runIf(speech.stt)("real audio through /v1/stream (flite → VAD → poc
     for (const turn of spoken) {
       expect(turn.e2eMs, `turn ${turn.seq} e2e`).toBeGreaterThan(0);
       expect(turn.asrMs).not.toBeNull();
+      // The end-of-turn wait is stored, and no stage is larger than the whole.
+      expect(turn.endpointMs, `turn ${turn.seq} end-of-turn wait`).toBeGreaterThan(0);
+      expect(turn.endpointMs!).toBeLessThanOrEqual(turn.e2eMs!);
     }
     // Answers were prepared while turns ended, and at least one was the sentence then said.
     const metrics = (await h.app.inject({ url: "/metrics" })).body;

@@ -3,14 +3,14 @@
  * (Twilio voice and status, Telnyx Call Control), the browser stream and Twilio media streams. No
  * webhook answer is a 5xx and every 4xx carries the error body; a stream closes exactly as
  * docs/protocols.md says (4004 for a protocol error, never 1011); a bad carrier frame never ends a
- * call; the server answers /healthz throughout and logs no error but the known ones (pinned below by
- * `it.fails`). FUZZ_CASES scales the counts (200 webhook cases a route, a quarter as many stream
+ * call; the server answers /healthz throughout and logs no error (a known bug would be pinned by
+ * `it.fails` and listed in gateway-fuzz.ts). FUZZ_CASES scales the counts (200 webhook cases a route, a quarter as many stream
  * connections, an eighth as many media calls); FUZZ_SEED picks the run.
  */
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WIDGET_ORIGIN } from "../calls/harness.ts";
+import { WIDGET_ORIGIN, type Tenant } from "../calls/harness.ts";
 import { telnyxEvent } from "../telephony/telnyx-emulator.ts";
 import {
   callControlStub,
@@ -39,11 +39,12 @@ let h: Awaited<ReturnType<typeof startFuzzPlatform>>;
 let cc: Awaited<ReturnType<typeof callControlStub>>;
 let target: CarrierTarget;
 let stream: StreamTarget;
+let tenants: Tenant[];
 
 beforeAll(async () => {
   cc = await callControlStub();
   h = await startFuzzPlatform({ telnyxApiUrl: cc.apiUrl, rateLimitPerMinute: 1_000_000, maxCallsPerWorkspace: 1000 });
-  ({ target, stream } = await fuzzTargets(h, cc, WIDGET_ORIGIN));
+  ({ target, stream, tenants } = await fuzzTargets(h, cc, WIDGET_ORIGIN));
 });
 afterAll(async () => {
   await h?.close();
@@ -67,21 +68,31 @@ describe("fuzz: finding, a 500 on PostgreSQL before the fix", () => {
   });
 });
 
-describe("fuzz: known gateway bugs (apps/gateway is another engineer's; these pass while the bug is there)", () => {
-  it.fails("a signed Twilio status callback with CallDuration past 2^31 - 1 is a 500 (integer column overflow)", async () => {
+describe("fuzz: findings, fixed", () => {
+  const callsOf = async (tenant: Tenant) => {
+    const res = await h.app.inject({ url: "/v1/calls?limit=100", headers: { authorization: `Bearer ${tenant.token}` } });
+    return (res.json() as { data: { id: string; status: string; durationSec: number | null; channel: string }[] }).data;
+  };
+
+  it("a signed Twilio status callback with CallDuration past 2^31 - 1 closes the call, its duration left unread (no integer overflow)", async () => {
     const form = { CallSid: `CA${randomBytes(16).toString("hex")}` };
+    const known = new Set((await callsOf(tenants[0]!)).map((c) => c.id));
     expect((await postTwilio(h.app, target, "/v1/telephony/twilio/voice", { ...form, CallStatus: "ringing" })).statusCode).toBe(200);
     const status = await postTwilio(h.app, target, "/v1/telephony/twilio/status", { ...form, CallStatus: "completed", CallDuration: "99999999999" });
-    expect(status.statusCode, status.body).toBeLessThan(500);
+    expect(status.statusCode, status.body).toBe(204);
+    const call = (await callsOf(tenants[0]!)).find((c) => !known.has(c.id) && c.channel === "twilio");
+    expect(call?.status).toBe("completed");
+    expect(call?.durationSec).not.toBe(99_999_999_999);
   });
 
-  it.fails("a browser `text` with U+0000 is recorded (today its call_turns row is refused and the turn lost)", async () => {
+  it("a browser `text` with U+0000 or a lone surrogate is recorded without them (PostgreSQL refuses both)", async () => {
     const before = h.errors.length;
+    const known = new Set((await callsOf(tenants[0]!)).map((c) => c.id));
     const r = await runStreamCase(
       stream,
       {
         auth: "key",
-        frames: [{ type: "start" }, { type: "text", text: "I'd like to book\u0000 a cleaning" }].map((m) => ({
+        frames: [{ type: "start" }, { type: "text", text: "I'd like to book\u0000 a clean\ud800ing" }].map((m) => ({
           binary: false,
           data: Buffer.from(JSON.stringify(m)),
         })),
@@ -91,12 +102,24 @@ describe("fuzz: known gateway bugs (apps/gateway is another engineer's; these pa
     expect(r.ready).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(h.errors.slice(before)).toEqual([]);
+    const call = (await callsOf(tenants[0]!)).find((c) => !known.has(c.id) && c.channel === "web");
+    const detail = (await h.app.inject({ url: `/v1/calls/${call!.id}`, headers: { authorization: `Bearer ${tenants[0]!.token}` } })).json() as {
+      turns: { userText: string | null }[];
+    };
+    expect(detail.turns.map((t) => t.userText)).toContain("I'd like to book a cleaning");
   });
 
-  it.fails("a frame over the 1 MiB limit is a client's fault, not logged as a server error", async () => {
+  it("a frame over the 1 MiB limit closes 1009 (RFC 6455, before it is buffered) and is a client's fault, not logged as a server error", async () => {
     const before = h.errors.length;
     const r = await runStreamCase(stream, { auth: "key", frames: [{ binary: true, data: Buffer.alloc(1024 * 1024 + 1) }] });
     expect(r.code).toBe(1009);
+    expect(h.errors.slice(before)).toEqual([]);
+  });
+
+  it("a text frame that is not UTF-8 closes 1007 and is not logged as a server error", async () => {
+    const before = h.errors.length;
+    const r = await runStreamCase(stream, { auth: "key", frames: [{ binary: false, data: Buffer.from([0xff, 0xfe, 0x00]) }] });
+    expect(r.code).toBe(1007);
     expect(h.errors.slice(before)).toEqual([]);
   });
 });

@@ -160,6 +160,24 @@ describe("Telnyx webhook (ed25519, docs/protocols.md)", () => {
     expect(events.every((e) => e.providerCallId === "v3:call-4")).toBe(true);
   });
 
+  it("a number whose agent was never published is hung up, not answered, and stores no call", async () => {
+    const auth = { authorization: `Bearer ${a.token}` };
+    const agent = await t.app.inject({ method: "POST", url: "/v1/agents", headers: auth, payload: { name: "Not live yet" } });
+    const unpublished = "+13125550143";
+    const added = await t.app.inject({
+      method: "POST",
+      url: "/v1/phone-numbers",
+      headers: auth,
+      payload: { number: unpublished, provider: "telnyx", agentId: agent.json().id },
+    });
+    expect(added.statusCode).toBe(201);
+    const res = await deliver(event("call.initiated", "v3:call-unpublished", { to: unpublished }));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(cc.commands.some((c) => c.path === "/v2/calls/v3:call-unpublished/actions/hangup")).toBe(true);
+    expect(cc.commands.some((c) => c.path === "/v2/calls/v3:call-unpublished/actions/answer")).toBe(false);
+    expect(await tenantScope(t.db, a.workspaceId).callEvents.findCall("telnyx", "v3:call-unpublished")).toBeUndefined();
+  });
+
   it("a call to an unknown number is not answered; malformed bodies are 4xx", async () => {
     expect((await deliver(event("call.initiated", "v3:call-5", { to: "+18885550000" }))).statusCode).toBe(404);
     expect((await deliver({}, { raw: "{not json" })).statusCode).toBe(400);

@@ -5,7 +5,9 @@ import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import { jsonSchemaTransform } from "fastify-type-provider-zod";
+import { createJsonSchemaTransform, createJsonSchemaTransformObject } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { toolJsonSchemaSchema } from "@orbis/contracts";
 import type { ApiDeps } from "./deps.ts";
 import { join } from "node:path";
 import { localRecordingStore } from "@orbis/recordings";
@@ -40,6 +42,7 @@ import { auditRoutes } from "./modules/audit/audit.routes.ts";
 import { createAuditService } from "./modules/audit/audit.service.ts";
 import { authRoutes } from "./modules/auth/auth.routes.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
+import { createPasswordsService } from "./modules/auth/passwords.service.ts";
 import { voiceSessionsRoutes } from "./modules/voice/voice-sessions.routes.ts";
 import { createVoiceSessionsService } from "./modules/voice/voice-sessions.service.ts";
 import { callsRoutes } from "./modules/calls/calls.routes.ts";
@@ -80,22 +83,21 @@ export type App = Awaited<ReturnType<typeof buildApp>>;
 /** The api role on a server: plugins (external, then ours), then routes by module, then the OpenAPI document. */
 export async function mountApi(app: Server, deps: ApiDeps) {
   await app.register(helmet, {
-    // The API docs UI loads its own inline scripts; the SPA sets its own policy.
+    // Set per response below: the API's JSON, the docs UI (its own policy) and the SPA (apps/web) differ.
     contentSecurityPolicy: false,
     crossOriginEmbedderPolicy: false,
   });
-  const allowed = deps.config.corsOrigins;
+  // API answers are data, never a page to render or frame.
+  app.addHook("onSend", async (request, reply) => {
+    if (isApiResponse(request.url) && !reply.hasHeader("content-security-policy")) reply.header("content-security-policy", API_CSP);
+  });
   // Built once: the delegator runs on every request.
-  const widgetCors = { origin: true, credentials: false };
-  const dashboardCors = {
-    origin: (origin: string | undefined, ok: (error: Error | null, allow: boolean) => void) =>
-      ok(null, !origin || allowed.includes("*") || allowed.includes(origin)),
-    credentials: true,
-  };
+  const dashboard = dashboardCors(deps.config.corsOrigins);
   await app.register(cors, {
-    // Publishable-key routes (the widget) answer any origin; the key's own allowlist is enforced in authorize().
-    // Everything else is the dashboard: only configured origins, with credentials.
-    delegator: (request, cb) => cb(null, request.url?.startsWith("/v1/voice/") ? widgetCors : dashboardCors),
+    // Publishable-key routes (the widget) answer any origin, without credentials; the key's own allowlist
+    // is enforced in authorize(). Everything else is the dashboard: only the configured origins (never
+    // `*`, packages/config refuses it), with credentials.
+    delegator: (request, cb) => cb(null, request.url?.startsWith("/v1/voice/") ? WIDGET_CORS : dashboard),
   });
   await app.register(cookie);
   await app.register(swagger, {
@@ -109,9 +111,12 @@ export async function mountApi(app: Server, deps: ApiDeps) {
       },
       security: [{ bearer: [] }, { cookie: [] }],
     },
-    transform: jsonSchemaTransform,
+    // Schemas named in OPENAPI_COMPONENTS are components/schemas, which the routes' $refs point at.
+    transform: createJsonSchemaTransform({ schemaRegistry: OPENAPI_COMPONENTS }),
+    transformObject: createJsonSchemaTransformObject({ schemaRegistry: OPENAPI_COMPONENTS }),
   });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
+  // API_DOCS=off: neither the document nor its UI is served (404).
+  if (deps.config.apiDocs) await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
 
   const sessionAccess = createSessionAccess(deps.db, deps.cache);
   const principals = createPrincipalResolver(deps, sessionAccess);
@@ -121,6 +126,7 @@ export async function mountApi(app: Server, deps: ApiDeps) {
   const auth = createAuthService({ db: deps.db, tokens: deps.tokens, cache: deps.cache, sessions, twoFactor, throttle });
   const publicBaseUrl = () => deps.config.publicBaseUrl ?? `http://localhost:${deps.config.port}`;
   const members = createMembersService(deps.db, auth, publicBaseUrl, sessionAccess);
+  const passwords = createPasswordsService({ db: deps.db, access: sessionAccess, throttle, publicBaseUrl });
   const clock = deps.now ? { now: deps.now } : systemClock;
   // Tenant HTTP tools (invoke, chat) reach private networks only when the operator opted in.
   const toolHttp = { allowPrivateNetwork: deps.config.allowPrivateNetworkTools };
@@ -130,7 +136,7 @@ export async function mountApi(app: Server, deps: ApiDeps) {
   const chat = createChatService({ brains });
   const feeds = createCalendarFeedService(deps.db, publicBaseUrl, () => clock.now());
   const workspaces = createWorkspacesService({ twoFactorEnabled: twoFactor.isEnabled });
-  const agents = createAgentsService();
+  const agents = createAgentsService({ readiness: { platformKeys: deps.config.providerKeys, allowPrivateNetwork: deps.config.allowPrivateNetworkTools } });
   const apiKeys = createApiKeysService();
   const audit = createAuditService();
   const voiceSessions = createVoiceSessionsService({ tokens: deps.tokens, publicBaseUrl: deps.config.publicBaseUrl });
@@ -140,15 +146,15 @@ export async function mountApi(app: Server, deps: ApiDeps) {
   const business = createBusinessService();
   const messages = createMessagesService();
   const templates = createTemplatesService();
-  const phoneNumbers = createPhoneNumbersService();
-  const credentials = createCredentialsService({ encryptionKey: deps.config.encryptionKey });
+  const phoneNumbers = createPhoneNumbersService({ publicBaseUrl, publicBaseUrlSet: deps.config.publicBaseUrl !== undefined });
+  const credentials = createCredentialsService({ encryptionKey: deps.config.encryptionKey, vendorEndpoints: deps.config.providerKeys });
 
   await app.register(
     async (v1) => {
       // Both before the routes: the limits' onRequest hook, then authentication moved ahead of the body.
       await v1.register(rateLimit, rateLimitOptions(deps));
       v1.addHook("onRoute", principals.authenticateFirst);
-      await v1.register(authRoutes, { prefix: "/auth", config: deps.config, auth, sessions, twoFactor, principals });
+      await v1.register(authRoutes, { prefix: "/auth", config: deps.config, auth, sessions, twoFactor, passwords, principals });
       await v1.register(workspacesRoutes, { principals, workspaces, members, config: deps.config });
       await v1.register(agentsRoutes, { prefix: "/agents", principals, agents });
       await v1.register(apiKeysRoutes, { prefix: "/api-keys", principals, apiKeys });
@@ -162,12 +168,36 @@ export async function mountApi(app: Server, deps: ApiDeps) {
       await v1.register(chatRoutes, { prefix: "/agents", principals, chat });
       await v1.register(appointmentsRoutes, { prefix: "/appointments", principals, appointments });
       await v1.register(messagesRoutes, { prefix: "/messages", principals, messages });
-      await v1.register(templatesRoutes, { prefix: "/templates", templates });
+      await v1.register(templatesRoutes, { prefix: "/templates", templates, principals });
       await v1.register(calendarRoutes, { prefix: "/calendar", principals, feeds });
       await v1.register(phoneNumbersRoutes, { prefix: "/phone-numbers", principals, phoneNumbers });
       await v1.register(credentialsRoutes, { prefix: "/credentials", principals, credentials });
     },
     { prefix: "/v1" },
   );
-  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  if (deps.config.apiDocs) app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 }
+
+/**
+ * Named schemas of the OpenAPI document. A recursive schema must be one: inline, its recursion would
+ * be a $ref to a definition the document does not hold.
+ */
+const OPENAPI_COMPONENTS = z.registry<{ id: string }>();
+OPENAPI_COMPONENTS.add(toolJsonSchemaSchema, { id: "ToolJsonSchema" });
+
+/** The policy of the API's own answers (JSON): nothing to load, nothing may frame them. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+const isApiResponse = (url: string) => url.startsWith("/v1/") || url.split("?")[0] === "/openapi.json";
+
+/** The methods the routes use: a preflight allows nothing else. */
+const DASHBOARD_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+const ALLOWED_HEADERS = ["content-type", "authorization", "x-request-id"];
+/** The widget's routes (POST /v1/voice/sessions) from any page, without cookies. */
+const WIDGET_CORS = { origin: true, credentials: false, methods: ["POST"], allowedHeaders: ALLOWED_HEADERS, maxAge: 600 };
+const dashboardCors = (allowed: readonly string[]) => ({
+  origin: (origin: string | undefined, ok: (error: Error | null, allow: boolean) => void) => ok(null, !origin || allowed.includes(origin)),
+  credentials: true,
+  methods: DASHBOARD_METHODS,
+  allowedHeaders: ALLOWED_HEADERS,
+  maxAge: 600,
+});

@@ -20,13 +20,13 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe("GET /v1/templates", () => {
-  it("is public and lists the five vertical templates with valid business configs", async () => {
+  it("is public and lists the five vertical templates with suggestions a business config accepts", async () => {
     const res = await t.app.inject({ method: "GET", url: "/v1/templates" });
     expect(res.statusCode).toBe(200);
     const ids = res.json().data.map((x: { id: string }) => x.id);
     expect(ids).toEqual(["dental", "home_services", "auto_repair", "salon_spa", "generic"]);
-    // A template's business is accepted as-is by PUT business.
-    const dental = res.json().data[0].business;
+    // A template's suggestions plus the business's own name and zone are accepted by PUT business.
+    const dental = { ...res.json().data[0].suggestions, name: "Harbor Physio", timezone: "America/New_York" };
     const put = await t.app.inject({ method: "PUT", url: `/v1/agents/${agentId}/business`, headers: bearer(owner.token), payload: dental });
     expect(put.statusCode, put.body).toBe(200);
   });

@@ -32,6 +32,7 @@ async function seedCall(account: Account, startedAt: Date, withBooking: boolean,
       agentText: `answer ${i}`,
       toolCalls: withBooking && i === 1 ? [{ name: "book_appointment", args: {}, ok: true, ms: 3 }] : [],
       e2eMs: ms,
+      endpointMs: 500,
       asrMs: 40,
       startedAt,
       endedAt: startedAt,
@@ -72,9 +73,10 @@ describe("/v1/calls", () => {
     expect(res.statusCode).toBe(200);
     const call = res.json();
     expect(call.turns.map((x: { seq: number }) => x.seq)).toEqual([0, 1, 2]);
-    expect(call.turns[1]).toMatchObject({ userText: "line 1", agentText: "answer 1", e2eMs: 700, asrMs: 40 });
+    expect(call.turns[1]).toMatchObject({ userText: "line 1", agentText: "answer 1", e2eMs: 700, endpointMs: 500, asrMs: 40 });
     expect(call.turns[1].toolCalls[0]).toMatchObject({ name: "book_appointment", ok: true });
     expect(call.events[0].kind).toBe("interrupted");
+    expect(call.carrierEvents).toEqual([]);
     expect(call.recordingUrl).toBeNull();
   });
 
@@ -97,5 +99,35 @@ describe("/v1/calls", () => {
     expect(foreign.statusCode).toBe(404);
     expect((await t.app.inject({ url: "/v1/calls", headers: bearer(b.token) })).json().data).toEqual([]);
     expect((await t.app.inject({ url: "/v1/calls/nope", headers: bearer(a.token) })).statusCode).toBe(422);
+  });
+
+  it("shows what the carrier reported and a transfer's result, oldest first", async () => {
+    const tenant = tenantScope(t.db, a.workspaceId);
+    const at = (s: number) => new Date(Date.parse("2026-11-30T15:00:00Z") + s * 1000);
+    await tenant.callEvents.record({
+      id: "cev_t2",
+      callId: callIds[0]!,
+      provider: "twilio",
+      kind: "transfer",
+      status: "failed",
+      occurredAt: at(40),
+      detail: { to: "+12125550199", error: "Twilio answered 400" },
+    });
+    await tenant.callEvents.record({
+      id: "cev_t1",
+      callId: callIds[0]!,
+      provider: "twilio",
+      kind: "status",
+      status: "in-progress",
+      occurredAt: at(0),
+      detail: {},
+    });
+    const call = (await t.app.inject({ url: `/v1/calls/${callIds[0]}`, headers: bearer(a.token) })).json();
+    expect(call.carrierEvents).toEqual([
+      { at: at(0).toISOString(), provider: "twilio", kind: "status", status: "in-progress", detail: {} },
+      { at: at(40).toISOString(), provider: "twilio", kind: "transfer", status: "failed", detail: { to: "+12125550199", error: "Twilio answered 400" } },
+    ]);
+    // Workspace B sees neither the call nor its events.
+    expect((await t.app.inject({ url: `/v1/calls/${callIds[0]}`, headers: bearer(b.token) })).statusCode).toBe(404);
   });
 });

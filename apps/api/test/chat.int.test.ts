@@ -22,7 +22,7 @@ async function say(account: Account, conversationId: string | undefined, text: s
     method: "POST",
     url: `/v1/agents/${agent}/chat`,
     headers: bearer(account.token),
-    payload: { ...(conversationId ? { conversationId } : {}), text },
+    payload: { ...(conversationId ? { conversationId } : {}), text, mode: "draft" },
   });
   expect(res.statusCode, res.body).toBe(200);
   return res.json() as {
@@ -104,5 +104,32 @@ describe("POST /v1/agents/:id/chat", () => {
     expect((await t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/chat`, headers: bearer(viewer.token), payload: { text: "hi" } })).statusCode).toBe(
       403,
     );
+  });
+});
+
+describe("POST /v1/agents/:id/chat: published version or draft", () => {
+  const chat = (account: Account, agent: string, payload: Record<string, unknown>) =>
+    t.app.inject({ method: "POST", url: `/v1/agents/${agent}/chat`, headers: bearer(account.token), payload });
+
+  it("runs the published version by default (409 while never published); the draft only when a member asks", async () => {
+    const id = (
+      await t.app.inject({ method: "POST", url: "/v1/agents", headers: bearer(owner.token), payload: { ...validAgent, greeting: "Published hello." } })
+    ).json().id;
+    const unpublished = await chat(owner, id, { text: "" });
+    expect(unpublished.statusCode).toBe(409);
+    expect(unpublished.json().error.message).toMatch(/not published/);
+
+    expect((await t.app.inject({ method: "POST", url: `/v1/agents/${id}/publish`, headers: bearer(owner.token), payload: {} })).statusCode).toBe(200);
+    await t.app.inject({ method: "PATCH", url: `/v1/agents/${id}`, headers: bearer(owner.token), payload: { greeting: "Draft hello." } });
+
+    const published = await chat(owner, id, { text: "" });
+    expect(published.json().replies.join(" ")).toMatch(/Published hello/);
+    const draft = await chat(owner, id, { text: "", mode: "draft" });
+    expect(draft.json().replies.join(" ")).toMatch(/Draft hello/);
+
+    const key = (await t.app.inject({ method: "POST", url: "/v1/api-keys", headers: bearer(owner.token), payload: { name: "srv", kind: "secret" } })).json()
+      .key;
+    const byKey = await t.app.inject({ method: "POST", url: `/v1/agents/${id}/chat`, headers: bearer(key), payload: { text: "", mode: "draft" } });
+    expect(byKey.statusCode).toBe(403);
   });
 });

@@ -213,5 +213,23 @@ describe("/v1/agents/:id/tools", () => {
   it("delete", async () => {
     expect((await t.app.inject({ method: "DELETE", url: `/v1/agents/${agentId}/tools/${toolId}`, headers: bearer(owner.token) })).statusCode).toBe(204);
     expect((await t.app.inject({ method: "GET", url: `/v1/agents/${agentId}/tools/${toolId}`, headers: bearer(owner.token) })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: "DELETE", url: `/v1/agents/${agentId}/tools/${toolId}`, headers: bearer(owner.token) })).statusCode).toBe(404);
+  });
+
+  it("creating, changing and deleting a tool is audited, with neither its headers nor its secret", async () => {
+    const res = await t.app.inject({ url: `/v1/audit-logs?targetType=tool&limit=50`, headers: bearer(owner.token) });
+    const rows = (res.json() as { data: { action: string; targetId: string; actorUserId: string; metadata: Record<string, unknown> }[] }).data.filter(
+      (r) => r.targetId === toolId,
+    );
+    // Newest first: deleted, the updates made along the way, created.
+    expect(rows.at(0)!.action).toBe("tool.deleted");
+    expect(rows.at(-1)!.action).toBe("tool.created");
+    expect(new Set(rows.slice(1, -1).map((r) => r.action))).toEqual(new Set(["tool.updated"]));
+    expect(rows.every((r) => r.actorUserId === owner.userId)).toBe(true);
+    expect(rows.some((r) => r.action === "tool.updated" && JSON.stringify(r.metadata.changed) === '["description"]')).toBe(true);
+    expect(res.body).not.toContain("tenant-key");
+    expect(res.body).not.toContain(secret);
+    // Workspace B sees none of them.
+    expect((await t.app.inject({ url: `/v1/audit-logs?targetType=tool`, headers: bearer(other.token) })).body).not.toContain(toolId);
   });
 });

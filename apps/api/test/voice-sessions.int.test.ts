@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTokenService } from "@orbis/auth";
+import { testConfig } from "@orbis/config";
 import { addMember, bearer, buildTestApp, signup, validAgent, type Account, type TestApp } from "./helpers.ts";
 
 let t: TestApp;
@@ -31,5 +33,29 @@ describe("POST /v1/voice/sessions", () => {
     expect((await open(viewer.token)).statusCode).toBe(403);
     const other = await signup(t.app, "voice-other");
     expect((await open(other.token)).statusCode).toBe(404);
+  });
+});
+
+describe("POST /v1/voice/sessions: which config the call runs", () => {
+  const tokens = createTokenService(testConfig().jwtSecret!);
+  const modeOf = async (token: string) => (await tokens.verifyVoiceToken(token))?.mode;
+
+  it("the published version by default; the draft when a signed-in member asks for it", async () => {
+    const byDefault = await open(owner.token);
+    expect(await modeOf(byDefault.json().token)).toBe("published");
+    const draft = await t.app.inject({ method: "POST", url: "/v1/voice/sessions", headers: bearer(owner.token), payload: { agentId, mode: "draft" } });
+    expect(draft.statusCode, draft.body).toBe(201);
+    expect(await modeOf(draft.json().token)).toBe("draft");
+  });
+
+  it("API keys cannot ask for the draft (403); an unknown mode is a 422", async () => {
+    const key = (await t.app.inject({ method: "POST", url: "/v1/api-keys", headers: bearer(owner.token), payload: { name: "srv", kind: "secret" } })).json()
+      .key;
+    const bySecret = await t.app.inject({ method: "POST", url: "/v1/voice/sessions", headers: bearer(key), payload: { agentId, mode: "draft" } });
+    expect(bySecret.statusCode).toBe(403);
+    expect(bySecret.json().error.message).toMatch(/draft/);
+    const bad = await t.app.inject({ method: "POST", url: "/v1/voice/sessions", headers: bearer(owner.token), payload: { agentId, mode: "live" } });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().error.details.map((d: { path: string }) => d.path)).toContain("body.mode");
   });
 });

@@ -263,6 +263,7 @@ export class CallSession {
         heardText: turn.heardText,
         interrupted: turn.interrupted,
         toolCalls: turn.toolCalls,
+        endpointMs: ms(l?.endpoint_ms),
         asrMs: ms(l?.asr_ms),
         llmMs: ms(l?.llm_ms),
         ttsMs: ms(l?.tts_ms),

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import websocket from "@fastify/websocket";
 import type { WebSocket } from "ws";
 import type { AppConfig } from "@orbis/config";
@@ -122,7 +122,7 @@ export function gatewayMount(options: GatewayOptions) {
     });
 
     await app.register(async (scope) => {
-      await scope.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+      await scope.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES }, errorHandler: socketErrorHandler });
 
       scope.get("/v1/stream", { websocket: true, schema: { hide: true } }, (socket, request) => {
         if (sockets.closing) return socket.close(CLOSE_CODES.serverShutdown, "server shutting down");
@@ -249,6 +249,26 @@ export function gatewayMount(options: GatewayOptions) {
       for (const add of options.extraRoutes ?? []) await add(scope, { runtime, gatewayId, metrics, limiter, heartbeats, recordings, sockets, startTimeoutMs });
     });
   };
+}
+
+/** The WebSocket layer refuses a larger message (close 1009) before it is buffered. */
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+/**
+ * Errors on an open socket (every WebSocket route of the gateway). A frame the WebSocket layer refuses
+ * (over MAX_MESSAGE_BYTES, text that is not UTF-8, a malformed frame: `WS_ERR_*`) is the client's fault:
+ * `ws` has already sent the RFC 6455 close (1009, 1007, 1002) and ends the connection after it, so it
+ * is logged at info and the socket left to close cleanly. Anything else (a handler that threw) is
+ * ours: logged as an error and closed 1011.
+ */
+function socketErrorHandler(error: Error & { code?: unknown }, socket: WebSocket, request: FastifyRequest): void {
+  if (typeof error.code === "string" && error.code.startsWith("WS_ERR_")) {
+    request.log.info({ code: error.code, reason: error.message }, "websocket frame refused");
+    return;
+  }
+  request.log.error({ err: error }, "websocket handler failed");
+  if (socket.readyState === socket.OPEN) socket.close(CLOSE_CODES.internal, "internal error");
+  else socket.terminate();
 }
 
 /** Whether a text frame is a `start` message (checked before the frame is queued behind authentication). */

@@ -1,7 +1,8 @@
 import { apiKeyKindOf, sha256, type TokenService } from "@orbis/auth";
 import type { Cache } from "@orbis/cache";
 import { idSchema, type AgentConfig } from "@orbis/contracts";
-import { agentConfigOf, systemRepository, tenantScope, type Database, type TenantScope } from "@orbis/db";
+import { loadAgentConfigForCall, refusalOf, type AgentConfigMode } from "@orbis/agent-runtime";
+import { systemRepository, tenantScope, type Database, type TenantScope } from "@orbis/db";
 
 /** A voice token, by its id: admits one call (`consumeVoiceToken`). */
 interface VoiceTokenUse {
@@ -47,10 +48,13 @@ export async function authenticateStream(
   let agentId: string;
   let keyId: string | undefined;
   let voiceToken: VoiceTokenUse | undefined;
+  // A widget key always runs the published version; only a token minted for the dashboard asks for the draft.
+  let mode: AgentConfigMode = "published";
   if (query.token) {
     const claims = await deps.tokens.verifyVoiceToken(query.token);
     if (!claims) return { ok: false, message: "invalid or expired session token" };
     ({ workspaceId, agentId, keyId } = claims);
+    mode = claims.mode ?? "published";
     // Tokens issued before they carried a jti are told apart by their hash.
     voiceToken = { id: claims.jti ?? sha256(query.token), expiresAt: claims.expiresAt };
     if ((await deps.cache.get(usedTokenKey(voiceToken.id))) !== null) return { ok: false, message: "this session token was already used for a call" };
@@ -68,8 +72,8 @@ export async function authenticateStream(
     return { ok: false, message: "a token, or agentId and apiKey, are required" };
   }
   const tenant = tenantScope(deps.db, workspaceId);
-  const row = await tenant.agents.get(agentId);
-  if (!row) return { ok: false, message: "agent not found" };
-  const agent = agentConfigOf(row);
+  const loaded = await loadAgentConfigForCall(tenant, agentId, mode);
+  if (!loaded.ok) return { ok: false, message: refusalOf(loaded.reason) };
+  const agent = loaded.config;
   return { ok: true, grant: { tenant, agentId, agent, ...(keyId ? { keyId } : {}), ...(voiceToken ? { voiceToken } : {}) } };
 }

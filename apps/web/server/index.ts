@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifySchema } from "fastify";
 import fastifyStatic from "@fastify/static";
 import { AppError } from "@orbis/contracts";
 import { demoPage, notBuiltPage } from "./pages.ts";
+import { isSpaRoute } from "./spa-routes.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Kept out of the OpenAPI document (@fastify/swagger reads `hide`). */
@@ -51,6 +52,9 @@ function readDemo(dataDir: string | undefined): DemoCredentials | undefined {
   }
 }
 
+/** Whether the client asked for a page (a browser's navigation sends `Accept: text/html,…`). */
+const wantsHtml = (accept: string | undefined) => !!accept && /\btext\/html\b/.test(accept);
+
 /** Resolves a URL path inside root, or undefined when it escapes root or names no file. */
 function fileIn(root: string, urlPath: string): string | undefined {
   let decoded: string;
@@ -79,13 +83,15 @@ export function createWebMount(options: WebMountOptions = {}) {
 
   return async (app: FastifyInstance, runtime?: { config: { dataDir: string } }) => {
     // serve:false: only reply.sendFile, so this mount's one catch-all route decides what is a file.
-    await app.register(fastifyStatic, { root: webDist, serve: false, cacheControl: false });
+    // preCompressed: the build's `.br` / `.gz` beside a file go to clients that accept them (Vary: Accept-Encoding).
+    await app.register(fastifyStatic, { root: webDist, serve: false, cacheControl: false, preCompressed: true });
 
-    const sendIndex = (reply: FastifyReply) => {
+    /** index.html: the page of every SPA route (200), and the SPA's "Page not found" for a browser's unknown path (404). */
+    const sendIndex = (reply: FastifyReply, status: 200 | 404 = 200) => {
       if (!existsSync(join(webDist, "index.html"))) {
         return reply.status(503).type("text/html; charset=utf-8").send(notBuiltPage("the dashboard (apps/web/dist)"));
       }
-      return reply.header("cache-control", "no-cache").header("content-security-policy", SPA_CSP).sendFile("index.html", webDist);
+      return reply.status(status).header("cache-control", "no-cache").header("content-security-policy", SPA_CSP).sendFile("index.html", webDist);
     };
 
     app.get("/widget.js", hidden, async (_request, reply) => {
@@ -126,13 +132,16 @@ export function createWebMount(options: WebMountOptions = {}) {
       const path = request.url.split("?")[0]!;
       if (NOT_SPA.test(path)) throw new AppError("not_found", `Route GET ${path} not found`);
       const file = path === "/" ? undefined : fileIn(webDist, path);
+      if (file === "index.html") return sendIndex(reply);
       if (file) {
         const immutable = file.startsWith(`assets${sep}`);
         return reply.header("cache-control", immutable ? "public, max-age=31536000, immutable" : "no-cache").sendFile(file, webDist);
       }
-      // A missing asset is a 404, not the SPA (a stale index.html would otherwise get HTML as JS).
-      if (extname(path) && path.startsWith("/assets/")) throw new AppError("not_found", `No file ${path}`);
-      return sendIndex(reply);
+      if (isSpaRoute(path)) return sendIndex(reply);
+      // Anything else is not found: a browser gets the SPA's own "Page not found" page with a real 404; a
+      // missing asset or any other client the error body (a stale index.html must not get HTML as JS).
+      if (!extname(path) && wantsHtml(request.headers.accept)) return sendIndex(reply, 404);
+      throw new AppError("not_found", `No page or file ${path}`);
     });
   };
 }

@@ -6,19 +6,25 @@ import "./styles.css";
 import { ApiError } from "./lib/api.ts";
 import { RequireAuth } from "./lib/session.tsx";
 import { AcceptInvite, Login, ResetPassword, Signup } from "./pages/public/Auth.tsx";
-import { Affiliates, Blog, BlogPost, Features, Landing, NotFound, Pricing } from "./pages/public/content.tsx";
+import { Affiliates, Features, Landing, NotFound, Pricing } from "./pages/public/content.tsx";
+import { GuidePage, Guides } from "./pages/public/guides.tsx";
 import { PublicLayout } from "./pages/public/PublicLayout.tsx";
 import { AgentEditor, AgentsList } from "./pages/app/Agents.tsx";
+import { AgentTools } from "./pages/app/AgentTools.tsx";
 import { ApiKeys } from "./pages/app/ApiKeys.tsx";
 import { Appointments } from "./pages/app/Appointments.tsx";
 import { AppLayout } from "./pages/app/AppLayout.tsx";
+import { AuditLog } from "./pages/app/AuditLog.tsx";
 import { CallPage, CallsList } from "./pages/app/Calls.tsx";
 import { Messages } from "./pages/app/Messages.tsx";
 import { Onboarding } from "./pages/app/Onboarding.tsx";
 import { Overview } from "./pages/app/Overview.tsx";
+import { PhoneNumbers } from "./pages/app/PhoneNumbers.tsx";
+import { ProviderKeys } from "./pages/app/ProviderKeys.tsx";
 import { Security } from "./pages/app/Security.tsx";
 import { Settings, Team } from "./pages/app/Team.tsx";
 import { TryAgent } from "./pages/app/TryAgent.tsx";
+import { Usage } from "./pages/app/Usage.tsx";
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -35,8 +41,8 @@ createRoot(document.getElementById("root")!).render(
             <Route index element={<Landing />} />
             <Route path="features" element={<Features />} />
             <Route path="pricing" element={<Pricing />} />
-            <Route path="blog" element={<Blog />} />
-            <Route path="blog/:slug" element={<BlogPost />} />
+            <Route path="guides" element={<Guides />} />
+            <Route path="guides/:slug" element={<GuidePage />} />
             <Route path="affiliates" element={<Affiliates />} />
             <Route path="*" element={<NotFound />} />
           </Route>
@@ -64,10 +70,15 @@ createRoot(document.getElementById("root")!).render(
             <Route path="agents" element={<AgentsList />} />
             <Route path="agents/:id" element={<AgentEditor />} />
             <Route path="agents/:id/try" element={<TryAgent />} />
+            <Route path="agents/:id/tools" element={<AgentTools />} />
             <Route path="calls" element={<CallsList />} />
             <Route path="calls/:id" element={<CallPage />} />
             <Route path="appointments" element={<Appointments />} />
             <Route path="messages" element={<Messages />} />
+            <Route path="phone-numbers" element={<PhoneNumbers />} />
+            <Route path="providers" element={<ProviderKeys />} />
+            <Route path="usage" element={<Usage />} />
+            <Route path="audit" element={<AuditLog />} />
             <Route path="api-keys" element={<ApiKeys />} />
             <Route path="team" element={<Team />} />
             <Route path="settings" element={<Settings />} />

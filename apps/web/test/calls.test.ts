@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { callOutcome, endReasonLabel, fmtDuration } from "../src/pages/app/Calls.tsx";
+import { callOutcome, endReasonLabel, fmtDuration, latencyStages } from "../src/pages/app/Calls.tsx";
 
 describe("call page helpers", () => {
   const turn = (toolCalls: { name: string; ok: boolean }[]) => ({
@@ -9,6 +9,7 @@ describe("call page helpers", () => {
     heardText: null,
     interrupted: false,
     toolCalls,
+    endpointMs: null,
     asrMs: null,
     llmMs: null,
     ttsMs: null,
@@ -38,5 +39,15 @@ describe("call page helpers", () => {
     expect(endReasonLabel("caller_hangup")).toBe("Caller hung up");
     expect(endReasonLabel("some_new_reason")).toBe("some new reason");
     expect(endReasonLabel(null)).toBe("–");
+  });
+
+  it("shows the end-of-turn wait as its own stage and stages that add up to the total", () => {
+    const { stages, totalMs } = latencyStages({ endpointMs: 600, asrMs: 15, llmMs: 1, ttsMs: 80, e2eMs: 716 });
+    expect(stages.map((s) => s.label)).toEqual(["end-of-turn wait", "speech-to-text", "brain", "speech", "sending"]);
+    expect(stages[0]!.ms).toBe(600);
+    expect(stages.reduce((n, s) => n + (s.ms ?? 0), 0)).toBe(totalMs);
+    expect(stages.at(-1)!.ms).toBe(20);
+    // Unmeasured total: no invented "sending" stage.
+    expect(latencyStages({ endpointMs: 600, asrMs: null, llmMs: null, ttsMs: null, e2eMs: null }).stages).toHaveLength(4);
   });
 });

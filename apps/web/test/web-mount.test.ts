@@ -1,10 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { brotliCompressSync, gunzipSync, brotliDecompressSync, gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@orbis/contracts";
 import { createWebMount } from "../server/index.ts";
+import { isSpaRoute } from "../server/spa-routes.ts";
 
 async function appWith(dirs: { webDist: string; widgetDist: string; examplesDir: string }, dataDir?: string) {
   const app = Fastify();
@@ -29,6 +31,13 @@ describe("webMount", () => {
     writeFileSync(join(dirs.webDist, "assets/app-abc.js"), "console.log(1)");
     writeFileSync(join(dirs.webDist, "favicon.svg"), "<svg/>");
     writeFileSync(join(dirs.widgetDist, "widget.js"), "/*widget*/");
+    // What `npm run build` writes beside them (precompress.mjs).
+    const bundle = `console.log(${JSON.stringify("x".repeat(5000))})`;
+    writeFileSync(join(dirs.webDist, "assets/big-abc.js"), bundle);
+    writeFileSync(join(dirs.webDist, "assets/big-abc.js.br"), brotliCompressSync(bundle));
+    writeFileSync(join(dirs.webDist, "assets/big-abc.js.gz"), gzipSync(bundle));
+    writeFileSync(join(dirs.widgetDist, "widget.js.br"), brotliCompressSync("/*widget*/"));
+    writeFileSync(join(dirs.widgetDist, "widget.js.gz"), gzipSync("/*widget*/"));
     writeFileSync(join(dirs.examplesDir, "embed.html"), "<p>embed</p>");
     writeFileSync(join(root, "demo-credentials.json"), JSON.stringify({ agentId: "agt_demo12345", publishableKey: "pk_demo", email: "x", password: "y" }));
     app = await appWith(dirs, root);
@@ -40,7 +49,17 @@ describe("webMount", () => {
   });
 
   it("answers client-side routes with index.html, with a CSP and no caching", async () => {
-    for (const url of ["/", "/dashboard", "/dashboard/agents/agt_x?tab=voice", "/pricing"]) {
+    for (const url of [
+      "/",
+      "/dashboard",
+      "/dashboard/agents/agt_x?tab=voice",
+      "/dashboard/agents/agt_x/try",
+      "/pricing",
+      "/pricing/",
+      "/invite?token=t",
+      "/guides/a-guide",
+      "/index.html",
+    ]) {
       const res = await app.inject({ url });
       expect(res.statusCode, url).toBe(200);
       expect(res.body).toContain("id=root");
@@ -95,5 +114,63 @@ describe("webMount", () => {
     const js = await empty.inject({ url: "/widget.js" });
     expect(js.statusCode).toBe(503);
     expect(js.body).toContain("npm run build");
+  });
+
+  it("answers unknown paths with a real 404: the SPA's own not-found page for a browser, the error body otherwise", async () => {
+    const browser = { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" };
+    for (const url of ["/nope", "/dashboard/nope", "/accept-invite?token=t", "/guides/a/b", "/wp-admin/", "/dashboardx"]) {
+      const page = await app.inject({ url, headers: browser });
+      expect(page.statusCode, url).toBe(404);
+      expect(page.headers["content-type"], url).toContain("text/html");
+      expect(page.body).toContain("id=root");
+      expect(page.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+      const api = await app.inject({ url, headers: { accept: "application/json" } });
+      expect(api.statusCode, url).toBe(404);
+      expect(api.json().error.code).toBe("not_found");
+    }
+    // A missing file is never HTML, even for a browser.
+    expect((await app.inject({ url: "/assets/missing.js", headers: browser })).headers["content-type"]).toContain("application/json");
+  });
+
+  it("knows every route of the dashboard's router (src/main.tsx) and nothing beside", () => {
+    const source = readFileSync(join(import.meta.dirname, "../src/main.tsx"), "utf8");
+    const routes: string[] = [];
+    // Nested <Route>s: a path is its parent's plus its own; only "dashboard" has children with paths.
+    const dashboardBlock = /<Route\s+path="dashboard"[\s\S]*?>([\s\S]*?)<\/Route>/.exec(source)?.[1] ?? "";
+    for (const [, path] of source.matchAll(/<Route\s+(?:index\s+)?path="([^"]+)"/g)) {
+      if (path === "*") continue;
+      routes.push(dashboardBlock.includes(`path="${path}"`) && path !== "dashboard" ? `/dashboard/${path}` : `/${path}`);
+    }
+    expect(routes).toEqual(expect.arrayContaining(["/pricing", "/guides/:slug", "/invite", "/dashboard", "/dashboard/agents/:id/try", "/dashboard/security"]));
+    for (const route of routes) expect(isSpaRoute(route.replace(/:\w+/g, "x1")), route).toBe(true);
+    for (const path of ["/x", "/dashboard/x", "/login/x", "/v1/agents", "/invite/x"]) expect(isSpaRoute(path), path).toBe(false);
+  });
+
+  it("sends the build's brotli or gzip file to clients that accept it, with Vary", async () => {
+    const brotli = await app.inject({ url: "/assets/big-abc.js", headers: { "accept-encoding": "gzip, deflate, br" } });
+    expect(brotli.headers["content-encoding"]).toBe("br");
+    expect(brotli.headers["content-type"]).toContain("javascript");
+    expect(brotli.headers.vary).toMatch(/accept-encoding/i);
+    expect(brotli.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(brotliDecompressSync(brotli.rawPayload).toString()).toContain("console.log");
+    expect(brotli.rawPayload.length).toBeLessThan(200);
+
+    const gzip = await app.inject({ url: "/assets/big-abc.js", headers: { "accept-encoding": "gzip" } });
+    expect(gzip.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(gzip.rawPayload).toString()).toContain("console.log");
+
+    const raw = await app.inject({ url: "/assets/big-abc.js", headers: { "accept-encoding": "identity" } });
+    expect(raw.headers["content-encoding"]).toBeUndefined();
+    expect(raw.rawPayload.length).toBeGreaterThan(5000);
+
+    // No compressed variant built: the file as it is.
+    const plain = await app.inject({ url: "/assets/app-abc.js", headers: { "accept-encoding": "br, gzip" } });
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.body).toBe("console.log(1)");
+
+    const widget = await app.inject({ url: "/widget.js", headers: { "accept-encoding": "br" } });
+    expect(widget.headers["content-encoding"]).toBe("br");
+    expect(widget.headers["cache-control"]).toBe("public, max-age=300");
+    expect(brotliDecompressSync(widget.rawPayload).toString()).toBe("/*widget*/");
   });
 });

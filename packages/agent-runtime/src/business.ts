@@ -1,5 +1,5 @@
 import { businessConfigSchema, type BusinessConfig } from "@orbis/contracts";
-import { getBusinessTemplate } from "@orbis/brain";
+import { businessFromTemplate, getBusinessTemplate } from "@orbis/brain";
 import type { AgentRow, TenantScope } from "@orbis/db";
 
 export interface EffectiveBusiness {
@@ -8,23 +8,18 @@ export interface EffectiveBusiness {
   business: BusinessConfig;
 }
 
+/** Where a workspace still on UTC (never set) is assumed to be. */
+const DEFAULT_TIMEZONE = "America/New_York";
+
 /**
- * What an agent without its own config knows: the generic template under the workspace's name,
- * without the template's made-up phone, address and escalation number.
+ * What an agent without its own config knows: the workspace's name and time zone with the generic
+ * template's suggestions (hours, services, FAQs) — no phone, address, staff or escalation number.
  */
 export function fallbackBusiness(workspace: { name: string; timezone: string }): BusinessConfig {
-  const generic = getBusinessTemplate("generic").business;
-  return {
-    ...generic,
+  return businessFromTemplate(getBusinessTemplate("generic"), {
     name: workspace.name,
-    timezone: workspace.timezone && workspace.timezone !== "UTC" ? workspace.timezone : generic.timezone,
-    phone: "",
-    email: "",
-    website: "",
-    address: null,
-    escalationPhone: null,
-    greeting: "",
-  };
+    timezone: workspace.timezone && workspace.timezone !== "UTC" ? workspace.timezone : DEFAULT_TIMEZONE,
+  });
 }
 
 /** agents.business parsed; the fallback when it is empty or no longer valid. */

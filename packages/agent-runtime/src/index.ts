@@ -1,3 +1,4 @@
+export { loadAgentConfigForCall, refusalOf, type AgentConfigMode } from "./agent-config-loader.ts";
 export { createAgentSetupFactory, createBrainFactory, type AgentSetupFactory, type BrainFactory, type BrainFactoryOptions } from "./brain-factory.ts";
 export { businessOfAgent, effectiveBusiness, fallbackBusiness, type EffectiveBusiness } from "./business.ts";
 export { DbCalendar, type DbCalendarOptions } from "./db-calendar.ts";

@@ -45,6 +45,8 @@ export interface VoiceTokenClaims {
   userId?: string;
   /** The token's id: the gateway admits one call per token (docs/protocols.md). Absent only in tokens issued before it existed. */
   jti?: string;
+  /** Which config the call runs: the agent's latest published version (the default) or its draft (the dashboard's "Try this agent"). */
+  mode?: "draft" | "published";
   expiresAt: Date;
 }
 
@@ -113,7 +115,7 @@ export function createTokenService(secret: string, now: () => Date = () => new D
     async issueVoiceToken(claims: Omit<VoiceTokenClaims, "expiresAt" | "jti">, ttlSec = 300) {
       // A unique id: two tokens issued in the same second for the same agent and key are still two tokens.
       const jti = crypto.randomUUID();
-      const token = await sign({ ws: claims.workspaceId, key: claims.keyId, usr: claims.userId, jti }, claims.agentId, "voice", ttlSec);
+      const token = await sign({ ws: claims.workspaceId, key: claims.keyId, usr: claims.userId, mode: claims.mode, jti }, claims.agentId, "voice", ttlSec);
       return { token, jti, expiresAt: new Date(now().getTime() + ttlSec * 1000) };
     },
     async verifyVoiceToken(token: string): Promise<VoiceTokenClaims | undefined> {
@@ -125,6 +127,7 @@ export function createTokenService(secret: string, now: () => Date = () => new D
         keyId: typeof p.key === "string" ? p.key : undefined,
         userId: typeof p.usr === "string" ? p.usr : undefined,
         jti: typeof p.jti === "string" ? p.jti : undefined,
+        mode: p.mode === "draft" ? "draft" : "published",
         expiresAt: new Date(p.exp * 1000),
       };
     },

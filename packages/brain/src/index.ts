@@ -27,7 +27,7 @@ export type { BrainPorts, ReceptionistBrainOptions } from "./receptionist/brain.
 export { buildPhraseSpec, numberToWords, toSpokenWords } from "./receptionist/phrase-spec.ts";
 export { extractPhone, extractWhen, normalize, spokenDigits, understand } from "./receptionist/nlu.ts";
 export type { Intent, Understanding, When } from "./receptionist/nlu.ts";
-export { BUSINESS_TEMPLATES, getBusinessTemplate } from "./templates.ts";
+export { BUSINESS_TEMPLATES, businessFromTemplate, getBusinessTemplate, type BusinessFacts } from "./templates.ts";
 export { createLlmBrain } from "./llm/llm-brain.ts";
 export type { LlmBrainOptions } from "./llm/llm-brain.ts";
 export { createRealtimeAgent } from "./llm/realtime-agent.ts";

@@ -114,27 +114,35 @@ function contentWords(text: string): string[] {
     .map((w) => w.replace(/'s$/, "").replace(/(?<=[a-z]{3})s$/, ""));
 }
 
+interface FaqMatch {
+  faq: Faq;
+  score: number;
+  keywords: number;
+  coverage: number;
+}
+
 /** The FAQ whose keywords (or question words) best match the text; null when nothing clearly does. */
 export function matchFaq(business: BusinessConfig, text: string): Faq | null {
   return matchFaqScored(business, text)?.faq ?? null;
 }
 
-/** A keyword hit scores 3, each shared content word of the question 1; at least 2 is a match. */
-export function matchFaqScored(business: BusinessConfig, text: string): { faq: Faq; score: number } | null {
+/**
+ * A keyword hit scores 3, each shared content word of the question 1; at least 2 is a match.
+ * `keywords`: how many of its keywords the text has; `coverage`: the share of the FAQ question's content
+ * words the text has (1 = all of them).
+ */
+export function matchFaqScored(business: BusinessConfig, text: string): FaqMatch | null {
   const words = new Set(contentWords(text));
   const lower = ` ${text.toLowerCase()} `;
-  let best: Faq | null = null;
-  let bestScore = 0;
+  let best: FaqMatch | null = null;
   for (const f of business.faqs) {
-    let score = 0;
-    for (const k of f.keywords) if (lower.includes(` ${k.toLowerCase()}`)) score += 3;
-    for (const w of contentWords(f.question)) if (words.has(w)) score += 1;
-    if (score > bestScore) {
-      best = f;
-      bestScore = score;
-    }
+    const keywords = f.keywords.filter((k) => lower.includes(` ${k.toLowerCase()}`)).length;
+    const own = contentWords(f.question);
+    const shared = own.filter((w) => words.has(w)).length;
+    const score = keywords * 3 + shared;
+    if (score > (best?.score ?? 0)) best = { faq: f, score, keywords, coverage: own.length ? shared / own.length : 0 };
   }
-  return best && bestScore >= 2 ? { faq: best, score: bestScore } : null;
+  return best && best.score >= 2 ? best : null;
 }
 
 export function answerQuestion(business: BusinessConfig, topic: InfoTopic, query: string): string | null {

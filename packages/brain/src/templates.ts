@@ -1,5 +1,5 @@
-import { businessConfigSchema } from "@orbis/contracts";
-import type { BusinessConfigInput, BusinessTemplate, BusinessTemplateId } from "@orbis/contracts";
+import { businessConfigSchema, businessSuggestionsSchema } from "@orbis/contracts";
+import type { BusinessConfig, BusinessConfigInput, BusinessSuggestions, BusinessTemplate, BusinessTemplateId } from "@orbis/contracts";
 
 const weekdays = (open: string, close: string) => ({
   mon: [{ open, close }],
@@ -18,7 +18,7 @@ const usHolidays = (year: number) => [
 const holidays = [...usHolidays(2026), ...usHolidays(2027)];
 
 const RECEPTIONIST_PROMPT = (what: string) =>
-  `You are the friendly phone receptionist of {business}. ${what} Keep answers to one or two short sentences, ` +
+  `You are the friendly phone receptionist of the business described in the facts you are given. ${what} Keep answers to one or two short sentences, ` +
   "because they are spoken aloud. Use the tools to check availability before offering times, and confirm the service, " +
   "day, time, name and phone number before booking. Never invent prices or hours: answer from the business facts. " +
   "If the caller asks for a person, or you cannot help, transfer the call or take a message.";
@@ -107,7 +107,7 @@ const dental: BusinessConfigInput = {
       answer: "Yes, we accept most PPO plans, including Delta Dental, Cigna and Aetna. Bring your card to your visit.",
       keywords: ["insurance", "ppo", "delta", "cigna", "aetna", "medicaid"],
     },
-    { question: "Where can I park?", answer: "There's free parking behind the building, and street parking on Main Street.", keywords: ["park", "parking"] },
+    { question: "Where can I park?", answer: "There's free parking behind the building, and street parking nearby.", keywords: ["park", "parking"] },
     { question: "Do you see children?", answer: "Yes, we see children from age three.", keywords: ["children", "kids", "child", "son", "daughter"] },
     {
       question: "Are you taking new patients?",
@@ -120,7 +120,6 @@ const dental: BusinessConfigInput = {
       keywords: ["payment plan", "financing", "pay monthly"],
     },
   ],
-  greeting: "Thanks for calling Bright Smile Dental. This is the virtual receptionist. How can I help you today?",
   escalationPhone: "+12125550199",
   booking: { slotStepMin: 30, minNoticeMin: 120, maxDaysAhead: 90 },
 };
@@ -202,7 +201,7 @@ const homeServices: BusinessConfigInput = {
     },
     {
       question: "Are you licensed and insured?",
-      answer: "Yes, we're fully licensed, bonded and insured in Illinois.",
+      answer: "Yes, we're fully licensed, bonded and insured.",
       keywords: ["licensed", "insured", "bonded", "license"],
     },
     {
@@ -211,7 +210,6 @@ const homeServices: BusinessConfigInput = {
       keywords: ["free estimate", "estimate", "quote"],
     },
   ],
-  greeting: "Thanks for calling Rapid Flow Plumbing and Heating. How can I help you today?",
   escalationPhone: "+13125550143",
   booking: { slotStepMin: 60, minNoticeMin: 60, maxDaysAhead: 30 },
 };
@@ -298,7 +296,6 @@ const autoRepair: BusinessConfigInput = {
       keywords: ["make", "model", "hybrid", "truck", "toyota", "ford", "honda", "bmw"],
     },
   ],
-  greeting: "Thanks for calling Midtown Auto Care. How can I help you today?",
   escalationPhone: "+13035550178",
   booking: { slotStepMin: 30, minNoticeMin: 60, maxDaysAhead: 45 },
 };
@@ -390,7 +387,6 @@ const salon: BusinessConfigInput = {
       keywords: ["walk in", "walk-in", "walk ins", "walkin"],
     },
   ],
-  greeting: "Hi, thanks for calling Luna Salon and Spa. How can I help you today?",
   escalationPhone: null,
   booking: { slotStepMin: 15, minNoticeMin: 60, maxDaysAhead: 60 },
 };
@@ -435,9 +431,13 @@ const generic: BusinessConfigInput = {
       keywords: ["online", "video", "zoom", "remote", "virtual"],
     },
   ],
-  greeting: "",
   escalationPhone: "+16175550161",
   booking: { slotStepMin: 30, minNoticeMin: 60, maxDaysAhead: 60 },
+};
+
+/** The example's FAQ answers that name its town, said place-neutrally in the suggestions. */
+const PLACE_NEUTRAL_ANSWERS: Record<string, string> = {
+  "What areas do you serve?": "We serve homes and businesses within about 25 miles of our shop.",
 };
 
 const raw: Array<{ id: BusinessTemplateId; label: string; description: string; agentName: string; role: string; business: BusinessConfigInput }> = [
@@ -483,24 +483,72 @@ const raw: Array<{ id: BusinessTemplateId; label: string; description: string; a
   },
 ];
 
-/** The vertical templates offered when an agent is created (GET /v1/templates). */
-export const BUSINESS_TEMPLATES: readonly BusinessTemplate[] = raw.map((t) => {
+/** A template's suggestions: the sample's hours, closures, services (without staff), FAQs and booking rules. */
+function suggestionsOf(sample: BusinessConfig): BusinessSuggestions {
+  return businessSuggestionsSchema.parse({
+    hours: sample.hours,
+    closures: sample.closures,
+    services: sample.services.map((s) => ({ ...s, staffIds: [] })),
+    faqs: sample.faqs.map((f) => ({ ...f, answer: PLACE_NEUTRAL_ANSWERS[f.question] ?? f.answer })),
+    booking: sample.booking,
+  });
+}
+
+/**
+ * A template together with its worked example: `business` is a fictional business (name, address,
+ * staff…) for demos, tests and benchmarks. It never reaches a tenant's agent: what is offered to users
+ * (GET /v1/templates, `BUSINESS_TEMPLATES`) is the suggestions only.
+ */
+interface SampleBusinessTemplate extends BusinessTemplate {
+  business: BusinessConfig;
+}
+
+const SAMPLES: readonly SampleBusinessTemplate[] = raw.map((t) => {
   const business = businessConfigSchema.parse(t.business);
   return {
     id: t.id,
     label: t.label,
     description: t.description,
-    agent: {
-      name: t.agentName,
-      greeting: business.greeting || `Thanks for calling ${business.name}. How can I help you today?`,
-      systemPrompt: RECEPTIONIST_PROMPT(t.role).replace("{business}", business.name),
-    },
+    agent: { name: t.agentName, systemPrompt: RECEPTIONIST_PROMPT(t.role) },
+    suggestions: suggestionsOf(business),
     business,
   };
 });
 
-export function getBusinessTemplate(id: BusinessTemplateId): BusinessTemplate {
-  const t = BUSINESS_TEMPLATES.find((x) => x.id === id);
+/** The vertical templates offered when an agent is created (GET /v1/templates): suggestions, no facts. */
+export const BUSINESS_TEMPLATES: readonly BusinessTemplate[] = SAMPLES.map(({ business: _sample, ...template }) => template);
+
+/** The template with its fictional example business (demos, tests, benchmarks). */
+export function getBusinessTemplate(id: BusinessTemplateId): SampleBusinessTemplate {
+  const t = SAMPLES.find((x) => x.id === id);
   if (!t) throw new Error(`unknown template ${id}`);
   return structuredClone(t);
+}
+
+/** The business's own facts; everything else comes from the template's suggestions. */
+export interface BusinessFacts {
+  name: string;
+  timezone: string;
+  phone?: string;
+  email?: string;
+  website?: string;
+  escalationPhone?: string | null;
+}
+
+/**
+ * A business config for an agent created from a template: the caller-facing facts are the business's
+ * own; the template adds only its suggested hours, closures, services, FAQs and booking rules.
+ */
+export function businessFromTemplate(template: BusinessTemplate, facts: BusinessFacts): BusinessConfig {
+  return businessConfigSchema.parse({
+    ...structuredClone(template.suggestions),
+    name: facts.name,
+    timezone: facts.timezone,
+    phone: facts.phone ?? "",
+    email: facts.email ?? "",
+    website: facts.website ?? "",
+    address: null,
+    staff: [],
+    escalationPhone: facts.escalationPhone ?? null,
+  });
 }

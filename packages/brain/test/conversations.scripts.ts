@@ -268,7 +268,8 @@ export const SCRIPTS: Script[] = [
     template: "dental",
     steps: [
       ["blah blah", /can't help/],
-      ["purple monkey dishwasher", /can't help/],
+      // Never the same sentence twice in a row: the second miss puts the choices differently.
+      ["purple monkey dishwasher", /still didn't get that.*speak with someone/],
       ["hmm", /trouble understanding.*transfer/],
     ],
     check: (c) => transferred(c, "+12125550199"),

@@ -15,14 +15,15 @@ describe("ReceptionistSession.isCompleteUtterance", () => {
     for (const t of ["what are your hours and", "how much is", "what are", "where are you located because"]) expect(complete(c, t), t).toBe(false);
   });
 
-  it("while a day is expected, a question ends early but a day in progress keeps the long window", async () => {
+  it("while a day is expected, a question or a whole day ends early but a day in progress keeps the long window", async () => {
     const c = new Conversation("dental");
     await c.greet();
     const ask = await c.say("I'd like to book a cleaning");
     expect(ask.text).toMatch(/what day/i);
     expect(complete(c, "what are your opening hours")).toBe(true);
-    expect(complete(c, "next tuesday")).toBe(false);
-    expect(complete(c, "next tuesday at")).toBe(false);
+    // A day that parses whole is the answer (it used to wait the long entity window regardless).
+    for (const t of ["next tuesday", "friday at three", "tomorrow morning", "the first available"]) expect(complete(c, t), t).toBe(true);
+    for (const t of ["next tuesday at", "next", "um let me think", "on the"]) expect(complete(c, t), t).toBe(false);
   });
 
   it("while a day or a number is due, other words get the normal window; a day begun or a stall keeps the long one", async () => {

@@ -1,4 +1,4 @@
-import type { BrainEvent, BrainInput, BrainSession, ToolCallRecord } from "@orbis/voice";
+import type { BrainEvent, BrainInput, BrainSession, CallContext, ToolCallRecord } from "@orbis/voice";
 import type { BusinessConfig, BusinessTemplateId } from "@orbis/contracts";
 import { InMemoryCalendar, InMemoryMessageSink, createReceptionistBrain, getBusinessTemplate } from "../src/index.ts";
 import { fixedWallClock as fixedClock } from "@orbis/ports";
@@ -22,7 +22,11 @@ export class Conversation {
   readonly allEvents: BrainEvent[] = [];
   readonly business: BusinessConfig;
 
-  constructor(template: BusinessTemplateId, opts: { caller?: string; now?: string; mutate?: (b: BusinessConfig) => void } = {}) {
+  /** A phone call unless `channel` says otherwise (a website call cannot be transferred). */
+  constructor(
+    template: BusinessTemplateId,
+    opts: { caller?: string; now?: string; channel?: CallContext["channel"]; mutate?: (b: BusinessConfig) => void } = {},
+  ) {
     if (opts.now) this.clock.set(opts.now);
     const t = getBusinessTemplate(template);
     opts.mutate?.(t.business);
@@ -32,7 +36,7 @@ export class Conversation {
       callId: "call_test0000000000000000",
       workspaceId: "ws_test",
       agentId: "agt_test00000000000000000",
-      channel: "web",
+      channel: opts.channel ?? "twilio",
       ...(opts.caller ? { caller: opts.caller } : {}),
     });
   }

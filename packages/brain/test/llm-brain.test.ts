@@ -32,7 +32,7 @@ async function collect(it: AsyncIterable<BrainEvent>): Promise<BrainEvent[]> {
 
 const template = getBusinessTemplate("dental");
 const signal = new AbortController().signal;
-const call = { callId: "call_llm00000000000000000", workspaceId: "ws_a", agentId: "agt_llm000000000000000000", channel: "web" as const };
+const call = { callId: "call_llm00000000000000000", workspaceId: "ws_a", agentId: "agt_llm000000000000000000", channel: "twilio" as const };
 
 describe("LLM brain shell", () => {
   it("assembles the system prompt from agent prompt, business facts and tool schemas", () => {
@@ -42,7 +42,7 @@ describe("LLM brain shell", () => {
       tools: builtinTools(),
       now: new Date("2026-03-05T14:00:00Z"),
     });
-    expect(prompt).toContain("friendly phone receptionist of Bright Smile Dental");
+    expect(prompt).toContain("# Business: Bright Smile Dental");
     expect(prompt).toContain("Thursday, March 5, 2026 9:00 AM (America/New_York)");
     expect(prompt).toContain("- cleaning: Cleaning, 60 min, is $120; staff: maria, tom");
     expect(prompt).toContain("Q: Do you take insurance?");
@@ -91,7 +91,7 @@ describe("LLM brain shell", () => {
       clock,
     });
     const session = brain.startSession(call);
-    expect(await collect(session.greet(signal))).toEqual([{ type: "text", text: template.business.greeting }]);
+    expect(await collect(session.greet(signal))).toEqual([{ type: "text", text: "Thanks for calling Bright Smile Dental. How can I help you today?" }]);
     const t1 = await collect(session.respond({ kind: "typed", text: "Cleaning on Tuesday?" }, signal));
     expect(t1.map((e) => e.type)).toEqual(["text", "tool", "text", "text"]);
     expect(t1[1]).toMatchObject({ type: "tool", call: { name: "check_availability", ok: true } });

@@ -61,4 +61,33 @@ describe("loadConfig", () => {
     expect(() => loadConfig("gateway", { PROVIDER_PRICES: "{" })).toThrowError(/PROVIDER_PRICES must be JSON/);
     expect(() => loadConfig("gateway", { PROVIDER_PRICES: '{"x":{"sttPerMinut":1}}' })).toThrowError(/PROVIDER_PRICES must be a JSON price table/);
   });
+
+  it("guards /metrics with METRICS_TOKEN or moves it to METRICS_ADDRESS, in every role; open when neither is set", () => {
+    for (const role of ["api", "gateway", "worker", "all"] as const) {
+      expect(loadConfig(role, {})).toMatchObject({ metricsToken: undefined, metricsAddress: undefined });
+    }
+    expect(loadConfig("gateway", { METRICS_TOKEN: "0123456789abcdef" }).metricsToken).toBe("0123456789abcdef");
+    expect(() => loadConfig("gateway", { METRICS_TOKEN: "short" })).toThrowError(/^Invalid configuration: METRICS_TOKEN must be at least 16 characters/);
+    expect(loadConfig("api", { METRICS_ADDRESS: "127.0.0.1:9464" }).metricsAddress).toEqual({ host: "127.0.0.1", port: 9464 });
+    expect(loadConfig("api", { METRICS_ADDRESS: "[::1]:9464" }).metricsAddress).toEqual({ host: "::1", port: 9464 });
+    for (const bad of ["9464", "localhost:", "localhost:99999", "http://x:1"]) {
+      expect(() => loadConfig("api", { METRICS_ADDRESS: bad })).toThrowError(/^Invalid configuration: METRICS_ADDRESS must be host:port/);
+    }
+  });
+
+  it("serves the API docs unless API_DOCS=off", () => {
+    expect(loadConfig("api", {}).apiDocs).toBe(true);
+    expect(loadConfig("api", { API_DOCS: "off" }).apiDocs).toBe(false);
+    expect(() => loadConfig("api", { API_DOCS: "no" })).toThrowError(/^Invalid configuration: API_DOCS /);
+  });
+
+  it("takes CORS origins as exact origins, never *", () => {
+    expect(loadConfig("api", { CORS_ORIGINS: "https://app.example.com, http://localhost:5173" }).corsOrigins).toEqual([
+      "https://app.example.com",
+      "http://localhost:5173",
+    ]);
+    for (const bad of ["*", "https://app.example.com/", "app.example.com", "https://a.example.com,*", "ftp://x.example.com"]) {
+      expect(() => loadConfig("api", { CORS_ORIGINS: bad }), bad).toThrowError(/^Invalid configuration: CORS_ORIGINS must list origins/);
+    }
+  });
 });

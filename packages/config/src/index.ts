@@ -98,12 +98,48 @@ export function parseEncryptionKey(value: string): Buffer | null {
   return bytes.length === 32 ? bytes : null;
 }
 
+/** `host:port` (`[::1]:9464` for IPv6): where a separate listener serves /metrics. */
+const listenAddress = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (!v) return undefined;
+    const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/.exec(v);
+    const port = match ? Number(match[3]) : NaN;
+    if (!match || port < 1 || port > 65535) {
+      ctx.addIssue({ code: "custom", message: "must be host:port, e.g. 127.0.0.1:9464" });
+      return z.NEVER;
+    }
+    return { host: match[1] ?? match[2]!, port };
+  });
+
 const httpSchema = baseSchema.extend({
   PORT: port.default(3000),
   HOST: z.string().default("0.0.0.0"),
   PUBLIC_BASE_URL: optionalUrl(["http://", "https://"]),
   TRUST_PROXY: flag,
+  /** /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` when set. */
+  METRICS_TOKEN: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || undefined)
+    .refine((v) => v === undefined || v.length >= 16, "must be at least 16 characters"),
+  /** /metrics moves off the public port to a listener of its own at this address when set. */
+  METRICS_ADDRESS: listenAddress,
 });
+
+/** A dashboard origin allowed with credentials: scheme, host and port only; never `*`. */
+const corsOrigin = z.string().refine((v) => {
+  if (v === "*") return false;
+  try {
+    const url = new URL(v);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.origin === v;
+  } catch {
+    return false;
+  }
+}, "must list origins like https://app.example.com (no path, no trailing slash; never *: the dashboard sends credentials)");
 
 const apiSchema = httpSchema.extend({
   CORS_ORIGINS: z
@@ -114,7 +150,10 @@ const apiSchema = httpSchema.extend({
         .split(",")
         .map((s) => s.trim())
         .filter(Boolean),
-    ),
+    )
+    .pipe(z.array(corsOrigin)),
+  /** The OpenAPI document (/openapi.json) and its UI (/docs). */
+  API_DOCS: z.enum(["on", "off"]).default("on"),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   /** Requests per minute per signed-in dashboard user (all their sessions together). */
   RATE_LIMIT_SESSION_PER_MINUTE: z.coerce.number().int().min(1).default(600),
@@ -165,7 +204,10 @@ function toConfig<R extends Role>(role: R, env: z.infer<(typeof schemas)[R]>) {
     host: e.HOST ?? "0.0.0.0",
     publicBaseUrl: e.PUBLIC_BASE_URL,
     trustProxy: e.TRUST_PROXY ?? false,
+    metricsToken: e.METRICS_TOKEN,
+    metricsAddress: e.METRICS_ADDRESS,
     corsOrigins: e.CORS_ORIGINS ?? [],
+    apiDocs: (e.API_DOCS ?? "on") === "on",
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 100,
     rateLimitSessionPerMinute: e.RATE_LIMIT_SESSION_PER_MINUTE ?? 600,
     maxCallsPerWorkspace: e.MAX_CALLS_PER_WORKSPACE ?? 50,

@@ -72,3 +72,30 @@ export const agentVersionSchema = z.object({
   publishedBy: z.string().nullable(),
   createdAt: z.string(),
 });
+export type AgentVersionDto = z.infer<typeof agentVersionSchema>;
+
+/** One field that differs between two agent configs: its dotted path ("providers.llm.0", "business.hours.mon") and both values (absent on the side that lacks it). */
+export const configChangeSchema = z.object({
+  path: z.string(),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+});
+export type ConfigChange = z.infer<typeof configChangeSchema>;
+
+/** GET /v1/agents/:id/versions/:version/diff: what publishing the current draft would change against that version (`before` is the version, `after` the draft). */
+export const agentVersionDiffSchema = z.object({
+  version: z.number().int(),
+  changes: z.array(configChangeSchema),
+});
+export type AgentVersionDiffDto = z.infer<typeof agentVersionDiffSchema>;
+
+/**
+ * POST /v1/agents/:id/publish and …/versions/:version/rollback: the agent after the change, the version
+ * callers now hear and whether it is a new one (`unchanged: true`: the config already was the latest
+ * published version, so no version was created).
+ */
+export const publishResultSchema = agentSchema.extend({
+  version: agentVersionSchema,
+  unchanged: z.boolean(),
+});
+export type PublishResultDto = z.infer<typeof publishResultSchema>;

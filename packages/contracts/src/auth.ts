@@ -35,6 +35,14 @@ export const userSchema = z.object({
 });
 export type UserDto = z.infer<typeof userSchema>;
 
+/** An owner or admin makes a one-time reset link for a member (until the server sends email). */
+export const passwordResetLinkBodySchema = z.object({ userId: idSchema("user") });
+export const passwordResetLinkSchema = z.object({ url: z.string(), expiresAt: z.string() });
+export type PasswordResetLinkDto = z.infer<typeof passwordResetLinkSchema>;
+export const completePasswordResetBodySchema = z.object({ token: z.string().min(20).max(200), password: passwordSchema });
+export const changePasswordBodySchema = z.object({ currentPassword: z.string().min(1).max(200), newPassword: passwordSchema });
+export const passwordChangedSchema = z.object({ sessionsEnded: z.number().int() });
+
 export const workspaceSchema = z.object({
   id: idSchema("workspace"),
   name: z.string(),

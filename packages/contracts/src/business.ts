@@ -131,7 +131,6 @@ export const businessConfigSchema = z
     services: z.array(serviceSchema).max(100).default([]),
     staff: z.array(staffSchema).max(100).default([]),
     faqs: z.array(faqSchema).max(200).default([]),
-    greeting: z.string().max(1000).default(""),
     /** Where "let me talk to a person" goes; null = take a message instead. */
     escalationPhone: z.string().max(32).nullable().default(null),
     copy: messageCopySchema.default(messageCopySchema.parse({})),
@@ -160,11 +159,36 @@ export type BusinessConfigInput = z.input<typeof businessConfigSchema>;
 export const businessTemplateIdSchema = z.enum(["dental", "home_services", "auto_repair", "salon_spa", "generic"]);
 export type BusinessTemplateId = z.infer<typeof businessTemplateIdSchema>;
 
+/**
+ * What a template suggests for the user to confirm: opening hours, closures, services (without staff),
+ * FAQs and booking rules. Never a business's facts (name, address, phone, email, staff): those are the
+ * user's own.
+ */
+export const businessSuggestionsSchema = z.object({
+  hours: weeklyHoursSchema,
+  closures: z.array(closureSchema).max(200).default([]),
+  services: z.array(serviceSchema).max(100).default([]),
+  faqs: z.array(faqSchema).max(200).default([]),
+  booking: bookingRulesSchema.default(bookingRulesSchema.parse({})),
+});
+export type BusinessSuggestions = z.infer<typeof businessSuggestionsSchema>;
+
 export const businessTemplateSchema = z.object({
   id: businessTemplateIdSchema,
   label: z.string(),
   description: z.string(),
-  agent: z.object({ name: z.string(), greeting: z.string(), systemPrompt: z.string() }),
-  business: businessConfigSchema,
+  /** The agent's suggested name and prompt; the prompt names no business (the facts do). */
+  agent: z.object({ name: z.string(), systemPrompt: z.string() }),
+  suggestions: businessSuggestionsSchema,
 });
+
+/** Creates an agent from a template. `business` omitted: the workspace's name and time zone with the template's suggestions. */
+export const createAgentFromTemplateBodySchema = z.object({
+  name: z.string().trim().min(1).max(120).optional(),
+  /** Empty: callers hear "Thanks for calling <the business's name>…". */
+  greeting: z.string().max(1000).default(""),
+  voice: z.string().max(64).optional(),
+  business: businessConfigSchema.optional(),
+});
+export type CreateAgentFromTemplateBody = z.infer<typeof createAgentFromTemplateBodySchema>;
 export type BusinessTemplate = z.infer<typeof businessTemplateSchema>;

@@ -34,6 +34,8 @@ export const callTurnSchema = z.object({
   toolCalls: z.array(
     z.object({ name: z.string(), ok: z.boolean(), ms: z.number().optional(), args: z.unknown().optional(), error: z.string().optional() }).loose(),
   ),
+  /** End of the caller's speech → the turn end decided (the end-of-turn wait). Stages add up to e2eMs with the send time. */
+  endpointMs: z.number().int().nullable(),
   asrMs: z.number().int().nullable(),
   llmMs: z.number().int().nullable(),
   ttsMs: z.number().int().nullable(),
@@ -47,6 +49,8 @@ export const callDetailSchema = callSchema.extend({
   recordingUrl: z.string().nullable(),
   turns: z.array(callTurnSchema),
   events: z.array(z.object({ at: z.string(), kind: z.string(), detail: z.unknown().optional() })),
+  /** What the carrier reported (Twilio/Telnyx webhooks) and what we asked of it (a transfer and its result), oldest first. */
+  carrierEvents: z.array(z.object({ at: z.string(), provider: z.string(), kind: z.string(), status: z.string().nullable(), detail: z.unknown() })),
 });
 
 export const listCallsQuerySchema = z.object({

@@ -19,6 +19,7 @@ export const ID_PREFIXES = {
   referral: "ref",
   message: "msg",
   conversation: "conv",
+  passwordReset: "pwr",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -96,6 +96,28 @@ export const userTwoFactor = pgTable("user_two_factor", {
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
 
+/**
+ * One-time password reset links: only the SHA-256 of the token is kept; a link works once, before
+ * `expiresAt`. Per user, never tenant data: tenant connections cannot read it.
+ */
+export const passwordResets = pgTable(
+  "password_resets",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    /** Who made the link (an owner or admin), and in which workspace, for the audit log. */
+    createdByUserId: text("created_by_user_id"),
+    workspaceId: text("workspace_id").references(() => workspaces.id, { onDelete: "cascade" }),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("password_resets_token").on(t.tokenHash), index("password_resets_user").on(t.userId)],
+);
+
 export const invitations = pgTable(
   "invitations",
   {
@@ -232,6 +254,8 @@ export const callTurns = pgTable(
     toolCalls: jsonb("tool_calls")
       .notNull()
       .default(sql`'[]'::jsonb`),
+    /** End of the caller's speech → the turn end decided (the end-of-turn wait). */
+    endpointMs: integer("endpoint_ms"),
     asrMs: integer("asr_ms"),
     llmMs: integer("llm_ms"),
     ttsMs: integer("tts_ms"),

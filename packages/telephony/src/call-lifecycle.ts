@@ -74,7 +74,8 @@ export function createTelephonyService(deps: { db: Database; cache: Cache; maxCa
     ): Promise<InboundDecision> {
       const { number, tenant } = resolved;
       const agent = number.agentId ? await tenant.agents.get(number.agentId) : undefined;
-      if (!agent) return { kind: "no_agent", number, tenant };
+      // An agent never published takes no calls: the line is "not in service" until it is.
+      if (!agent || agent.publishedVersion === null) return { kind: "no_agent", number, tenant };
       // The live call-slot leases the gateways' limiter takes when a call starts (expired ones, of a
       // process that died, no longer count).
       const live = await deps.cache.countLeases(callSlotKeys.workspace(tenant.workspaceId));

@@ -22,6 +22,8 @@ export interface VoiceClientOptions {
   agentId: string;
   /** Publishable key (widget). Without it the dashboard session cookie is used. */
   apiKey?: string;
+  /** Which configuration answers: callers hear the published one; the dashboard's "Try this agent" may run the draft (signed-in members only). */
+  mode?: "published" | "draft";
   /** Browser voice processing; on by default (echo cancellation matters for barge-in on speakers). */
   audioProcessing?: boolean;
   maxReconnects?: number;
@@ -49,14 +51,14 @@ class SessionError extends Error {
 }
 
 /** POST /v1/voice/sessions → the stream URL; the server checks the key and the page's Origin. */
-async function openSession(opts: Pick<VoiceClientOptions, "baseUrl" | "agentId" | "apiKey">): Promise<{ url: string; token: string }> {
+async function openSession(opts: Pick<VoiceClientOptions, "baseUrl" | "agentId" | "apiKey" | "mode">): Promise<{ url: string; token: string }> {
   let res: Response;
   try {
     res = await fetch(`${opts.baseUrl}/v1/voice/sessions`, {
       method: "POST",
       headers: { "content-type": "application/json", ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}) },
       credentials: opts.apiKey ? "omit" : "include",
-      body: JSON.stringify({ agentId: opts.agentId }),
+      body: JSON.stringify({ agentId: opts.agentId, ...(opts.mode ? { mode: opts.mode } : {}) }),
     });
   } catch {
     throw new SessionError("Cannot reach the voice service. Check your connection.", 0);

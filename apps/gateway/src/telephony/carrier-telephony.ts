@@ -5,7 +5,8 @@ import twilio from "twilio";
 import { z } from "zod";
 import { CLOSE_CODES, type AgentConfig } from "@orbis/contracts";
 import { createCredentialsService, type CredentialsService } from "@orbis/credentials";
-import { agentConfigOf, tenantScope, type TenantScope } from "@orbis/db";
+import { loadAgentConfigForCall } from "@orbis/agent-runtime";
+import { tenantScope, type TenantScope } from "@orbis/db";
 import { createStreamTokens, telnyxProtocol, telnyxTransfer, twilioProtocol, twilioTransfer, type CarrierProtocol, type StreamGrant } from "@orbis/telephony";
 import type { PipelineFactory } from "../agent-pipeline.ts";
 import { CallSession } from "../call-session.ts";
@@ -75,15 +76,17 @@ export function carrierTelephony(options: TelephonyStreamOptions) {
                   return undefined;
                 }
               }
-              const [row, call] = await Promise.all([tenant.agents.get(grant.agentId), tenant.calls.get(grant.callId)]);
+              // Callers hear the agent's latest published version; an agent never published takes no phone calls.
+              const [loaded, call] = await Promise.all([loadAgentConfigForCall(tenant, grant.agentId, "published"), tenant.calls.get(grant.callId)]);
+              if (!loaded.ok) log.info({ agentId: grant.agentId, reason: loaded.reason }, "carrier stream refused: agent cannot take calls");
               // Ringing, or already answered by the carrier's own event (Telnyx's call.answered may beat the stream),
               // but never a call a session has adopted: a token replayed on a live call is refused.
-              if (!row || !call || !(call.status === "ringing" || (call.status === "in_progress" && !call.gatewayId))) return undefined;
+              if (!loaded.ok || !call || !(call.status === "ringing" || (call.status === "in_progress" && !call.gatewayId))) return undefined;
               if (sockets.closing) return undefined;
               const slot = await limiter.acquire(grant.workspaceId);
               if (!slot.ok) return undefined;
               release = slot.release;
-              const agent = agentConfigOf(row);
+              const agent = loaded.config;
               const phoneNumberId = (call.metadata as { phoneNumberId?: unknown }).phoneNumberId;
               active = { tenant, grant, agent, ...(typeof phoneNumberId === "string" ? { phoneNumberId } : {}) };
               return new CallSession({

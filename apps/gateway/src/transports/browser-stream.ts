@@ -82,9 +82,12 @@ export class BrowserStreamReader {
     }
     if (!this.session) return this.handlers.violation({ code: CLOSE_CODES.protocolError, message: `${msg.type} before start` });
     switch (msg.type) {
-      case "text":
-        this.session.pushText(msg.text);
+      case "text": {
+        // NUL and lone surrogates cannot be stored (PostgreSQL text): the caller's words without them (none: nothing said).
+        const text = storableText(msg.text);
+        if (text) this.session.pushText(text);
         break;
+      }
       case "dtmf":
         this.session.pushDtmf(msg.digit);
         break;
@@ -131,4 +134,12 @@ export function copyToInt16(data: Uint8Array): Int16Array {
   const copy = Buffer.allocUnsafe(data.length);
   copy.set(data);
   return new Int16Array(copy.buffer, copy.byteOffset, data.length / 2);
+}
+
+/** Text as PostgreSQL can store it: without NUL and without unpaired UTF-16 surrogates. */
+function storableText(text: string): string {
+  return text
+    .replaceAll("\u0000", "")
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "")
+    .trim();
 }

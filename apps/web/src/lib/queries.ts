@@ -4,9 +4,13 @@ import {
   callDetailSchema,
   callSchema,
   pageSchema,
+  toolSchema,
   type AgentDto,
   type ApiKeyDto,
   type BusinessTemplate,
+  type CallDto,
+  type CredentialMetadataDto,
+  type PhoneNumberDto,
   type MemberDto,
 } from "@orbis/contracts";
 import { api } from "./api.ts";
@@ -61,4 +65,101 @@ export const useRecentCalls = (days: number) =>
       from.setHours(0, 0, 0, 0);
       return pageSchema(callSchema).parse(await api(`/v1/calls${queryString({ limit: 100, from: from.toISOString() })}`));
     },
+  });
+
+// ---- Phone numbers, credentials, providers, tools, usage, audit (the API-only capabilities' pages) ----
+
+/** `GET /v1/phone-numbers/setup`: the URLs to paste into a carrier's console. */
+interface CarrierSetup {
+  publicBaseUrl: string;
+  publicBaseUrlSet: boolean;
+  twilio: { voiceUrl: string; statusCallbackUrl: string; mediaStreamUrl: string };
+  telnyx: { webhookUrl: string; mediaStreamUrl: string };
+}
+
+export const usePhoneNumbers = () => useQuery({ queryKey: ["phone-numbers"], queryFn: () => api<{ data: PhoneNumberDto[] }>("/v1/phone-numbers") });
+export const useCarrierSetup = () =>
+  useQuery({ queryKey: ["phone-numbers", "setup"], queryFn: () => api<CarrierSetup>("/v1/phone-numbers/setup"), staleTime: Infinity });
+export const useCredentials = () => useQuery({ queryKey: ["credentials"], queryFn: () => api<{ data: CredentialMetadataDto[] }>("/v1/credentials") });
+
+/** One entry of `GET /v1/providers`: a chain id, the vendor whose key it needs (or null), availability and health. */
+export interface ProviderInfo {
+  id: string;
+  capability: "stt" | "tts" | "llm" | "realtime";
+  needsKey: string | null;
+  available: boolean;
+  models: string[];
+  voices: string[];
+  health: { state: string; consecutiveFailures: number; lastError?: string }[];
+}
+export const useProviders = () => useQuery({ queryKey: ["providers"], queryFn: () => api<{ data: ProviderInfo[] }>("/v1/providers") });
+
+export const useAgentTools = (agentId: string) =>
+  useQuery({
+    queryKey: ["agents", agentId, "tools"],
+    queryFn: async () => ({ data: (await api<{ data: unknown[] }>(`/v1/agents/${agentId}/tools`)).data.map((t) => toolSchema.parse(t)) }),
+  });
+
+/** `GET /v1/usage`: calls and cost in `[from, to)`, usage and cost per provider. */
+export interface UsageSummary {
+  from: string;
+  to: string;
+  calls: number;
+  costUsd: number;
+  byProvider: {
+    provider: string;
+    kind: "stt" | "llm" | "tts" | "realtime";
+    sttSeconds: number;
+    llmTokensIn: number;
+    llmTokensOut: number;
+    ttsCharacters: number;
+    realtimeSeconds: number;
+    costUsd: number;
+  }[];
+}
+export const useUsage = (from: string, to: string) =>
+  useQuery({ queryKey: ["usage", from, to], queryFn: () => api<UsageSummary>(`/v1/usage${queryString({ from, to })}`) });
+
+/** Every call started in `[from, to)` (pages of 100, at most `maxPages`): the usage page's per-day, per-channel figures. */
+export const useCallsInRange = (from: string, to: string, maxPages = 20) =>
+  useQuery({
+    queryKey: ["calls", "range", from, to, maxPages],
+    queryFn: async () => {
+      const out: CallDto[] = [];
+      let cursor: string | undefined;
+      for (let i = 0; i < maxPages; i++) {
+        const page = pageSchema(callSchema).parse(await api(`/v1/calls${queryString({ limit: 100, from, to, cursor })}`));
+        out.push(...page.data);
+        if (!page.nextCursor) return { calls: out, complete: true };
+        cursor = page.nextCursor;
+      }
+      return { calls: out, complete: false };
+    },
+  });
+
+interface AuditEntry {
+  id: string;
+  action: string;
+  actorUserId: string | null;
+  actorKeyId: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  metadata: unknown;
+  createdAt: string;
+}
+export interface AuditFilters {
+  actor?: string;
+  action?: string;
+  targetType?: string;
+  from?: string;
+  to?: string;
+}
+/** The audit log, newest first, a page at a time (cursor). */
+export const useAuditLog = (filters: AuditFilters, limit = 50) =>
+  useInfiniteQuery({
+    queryKey: ["audit", filters, limit],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) => api<Page<AuditEntry>>(`/v1/audit-logs${queryString({ limit, ...filters, cursor: pageParam })}`),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

@@ -51,7 +51,7 @@ class LlmSession implements BrainSession {
   }
 
   async *greet(): AsyncIterable<BrainEvent> {
-    const text = this.opts.business.greeting || this.opts.greeting || `Thanks for calling ${this.opts.business.name}. How can I help you today?`;
+    const text = this.opts.greeting || `Thanks for calling ${this.opts.business.name}. How can I help you today?`;
     this.history.push({ role: "assistant", content: text });
     yield { type: "text", text };
   }

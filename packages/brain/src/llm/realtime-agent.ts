@@ -33,7 +33,7 @@ export interface RealtimeAgent {
 export function createRealtimeAgent(opts: AgentBrainSetup): RealtimeAgent {
   const toolbox = new Toolbox([...builtinTools(), ...(opts.extraTools ?? [])]);
   const clock = opts.clock ?? systemWallClock;
-  const greeting = opts.business.greeting || opts.greeting;
+  const greeting = opts.greeting;
   return {
     instructions: () => {
       const prompt = buildSystemPrompt({ agentPrompt: opts.agentPrompt, business: opts.business, tools: toolbox.list(), now: clock.now() });

@@ -30,6 +30,7 @@ export function toolContextFor(ctx: CallContext, business: BusinessConfig, ports
     agentId: ctx.agentId,
     callId: ctx.callId,
     ...(ctx.caller ? { caller: ctx.caller } : {}),
+    channel: ctx.channel,
     business,
     calendar: ports.calendar,
     messages: ports.messages,

@@ -28,6 +28,10 @@ export class CallDialogue implements Dialogue {
   lastPrompt = this.phrases.howCanIHelp();
   /** Consecutive answers not understood. */
   failures = 0;
+  /** The answer to a question heard on weak evidence, given once the caller says that was it. */
+  pendingAnswer: string | null = null;
+  /** What was being asked before the check "are you asking …?", asked again after the answer. */
+  promptBeforeCheck: { prompt: string; awaiting: Awaiting } | null = null;
   events: BrainEvent[] = [];
   /** This is a throwaway copy answering a preview: tools are not run. */
   private previewing = false;
@@ -122,13 +126,23 @@ export class CallDialogue implements Dialogue {
     return this.failures >= this.maxFailures;
   }
 
-  /** To the escalation number; without one (or when the transfer fails), a message. */
-  async transfer(reason: string): Promise<void> {
-    if (!this.business.escalationPhone) {
-      this.say(this.phrases.noOneAvailable(), this.phrases.canTakeMessage());
-      return this.takeMessage();
+  /**
+   * To the escalation number; without one (or when the transfer fails), a message. An urgent one
+   * says so, and its message is flagged for a call back as soon as possible.
+   */
+  async transfer(reason: string, urgent = false, note?: string): Promise<void> {
+    const phone = this.business.escalationPhone;
+    if (!phone) {
+      if (urgent) this.say(this.phrases.urgentMessage());
+      else this.say(this.phrases.noOneAvailable(), this.phrases.canTakeMessage());
+      return this.takeMessage(urgent, note);
     }
-    this.say(this.phrases.transferring());
+    if (this.ctx.channel === "web") {
+      // A website caller cannot be put through: the number to ring, and a message meanwhile.
+      this.say(urgent ? this.phrases.webUrgent(phone, this.business.country) : this.phrases.webCannotTransfer(phone, this.business.country));
+      return this.takeMessage(urgent, note);
+    }
+    this.say(urgent ? this.phrases.urgentTransferring() : this.phrases.transferring());
     const rec = await this.tool("transfer_call", { reason });
     if (rec.ok) {
       const to = (rec.result as { to: string }).to;
@@ -136,7 +150,7 @@ export class CallDialogue implements Dialogue {
       this.awaiting = "ended";
       return;
     }
-    return this.takeMessage();
+    return this.takeMessage(urgent, note);
   }
 
   async end(reason: string): Promise<void> {
@@ -145,8 +159,11 @@ export class CallDialogue implements Dialogue {
     this.awaiting = "ended";
   }
 
-  private takeMessage(): Promise<void> {
+  /** A message for the team; `note`, when the caller already said what it is about, is its text. */
+  private takeMessage(urgent = false, note?: string): Promise<void> {
     this.startTask("message");
+    if (urgent) this.draft.urgency = "high";
+    if (note) this.draft.message = note;
     return this.advance();
   }
 }

@@ -24,6 +24,10 @@ export type Awaiting =
   | "confirm"
   | "correction"
   | "anything_else"
+  /** "Would you like me to put you through to someone?" after words that half asked for a person. */
+  | "offer_transfer"
+  /** "Did you want to know …?" before answering a question matched on weak evidence. */
+  | "clarify_question"
   | "ended";
 
 /** The kind of answer each question expects, for the turn-taker's silence windows. */
@@ -40,6 +44,8 @@ export const EXPECTS: Record<Awaiting, ExpectedEntity> = {
   confirm: "yes_no",
   correction: "none",
   anything_else: "yes_no",
+  offer_transfer: "yes_no",
+  clarify_question: "yes_no",
   ended: "none",
 };
 
@@ -56,6 +62,8 @@ export interface Dialogue {
   readonly awaiting: Awaiting;
   /** What the current task has gathered so far. */
   readonly draft: Draft;
+  /** The last question asked. */
+  readonly lastPrompt: string;
   say(...texts: string[]): void;
   /** Say a question and wait for its answer; it is asked again after a silence or "sorry?". */
   ask(question: string, awaiting: Awaiting): void;
@@ -80,6 +88,8 @@ export interface Dialogue {
   handOff(): Promise<void>;
   /** Count one more answer not understood; true once that makes too many in a row. */
   failedAgain(): boolean;
+  /** Answers not understood in a row (the current one included once counted). */
+  readonly failures: number;
 }
 
 /** One task's steps: what to ask next, and what to do once the caller confirms. */

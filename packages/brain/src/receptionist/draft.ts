@@ -36,11 +36,31 @@ export interface Draft {
   appointment?: FoundAppointment;
   message?: string;
   urgency?: "low" | "normal" | "high";
+  /** Digits of a number given in pieces ("two one two… five five five…"), until it is complete. */
+  phoneDigits?: string;
+  /** The services a described problem fitted equally, offered as a choice. */
+  serviceChoices?: string[];
+  /** What was taken on weak evidence (inferred, pieced together, spelled): read back one by one. */
+  weak: WeakSlot[];
 }
+
+type WeakSlot = "service" | "name" | "phone";
 
 /** A new task's draft: the caller's name and number carry over, nothing else. */
 export function freshDraft(previous?: Draft): Draft {
-  return { offered: [], lookupFailures: 0, ...(previous?.name ? { name: previous.name } : {}), ...(previous?.phone ? { phone: previous.phone } : {}) };
+  return {
+    offered: [],
+    lookupFailures: 0,
+    weak: (previous?.weak ?? []).filter((w) => w !== "service"),
+    ...(previous?.name ? { name: previous.name } : {}),
+    ...(previous?.phone ? { phone: previous.phone } : {}),
+  };
+}
+
+/** Note that a slot was taken on weak evidence, or (weak = false) on firm evidence. */
+export function markWeak(d: Draft, slot: WeakSlot, weak: boolean): void {
+  d.weak = d.weak.filter((w) => w !== slot);
+  if (weak) d.weak.push(slot);
 }
 
 export function draftService(business: BusinessConfig, d: Draft): Service | undefined {

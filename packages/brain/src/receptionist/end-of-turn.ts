@@ -3,13 +3,15 @@ import type { WallClock as Clock } from "@orbis/ports";
 import type { Awaiting } from "./dialogue.ts";
 import { asksQuestion } from "./flows/questions.ts";
 import { taskIntent } from "./flows/tasks.ts";
-import { extractPhone, normalize, spokenDigits, understand, yesNo } from "./nlu.ts";
+import { extractName, extractPhone, normalize, spokenDigits, understand, yesNo } from "./nlu.ts";
 
 /** Where the conversation stands when the turn-taker asks about a partial transcript. */
 export interface Listening {
   awaiting: Awaiting;
   business: BusinessConfig;
   clock: Clock;
+  /** Digits of a number the caller has begun in earlier answers ("two one two…"). */
+  phoneDigits?: string;
 }
 
 /** Words after which a caller is mid-sentence, whatever came before. */
@@ -27,10 +29,13 @@ const FREE_TEXT_OR_DIGITS = new Set<Awaiting>(["message", "name", "phone", "iden
 /** Normalised words without punctuation, single-spaced: what the endpointing checks read. */
 const bareOf = (norm: string) => norm.replace(/[.,]/g, " ").replace(/\s+/g, " ").trim();
 
+/** Words after which a name may go on ("my name is Jane" … "Back"): a bare first word is not yet complete. */
+const NAME_INTRO_ONLY = /^(my name is|my name's|this is|it's|it is|i'm|i am|name is)$/;
+
 /**
  * Semantic endpointing: the words so far fully answer the question just asked, so a short pause
- * ends the turn. Only for closed questions (yes/no, a phone number, one of the offered times);
- * open ones keep the full silence window.
+ * ends the turn. Only for closed questions (yes/no, a phone number, a day or time, a name, one of the
+ * offered times); open ones keep the full silence window.
  */
 export function isCompleteUtterance(text: string, at: Listening): boolean {
   const norm = normalize(text);
@@ -45,15 +50,35 @@ export function isCompleteUtterance(text: string, at: Listening): boolean {
       return words.length <= 4 && yesNo(norm) !== null;
     case "phone":
     case "identify_phone":
-      return spokenDigits(text).length >= 10 && extractPhone(text, at.business.country) !== null;
+      return completesNumber(text, at);
     case "slot_choice": {
       if (words.length > 6) return false;
       const u = understand(text, at.business, at.clock.now(), { bareNumberIsTime: true });
       return u.ordinal !== null || u.when.time !== undefined;
     }
+    case "date": {
+      // "next Tuesday", "Friday at 3", "tomorrow morning", "the first available": a whole answer.
+      if (words.length > 7 || STALLING.test(bare)) return false;
+      const u = understand(text, at.business, at.clock.now(), { bareNumberIsTime: true });
+      return (
+        u.when.date !== undefined || u.when.time !== undefined || u.intents.has("first_available") || (u.when.partOfDay !== undefined && words.length <= 3)
+      );
+    }
+    case "name":
+      if (words.length > 6 || STALLING.test(bare) || NAME_INTRO_ONLY.test(bare)) return false;
+      return spokenDigits(text).length === 0 && extractName(text, true) !== null;
     default:
       return false;
   }
+}
+
+/** With the digits said before, the words make a whole number: ten digits, or a possible international one. */
+function completesNumber(text: string, at: Listening): boolean {
+  const earlier = at.phoneDigits ?? "";
+  const digits = earlier.replace(/^\+/, "") + spokenDigits(text);
+  if (digits.length < 10) return false;
+  const plus = earlier.startsWith("+") || /\+|\bplus\b/i.test(text);
+  return extractPhone(`${plus ? "+" : ""}${digits}`, at.business.country) !== null;
 }
 
 /**

@@ -3,8 +3,10 @@ import { DateTime } from "luxon";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import type { CountryCode } from "libphonenumber-js";
 import type { BusinessConfig, Service, Staff } from "@orbis/contracts";
+import { openingIntervalsOn } from "../availability.ts";
 import { matchFaqScored } from "../knowledge.ts";
 import type { PartOfDay } from "../tools/builtins.ts";
+import { isEmergency, servicesForProblem } from "./service-keywords.ts";
 
 export type Intent =
   | "book"
@@ -43,11 +45,28 @@ export interface Understanding {
   when: When;
   phone: string | null;
   faqAnswer: string | null;
+  /** The matched FAQ's own question, to check with the caller when the match is weak. */
+  faqQuestion: string | null;
   /** The FAQ matched on one of its keywords, not only on shared words. */
   faqByKeyword: boolean;
+  /**
+   * The FAQ match is strong enough to answer: a keyword in a question, two keywords, or most of the
+   * FAQ's own question. A weak match is checked with the caller first.
+   */
+  faqStrong: boolean;
   /** The words carry a message of their own beyond "please call me back". */
   messageBody: boolean;
   ordinal: number | null;
+  /** "We have no heat", "I'm in severe pain": the call cannot wait (`service-keywords.ts`). */
+  emergency: boolean;
+  /** Services a described problem points to when none is named ("my sink is backed up"). */
+  problemServices: Service[];
+  /** "Actually…", "no, make it…", "not Monday, Wednesday", "change the time to…". */
+  correction: boolean;
+  /** A name the caller introduces ("this is Jane calling"). */
+  introduced: IntroducedName | null;
+  /** Every digit said, spoken or typed ("two one two" → "212"). */
+  digits: string;
 }
 
 const UNITS: Record<string, number> = {
@@ -154,7 +173,7 @@ function has(re: RegExp, s: string): boolean {
 
 const RE = {
   transfer:
-    /\b(human|real person|live person|representative|operator|manager|owner|transfer me|front desk)\b|\b(talk|speak|speaking|talking) (to|with) (a |an |the |some |your )?(person|someone|somebody|human|people|staff|receptionist|agent|dentist|doctor|dr|technician|tech|mechanic|stylist|anyone|anybody)\b/,
+    /\b(human|real person|live person|actual person|representative|operator|receptionist|manager|owner|transfer me|front desk|put me through|connect me)\b|\b(talk|speak|speaking|talking|get|reach|chat) (to |with )?(a |an |the |some |your |to a |with a )?(person|someone|somebody|human|people|staff|receptionist|agent|dentist|doctor|dr|technician|tech|mechanic|stylist|anyone|anybody|body|one of you)\b/,
   reschedule:
     /\b(reschedul\w*|re schedul\w*|move (my|the|it|our)|change (my|the) (appointment|booking|time|day)|push (it|my|the)\b|postpone|different (day|time))/,
   cancel: /\bcancel\w*|\bcall off\b/,
@@ -171,7 +190,8 @@ const RE = {
   repeat: /\b(repeat|say that again|come again|pardon|what did you say)\b/,
   yes: /^(yes|yeah|yea|yep|yup|sure|correct|right|that's right|that is right|ok|okay|sounds good|perfect|great|please do|go ahead|absolutely|definitely|of course|that works|works for me|that's fine|fine|do it|book it|uh huh|affirmative)\b/,
   no: /^(no|nope|nah|not really|negative|wrong|incorrect|that's wrong|that's not right|actually|don't|do not)\b/,
-  firstAvailable: /\b(first available|earliest|soonest|as soon as possible|asap|next available|whenever|any ?time|any day)\b/,
+  firstAvailable:
+    /\b(first available|first opening|next opening|first free|first thing available|earliest|soonest|as soon as possible|asap|next available|whenever|any ?time|any day)\b/,
 };
 
 /** Exported for repair: is this text a yes, a no, or neither? */
@@ -228,9 +248,51 @@ const PART_OF_DAY: Array<[RegExp, Exclude<PartOfDay, "any">]> = [
   [/\b(evening|tonight|after work|late)\b/, "evening"],
 ];
 
+interface WhenOptions {
+  /** A bare number ("9 works") is a time: only where a time was asked for. */
+  bareNumberIsTime?: boolean;
+  /** The business whose opening hours settle "five" as 5 PM or 5 AM. */
+  business?: BusinessConfig;
+}
+
+/** "not Monday", "instead of Tuesday", "rather than 3 pm": the day or time the caller takes back. */
+const TAKEN_BACK =
+  /\b(?:not|instead of|rather than) (?:on |at |the )?(?:next |this )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|morning|afternoon|evening|\d{1,2}(?:st|nd|rd|th)?(?::\d\d)?(?: ?[ap]m| o'clock)?)\b/g;
+
+const WEEKDAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+function hhmm(h: number, m: number): string {
+  return `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
+}
+
+/** Is the business open at this local time (on the date, else on any day of the week)? */
+function openAt(business: BusinessConfig, date: string | undefined, time: string): boolean {
+  const intervals = date ? openingIntervalsOn(business, date).intervals : Object.values(business.hours).flat();
+  return intervals.some((i) => i.open <= time && time < i.close);
+}
+
+/**
+ * An hour said without AM or PM: the one the business is open at ("five" at a practice open until
+ * 7 PM is 5 PM; "eight" at one opening at 7 AM is 8 AM); when both or neither are, 1–7 is PM.
+ */
+function settleHour(h: number, m: number, date: string | undefined, business: BusinessConfig | undefined): number {
+  if (h < 1 || h > 12) return h;
+  const am = h === 12 ? 0 : h;
+  const pm = h === 12 ? 12 : h + 12;
+  if (business) {
+    const amOpen = openAt(business, date, hhmm(am, m));
+    const pmOpen = openAt(business, date, hhmm(pm, m));
+    if (amOpen !== pmOpen) return amOpen ? am : pm;
+  }
+  return h >= 1 && h <= 7 ? pm : h;
+}
+
 /** Date, time and part of day in the business time zone. */
-export function extractWhen(norm: string, zone: string, now: Date, opts: { bareNumberIsTime?: boolean } = {}): When {
+export function extractWhen(rawNorm: string, zone: string, now: Date, opts: WhenOptions = {}): When {
   const local = DateTime.fromJSDate(now, { zone });
+  // "not Monday, Wednesday": what is taken back is not the answer.
+  const taken = rawNorm.replace(TAKEN_BACK, " ");
+  const norm = /[a-z0-9]/.test(taken.replace(/\b(but|on|at|the|make it|i said|no)\b/g, "")) ? taken : rawNorm;
   // chrono reads the reference in the process's zone: hand it the business wall clock as local time.
   const ref = new Date(local.year, local.month - 1, local.day, local.hour, local.minute);
   const out: When = {};
@@ -245,12 +307,17 @@ export function extractWhen(norm: string, zone: string, now: Date, opts: { bareN
     const c = r.start;
     if (!out.date && (c.isCertain("day") || c.isCertain("weekday"))) {
       out.date = DateTime.fromObject({ year: c.get("year") ?? local.year, month: c.get("month") ?? 1, day: c.get("day") ?? 1 }, { zone }).toISODate() as string;
+      // "Friday" said on a Friday is today, not a week on (chrono moves it once the day is half gone).
+      const named = WEEKDAY_NAMES[local.weekday - 1] as string;
+      if (c.isCertain("weekday") && !c.isCertain("day") && new RegExp(`\\b${named}\\b`).test(r.text) && !/\b(next|following|after)\b/.test(norm)) {
+        out.date = local.toISODate() as string;
+      }
     }
     if (!out.time && c.isCertain("hour")) {
       let h = c.get("hour") ?? 0;
       const m = c.get("minute") ?? 0;
-      if (!c.isCertain("meridiem") && h >= 1 && h <= 7) h += 12;
-      out.time = `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
+      if (!c.isCertain("meridiem") && h <= 12) h = settleHour(h, m, out.date, opts.business);
+      out.time = hhmm(h, m);
     }
   }
   if (!out.date) {
@@ -264,12 +331,16 @@ export function extractWhen(norm: string, zone: string, now: Date, opts: { bareN
   }
   if (!out.time && opts.bareNumberIsTime) {
     // Short answers only ("9 works", "how about 4"): in longer sentences a bare number is rarely a time.
-    const m = norm.split(" ").length <= 6 ? /(?:^|\s)(\d{1,2})(?::(\d{2}))?\s*(am|pm)?(?=\s|$)/.exec(norm) : null;
+    // In a longer one, only right after "change it to", "make it", "at": "can you change the time to 2".
+    const m =
+      norm.split(" ").length <= 6
+        ? /(?:^|\s)(\d{1,2})(?::(\d{2}))?\s*(am|pm)?(?=\s|$)/.exec(norm)
+        : /\b(?:to|it|that|at|about)\s(\d{1,2})(?::(\d{2}))?\s*(am|pm)?(?=\s|$)/.exec(norm);
     if (m) {
       let h = Number(m[1]);
       const min = Number(m[2] ?? 0);
       if (m[3] === "pm" && h < 12) h += 12;
-      else if (!m[3] && h >= 1 && h <= 7) h += 12;
+      else if (!m[3]) h = settleHour(h, min, out.date, opts.business);
       if (h <= 23 && min <= 59) out.time = `${String(h).padStart(2, "0")}:${String(min).padStart(2, "0")}`;
     }
   }
@@ -347,6 +418,23 @@ const NAME_STOP = new Set(
   ),
 );
 
+/** Words no name is made of: digits, days, times, corrections, requests. */
+const NOT_A_NAME = new Set(
+  `zero oh one two three four five six seven eight nine ten eleven twelve double triple plus
+  monday tuesday wednesday thursday friday saturday sunday today tomorrow morning afternoon evening noon am pm week next
+  actually make change instead rather not wait sorry no but time day date number phone message
+  book cancel appointment reschedule hours price calling looking trying wondering just having going interested new
+  here fine good great well so sure about from regarding because still also really glad happy
+  free available busy late afraid ready done away out home off open closed able unable gonna wanna okay ok
+  urgent important broken me him her them it that this there yours mine
+  what who why how when where which huh erm hmm er eh pardon dunno idk`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+/** Words that end the name in "this is Jane calling about…", "it's Jane from…". */
+const AFTER_NAME = /^(calling|here|speaking|from|about|regarding|and|with|again|i|i'm|my|on|at|for|returning|who)$/;
+
 function titleCase(s: string): string {
   return s
     .split(" ")
@@ -354,22 +442,98 @@ function titleCase(s: string): string {
     .join(" ");
 }
 
-/** A person's name: "my name is Jane Smith", "it's Jane", or a bare "Jane Smith" when we just asked. */
-export function extractName(text: string, asked: boolean): string | null {
+/** The caller's words as plain lowercase letters, with "J O H N" or "j-o-h-n" spelled out joined into "john". */
+function nameWords(text: string): string[] {
   const t = text
     .toLowerCase()
-    .replace(/[^a-z' -]+/g, " ")
+    .replace(/\b([a-z])[-.](?=[a-z]\b)/g, "$1 ")
+    .replace(/[^a-z' ]+/g, " ")
     .replace(/\s+/g, " ")
     .trim();
-  const m = /\b(?:my name is|my name's|name is|this is|it's|it is|i'm|i am|call me|under)\s+([a-z' -]+)$/.exec(t);
-  let cand = m?.[1] ?? (asked ? t : null);
-  if (!cand) return null;
-  cand = cand.replace(/\b(please|thanks|thank you)\b/g, "").trim();
-  const parts = cand.split(" ").filter(Boolean);
-  if (parts.length === 0 || parts.length > 4) return null;
-  if (parts.every((p) => NAME_STOP.has(p))) return null;
-  if (parts.some((p) => ["book", "cancel", "appointment", "reschedule", "hours", "price"].includes(p))) return null;
-  return titleCase(parts.filter((p) => !NAME_STOP.has(p) || parts.length === 1).join(" "));
+  const tokens = t.split(" ").filter(Boolean);
+  // Spelled out: "S I O B H A N" ("I" and "A" are letters here too).
+  if (tokens.length >= 2 && tokens.every((w) => w.length === 1)) return [tokens.join("")];
+  const out: string[] = [];
+  let letters = "";
+  for (const w of tokens) {
+    if (w.length === 1 && w !== "i" && w !== "a") {
+      letters += w;
+      continue;
+    }
+    if (letters.length >= 2) out.push(letters);
+    else if (letters) out.push(letters);
+    letters = "";
+    out.push(w);
+  }
+  if (letters) out.push(letters);
+  return out;
+}
+
+function plausibleName(parts: readonly string[]): boolean {
+  return parts.length > 0 && parts.length <= 3 && parts.every((p) => p.length > 1 && !NOT_A_NAME.has(p) && !NAME_STOP.has(p) && !/ing$/.test(p));
+}
+
+interface IntroducedName {
+  name: string;
+  /** Nothing else was said but the introduction ("it's Jane Back", "my name is Jane"). */
+  only: boolean;
+  /**
+   * Plainly a name whatever was asked: "my name is…", "this is … calling", "call me…". "I'm…" and
+   * "it's…" are names only where a name may be the answer ("I'm free Tuesday" is not).
+   */
+  firm: boolean;
+}
+
+/**
+ * A name the caller introduces, wherever it comes: "my name is Jane Back", "this is Jane calling
+ * about…", "it's Jane here", "Jane Back calling", "I'm Jane". Null when the words after the
+ * introduction are not a name ("I'm calling about…", "it's about my bill").
+ */
+function introducedName(text: string): IntroducedName | null {
+  const words = nameWords(text);
+  const joined = ` ${words.join(" ")} `;
+  const intro = / (?:my name is|my name's|name is|the name is|this is|it's|it is|i'm|i am|call me|you can call me) /.exec(joined);
+  let nameStart = -1;
+  let leading = 0;
+  let firm = true;
+  if (intro) {
+    firm = !/^ (it's|it is|i'm|i am) $/.test(intro[0]);
+    leading = joined.slice(0, intro.index).trim().split(" ").filter(Boolean).length;
+    nameStart = joined
+      .slice(0, intro.index + intro[0].length)
+      .trim()
+      .split(" ").length;
+  } else {
+    const calling = words.findIndex((w, i) => i > 0 && i <= 3 && (w === "calling" || w === "speaking" || w === "here"));
+    if (calling < 0) return null;
+    nameStart = 0;
+  }
+  const parts: string[] = [];
+  let i = nameStart;
+  for (; i < words.length && parts.length < 4; i++) {
+    const w = words[i] as string;
+    if (AFTER_NAME.test(w) || w === "please" || w === "thanks") break;
+    parts.push(w);
+  }
+  if (!plausibleName(parts)) return null;
+  const rest = words.slice(i).filter((w) => !/^(calling|here|speaking|please|thanks|thank|you|again)$/.test(w));
+  const greeting = words
+    .slice(0, nameStart)
+    .filter((w) => !/^(hi|hello|hey|yes|yeah|oh|um|uh|sure|ok|okay|so|my|name|is|name's|the|this|it's|it|i'm|i|am|call|me|you|can)$/.test(w));
+  if (!firm && /^(calling|speaking|here)$/.test(words[i] ?? "")) firm = true;
+  return { name: titleCase(parts.join(" ")), only: rest.length === 0 && greeting.length === 0 && leading <= 3, firm };
+}
+
+/** A person's name: "my name is Jane Smith", "it's Jane", or a bare "Jane Smith" (or "J O H N") when we just asked. */
+export function extractName(text: string, asked: boolean): string | null {
+  const introduced = introducedName(text);
+  if (introduced) return introduced.name;
+  if (!asked) return null;
+  const parts = nameWords(text.replace(/^\s*(put it |book it )?under\s+/i, "")).filter(
+    (p) => !/^(please|thanks|thank|you|um|uh|oh|yes|yeah|sure|hi|hello|it's|its)$/.test(p),
+  );
+  if (!plausibleName(parts)) return null;
+  return titleCase(parts.join(" "));
 }
 
 /** Checked on the raw words: "the second one" is a choice among offered times, not the 2nd of the month. */
@@ -379,6 +543,14 @@ const ORDINAL_CHOICE: Array<[RegExp, number]> = [
   [/\b(third|3rd) (one|option|time|slot)\b|^(the )?third$/, 2],
   [/\b(last|later|latest) (one|option|time|slot)\b|^(the )?(last|latest)$/, -1],
 ];
+
+/** "Actually…", "no, make it…", "not Monday, Wednesday", "change the time to…": a change to what was said. */
+const CORRECTION =
+  /^(no|nope|sorry|wait|oh|actually|hang on|hold on)\b|\b(actually|instead|rather|make (it|that)|change (it|that|the (day|date|time|appointment))|switch (it|to)|move it to|can we do|could we do|not (on )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|\d))\b/;
+
+/** Asked as a question: "do you…", "what's…", "how much…", a question mark. */
+const QUESTION_SHAPE =
+  /\?|^((hi|hello|hey|um|uh|so|and|also|oh|ok|okay|yes|yeah|quick question),? )*(what|what's|whats|how|when|where|which|who|why|do|does|is|are|can|could|will|would|should|have|has|any)\b/;
 
 export function understand(text: string, business: BusinessConfig, now: Date, opts: { bareNumberIsTime?: boolean } = {}): Understanding {
   const norm = normalize(text);
@@ -420,17 +592,26 @@ export function understand(text: string, business: BusinessConfig, now: Date, op
       break;
     }
   }
+  const question = QUESTION_SHAPE.test(text.toLowerCase().trim()) || QUESTION_SHAPE.test(norm);
+  const faqScore = faqHit?.score ?? 0;
   return {
     text,
     norm,
     intents,
     service,
     staff: matchStaff(business, norm),
-    when: extractWhen(norm, business.timezone, now, opts),
+    when: extractWhen(norm, business.timezone, now, { ...opts, business }),
     phone: extractPhone(text, business.country),
     faqAnswer: faq?.answer ?? null,
-    faqByKeyword: (faqHit?.score ?? 0) >= 3,
+    faqQuestion: faq?.question ?? null,
+    faqByKeyword: faqScore >= 3,
+    faqStrong: (faqHit?.keywords ?? 0) >= 2 || (question && (faqScore >= 3 || (faqHit?.coverage ?? 0) >= 0.75)),
     messageBody,
     ordinal,
+    emergency: isEmergency(business, norm),
+    problemServices: service ? [] : servicesForProblem(business, norm),
+    correction: CORRECTION.test(norm),
+    introduced: introducedName(text),
+    digits: spokenDigits(text),
   };
 }

@@ -10,6 +10,20 @@ import { understand } from "./nlu.ts";
 import type { Understanding } from "./nlu.ts";
 import { fill } from "./slot-filling.ts";
 
+/** Words that half ask for a person: checked with the caller rather than refused. */
+const HALF_A_PERSON = /\b(person|somebody|someone|speak|talk|desk|human|operator|staff|receptionist|anybody|anyone)\b/;
+
+/** "I want to talk to a person" said where a name or message is due is still a request for a person. */
+function isPlainRequestForPerson(u: Understanding): boolean {
+  return u.norm.split(" ").length <= 10 && /\b(talk|speak|transfer|put me through|connect me|real person|human|operator|representative)\b/.test(u.norm);
+}
+
+/** An FAQ heard on weak evidence, with no topic (hours, prices…) to answer instead. */
+function isWeakFaq(u: Understanding): boolean {
+  const I = u.intents;
+  return !u.faqStrong && I.has("faq") && !I.has("hours") && !I.has("prices") && !I.has("location") && !I.has("services");
+}
+
 export interface ReceptionistOptions {
   business: BusinessConfig;
   /** The agent's greeting when the business config has none. */
@@ -61,13 +75,14 @@ export class ReceptionistSession implements BrainSession {
   }
 
   private listening(): endOfTurn.Listening {
-    return { awaiting: this.call.awaiting, business: this.business, clock: this.ctx.clock };
+    const pending = this.call.draft.phoneDigits;
+    return { awaiting: this.call.awaiting, business: this.business, clock: this.ctx.clock, ...(pending ? { phoneDigits: pending } : {}) };
   }
 
   async *greet(signal: AbortSignal): AsyncIterable<BrainEvent> {
     const call = this.call;
     call.events = [];
-    call.say(this.business.greeting || this.opts.greeting || call.phrases.greeting(this.business.name));
+    call.say(this.opts.greeting || call.phrases.greeting(this.business.name));
     call.lastPrompt = call.phrases.howCanIHelp();
     call.awaiting = "intent";
     yield* this.flush(signal);
@@ -115,7 +130,12 @@ export class ReceptionistSession implements BrainSession {
     if (!text) return this.onSilence();
     const awaiting = this.call.awaiting;
     const u = understand(text, this.business, this.ctx.clock.now(), {
-      bareNumberIsTime: awaiting === "slot_choice" || awaiting === "date" || awaiting === "correction" || awaiting === "confirm",
+      bareNumberIsTime:
+        awaiting === "slot_choice" ||
+        awaiting === "date" ||
+        awaiting === "correction" ||
+        awaiting === "confirm" ||
+        /\b(make it|make that|change (it|the time) to|move it to)\b/i.test(text),
     });
     return this.onUtterance(u);
   }
@@ -152,14 +172,19 @@ export class ReceptionistSession implements BrainSession {
   private async onUtterance(u: Understanding): Promise<void> {
     const { call } = this;
     const I = u.intents;
-    if (I.has("transfer") && call.awaiting !== "message" && call.awaiting !== "name") return call.transfer("caller asked for a person");
+    const freeText = call.awaiting === "message" || call.awaiting === "name";
+    if (I.has("transfer") && (!freeText || isPlainRequestForPerson(u))) return call.transfer("caller asked for a person");
     if (I.has("repeat")) {
       call.say(call.lastPrompt);
       return;
     }
-    const freeText = call.awaiting === "message" || call.awaiting === "name";
+    if (await this.onCheckAnswered(u)) return;
+    // "We have no heat", "I'm in severe pain": a person now, or an urgent message — never an FAQ.
+    if (u.emergency && !freeText && call.task !== "message") return this.onEmergency(u);
     const task = taskIntent(u);
-    if (task && task !== call.task && !freeText && !(call.task && call.awaiting === "confirm" && I.has("no"))) {
+    // "Can you change the time to 2" while booking changes this booking; it is not a reschedule.
+    const changesThisBooking = call.task === "book" && task === "reschedule" && !/\b(my|existing|other|current) (appointment|booking)\b/.test(u.norm);
+    if (task && task !== call.task && !freeText && !changesThisBooking && !(call.task && call.awaiting === "confirm" && I.has("no"))) {
       call.startTask(task, u);
       call.failures = 0;
       return call.advance();
@@ -168,17 +193,13 @@ export class ReceptionistSession implements BrainSession {
     // by keyword is answered below, and its "right now" is not taken as the day. Not while the caller
     // is dictating a message or a name, whose words are theirs to keep.
     const faqFirst = !freeText && isFaqYesNoQuestion(u);
+    const missesBefore = call.failures;
     if (call.task && !faqFirst && (await fill(call, FLOWS[call.task], u))) {
-      call.failures = 0;
+      // A turn the filling counted as a miss (the service still unknown) keeps the count going.
+      if (call.failures <= missesBefore) call.failures = 0;
       return;
     }
-    if (asksQuestion(u)) {
-      answer(call, u);
-      call.failures = 0;
-      if (call.task) call.say(call.lastPrompt);
-      else call.ask(call.phrases.anythingElse(), "anything_else");
-      return;
-    }
+    if (asksQuestion(u)) return this.onQuestion(u);
     if (call.awaiting === "intent" || call.awaiting === "anything_else") {
       if (I.has("goodbye") || I.has("no") || (I.has("thanks") && call.awaiting === "anything_else")) return this.wrapUp();
       if (I.has("yes")) {
@@ -186,8 +207,9 @@ export class ReceptionistSession implements BrainSession {
         return;
       }
       const shortAnswer = u.norm.split(" ").length <= 6 && !/\b(what|how|why|who|when|where|which|weather)\b/.test(u.norm);
-      if (u.service || ((u.when.date || u.when.time || I.has("first_available")) && shortAnswer)) {
+      if (u.service || u.problemServices.length > 0 || ((u.when.date || u.when.time || I.has("first_available")) && shortAnswer)) {
         call.startTask("book", u);
+        call.failures = 0;
         return call.advance();
       }
     }
@@ -196,21 +218,109 @@ export class ReceptionistSession implements BrainSession {
       call.ask(call.phrases.youreWelcome(), "anything_else");
       return;
     }
-    return this.notUnderstood();
+    return this.notUnderstood(u);
   }
 
-  private async notUnderstood(): Promise<void> {
+  /** A question about the business: answered, unless it was heard on weak evidence — then checked first. */
+  private onQuestion(u: Understanding): void {
     const { call } = this;
-    if (call.failedAgain()) {
-      call.say(call.phrases.troubleUnderstanding());
-      return call.handOff();
-    }
-    if (call.awaiting === "intent" || call.awaiting === "anything_else") {
-      call.say(call.phrases.cannotHelp());
-      call.ask(call.phrases.whatICanDo(), call.awaiting);
+    if (isWeakFaq(u) && u.faqQuestion && u.faqAnswer) {
+      call.pendingAnswer = u.faqAnswer;
+      call.promptBeforeCheck = call.task ? { prompt: call.lastPrompt, awaiting: call.awaiting } : null;
+      call.ask(call.phrases.checkQuestion(u.faqQuestion), "clarify_question");
       return;
     }
-    call.say(call.phrases.didNotCatch());
+    answer(call, u);
+    call.failures = 0;
+    if (call.task) call.say(call.lastPrompt);
+    else call.ask(call.phrases.anythingElse(), "anything_else");
+  }
+
+  /** Yes or no to "would you like me to put you through?" or "are you asking …?". True when consumed. */
+  private async onCheckAnswered(u: Understanding): Promise<boolean> {
+    const { call } = this;
+    const yes = u.intents.has("yes") && !u.intents.has("no");
+    const no = u.intents.has("no");
+    if (call.awaiting === "offer_transfer") {
+      if (yes) await call.transfer("caller asked for a person");
+      else if (no) call.ask(call.phrases.whatCanIHelpWith(), "intent");
+      return yes || no;
+    }
+    if (call.awaiting !== "clarify_question" || (!yes && !no)) return false;
+    const before = call.promptBeforeCheck;
+    const pending = call.pendingAnswer;
+    call.pendingAnswer = null;
+    call.promptBeforeCheck = null;
+    call.failures = 0;
+    if (yes && pending) call.say(pending);
+    if (before) call.ask(before.prompt, before.awaiting);
+    else if (yes) call.ask(call.phrases.anythingElse(), "anything_else");
+    else call.ask(call.phrases.whatCanIHelpWith(), "intent");
+    return true;
+  }
+
+  /** Put through to a person now; without a number, an urgent message (the words so far are its text). */
+  private async onEmergency(u: Understanding): Promise<void> {
+    const { call } = this;
+    call.failures = 0;
+    const note = u.text.trim().split(/\s+/).length >= 4 && !/\?\s*$/.test(u.text) ? u.text.trim() : undefined;
+    if (!u.intents.has("message")) return call.transfer("emergency", true, note);
+    // "Have someone call me back, the basement is flooding": the message they asked for, flagged.
+    call.startTask("message", u);
+    call.draft.urgency = "high";
+    if (note) call.draft.message = note;
+    return call.advance();
+  }
+
+  /**
+   * Not understood. The first miss asks again in other words; the second changes the approach (a
+   * choice of mornings or afternoons, spelling the name, the number digit by digit, the list of what
+   * can be done); the third hands the call to a person or a message. Never the same sentence twice.
+   */
+  private async notUnderstood(u: Understanding): Promise<void> {
+    const { call } = this;
+    const p = call.phrases;
+    if (call.failedAgain()) {
+      call.say(p.troubleUnderstanding());
+      return call.handOff();
+    }
+    const second = call.failures >= 2;
+    switch (call.awaiting) {
+      case "intent":
+      case "anything_else":
+        // "Can I talk to… someone" half heard: ask rather than refuse.
+        if (HALF_A_PERSON.test(u.norm)) return call.ask(p.offerTransfer(), "offer_transfer");
+        if (second) return call.ask(p.stillNotClear(), "intent");
+        call.say(p.cannotHelp());
+        return call.ask(p.whatICanDo(), call.awaiting);
+      case "date":
+        return call.ask(second ? p.morningOrAfternoon() : p.dayAgain(), "date");
+      case "slot_choice":
+        if (second) {
+          call.draft.offered = [];
+          return call.ask(p.morningOrAfternoon(), "date");
+        }
+        return call.ask(p.whichOfThose(), "slot_choice");
+      case "name":
+        return call.ask(second ? p.spellName() : p.nameAgain(), "name");
+      case "phone":
+      case "identify_phone":
+        return call.ask(second ? p.phoneDigitByDigit() : p.phoneAgain(), call.awaiting);
+      case "confirm":
+        return call.ask(second ? p.goAheadOrChange() : p.goAheadAgain(), "confirm");
+      case "correction":
+        return call.ask(p.whatToChangeAgain(), "correction");
+      case "message":
+        return call.ask(p.messageAgain(), "message");
+      case "phone_confirm":
+      case "offer_transfer":
+      case "clarify_question":
+        if (second) return call.ask(p.yesOrNo(), call.awaiting);
+        break;
+      default:
+        break;
+    }
+    call.say(p.didNotCatch());
     call.say(call.lastPrompt);
   }
 

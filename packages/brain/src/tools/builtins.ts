@@ -180,6 +180,9 @@ export const transferCallTool = defineTool({
   async run(args, ctx) {
     const to = ctx.business.escalationPhone;
     if (!to) throw new AppError("unavailable", "no escalation number configured; take a message instead");
+    if (ctx.channel === "web") {
+      throw new AppError("unavailable", `a website call cannot be transferred: tell the caller they can ring ${to}, or take a message for a call back`);
+    }
     return { to, reason: args.reason };
   },
 });

@@ -11,6 +11,8 @@ export interface ToolContext {
   callId: string | null;
   /** The caller's number when the channel knows it (telephony). */
   caller?: string;
+  /** How the caller reached the agent: a website call cannot be transferred to a phone line. */
+  channel?: "web" | "twilio" | "telnyx";
   business: BusinessConfig;
   calendar: CalendarProvider;
   messages: MessageSink;

@@ -1,7 +1,7 @@
-import { and, arrayContains, desc, eq, gt, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { and, arrayContains, desc, eq, gt, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
 import { createId } from "@orbis/contracts";
 import type { Executor } from "../client.ts";
-import { userSessions, userTwoFactor, workspaces } from "../schema.ts";
+import { passwordResets, users, userSessions, userTwoFactor, workspaces } from "../schema.ts";
 import { auditRepository, type AuditEntry } from "./audit.repository.ts";
 
 export type UserSessionRow = typeof userSessions.$inferSelect;
@@ -69,6 +69,15 @@ export function accountRepository(db: Executor) {
         .returning({ id: userSessions.id, expiresAt: userSessions.expiresAt });
     },
 
+    /** Revokes every live session of the user but one (the session that changed the password). */
+    revokeOtherSessions(userId: string, keepId: string) {
+      return db
+        .update(userSessions)
+        .set({ revokedAt: sql`now()` })
+        .where(and(eq(userSessions.userId, userId), ne(userSessions.id, keepId), live()))
+        .returning({ id: userSessions.id, expiresAt: userSessions.expiresAt });
+    },
+
     async twoFactorOf(userId: string): Promise<TwoFactorRow | undefined> {
       const [row] = await db.select().from(userTwoFactor).where(eq(userTwoFactor.userId, userId));
       return row;
@@ -121,6 +130,32 @@ export function accountRepository(db: Executor) {
     },
     async removeTwoFactor(userId: string) {
       await db.delete(userTwoFactor).where(eq(userTwoFactor.userId, userId));
+    },
+
+    async insertPasswordReset(values: typeof passwordResets.$inferInsert) {
+      await db.insert(passwordResets).values(values);
+    },
+    /**
+     * Spends a reset link: marks it used and answers its row when it was unused and unexpired;
+     * one statement, so two requests with the same link cannot both succeed.
+     */
+    async usePasswordReset(tokenHash: string): Promise<typeof passwordResets.$inferSelect | undefined> {
+      const [row] = await db
+        .update(passwordResets)
+        .set({ usedAt: sql`now()` })
+        .where(and(eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, sql`now()`)))
+        .returning();
+      return row;
+    },
+    /** Unused links of the user stop working (a newer link, or the password changed). */
+    async cancelPasswordResets(userId: string) {
+      await db
+        .update(passwordResets)
+        .set({ usedAt: sql`now()` })
+        .where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)));
+    },
+    async setPasswordHash(userId: string, passwordHash: string) {
+      await db.update(users).set({ passwordHash }).where(eq(users.id, userId));
     },
 
     /** An audit row of the workspace, written on this connection (inside the caller's transaction). */

@@ -193,6 +193,16 @@ export function agentsRepository(run: Run, workspaceId: string) {
       );
       return row!;
     },
+    /** One version of the agent; undefined for a number it never had (or another workspace's agent). */
+    async getVersion(agentId: string, version: number): Promise<AgentVersionRow | undefined> {
+      const [row] = await run((tx) =>
+        tx
+          .select()
+          .from(agentVersions)
+          .where(and(eq(agentVersions.workspaceId, workspaceId), eq(agentVersions.agentId, agentId), eq(agentVersions.version, version))),
+      );
+      return row;
+    },
     async listVersions(agentId: string): Promise<AgentVersionRow[]> {
       return run((tx) =>
         tx

@@ -101,6 +101,7 @@ export type { MessageRow } from "./messages.repository.ts";
 export { findPhoneNumberByE164, type CallEventRow, type CredentialRow, type PhoneNumberRow } from "./telephony.repository.ts";
 export { sqlStateOf } from "./pg-errors.ts";
 export type { ApiKeyRow } from "./api-keys.repository.ts";
+export type { AuditFilter } from "./audit.repository.ts";
 export type { CallRow, CallTurnRow, ProviderUsageSum } from "./calls.repository.ts";
 export type { InvitationRow } from "./invitations.repository.ts";
 export type { MemberRow } from "./members.repository.ts";

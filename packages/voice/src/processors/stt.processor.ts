@@ -26,6 +26,8 @@ export class SttProcessor extends FrameProcessor {
   private readonly preRoll: Int16Array[] = [];
   private stream: SttStream | undefined;
   private opening: Promise<SttStream> | undefined;
+  /** After `end`: a recogniser that finishes opening now is closed at once (it holds native memory). */
+  private ended = false;
   private inTurn = false;
   private lastPartial = "";
   /** This turn's audio (pre-roll included), to decode again if the caller speaks after an early final. */
@@ -44,7 +46,11 @@ export class SttProcessor extends FrameProcessor {
     if (direction === "up") return this.emit(frame, "up");
     switch (frame.type) {
       case "audio-in":
-        if (!this.stream) return this.open().then(() => this.onAudio(frame.pcm, frame));
+        if (this.ended) return;
+        if (!this.stream)
+          return this.open().then(() => {
+            if (!this.ended) this.onAudio(frame.pcm, frame);
+          });
         return this.onAudio(frame.pcm, frame);
       case "user-turn-start":
         this.emit(frame);
@@ -81,6 +87,7 @@ export class SttProcessor extends FrameProcessor {
       case "user-turn-end":
         return this.finishTurn(frame);
       case "end":
+        this.ended = true;
         this.stream?.close();
         this.stream = undefined;
         return this.emit(frame);
@@ -117,8 +124,15 @@ export class SttProcessor extends FrameProcessor {
     const early = this.early;
     this.early = undefined;
     this.turnAudio = [];
-    const text = early ? await early : await (this.stream ?? (await this.open())).endUtterance(signal);
-    this.emitFor(signal, frames.transcript(text.trim(), true));
+    const text = early ? await early : await this.finalOfOpenStream(signal);
+    if (text !== undefined) this.emitFor(signal, frames.transcript(text.trim(), true));
+  }
+
+  /** The final of the recogniser, opened if need be; none once the call has ended (its recogniser is closed). */
+  private async finalOfOpenStream(signal: AbortSignal): Promise<string | undefined> {
+    if (this.ended) return undefined;
+    const stream = this.stream ?? (await this.open());
+    return this.ended ? undefined : stream.endUtterance(signal);
   }
 
   private open(): Promise<SttStream> {
@@ -133,7 +147,12 @@ export class SttProcessor extends FrameProcessor {
           this.emit(partial, "up");
         },
       })
-      .then((stream) => (this.stream = stream));
+      .then((stream) => {
+        // The call ended while the recogniser was opening: nobody will close it later.
+        if (this.ended) stream.close();
+        else this.stream = stream;
+        return stream;
+      });
     return this.opening;
   }
 }

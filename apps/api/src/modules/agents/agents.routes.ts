@@ -1,12 +1,23 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { agentConfigSchema, agentSchema, agentVersionSchema, idSchema, pageSchema, paginationQuerySchema, updateAgentBodySchema } from "@orbis/contracts";
+import {
+  agentConfigSchema,
+  agentSchema,
+  agentVersionDiffSchema,
+  agentVersionSchema,
+  idSchema,
+  pageSchema,
+  paginationQuerySchema,
+  publishResultSchema,
+  updateAgentBodySchema,
+} from "@orbis/contracts";
 import { sendJsonText } from "@orbis/server";
 import { actorFrom } from "../../lib/actor.ts";
 import { tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
 import type { AgentsService } from "./agents.service.ts";
 
 const params = z.object({ id: idSchema("agent") });
+const versionParams = params.extend({ version: z.coerce.number().int().min(1).max(2_147_483_647) });
 
 export const agentsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver; agents: AgentsService }> = async (app, { principals, agents }) => {
   const tags = ["agents"];
@@ -46,7 +57,17 @@ export const agentsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver
 
   app.post(
     "/:id/publish",
-    { preHandler: write, schema: { tags, summary: "Publish: snapshot the config as a new version", params, response: { 200: agentSchema } } },
+    {
+      preHandler: write,
+      schema: {
+        tags,
+        summary: "Publish: callers hear the draft from now on",
+        description:
+          "Snapshots the draft as the next version. When the draft equals the latest published version, nothing is created: the answer is that version with `unchanged: true`. A draft that cannot run is refused with 422, every problem in `error.details` (`{ check, path, message }`): an LLM provider without a key, an HTTP tool whose URL the outbound guard refuses, a booking agent without opening hours.",
+        params,
+        response: { 200: publishResultSchema },
+      },
+    },
     async (request) => agents.publish(tenantOf(request), actorFrom(request), request.params.id),
   );
 
@@ -59,5 +80,42 @@ export const agentsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver
     async (request) => ({
       data: await agents.versions(tenantOf(request), request.params.id),
     }),
+  );
+
+  app.get(
+    "/:id/versions/:version",
+    { preHandler: read, schema: { tags, summary: "One published version", params: versionParams, response: { 200: agentVersionSchema } } },
+    async (request) => agents.version(tenantOf(request), request.params.id, request.params.version),
+  );
+
+  app.get(
+    "/:id/versions/:version/diff",
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: "What differs between a version and the current draft",
+        description: "Every differing field as `{ path, before, after }`: `before` is the version's value, `after` the draft's (absent where a side has none).",
+        params: versionParams,
+        response: { 200: agentVersionDiffSchema },
+      },
+    },
+    async (request) => agents.diff(tenantOf(request), request.params.id, request.params.version),
+  );
+
+  app.post(
+    "/:id/versions/:version/rollback",
+    {
+      preHandler: write,
+      schema: {
+        tags,
+        summary: "Roll back: publish an earlier version again and restore it into the draft",
+        description:
+          "Publishes the version's config as a new version (or, when it equals the latest, that version with `unchanged: true`) and copies it into the draft. Refused with 422 like publishing when that config cannot run today.",
+        params: versionParams,
+        response: { 200: publishResultSchema },
+      },
+    },
+    async (request) => agents.rollback(tenantOf(request), actorFrom(request), request.params.id, request.params.version),
   );
 };

@@ -3,14 +3,22 @@ import type { AgentRow, TenantScope } from "@orbis/db";
 import { auditedBy, type Actor } from "../../lib/actor.ts";
 import { decodeCursor, pageOf } from "../../lib/cursor.ts";
 import { found } from "../../lib/found.ts";
-import { toAgentConfig, toAgentDto, toAgentVersionDto } from "./agents.mappers.ts";
+import { createAgentVersionsService } from "./agent-versions.service.ts";
+import { toAgentDto } from "./agents.mappers.ts";
+import { createPublishReadiness, type PublishReadinessOptions } from "./publish-readiness.ts";
 
 /** The agent, or a 404 (another workspace's agent is not found either). Other modules check agent ids with it. */
 export async function getAgentOrThrow(tenant: TenantScope, id: string): Promise<AgentRow> {
   return found(await tenant.agents.get(id), "Agent");
 }
 
-export function createAgentsService() {
+interface AgentsServiceOptions {
+  /** What publishing checks a config can run with (platform keys, the tool network policy). */
+  readiness?: PublishReadinessOptions;
+}
+
+export function createAgentsService(options: AgentsServiceOptions = {}) {
+  const versions = createAgentVersionsService(createPublishReadiness(options.readiness));
   return {
     /**
      * A page as the response's JSON text: PostgreSQL renders each agent (the repository's `page`), so the
@@ -40,27 +48,7 @@ export function createAgentsService() {
       });
     },
 
-    /** Snapshots the current config as the next version and marks the agent published. */
-    async publish(tenant: TenantScope, actor: Actor, id: string) {
-      return tenant.transaction(async (t) => {
-        const row = await getAgentOrThrow(t, id);
-        const version = await t.agents.nextVersion(id);
-        await t.agents.insertVersion({
-          id: createId("agentVersion"),
-          agentId: id,
-          version,
-          config: toAgentConfig(row),
-          publishedBy: actor.actorUserId ?? actor.actorKeyId,
-        });
-        const updated = await t.agents.update(id, { status: "published", publishedVersion: version });
-        return toAgentDto(updated!);
-      });
-    },
-
-    async versions(tenant: TenantScope, id: string) {
-      await getAgentOrThrow(tenant, id);
-      return (await tenant.agents.listVersions(id)).map(toAgentVersionDto);
-    },
+    ...versions,
   };
 }
 export type AgentsService = ReturnType<typeof createAgentsService>;

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
 import { tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
-import { auditEntrySchema, listAuditQuerySchema } from "./audit.schemas.ts";
+import { auditPageSchema, listAuditQuerySchema } from "./audit.schemas.ts";
 import type { AuditService } from "./audit.service.ts";
 
 export const auditRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver; audit: AuditService }> = async (app, { principals, audit }) => {
@@ -11,11 +10,11 @@ export const auditRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver;
       preHandler: principals.authorize("admin"),
       schema: {
         tags: ["audit"],
-        summary: "Recent audit log entries",
+        summary: "Audit log entries, newest first, filtered by actor, action, target type and time (cursor paging)",
         querystring: listAuditQuerySchema,
-        response: { 200: z.object({ data: z.array(auditEntrySchema) }) },
+        response: { 200: auditPageSchema },
       },
     },
-    async (request) => ({ data: await audit.list(tenantOf(request), request.query.limit) }),
+    async (request) => audit.page(tenantOf(request), request.query),
   );
 };

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { idSchema } from "@orbis/contracts";
 
-export const auditEntrySchema = z.object({
+const auditEntrySchema = z.object({
   id: z.string(),
   action: z.string(),
   actorUserId: z.string().nullable(),
@@ -13,4 +14,25 @@ export const auditEntrySchema = z.object({
 });
 export type AuditEntryDto = z.infer<typeof auditEntrySchema>;
 
-export const listAuditQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+/** `action` and `targetType` as the services write them: `credentials.set`, `phone_number`. */
+const auditName = z
+  .string()
+  .trim()
+  .max(100)
+  .regex(/^[a-z0-9_.]+$/, "must be lowercase letters, digits, dots or underscores");
+
+export const listAuditQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.string().max(200).optional(),
+    /** Who made the change: a user (`usr_…`) or an API key (`key_…`). */
+    actor: z.union([idSchema("user"), idSchema("apiKey")]).optional(),
+    action: auditName.optional(),
+    targetType: auditName.optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: "from must be before to", path: ["from"] });
+export type ListAuditQuery = z.infer<typeof listAuditQuerySchema>;
+
+export const auditPageSchema = z.object({ data: z.array(auditEntrySchema), nextCursor: z.string().nullable() });

@@ -5,10 +5,15 @@ import { SESSION_COOKIE } from "@orbis/auth";
 import {
   AppError,
   challengeBodySchema,
+  changePasswordBodySchema,
+  completePasswordResetBodySchema,
   enrolledSessionSchema,
   loginBodySchema,
   meSchema,
   okSchema,
+  passwordChangedSchema,
+  passwordResetLinkBodySchema,
+  passwordResetLinkSchema,
   recoveryCodesSchema,
   sessionIdSchema,
   sessionSchema,
@@ -21,11 +26,13 @@ import {
   userSessionSchema,
 } from "@orbis/contracts";
 import type { AppConfig } from "@orbis/config";
+import { actorFrom } from "../../lib/actor.ts";
 import { clientOf } from "../../lib/client.ts";
 import { principalOf, tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
 import { perIp } from "../../plugins/rate-limits.ts";
 import { sessionCookieSetter } from "../../plugins/session-cookie.ts";
 import type { AuthService } from "./auth.service.ts";
+import type { PasswordsService } from "./passwords.service.ts";
 import { TooManyAttempts } from "./login-throttle.ts";
 import type { SessionsService } from "./sessions.service.ts";
 import type { TwoFactorService } from "./two-factor.service.ts";
@@ -35,6 +42,7 @@ export interface AuthRoutesOptions {
   auth: AuthService;
   sessions: SessionsService;
   twoFactor: TwoFactorService;
+  passwords: PasswordsService;
   principals: PrincipalResolver;
 }
 
@@ -45,7 +53,7 @@ function sessionOf(request: FastifyRequest) {
   return principal;
 }
 
-export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, { config, auth, sessions, twoFactor, principals }) => {
+export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, { config, auth, sessions, twoFactor, passwords, principals }) => {
   const setSessionCookie = sessionCookieSetter(config);
   const clearSessionCookie = (reply: FastifyReply) => reply.clearCookie(SESSION_COOKIE, { path: "/" });
   const tags = ["auth"];
@@ -172,6 +180,61 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       const session = sessionOf(request);
       await sessions.revokeAll({ userId: session.userId, workspaceId: session.workspaceId, ip: request.ip });
       clearSessionCookie(reply);
+      return { ok: true as const };
+    },
+  );
+
+  app.post(
+    "/password",
+    {
+      preHandler: signedIn,
+      schema: {
+        tags,
+        summary: "Change the caller's password; their other sessions end",
+        body: changePasswordBodySchema,
+        response: { 200: passwordChangedSchema },
+      },
+    },
+    async (request) => {
+      const session = sessionOf(request);
+      return passwords.change(
+        { userId: session.userId, workspaceId: session.workspaceId, sessionId: session.jti, ip: request.ip },
+        request.body.currentPassword,
+        request.body.newPassword,
+      );
+    },
+  );
+
+  app.post(
+    "/password-resets",
+    {
+      preHandler: principals.authorize("admin"),
+      schema: {
+        tags,
+        summary: "Make a one-time password reset link (1 hour) for a member of lower rank who belongs to no other workspace",
+        body: passwordResetLinkBodySchema,
+        response: { 201: passwordResetLinkSchema },
+      },
+    },
+    async (request, reply) => {
+      sessionOf(request);
+      return reply.status(201).send(await passwords.issueResetLink(tenantOf(request), actorFrom(request), request.body.userId));
+    },
+  );
+
+  app.post(
+    "/password-resets/complete",
+    {
+      config: perIp,
+      schema: {
+        tags,
+        summary: "Set a new password with a reset link; every session of the user ends",
+        body: completePasswordResetBodySchema,
+        response: { 200: okSchema },
+      },
+    },
+    async (request) => {
+      await passwords.completeReset(request.body.token, request.body.password, request.ip);
       return { ok: true as const };
     },
   );

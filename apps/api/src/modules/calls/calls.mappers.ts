@@ -31,6 +31,7 @@ export const toCallTurnDto = (t: CallTurnRow) => ({
   heardText: t.heardText,
   interrupted: t.interrupted,
   toolCalls: t.toolCalls as { name: string; ok: boolean }[],
+  endpointMs: t.endpointMs,
   asrMs: t.asrMs,
   llmMs: t.llmMs,
   ttsMs: t.ttsMs,

@@ -28,7 +28,7 @@ export function createCallsService({ recordings }: CallsServiceOptions) {
     },
 
     async get(tenant: TenantScope, id: string) {
-      const [row, turns] = await Promise.all([tenant.calls.get(id), tenant.calls.turns(id)]);
+      const [row, turns, carrierEvents] = await Promise.all([tenant.calls.get(id), tenant.calls.turns(id), tenant.callEvents.list(id)]);
       const call = found(row, "Call");
       const recordingUrl = call.recordingPath ? `/v1/calls/${call.id}/recording` : null;
       return {
@@ -38,6 +38,7 @@ export function createCallsService({ recordings }: CallsServiceOptions) {
         costUsd: call.costUsd,
         turns: turns.map(toCallTurnDto),
         events: callEventsOf(call),
+        carrierEvents: carrierEvents.map((e) => ({ at: e.occurredAt.toISOString(), provider: e.provider, kind: e.kind, status: e.status, detail: e.detail })),
       };
     },
 

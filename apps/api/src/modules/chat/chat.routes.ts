@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { idSchema } from "@orbis/contracts";
-import { tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
+import { principalOf, tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
 import { chatBodySchema, chatReplySchema } from "./chat.schemas.ts";
 import type { ChatService } from "./chat.service.ts";
 
@@ -16,11 +16,13 @@ export const chatRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver; 
       schema: {
         tags: ["chat"],
         summary: "Talk to the agent by text: the same brain as a call",
+        description:
+          "A conversation runs the agent's latest published version (409 while it was never published). Members signed in may start one on the draft with `mode: draft`; API keys may not (403).",
         params,
         body: chatBodySchema,
         response: { 200: chatReplySchema },
       },
     },
-    async (request) => chat.chat(tenantOf(request), request.params.id, request.body),
+    async (request) => chat.chat(tenantOf(request), request.params.id, { ...request.body, draftAllowed: principalOf(request).kind === "session" }),
   );
 };

@@ -1,9 +1,7 @@
-import { AppError, createId } from "@orbis/contracts";
+import { AppError, createId, notFound, type AgentConfig } from "@orbis/contracts";
 import type { TenantScope } from "@orbis/db";
 import type { BrainEvent, BrainSession, ToolCallRecord } from "@orbis/voice";
-import type { BrainFactory } from "@orbis/agent-runtime";
-import { toAgentConfig } from "../agents/agents.mappers.ts";
-import { getAgentOrThrow } from "../agents/agents.service.ts";
+import { loadAgentConfigForCall, type AgentConfigMode, type BrainFactory } from "@orbis/agent-runtime";
 
 export interface ChatReply {
   conversationId: string;
@@ -67,21 +65,36 @@ export function createChatService(options: ChatServiceOptions) {
     }
   }
 
+  /** The config a new conversation runs: the published version, or the draft for a member who asked for it. */
+  async function configFor(tenant: TenantScope, agentId: string, mode: AgentConfigMode, draftAllowed: boolean): Promise<AgentConfig> {
+    if (mode === "draft" && !draftAllowed) throw new AppError("forbidden", "Only signed-in members can chat with an agent's draft");
+    const loaded = await loadAgentConfigForCall(tenant, agentId, mode);
+    if (loaded.ok) return loaded.config;
+    if (loaded.reason === "not_found") throw notFound("Agent");
+    throw new AppError("conflict", "Agent is not published: publish it, or chat with its draft (mode: draft)");
+  }
+
   return {
-    async chat(tenant: TenantScope, agentId: string, input: { conversationId?: string | undefined; text: string }): Promise<ChatReply> {
+    async chat(
+      tenant: TenantScope,
+      agentId: string,
+      input: { conversationId?: string | undefined; text: string; mode?: AgentConfigMode; draftAllowed?: boolean },
+    ): Promise<ChatReply> {
       const t = now();
       sweep(t);
-      const agent = await getAgentOrThrow(tenant, agentId);
       let conversationId = input.conversationId;
       let conversation: Conversation | undefined;
       let fresh = false;
       if (conversationId) {
+        // A deleted agent's conversations end with it.
+        if (!(await tenant.agents.get(agentId))) throw notFound("Agent");
         conversation = conversations.get(`${tenant.workspaceId}:${conversationId}`);
         if (!conversation || conversation.agentId !== agentId || t - conversation.lastUsed > ttlMs)
           throw new AppError("not_found", "Conversation not found or expired");
       } else {
+        const agent = await configFor(tenant, agentId, input.mode ?? "published", input.draftAllowed ?? false);
         conversationId = createId("conversation");
-        const brain = await options.brains(tenant.workspaceId, agentId, toAgentConfig(agent));
+        const brain = await options.brains(tenant.workspaceId, agentId, agent);
         conversation = {
           agentId,
           session: brain.startSession({ callId: conversationId, workspaceId: tenant.workspaceId, agentId, channel: "web" }),

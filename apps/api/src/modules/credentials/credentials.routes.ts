@@ -3,17 +3,41 @@ import { z } from "zod";
 import { credentialMetadataSchema, credentialProviderSchema } from "@orbis/contracts";
 import { actorFrom } from "../../lib/actor.ts";
 import { tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
+import { credentialListSchema, credentialTestResultSchema } from "./credentials.schemas.ts";
 import type { CredentialsService } from "./credentials.service.ts";
 
 const params = z.object({ provider: credentialProviderSchema });
 
-/** `/v1/credentials/:provider`: set (write-only), read metadata, delete. Secrets never leave after PUT. */
+/** `/v1/credentials[/:provider]`: list, set (write-only), read metadata, test, delete. Secrets never leave after PUT. */
 export const credentialsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver; credentials: CredentialsService }> = async (
   app,
   { principals, credentials },
 ) => {
   const tags = ["credentials"];
   const admin = principals.authorize("admin");
+
+  app.get(
+    "",
+    {
+      preHandler: admin,
+      schema: { tags, summary: "The providers the workspace has credentials for, with non-secret hints", response: { 200: credentialListSchema } },
+    },
+    async (request) => ({ data: await credentials.list(tenantOf(request)) }),
+  );
+
+  app.post(
+    "/:provider/test",
+    {
+      preHandler: admin,
+      schema: {
+        tags,
+        summary: "Check the stored credentials: an AI vendor's key with its health check (401 told from unreachable), a carrier's by format",
+        params,
+        response: { 200: credentialTestResultSchema },
+      },
+    },
+    async (request) => credentials.test(tenantOf(request), request.params.provider),
+  );
 
   // The body's schema depends on the provider: the service checks it against that provider's.
   app.put(

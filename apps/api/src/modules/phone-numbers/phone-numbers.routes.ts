@@ -3,6 +3,7 @@ import { z } from "zod";
 import { createPhoneNumberBodySchema, idSchema, phoneNumberSchema, updatePhoneNumberBodySchema } from "@orbis/contracts";
 import { actorFrom } from "../../lib/actor.ts";
 import { tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
+import { carrierSetupSchema } from "./phone-numbers.schemas.ts";
 import type { PhoneNumbersService } from "./phone-numbers.service.ts";
 
 const params = z.object({ id: idSchema("phoneNumber") });
@@ -21,6 +22,15 @@ export const phoneNumbersRoutes: FastifyPluginAsyncZod<{ principals: PrincipalRe
     async (request) => ({
       data: await phoneNumbers.list(tenantOf(request)),
     }),
+  );
+
+  app.get(
+    "/setup",
+    {
+      preHandler: viewer,
+      schema: { tags, summary: "The webhook and media stream URLs to enter in the carrier's console", response: { 200: carrierSetupSchema } },
+    },
+    async () => phoneNumbers.setup(),
   );
 
   app.post(

@@ -18,9 +18,37 @@ function conflictOnDuplicate(error: unknown): never {
   throw error;
 }
 
-/** The workspace's carrier numbers. Every change commits together with its audit row, or neither does. */
-export function createPhoneNumbersService() {
+export interface PhoneNumbersServiceOptions {
+  /** The server's public base URL (PUBLIC_BASE_URL, else the local address): carriers reach the gateway there. */
+  publicBaseUrl: () => string;
+  /** Whether PUBLIC_BASE_URL is set: without it the URLs point at this machine and a carrier cannot reach them. */
+  publicBaseUrlSet: boolean;
+}
+
+/** What to paste into each carrier's console: the webhook URLs and the media stream the webhook answers with. */
+function carrierSetupOf(base: string, publicBaseUrlSet: boolean) {
+  const http = base.replace(/\/$/, "");
+  const ws = http.replace(/^http/, "ws");
   return {
+    publicBaseUrl: http,
+    publicBaseUrlSet,
+    twilio: {
+      voiceUrl: `${http}/v1/telephony/twilio/voice`,
+      statusCallbackUrl: `${http}/v1/telephony/twilio/status`,
+      mediaStreamUrl: `${ws}/v1/telephony/twilio/media`,
+    },
+    telnyx: {
+      webhookUrl: `${http}/v1/telephony/telnyx/webhook`,
+      mediaStreamUrl: `${ws}/v1/telephony/telnyx/media`,
+    },
+  };
+}
+
+/** The workspace's carrier numbers. Every change commits together with its audit row, or neither does. */
+export function createPhoneNumbersService(options: PhoneNumbersServiceOptions) {
+  return {
+    setup: () => carrierSetupOf(options.publicBaseUrl(), options.publicBaseUrlSet),
+
     list: async (tenant: TenantScope) => (await tenant.phoneNumbers.list()).map(toPhoneNumberDto),
 
     get: async (tenant: TenantScope, id: string) => toPhoneNumberDto(found(await tenant.phoneNumbers.get(id), "Phone number")),

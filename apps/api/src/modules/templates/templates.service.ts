@@ -1,9 +1,53 @@
-import { BUSINESS_TEMPLATES } from "@orbis/brain";
+import {
+  agentConfigSchema,
+  createId,
+  notFound,
+  type AgentDto,
+  type BusinessTemplate,
+  type BusinessTemplateId,
+  type CreateAgentFromTemplateBody,
+} from "@orbis/contracts";
+import { BUSINESS_TEMPLATES, businessFromTemplate, type BusinessFacts } from "@orbis/brain";
+import type { TenantScope } from "@orbis/db";
+import { found } from "../../lib/found.ts";
+import { toAgentDto } from "../agents/agents.mappers.ts";
 
-/** Vertical business templates: product content, the same for every workspace. */
+/** Where a workspace still on UTC (its time zone never set) is assumed to be until the user says. */
+const DEFAULT_TIMEZONE = "America/New_York";
+
+function templateOrThrow(id: BusinessTemplateId): BusinessTemplate {
+  const t = BUSINESS_TEMPLATES.find((x) => x.id === id);
+  if (!t) throw notFound("Template");
+  return structuredClone(t);
+}
+
+/** The business facts the workspace already has: its name (given at sign-up) and time zone. */
+async function workspaceFacts(tenant: TenantScope): Promise<BusinessFacts> {
+  const ws = found(await tenant.workspace.get(), "Workspace");
+  return { name: ws.name, timezone: ws.timezone && ws.timezone !== "UTC" ? ws.timezone : DEFAULT_TIMEZONE };
+}
+
+/**
+ * Vertical business templates: product content, the same for every workspace. A template suggests
+ * hours, services, FAQs and a prompt; an agent created from one speaks the business's own facts
+ * (the body's, else the workspace's name and time zone) and none of the template's.
+ */
 export function createTemplatesService() {
   return {
-    list: () => [...BUSINESS_TEMPLATES],
+    list: (): BusinessTemplate[] => BUSINESS_TEMPLATES.map((t) => structuredClone(t)),
+
+    async createAgent(tenant: TenantScope, templateId: BusinessTemplateId, body: CreateAgentFromTemplateBody): Promise<AgentDto> {
+      const template = templateOrThrow(templateId);
+      const business = body.business ?? businessFromTemplate(template, await workspaceFacts(tenant));
+      const config = agentConfigSchema.parse({
+        name: body.name ?? template.agent.name,
+        greeting: body.greeting,
+        systemPrompt: template.agent.systemPrompt,
+        ...(body.voice ? { voice: body.voice } : {}),
+        business,
+      });
+      return toAgentDto(await tenant.agents.insert({ id: createId("agent"), ...config }));
+    },
   };
 }
 export type TemplatesService = ReturnType<typeof createTemplatesService>;

@@ -9,6 +9,7 @@ import {
   toolSchema,
   updateToolBodySchema,
 } from "@orbis/contracts";
+import { actorFrom } from "../../lib/actor.ts";
 import { tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
 import type { ToolsService } from "./tools.service.ts";
 
@@ -42,7 +43,7 @@ export const toolsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver;
         response: { 201: toolSchema.extend({ secret: z.string() }) },
       },
     },
-    async (request, reply) => reply.status(201).send(await tools.create(tenantOf(request), request.params.id, request.body)),
+    async (request, reply) => reply.status(201).send(await tools.create(tenantOf(request), actorFrom(request), request.params.id, request.body)),
   );
 
   app.get(
@@ -54,11 +55,11 @@ export const toolsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver;
   app.patch(
     "/:id/tools/:toolId",
     { preHandler: configure, schema: { tags, summary: "Update an HTTP tool", params: toolParams, body: updateToolBodySchema, response: { 200: toolSchema } } },
-    async (request) => tools.update(tenantOf(request), request.params.id, request.params.toolId, request.body),
+    async (request) => tools.update(tenantOf(request), actorFrom(request), request.params.id, request.params.toolId, request.body),
   );
 
   app.delete("/:id/tools/:toolId", { preHandler: configure, schema: { tags, summary: "Delete an HTTP tool", params: toolParams } }, async (request, reply) => {
-    await tools.remove(tenantOf(request), request.params.id, request.params.toolId);
+    await tools.remove(tenantOf(request), actorFrom(request), request.params.id, request.params.toolId);
     return reply.status(204).send();
   });
 

@@ -7,6 +7,7 @@ import type { ToolCallRecordDto } from "@orbis/contracts";
 import type { z } from "zod";
 import { getAgentOrThrow } from "../agents/agents.service.ts";
 import { businessOfAgent, DbCalendar, DbMessageSink, toolConfigOf } from "@orbis/agent-runtime";
+import { auditedBy, type Actor } from "../../lib/actor.ts";
 
 const newSecret = () => `tsec_${randomBytes(24).toString("base64url")}`;
 const hintOf = (secret: string) => `${secret.slice(0, 9)}…${secret.slice(-4)}`;
@@ -19,6 +20,9 @@ const toToolDto = (row: AgentToolRow): ToolDto => ({
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
+
+/** What the audit log keeps of a tool: its name and where it calls, never its headers or secret. */
+const auditedTool = (row: AgentToolRow) => ({ agentId: row.agentId, name: row.name, method: row.method, url: row.url });
 
 /** A stored tool in the common tool shape; it carries its workspace, so runTool refuses it elsewhere. */
 function compileStoredTool(row: AgentToolRow, opts?: HttpToolOptions): ReturnType<typeof compileHttpTool> {
@@ -65,25 +69,38 @@ export function createToolsService(options: ToolsServiceOptions = {}) {
     get: async (tenant: TenantScope, agentId: string, toolId: string) => toToolDto(await getToolOrThrow(tenant, agentId, toolId)),
 
     /** The signing secret is in this answer only; the receiver keeps it to verify X-Orbis-Signature. */
-    async create(tenant: TenantScope, agentId: string, config: HttpToolConfig) {
+    async create(tenant: TenantScope, actor: Actor, agentId: string, config: HttpToolConfig) {
       await getAgentOrThrow(tenant, agentId);
       assertRunnable(tenant.workspaceId, config, options.http);
       const secret = newSecret();
-      const row = await tenant.agentTools.insert({ id: createId("tool"), agentId, ...config, secret });
+      const row = await tenant.transaction(async (t) => {
+        const created = await t.agentTools.insert({ id: createId("tool"), agentId, ...config, secret });
+        await t.audit.record({ ...auditedBy(actor), action: "tool.created", targetType: "tool", targetId: created.id, metadata: auditedTool(created) });
+        return created;
+      });
       return { ...toToolDto(row), secret };
     },
 
-    async update(tenant: TenantScope, agentId: string, toolId: string, patch: Partial<HttpToolConfig>) {
+    async update(tenant: TenantScope, actor: Actor, agentId: string, toolId: string, patch: Partial<HttpToolConfig>) {
       const current = await getToolOrThrow(tenant, agentId, toolId);
       const next = httpToolConfigSchema.parse({ ...toolConfigOf(current), ...patch });
       if (patch.args || patch.url) assertRunnable(tenant.workspaceId, next, options.http);
-      const row = await tenant.agentTools.update(agentId, toolId, next);
-      if (!row) throw notFound("Tool");
+      const row = await tenant.transaction(async (t) => {
+        const updated = await t.agentTools.update(agentId, toolId, next);
+        if (!updated) throw notFound("Tool");
+        // Which fields changed, never their values: headers may hold the tenant's own API keys.
+        await t.audit.record({ ...auditedBy(actor), action: "tool.updated", targetType: "tool", targetId: toolId, metadata: { ...auditedTool(updated), changed: Object.keys(patch) } });
+        return updated;
+      });
       return toToolDto(row);
     },
 
-    async remove(tenant: TenantScope, agentId: string, toolId: string) {
-      if (!(await tenant.agentTools.delete(agentId, toolId))) throw notFound("Tool");
+    async remove(tenant: TenantScope, actor: Actor, agentId: string, toolId: string) {
+      await tenant.transaction(async (t) => {
+        const current = await t.agentTools.get(agentId, toolId);
+        if (!current || !(await t.agentTools.delete(agentId, toolId))) throw notFound("Tool");
+        await t.audit.record({ ...auditedBy(actor), action: "tool.deleted", targetType: "tool", targetId: toolId, metadata: auditedTool(current) });
+      });
     },
 
     /**

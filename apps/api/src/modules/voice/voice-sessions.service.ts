@@ -1,4 +1,6 @@
 import type { TokenService } from "@orbis/auth";
+import type { AgentConfigMode } from "@orbis/agent-runtime";
+import { AppError } from "@orbis/contracts";
 import type { TenantScope } from "@orbis/db";
 import type { Principal } from "../../plugins/principal.ts";
 import { getAgentOrThrow } from "../agents/agents.service.ts";
@@ -14,12 +16,15 @@ export interface VoiceSessionsServiceOptions {
 /** Short-lived, signed tickets for /v1/stream: the widget (pk_ + allowed Origin) or a dashboard user trying an agent. */
 export function createVoiceSessionsService({ tokens, publicBaseUrl }: VoiceSessionsServiceOptions) {
   return {
-    async open(tenant: TenantScope, principal: Principal, agentId: string, requestOrigin: string) {
-      const agent = await getAgentOrThrow(tenant, agentId);
+    async open(tenant: TenantScope, principal: Principal, input: { agentId: string; mode: AgentConfigMode }, requestOrigin: string) {
+      // The widget is a caller: it hears what was published, never the draft.
+      if (input.mode === "draft" && principal.kind !== "session") throw new AppError("forbidden", "Only signed-in members can try an agent's draft");
+      const agent = await getAgentOrThrow(tenant, input.agentId);
       const { token, expiresAt } = await tokens.issueVoiceToken(
         {
           workspaceId: principal.workspaceId,
           agentId: agent.id,
+          mode: input.mode,
           ...(principal.kind === "session" ? { userId: principal.userId } : { keyId: principal.keyId }),
         },
         VOICE_TOKEN_TTL_SEC,

@@ -39,7 +39,7 @@ export function createMembersService(db: Database, auth: AuthService, publicBase
         await t.audit.record({ ...auditedBy(actor), action: "member.invited", targetType: "invitation", targetId: row.id, metadata: { email, role } });
         return row;
       });
-      return { ...toInvitationDto(row), token, acceptUrl: `${publicBaseUrl()}/accept-invite?token=${token}` };
+      return { ...toInvitationDto(row), token, acceptUrl: `${publicBaseUrl()}/invite?token=${token}` };
     },
 
     listInvitations: async (tenant: TenantScope) => (await tenant.invitations.list()).map(toInvitationDto),

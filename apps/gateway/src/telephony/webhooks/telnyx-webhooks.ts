@@ -76,7 +76,10 @@ export const telnyxRoutes: FastifyPluginAsync<TelnyxRoutesOptions> = async (app,
         detail: { callLegId: p.call_leg_id, callSessionId: p.call_session_id, from: p.from ?? "" },
       });
       if (decision.kind !== "answer") {
-        await calls(creds.apiKey).hangup(p.call_control_id);
+        // Not ours to take (no agent, over the limit): a failed hang-up is logged; a retry would decide the same.
+        await calls(creds.apiKey)
+          .hangup(p.call_control_id)
+          .catch((err: unknown) => request.log.warn({ err }, "telnyx hangup of a call not taken failed"));
         return reply.status(200).send({ ok: true });
       }
       // A retried call.initiated for a call we already answered: acknowledge only.
@@ -90,15 +93,34 @@ export const telnyxRoutes: FastifyPluginAsync<TelnyxRoutesOptions> = async (app,
         providerCallId: p.call_control_id,
       });
       const base = o.publicBaseUrl().replace(/\/$/, "");
-      await calls(creds.apiKey).answer(p.call_control_id, {
-        stream_url: `${base.replace(/^http/, "ws")}/v1/telephony/telnyx/media?token=${encodeURIComponent(token)}`,
-        stream_track: "inbound_track",
-        stream_codec: "PCMU",
-        stream_bidirectional_mode: "rtp",
-        stream_bidirectional_codec: "PCMU",
-        client_state: encodeState({ workspaceId: tenant.workspaceId, callId: decision.call.id }),
-        command_id: `answer-${decision.call.id}`,
-      });
+      try {
+        await calls(creds.apiKey).answer(p.call_control_id, {
+          stream_url: `${base.replace(/^http/, "ws")}/v1/telephony/telnyx/media?token=${encodeURIComponent(token)}`,
+          stream_track: "inbound_track",
+          stream_codec: "PCMU",
+          stream_bidirectional_mode: "rtp",
+          stream_bidirectional_codec: "PCMU",
+          client_state: encodeState({ workspaceId: tenant.workspaceId, callId: decision.call.id }),
+          command_id: `answer-${decision.call.id}`,
+        });
+      } catch (err) {
+        // Telnyx retries a webhook that is not answered 2xx; a retried call.initiated would find this call
+        // closed and stop there. So: the call ends as failed (its reason kept), the caller is hung up on
+        // (best effort: the call may be gone already), and Telnyx gets its 200.
+        request.log.warn({ err, callId: decision.call.id }, "telnyx answer failed");
+        await o.telephony.carrierEvent(tenant, {
+          provider: "telnyx",
+          providerCallId: p.call_control_id,
+          kind: "answer_failed",
+          carrierStatus: "failed",
+          providerEventId: `answer-failed:${decision.call.id}`,
+          detail: { error: err instanceof Error ? err.message.slice(0, 300) : String(err) },
+        });
+        await calls(creds.apiKey)
+          .hangup(p.call_control_id)
+          .catch((hangupErr: unknown) => request.log.info({ err: hangupErr }, "telnyx hangup after a failed answer failed too"));
+        return reply.status(200).send({ ok: false, reason: "answer_failed" });
+      }
       await o.telephony.markAnswerSent(tenant, decision.call.id);
       return reply.status(200).send({ ok: true });
     }

@@ -21,6 +21,16 @@ const SORRY_BUSY = "Sorry, all our lines are busy right now. Please call again i
 /** A signed request seen again within this window is a replay, not a retry. */
 const REPLAY_WINDOW_SEC = 24 * 3600;
 
+/** The longest duration a call row holds (an int4 column): a larger CallDuration is no real call's. */
+const MAX_DURATION_SEC = 2_147_483_647;
+
+/** CallDuration as seconds, when it is a whole number a call can last; otherwise none (kept raw in the event's detail). */
+function durationOf(raw: string | undefined): { durationSec?: number } {
+  if (!raw || !/^\d{1,10}$/.test(raw)) return {};
+  const seconds = Number(raw);
+  return seconds <= MAX_DURATION_SEC ? { durationSec: seconds } : {};
+}
+
 function sayAndHangUp(reply: FastifyReply, text: string) {
   const twiml = new twilio.twiml.VoiceResponse();
   twiml.say(text);
@@ -113,7 +123,7 @@ export const twilioRoutes: FastifyPluginAsync<TwilioRoutesOptions> = async (app,
       ...(streamEvent ? {} : { carrierStatus: form.CallStatus }),
       providerEventId: `${form.CallSid}:${streamEvent ?? form.CallStatus}:${form.SequenceNumber ?? ""}`,
       ...(form.Timestamp && !Number.isNaN(Date.parse(form.Timestamp)) ? { occurredAt: new Date(form.Timestamp) } : {}),
-      ...(form.CallDuration && /^\d+$/.test(form.CallDuration) ? { durationSec: Number(form.CallDuration) } : {}),
+      ...durationOf(form.CallDuration),
       detail: { callStatus: form.CallStatus, ...(form.CallDuration ? { callDuration: form.CallDuration } : {}) },
     });
     return reply.status(204).send();

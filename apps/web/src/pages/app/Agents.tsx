@@ -1,12 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router";
-import { agentConfigSchema, businessConfigSchema, type AgentDto } from "@orbis/contracts";
+import { agentConfigSchema, businessConfigSchema, type AgentDto, type BusinessConfig, type PublishResultDto } from "@orbis/contracts";
 import { api, ApiError } from "../../lib/api.ts";
 import { lines, validate, type FieldErrors } from "../../lib/forms.ts";
 import { useAgent, useAgents } from "../../lib/queries.ts";
 import { useCan } from "../../lib/session.tsx";
 import { Badge, Button, Card, EmptyState, ErrorBanner, PageHeader, Select, Spinner, TextArea, TextInput } from "../../components/ui.tsx";
+import { AgentVersions } from "../../components/AgentVersions.tsx";
+import { BusinessForm } from "../../components/business/BusinessForm.tsx";
+import { adoptServiceLinks } from "../../components/business/links.ts";
+import { humanApiErrors, validateHuman } from "../../lib/zod-messages.ts";
 
 export const VOICES = [
   { value: "slt", label: "Sarah (US English, female)" },
@@ -125,8 +129,9 @@ function AgentForm({ agent }: { agent: AgentDto }) {
     onError: (err) => err instanceof ApiError && setErrors(err.fieldErrors()),
   });
   const publish = useMutation({
-    mutationFn: () => api<AgentDto>(`/v1/agents/${agent.id}/publish`, { method: "POST", body: {} }),
-    onSuccess: (a) => {
+    mutationFn: () => api<PublishResultDto>(`/v1/agents/${agent.id}/publish`, { method: "POST", body: {} }),
+    onSuccess: (result) => {
+      const { version: _version, unchanged: _unchanged, ...a } = result;
       qc.setQueryData(["agents", a.id], a);
       void qc.invalidateQueries({ queryKey: ["agent-versions", a.id] });
     },
@@ -185,6 +190,13 @@ function AgentForm({ agent }: { agent: AgentDto }) {
         }
       />
       <ErrorBanner error={publish.error} />
+      {publish.data && (
+        <p role="status" className="mb-4 rounded-lg bg-green-50 p-3 text-sm text-green-900">
+          {publish.data.unchanged
+            ? `Nothing changed since version ${publish.data.version}: callers already hear it.`
+            : `Published version ${publish.data.version}: callers on your website and phone line hear it now.`}
+        </p>
+      )}
       <div className="grid gap-6 xl:grid-cols-3">
         <form onSubmit={onSubmit} noValidate className="space-y-6 xl:col-span-2" aria-label="Agent settings">
           <fieldset disabled={ro} className="space-y-6">
@@ -317,7 +329,7 @@ function AgentForm({ agent }: { agent: AgentDto }) {
           )}
         </form>
         <div className="space-y-6">
-          <Versions agentId={agent.id} />
+          <AgentVersions agentId={agent.id} />
           <Card title="Tools">
             {agent.tools.length === 0 ? (
               <p className="text-sm text-slate-600">Built-in receptionist tools only (availability, booking, messages).</p>
@@ -329,51 +341,20 @@ function AgentForm({ agent }: { agent: AgentDto }) {
               </ul>
             )}
           </Card>
-          <BusinessEditor agentId={agent.id} canEdit={canEdit} />
         </div>
+      </div>
+      <div className="mt-6">
+        <BusinessEditor agentId={agent.id} canEdit={canEdit} />
       </div>
     </>
   );
 }
 
-function Versions({ agentId }: { agentId: string }) {
-  const versions = useQuery({
-    queryKey: ["agent-versions", agentId],
-    queryFn: () => api<{ data: { id: string; version: number; createdAt: string }[] }>(`/v1/agents/${agentId}/versions`),
-  });
-  return (
-    <Card title="Versions">
-      {versions.isPending ? (
-        <Spinner />
-      ) : versions.error ? (
-        <ErrorBanner error={versions.error} />
-      ) : versions.data.data.length === 0 ? (
-        <p className="text-sm text-slate-600">Not published yet: calls use the draft until you publish.</p>
-      ) : (
-        <ol className="space-y-1 text-sm">
-          {versions.data.data.map((v) => (
-            <li key={v.id} className="flex justify-between">
-              <span className="font-medium">v{v.version}</span>
-              <time className="text-slate-600">{new Date(v.createdAt).toLocaleString()}</time>
-            </li>
-          ))}
-        </ol>
-      )}
-    </Card>
-  );
-}
-
+/** The agent's business facts as forms (hours, closures, services, staff, FAQs, transfers); saved with PUT business. */
 function BusinessEditor({ agentId, canEdit }: { agentId: string; canEdit: boolean }) {
-  const qc = useQueryClient();
   const business = useQuery({
     queryKey: ["business", agentId],
-    queryFn: () => api<{ configured: boolean; business: unknown }>(`/v1/agents/${agentId}/business`),
-  });
-  const [text, setText] = useState<string>();
-  const [error, setError] = useState<string>();
-  const save = useMutation({
-    mutationFn: (body: unknown) => api(`/v1/agents/${agentId}/business`, { method: "PUT", body }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ["business", agentId] }),
+    queryFn: () => api<{ configured: boolean; business: BusinessConfig }>(`/v1/agents/${agentId}/business`),
   });
   if (business.isPending)
     return (
@@ -387,48 +368,66 @@ function BusinessEditor({ agentId, canEdit }: { agentId: string; canEdit: boolea
         <ErrorBanner error={business.error} />
       </Card>
     );
-  const value = text ?? JSON.stringify(business.data.business, null, 2);
+  return <BusinessFactsCard agentId={agentId} canEdit={canEdit} configured={business.data.configured} initial={business.data.business} />;
+}
+
+function BusinessFactsCard({ agentId, canEdit, configured, initial }: { agentId: string; canEdit: boolean; configured: boolean; initial: BusinessConfig }) {
+  const qc = useQueryClient();
+  const [value, setValue] = useState(() => adoptServiceLinks(initial));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [saved, setSaved] = useState(false);
+  const save = useMutation({
+    mutationFn: (body: BusinessConfig) => api(`/v1/agents/${agentId}/business`, { method: "PUT", body }),
+    onSuccess: () => {
+      setSaved(true);
+      void qc.invalidateQueries({ queryKey: ["business", agentId] });
+    },
+    onError: (err) => err instanceof ApiError && setErrors(humanApiErrors(err.details)),
+  });
+  const onSave = () => {
+    setSaved(false);
+    const v = validateHuman(businessConfigSchema, value, ["business"]);
+    if (!v.ok) return setErrors(v.errors);
+    setErrors({});
+    save.mutate(v.data);
+  };
+  const errorList = Object.values(errors);
   return (
     <Card title="Business facts">
-      {!business.data.configured && <p className="mb-2 text-sm text-amber-900">Using the generic template until you save your own.</p>}
-      <TextArea
-        label="Hours, services, staff, FAQs (JSON)"
-        rows={14}
-        className="font-mono text-xs"
+      <p className="mb-4 text-sm text-slate-700">What the agent tells callers: only these facts, nothing else.</p>
+      {!configured && <p className="mb-4 text-sm text-amber-900">Not saved yet: the agent knows only your workspace name until you save these.</p>}
+      <BusinessForm
         value={value}
-        readOnly={!canEdit}
-        onChange={(e) => setText(e.target.value)}
-        error={error}
-        spellCheck={false}
+        onChange={(v) => {
+          setSaved(false);
+          setValue(v);
+        }}
+        errors={errors}
+        disabled={!canEdit}
       />
       {canEdit && (
-        <Button
-          type="button"
-          className="mt-3"
-          variant="secondary"
-          busy={save.isPending}
-          onClick={() => {
-            let parsed: unknown;
-            try {
-              parsed = JSON.parse(value);
-            } catch {
-              return setError("Not valid JSON");
-            }
-            const v = validate(businessConfigSchema, parsed);
-            if (!v.ok)
-              return setError(
-                Object.entries(v.errors)
-                  .map(([k, m]) => `${k}: ${m}`)
-                  .join("; "),
-              );
-            setError(undefined);
-            save.mutate(v.data);
-          }}
-        >
-          Save business facts
-        </Button>
+        <div className="mt-6 flex flex-wrap items-center gap-3">
+          <Button type="button" busy={save.isPending} onClick={onSave}>
+            Save business facts
+          </Button>
+          {saved && (
+            <span role="status" className="text-sm text-green-800">
+              Saved. Publish to make callers hear it.
+            </span>
+          )}
+        </div>
       )}
-      <ErrorBanner error={save.error} />
+      {errorList.length > 0 && (
+        <div role="alert" className="mt-3 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          <p className="font-medium">Please fix:</p>
+          <ul className="list-disc pl-5">
+            {errorList.map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {save.error && !(save.error instanceof ApiError && save.error.status === 422) && <ErrorBanner error={save.error} />}
     </Card>
   );
 }

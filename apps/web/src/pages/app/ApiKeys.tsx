@@ -5,6 +5,7 @@ import { api, ApiError } from "../../lib/api.ts";
 import { lines, validate, type FieldErrors } from "../../lib/forms.ts";
 import { useApiKeys } from "../../lib/queries.ts";
 import { useCan } from "../../lib/session.tsx";
+import { formatDateTime, useWorkspaceZone } from "../../lib/time.ts";
 import { Badge, Button, Card, EmptyState, ErrorBanner, PageHeader, Select, Spinner, TextArea, TextInput } from "../../components/ui.tsx";
 
 export function CopyOnce({ value, label }: { value: string; label: string }) {
@@ -33,6 +34,7 @@ export function CopyOnce({ value, label }: { value: string; label: string }) {
 
 export function ApiKeys() {
   const qc = useQueryClient();
+  const zone = useWorkspaceZone();
   const keys = useApiKeys();
   const canManage = useCan("admin");
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -128,7 +130,7 @@ export function ApiKeys() {
                     </p>
                     <p className="font-mono text-xs text-slate-600">{k.prefix}…</p>
                     {k.allowedOrigins.length > 0 && <p className="text-xs text-slate-600">Origins: {k.allowedOrigins.join(", ")}</p>}
-                    <p className="text-xs text-slate-600">Last used: {k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : "never"}</p>
+                    <p className="text-xs text-slate-600">Last used: {k.lastUsedAt ? formatDateTime(k.lastUsedAt, zone) : "never"}</p>
                   </div>
                   {!k.revokedAt && (
                     <Button

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { NavLink, Outlet, useNavigate } from "react-router";
+import { NavLink, Outlet, useMatch, useNavigate } from "react-router";
 import { useMe, useSignOut } from "../../lib/session.tsx";
 import { Logo } from "../public/PublicLayout.tsx";
 
@@ -9,11 +9,41 @@ const NAV = [
   ["/dashboard/calls", "Calls", false],
   ["/dashboard/appointments", "Appointments", false],
   ["/dashboard/messages", "Messages", false],
+  ["/dashboard/phone-numbers", "Phone numbers", false],
+  ["/dashboard/usage", "Usage", false],
+  ["/dashboard/providers", "Provider keys", false],
   ["/dashboard/api-keys", "API keys", false],
   ["/dashboard/team", "Team", false],
   ["/dashboard/settings", "Settings", false],
   ["/dashboard/security", "Security", false],
+  ["/dashboard/audit", "Audit log", false],
 ] as const;
+
+const linkClass = ({ isActive }: { isActive: boolean }) =>
+  `block rounded-lg px-3 py-2 text-sm ${isActive ? "bg-brand-50 font-semibold text-brand-800" : "text-slate-700 hover:bg-slate-100"}`;
+
+/** While an agent is open, its own pages under "Agents": the editor, its HTTP tools, the test call. */
+function AgentSubNav({ onNavigate }: { onNavigate: () => void }) {
+  const match = useMatch("/dashboard/agents/:id/*");
+  const id = match?.params.id;
+  if (!id || !/^agt_/.test(id)) return null;
+  const pages = [
+    [`/dashboard/agents/${id}`, "Editor"],
+    [`/dashboard/agents/${id}/tools`, "HTTP tools"],
+    [`/dashboard/agents/${id}/try`, "Try this agent"],
+  ] as const;
+  return (
+    <ul className="ml-3 border-l border-slate-200 pl-2" aria-label="This agent">
+      {pages.map(([to, label]) => (
+        <li key={to}>
+          <NavLink to={to} end onClick={onNavigate} className={linkClass}>
+            {label}
+          </NavLink>
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 export function AppLayout() {
   const me = useMe().data;
@@ -39,16 +69,10 @@ export function AppLayout() {
           <ul className="space-y-0.5">
             {NAV.map(([to, label, end]) => (
               <li key={to}>
-                <NavLink
-                  to={to}
-                  end={end}
-                  onClick={() => setOpen(false)}
-                  className={({ isActive }) =>
-                    `block rounded-lg px-3 py-2 text-sm ${isActive ? "bg-brand-50 font-semibold text-brand-800" : "text-slate-700 hover:bg-slate-100"}`
-                  }
-                >
+                <NavLink to={to} end={end} onClick={() => setOpen(false)} className={linkClass}>
                   {label}
                 </NavLink>
+                {to === "/dashboard/agents" && <AgentSubNav onNavigate={() => setOpen(false)} />}
               </li>
             ))}
           </ul>

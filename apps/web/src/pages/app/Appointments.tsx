@@ -6,36 +6,20 @@ import { api, ApiError } from "../../lib/api.ts";
 import { validate, type FieldErrors } from "../../lib/forms.ts";
 import { queryString, useAgents } from "../../lib/queries.ts";
 import { useCan } from "../../lib/session.tsx";
+import { addDays, dayOf, formatDay, formatTime, instantAt, isDay, startOfWeek, useWorkspaceZone, zoneLabel, type Day } from "../../lib/time.ts";
 import { Badge, Button, Card, EmptyState, ErrorBanner, PageHeader, Select, Spinner, TextArea, TextInput, cx } from "../../components/ui.tsx";
 
 type View = "day" | "week";
 
-const startOfDay = (d: Date) => {
-  const x = new Date(d);
-  x.setHours(0, 0, 0, 0);
-  return x;
-};
-const addDays = (d: Date, n: number) => {
-  const x = new Date(d);
-  x.setDate(x.getDate() + n);
-  return x;
-};
-/** Weeks start on Monday. */
-const startOfWeek = (d: Date) => addDays(startOfDay(d), -((d.getDay() + 6) % 7));
-const ymd = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
-const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: "numeric", minute: "2-digit" });
 const pretty = (slug: string) => slug.replace(/[-_]/g, " ").replace(/^./, (c) => c.toUpperCase());
 
 const STATUS_TONE: Record<AppointmentStatus, "slate" | "green" | "amber" | "red"> = { booked: "green", completed: "slate", cancelled: "red", no_show: "amber" };
 const STATUS_LABEL: Record<AppointmentStatus, string> = { booked: "Booked", completed: "Completed", cancelled: "Cancelled", no_show: "No-show" };
 
-function useAppointments(from: Date, to: Date, agentId: string, status: string) {
+function useAppointments(from: string, to: string, agentId: string, status: string) {
   return useQuery({
-    queryKey: ["appointments", from.toISOString(), to.toISOString(), agentId, status],
-    queryFn: async () =>
-      pageSchema(appointmentSchema).parse(
-        await api(`/v1/appointments${queryString({ from: from.toISOString(), to: to.toISOString(), agentId, status, limit: 500 })}`),
-      ),
+    queryKey: ["appointments", from, to, agentId, status],
+    queryFn: async () => pageSchema(appointmentSchema).parse(await api(`/v1/appointments${queryString({ from, to, agentId, status, limit: 500 })}`)),
   });
 }
 
@@ -51,6 +35,8 @@ function AppointmentCard({
   agentName: (id: string | null) => string;
 }) {
   const qc = useQueryClient();
+  const zone = useWorkspaceZone();
+  const time = (iso: string) => formatTime(iso, zone);
   const change = useMutation({
     mutationFn: (action: "completed" | "no_show" | "cancel") =>
       action === "cancel"
@@ -132,8 +118,9 @@ function AppointmentCard({
 }
 
 /** Book from the dashboard: same rules as the agent (opening hours, overlap → the API's 409 message). */
-function NewAppointment({ day, onDone }: { day: Date; onDone: () => void }) {
+function NewAppointment({ day, onDone }: { day: Day; onDone: () => void }) {
   const qc = useQueryClient();
+  const zone = useWorkspaceZone();
   const agents = useAgents();
   const [agentId, setAgentId] = useState("");
   const chosen = agentId || agents.data?.data[0]?.id || "";
@@ -155,7 +142,9 @@ function NewAppointment({ day, onDone }: { day: Date; onDone: () => void }) {
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    const at = new Date(`${String(f.get("day"))}T${String(f.get("time"))}`);
+    const dayField = String(f.get("day"));
+    const timeField = String(f.get("time"));
+    const at = isDay(dayField) && /^\d{2}:\d{2}$/.test(timeField) ? instantAt(dayField, zone, timeField) : new Date(Number.NaN);
     const v = validate(createAppointmentBodySchema, {
       agentId: chosen,
       serviceId: String(f.get("serviceId") ?? ""),
@@ -191,8 +180,8 @@ function NewAppointment({ day, onDone }: { day: Date; onDone: () => void }) {
         }
         error={errors.serviceId}
       />
-      <TextInput label="Day" name="day" type="date" defaultValue={ymd(day)} required />
-      <TextInput label="Time" name="time" type="time" defaultValue="09:00" step={300} required error={errors.start} />
+      <TextInput label="Day" name="day" type="date" defaultValue={day} required />
+      <TextInput label={`Time (${zoneLabel(zone)})`} name="time" type="time" defaultValue="09:00" step={300} required error={errors.start} />
       <TextInput label="Customer name" name="customerName" autoComplete="off" required error={errors.customerName} />
       <TextInput label="Customer phone" name="customerPhone" type="tel" autoComplete="off" required error={errors.customerPhone} />
       <div className="sm:col-span-2">
@@ -221,9 +210,10 @@ export function Appointments() {
   const [view, setView] = useState<View>(() =>
     params.get("view") === "day" || params.get("view") === "week" ? (params.get("view") as View) : window.innerWidth < 768 ? "day" : "week",
   );
-  const [anchor, setAnchor] = useState(() => {
-    const d = /^\d{4}-\d{2}-\d{2}$/.test(params.get("date") ?? "") ? new Date(`${params.get("date")}T00:00:00`) : new Date();
-    return startOfDay(Number.isNaN(d.getTime()) ? new Date() : d);
+  const zone = useWorkspaceZone();
+  const [anchor, setAnchor] = useState<Day>(() => {
+    const asked = params.get("date");
+    return isDay(asked) ? asked : dayOf(new Date(), zone);
   });
   const [agentId, setAgentId] = useState("");
   const [status, setStatus] = useState("");
@@ -234,21 +224,20 @@ export function Appointments() {
   const from = view === "day" ? anchor : startOfWeek(anchor);
   const days = view === "day" ? 1 : 7;
   const to = addDays(from, days);
-  const list = useAppointments(from, to, agentId, status);
+  const list = useAppointments(instantAt(from, zone).toISOString(), instantAt(to, zone).toISOString(), agentId, status);
   const appts = [...(list.data?.data ?? [])].sort((a, b) => a.start.localeCompare(b.start));
-  const onDay = (d: Date) => appts.filter((a) => startOfDay(new Date(a.start)).getTime() === d.getTime());
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const onDay = (d: Day) => appts.filter((a) => dayOf(new Date(a.start), zone) === d);
   const title =
     view === "day"
-      ? anchor.toLocaleDateString(undefined, { weekday: "long", month: "long", day: "numeric", year: "numeric" })
-      : `${from.toLocaleDateString(undefined, { month: "short", day: "numeric" })} – ${addDays(to, -1).toLocaleDateString(undefined, { month: "short", day: "numeric", year: "numeric" })}`;
-  const today = startOfDay(new Date()).getTime();
+      ? formatDay(anchor, { weekday: "long", month: "long", day: "numeric", year: "numeric" })
+      : `${formatDay(from, { month: "short", day: "numeric" })} – ${formatDay(addDays(to, -1), { month: "short", day: "numeric", year: "numeric" })}`;
+  const today = dayOf(new Date(), zone);
 
   return (
     <>
       <PageHeader
         title="Appointments"
-        subtitle={`Booked by your agents on calls and by your team. Times in ${zone}.`}
+        subtitle={`Booked by your agents on calls and by your team. Times in ${zoneLabel(zone)}.`}
         actions={canEdit && !adding && <Button onClick={() => setAdding(true)}>New appointment</Button>}
       />
       {adding && (
@@ -274,14 +263,14 @@ export function Appointments() {
           <Button variant="secondary" aria-label={`Previous ${view}`} onClick={() => setAnchor(addDays(anchor, -days))}>
             ←
           </Button>
-          <Button variant="secondary" onClick={() => setAnchor(startOfDay(new Date()))}>
+          <Button variant="secondary" onClick={() => setAnchor(dayOf(new Date(), zone))}>
             Today
           </Button>
           <Button variant="secondary" aria-label={`Next ${view}`} onClick={() => setAnchor(addDays(anchor, days))}>
             →
           </Button>
         </div>
-        <h2 className="min-w-0 flex-1 text-lg font-semibold text-slate-900" aria-live="polite" data-testid="appointments-range">
+        <h2 className="w-full text-lg font-semibold text-slate-900 sm:w-auto sm:min-w-0 sm:flex-1" aria-live="polite" data-testid="appointments-range">
           {title}
         </h2>
         <div className="grid w-full grid-cols-2 gap-3 sm:w-auto">
@@ -328,9 +317,9 @@ export function Appointments() {
           <div className="grid gap-3 md:grid-cols-7">
             {Array.from({ length: 7 }, (_, i) => addDays(from, i)).map((d) => (
               <section
-                key={d.getTime()}
-                aria-label={d.toLocaleDateString(undefined, { weekday: "long", month: "long", day: "numeric" })}
-                className={cx("min-h-24 rounded-xl border bg-white p-2", d.getTime() === today ? "border-brand-600" : "border-slate-200")}
+                key={d}
+                aria-label={formatDay(d, { weekday: "long", month: "long", day: "numeric" })}
+                className={cx("min-h-24 rounded-xl border bg-white p-2", d === today ? "border-brand-600" : "border-slate-200")}
               >
                 <button
                   type="button"
@@ -340,8 +329,7 @@ export function Appointments() {
                     setView("day");
                   }}
                 >
-                  {d.toLocaleDateString(undefined, { weekday: "short" })}{" "}
-                  <span className="font-normal text-slate-600">{d.toLocaleDateString(undefined, { month: "numeric", day: "numeric" })}</span>
+                  {formatDay(d, { weekday: "short" })} <span className="font-normal text-slate-600">{formatDay(d, { month: "numeric", day: "numeric" })}</span>
                 </button>
                 <ul className="space-y-2">
                   {onDay(d).map((a) => (

@@ -2,6 +2,7 @@ import { Link, useParams, useSearchParams } from "react-router";
 import type { z } from "zod";
 import { CALL_STATUSES, CHANNELS, type CallDto, type callDetailSchema, type callTurnSchema } from "@orbis/contracts";
 import { useAgents, useCall, useCalls, type CallFilters } from "../../lib/queries.ts";
+import { addDays, formatDateTime, formatTimeWithSeconds, instantAt, isDay, useWorkspaceZone, zoneLabel } from "../../lib/time.ts";
 import { Badge, Button, Card, EmptyState, ErrorBanner, PageHeader, Select, Spinner, TextInput } from "../../components/ui.tsx";
 
 type CallDetail = z.infer<typeof callDetailSchema>;
@@ -43,11 +44,6 @@ export function callOutcome(call: Pick<CallDetail, "turns" | "endReason" | "stat
 }
 
 /** yyyy-mm-dd (local day) → the instant it starts, with its offset, as the API wants. */
-const dayStart = (day: string, plusDays = 0) => {
-  const d = new Date(`${day}T00:00:00`);
-  d.setDate(d.getDate() + plusDays);
-  return d.toISOString();
-};
 
 export function CallsList() {
   // Filters live in the URL (?agentId=…&status=…&channel=…&from=yyyy-mm-dd&to=yyyy-mm-dd): links and reloads keep them.
@@ -68,7 +64,14 @@ export function CallsList() {
       { replace: true },
     );
   const [setAgentId, setStatus, setChannel, setFromDay, setToDay] = [setter("agentId"), setter("status"), setter("channel"), setter("from"), setter("to")];
-  const filters: CallFilters = { agentId, status, channel, from: fromDay ? dayStart(fromDay) : undefined, to: toDay ? dayStart(toDay, 1) : undefined };
+  const zone = useWorkspaceZone();
+  const filters: CallFilters = {
+    agentId,
+    status,
+    channel,
+    from: isDay(fromDay) ? instantAt(fromDay, zone).toISOString() : undefined,
+    to: isDay(toDay) ? instantAt(addDays(toDay, 1), zone).toISOString() : undefined,
+  };
   const calls = useCalls(filters);
   const agents = useAgents();
   const agentName = (id: string | null) => (id ? (agents.data?.data.find((a) => a.id === id)?.name ?? id) : "–");
@@ -76,7 +79,7 @@ export function CallsList() {
   const filtered = !!(agentId || status || channel || fromDay || toDay);
   return (
     <>
-      <PageHeader title="Calls" subtitle="Every phone and website call with its transcript, latency and outcome." />
+      <PageHeader title="Calls" subtitle={`Every phone and website call with its transcript, latency and outcome. Times in ${zoneLabel(zone)}.`} />
       <form className="mb-4 grid gap-3 sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter calls" onSubmit={(e) => e.preventDefault()}>
         <Select
           label="Agent"
@@ -150,7 +153,7 @@ export function CallsList() {
                   <tr key={c.id} data-call-id={c.id}>
                     <td className="whitespace-nowrap px-4 py-2">
                       <Link className="text-brand-700 underline" to={`/dashboard/calls/${c.id}`}>
-                        {new Date(c.startedAt).toLocaleString()}
+                        {formatDateTime(c.startedAt, zone)}
                       </Link>
                     </td>
                     <td className="px-4 py-2">{agentName(c.agentId)}</td>
@@ -183,24 +186,44 @@ export function CallsList() {
   );
 }
 
+export interface LatencyStage {
+  label: string;
+  ms: number | null;
+}
+
+/**
+ * The turn's stages from the end of the caller's speech to the first agent audio: waiting for the end
+ * of the turn, speech-to-text, the brain, speech synthesis, then sending (whatever of the total the
+ * measured stages do not cover), so the stages always add up to the total.
+ */
+export function latencyStages(t: Pick<Turn, "endpointMs" | "asrMs" | "llmMs" | "ttsMs" | "e2eMs">): { stages: LatencyStage[]; totalMs: number | null } {
+  const measured: LatencyStage[] = [
+    { label: "end-of-turn wait", ms: t.endpointMs },
+    { label: "speech-to-text", ms: t.asrMs },
+    { label: "brain", ms: t.llmMs },
+    { label: "speech", ms: t.ttsMs },
+  ];
+  if (t.e2eMs == null) return { stages: measured, totalMs: null };
+  const covered = measured.reduce((n, s) => n + (s.ms ?? 0), 0);
+  return { stages: [...measured, { label: "sending", ms: Math.max(0, t.e2eMs - covered) }], totalMs: t.e2eMs };
+}
+
+const STAGE_COLOURS = ["bg-amber-500", "bg-sky-500", "bg-violet-500", "bg-emerald-500", "bg-slate-400"];
+
 function Latency({ t }: { t: Turn }) {
-  if (t.e2eMs == null && t.asrMs == null && t.llmMs == null && t.ttsMs == null) return null;
-  const parts = [
-    ["speech-to-text", t.asrMs, "bg-sky-500"],
-    ["brain", t.llmMs, "bg-violet-500"],
-    ["speech", t.ttsMs, "bg-emerald-500"],
-  ] as const;
-  const total = Math.max(1, t.e2eMs ?? parts.reduce((n, [, v]) => n + (v ?? 0), 0));
+  const { stages, totalMs } = latencyStages(t);
+  if (totalMs == null && stages.every((s) => s.ms == null)) return null;
+  const total = Math.max(1, totalMs ?? stages.reduce((n, s) => n + (s.ms ?? 0), 0));
   return (
     <div className="mt-2 text-xs text-slate-600" data-testid="turn-latency">
       <div className="mb-1 flex h-1.5 w-full max-w-xs overflow-hidden rounded-full bg-slate-100" aria-hidden>
-        {parts.map(([k, v, c]) => (v ? <div key={k} className={c} style={{ width: `${Math.min(100, (v / total) * 100)}%` }} /> : null))}
+        {stages.map((s, i) => (s.ms ? <div key={s.label} className={STAGE_COLOURS[i]} style={{ width: `${Math.min(100, (s.ms / total) * 100)}%` }} /> : null))}
       </div>
-      {parts.map(([k, v]) => `${k} ${v ?? "–"} ms`).join(" · ")}
-      {t.e2eMs != null && (
+      {stages.map((s) => `${s.label} ${s.ms ?? "–"} ms`).join(" + ")}
+      {totalMs != null && (
         <>
-          {" · "}
-          <strong className="text-slate-800">total {t.e2eMs} ms</strong>
+          {" = "}
+          <strong className="text-slate-800">total {totalMs} ms</strong>
         </>
       )}
     </div>
@@ -260,6 +283,7 @@ export function CallPage() {
   const { id = "" } = useParams();
   const call = useCall(id);
   const agents = useAgents();
+  const zone = useWorkspaceZone();
   if (call.isPending) return <Spinner label="Loading call" />;
   if (call.error) {
     return (
@@ -298,7 +322,7 @@ export function CallPage() {
       <dl className="mb-6 grid grid-cols-2 gap-4 md:grid-cols-3 lg:grid-cols-6">
         {(
           [
-            ["Started", new Date(c.startedAt).toLocaleString()],
+            ["Started", `${formatDateTime(c.startedAt, zone)} (${zoneLabel(zone, new Date(c.startedAt))})`],
             ["Duration", fmtDuration(c.durationSec)],
             ["Channel", `${c.channel} · ${c.direction}`],
             ["Caller", c.caller ?? "–"],
@@ -341,7 +365,7 @@ export function CallPage() {
               {c.turns.map((t) => (
                 <li key={t.seq} data-testid="turn" className="rounded-lg border border-slate-100 p-3 text-sm">
                   <p className="mb-1 text-xs text-slate-500">
-                    Turn {t.seq} · {new Date(t.startedAt).toLocaleTimeString()}
+                    Turn {t.seq} · {formatTimeWithSeconds(t.startedAt, zone)}
                     {t.interrupted && (
                       <span className="ml-2">
                         <Badge tone="amber">Interrupted</Badge>
@@ -379,7 +403,7 @@ export function CallPage() {
               {c.events.map((e, i) => (
                 <li key={i} className="flex gap-2">
                   <time className="shrink-0 tabular-nums text-slate-500" dateTime={e.at}>
-                    {new Date(e.at).toLocaleTimeString()}
+                    {formatTimeWithSeconds(e.at, zone)}
                   </time>
                   <span className="font-medium text-slate-800">{e.kind.replace(/_/g, " ")}</span>
                   {e.detail !== undefined && (
@@ -390,6 +414,28 @@ export function CallPage() {
                 </li>
               ))}
             </ol>
+          )}
+          {c.carrierEvents.length > 0 && (
+            <>
+              <h3 className="mb-1 mt-4 text-sm font-semibold text-slate-800">From the carrier</h3>
+              <ol className="space-y-1 text-xs" aria-label="Carrier events">
+                {c.carrierEvents.map((e, i) => (
+                  <li key={i} className="flex flex-wrap gap-x-2">
+                    <time className="shrink-0 tabular-nums text-slate-500" dateTime={e.at}>
+                      {formatTimeWithSeconds(e.at, zone)}
+                    </time>
+                    <span className="font-medium text-slate-800">
+                      {e.provider} {e.kind.replace(/[._]/g, " ")}
+                      {e.status ? `: ${e.status.replace(/_/g, " ")}` : ""}
+                    </span>
+                    {e.kind === "transfer" && (e.detail as { to?: string; error?: string } | null)?.to && (
+                      <span className="text-slate-600">to {(e.detail as { to: string }).to}</span>
+                    )}
+                    {(e.detail as { error?: string } | null)?.error && <span className="text-red-800">{(e.detail as { error: string }).error}</span>}
+                  </li>
+                ))}
+              </ol>
+            </>
           )}
           {c.recordingUrl ? (
             <div className="mt-4">

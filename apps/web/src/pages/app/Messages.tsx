@@ -5,6 +5,7 @@ import { messageSchema, pageSchema, type MessageDto, type MessageUrgency } from 
 import { api } from "../../lib/api.ts";
 import { queryString, useAgents } from "../../lib/queries.ts";
 import { useCan } from "../../lib/session.tsx";
+import { formatDateTime, useWorkspaceZone } from "../../lib/time.ts";
 import { Badge, Button, EmptyState, ErrorBanner, PageHeader, Select, Spinner, cx } from "../../components/ui.tsx";
 
 type Status = MessageDto["status"];
@@ -23,6 +24,7 @@ function useMessages(status: string, agentId: string) {
 
 function MessageItem({ m, canEdit, agentName }: { m: MessageDto; canEdit: boolean; agentName: (id: string | null) => string }) {
   const qc = useQueryClient();
+  const zone = useWorkspaceZone();
   const set = useMutation({
     mutationFn: (status: Status) => api<MessageDto>(`/v1/messages/${m.id}`, { method: "PATCH", body: { status } }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["messages"] }),
@@ -60,7 +62,7 @@ function MessageItem({ m, canEdit, agentName }: { m: MessageDto; canEdit: boolea
       </div>
       <p className="mt-2 whitespace-pre-wrap text-slate-800">{m.text}</p>
       <p className="mt-2 text-xs text-slate-600">
-        <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleString()}</time> · {agentName(m.agentId)}
+        <time dateTime={m.createdAt}>{formatDateTime(m.createdAt, zone)}</time> · {agentName(m.agentId)}
         {m.callId && (
           <>
             {" · "}

@@ -3,9 +3,9 @@ import type { CallDto } from "@orbis/contracts";
 import { useAgents, useOverview, useRecentCalls } from "../../lib/queries.ts";
 import { useCan, useMe } from "../../lib/session.tsx";
 import { Card, EmptyState, ErrorBanner, PageHeader, Spinner } from "../../components/ui.tsx";
+import { addDays, dayOf, formatDay, useWorkspaceZone } from "../../lib/time.ts";
 import { fmtDuration } from "./Calls.tsx";
 
-const DAY = 86_400_000;
 const CHART_DAYS = 14;
 
 function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
@@ -21,11 +21,11 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
 }
 
 /** Calls per day for the last 14 days as a bar chart (plain SVG: no chart library in the bundle). */
-function CallsChart({ calls }: { calls: CallDto[] }) {
+function CallsChart({ calls, zone }: { calls: CallDto[]; zone: string }) {
+  const today = dayOf(new Date(), zone);
   const days = Array.from({ length: CHART_DAYS }, (_, i) => {
-    const start = new Date(Date.now() - (CHART_DAYS - 1 - i) * DAY);
-    start.setHours(0, 0, 0, 0);
-    return { start, count: calls.filter((c) => new Date(c.startedAt).toDateString() === start.toDateString()).length };
+    const day = addDays(today, i - (CHART_DAYS - 1));
+    return { day, count: calls.filter((c) => dayOf(new Date(c.startedAt), zone) === day).length };
   });
   const max = Math.max(1, ...days.map((d) => d.count));
   return (
@@ -47,10 +47,10 @@ function CallsChart({ calls }: { calls: CallDto[] }) {
             )}
             {i % 2 === 1 && (
               <text x={i * 20 + 10} y={102} textAnchor="middle" className="fill-slate-500 text-[6px]">
-                {d.start.toLocaleDateString(undefined, { month: "numeric", day: "numeric" })}
+                {formatDay(d.day, { month: "numeric", day: "numeric" })}
               </text>
             )}
-            <title>{`${d.start.toLocaleDateString()}: ${d.count} calls`}</title>
+            <title>{`${formatDay(d.day, { month: "short", day: "numeric" })}: ${d.count} calls`}</title>
           </g>
         );
       })}
@@ -90,6 +90,7 @@ function Bars({ label, rows, unit = "" }: { label: string; rows: { key: string; 
 
 export function Overview() {
   const me = useMe().data;
+  const zone = useWorkspaceZone();
   const agents = useAgents();
   const overview = useOverview();
   const recent = useRecentCalls(CHART_DAYS);
@@ -133,7 +134,7 @@ export function Overview() {
           ) : recent.data.data.length === 0 ? (
             <EmptyState title="No calls yet">Place one with “Try this agent” or embed the widget on your site.</EmptyState>
           ) : (
-            <CallsChart calls={recent.data.data} />
+            <CallsChart calls={recent.data.data} zone={zone} />
           )}
         </Card>
         <Card title="Top agents" actions={<span className="text-xs text-slate-500">calls, last 30 days</span>}>

@@ -1,9 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
-import type { TwoFactorStatusDto, UserSessionDto, WorkspaceDto } from "@orbis/contracts";
-import { api } from "../../lib/api.ts";
+import { changePasswordBodySchema, type TwoFactorStatusDto, type UserSessionDto, type WorkspaceDto } from "@orbis/contracts";
+import { api, ApiError } from "../../lib/api.ts";
+import { formValues, validate, type FieldErrors } from "../../lib/forms.ts";
 import { useCan, useMe, useSignOut } from "../../lib/session.tsx";
+import { formatDateTime, useWorkspaceZone } from "../../lib/time.ts";
 import { Badge, Button, Card, ErrorBanner, PageHeader, Spinner, TextInput } from "../../components/ui.tsx";
 
 /** A new authenticator: the otpauth link (opens the app on a phone) and the key to type by hand. */
@@ -155,6 +157,7 @@ function deviceOf(userAgent: string) {
 
 function SessionsCard() {
   const qc = useQueryClient();
+  const zone = useWorkspaceZone();
   const navigate = useNavigate();
   const signOut = useSignOut();
   const sessions = useQuery({ queryKey: ["sessions"], queryFn: () => api<{ data: UserSessionDto[] }>("/v1/auth/sessions") });
@@ -192,8 +195,8 @@ function SessionsCard() {
                   {deviceOf(s.userAgent)} {s.current && <Badge tone="green">this session</Badge>}
                 </p>
                 <p className="text-slate-600">
-                  {s.workspaceName} · {s.ip ?? "unknown address"} · signed in {new Date(s.createdAt).toLocaleString()} · last seen{" "}
-                  {new Date(s.lastSeenAt).toLocaleString()}
+                  {s.workspaceName} · {s.ip ?? "unknown address"} · signed in {formatDateTime(s.createdAt, zone)} · last seen{" "}
+                  {formatDateTime(s.lastSeenAt, zone)}
                 </p>
               </div>
               {!s.current && (
@@ -236,14 +239,56 @@ function WorkspaceRequirementCard({ workspace }: { workspace: WorkspaceDto }) {
   );
 }
 
+function ChangePasswordCard() {
+  const qc = useQueryClient();
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const change = useMutation({
+    mutationFn: (body: unknown) => api<{ sessionsEnded: number }>("/v1/auth/password", { body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["sessions"] }),
+    onError: (err) => err instanceof ApiError && setErrors(err.fieldErrors()),
+  });
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const raw = formValues(form);
+    if (raw.newPassword !== raw.confirm) return setErrors({ confirm: "The two new passwords are not the same" });
+    const v = validate(changePasswordBodySchema, { currentPassword: raw.currentPassword, newPassword: raw.newPassword });
+    if (!v.ok) return setErrors(v.errors);
+    setErrors({});
+    change.mutate(v.data, { onSuccess: () => form.reset() });
+  };
+  return (
+    <Card title="Password">
+      <form onSubmit={onSubmit} className="grid gap-3 sm:grid-cols-3" noValidate aria-label="Change password">
+        <TextInput label="Current password" name="currentPassword" type="password" autoComplete="current-password" error={errors.currentPassword} />
+        <TextInput label="New password" name="newPassword" type="password" autoComplete="new-password" error={errors.newPassword} />
+        <TextInput label="New password again" name="confirm" type="password" autoComplete="new-password" error={errors.confirm} />
+        <div className="sm:col-span-3">
+          {change.error && !Object.keys(errors).length && <ErrorBanner error={change.error} />}
+          {change.data && (
+            <p role="status" className="mb-2 text-sm text-green-800">
+              Password changed.{" "}
+              {change.data.sessionsEnded ? `Your ${change.data.sessionsEnded} other session(s) were signed out.` : "No other session was signed in."}
+            </p>
+          )}
+          <Button type="submit" busy={change.isPending}>
+            Change password
+          </Button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
 export function Security() {
   const me = useMe().data;
   const isOwner = useCan("owner");
   if (!me) return <Spinner />;
   return (
     <>
-      <PageHeader title="Security" subtitle="Two-factor sign-in and the sessions signed in to your account." />
+      <PageHeader title="Security" subtitle="Your password, two-factor sign-in and the sessions signed in to your account." />
       <div className="grid max-w-3xl gap-6">
+        <ChangePasswordCard />
         <TwoFactorCard />
         <SessionsCard />
         {isOwner && <WorkspaceRequirementCard workspace={me.workspace} />}

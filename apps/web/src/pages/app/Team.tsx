@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { inviteBodySchema, updateWorkspaceBodySchema, type Role } from "@orbis/contracts";
+import { inviteBodySchema, ROLE_RANK, updateWorkspaceBodySchema, type PasswordResetLinkDto, type Role } from "@orbis/contracts";
 import { api, ApiError } from "../../lib/api.ts";
 import { formValues, validate, type FieldErrors } from "../../lib/forms.ts";
 import { useMembers } from "../../lib/queries.ts";
@@ -29,6 +29,11 @@ export function Team() {
   const changeRole = useMutation({
     mutationFn: ({ userId, role }: { userId: string; role: Role }) => api(`/v1/workspaces/current/members/${userId}`, { method: "PATCH", body: { role } }),
     onSettled: () => qc.invalidateQueries({ queryKey: ["members"] }),
+  });
+  const [resetFor, setResetFor] = useState<{ name: string; url: string }>();
+  const resetLink = useMutation({
+    mutationFn: (m: { userId: string; name: string }) => api<PasswordResetLinkDto>("/v1/auth/password-resets", { body: { userId: m.userId } }),
+    onSuccess: (made, m) => setResetFor({ name: m.name, url: made.url }),
   });
   const remove = useMutation({
     mutationFn: (userId: string) => api(`/v1/workspaces/current/members/${userId}`, { method: "DELETE" }),
@@ -71,6 +76,11 @@ export function Team() {
                         onChange={(e) => changeRole.mutate({ userId: m.userId, role: e.target.value as Role })}
                         options={ROLE_OPTIONS.map((o) => ({ value: o.value, label: o.value }))}
                       />
+                      {me && ROLE_RANK[me.role] > ROLE_RANK[m.role] && (
+                        <Button variant="secondary" busy={resetLink.isPending && resetLink.variables?.userId === m.userId} onClick={() => resetLink.mutate(m)}>
+                          Password reset link
+                        </Button>
+                      )}
                       <Button variant="secondary" onClick={() => confirm(`Remove ${m.name} from the workspace?`) && remove.mutate(m.userId)}>
                         Remove
                       </Button>
@@ -82,7 +92,12 @@ export function Team() {
               ))}
             </ul>
           )}
-          <ErrorBanner error={changeRole.error ?? remove.error} />
+          <ErrorBanner error={changeRole.error ?? remove.error ?? resetLink.error} />
+          {resetFor && (
+            <div className="mt-4">
+              <CopyOnce value={resetFor.url} label={`Password reset link for ${resetFor.name}: give it to them; it works once, within an hour`} />
+            </div>
+          )}
         </Card>
         {canManage && (
           <Card title="Invite someone">

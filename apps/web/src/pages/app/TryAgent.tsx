@@ -31,6 +31,8 @@ export function TryAgent() {
   const [lines, setLines] = useState<Line[]>([]);
   const [callId, setCallId] = useState<string>();
   const [text, setText] = useState("");
+  // The draft is what you are editing; callers hear the published version.
+  const [mode, setMode] = useState<"draft" | "published">("draft");
   const client = useRef<VoiceClient | null>(null);
   const bottom = useRef<HTMLLIElement>(null);
 
@@ -49,6 +51,7 @@ export function TryAgent() {
     client.current = new VoiceClient({
       baseUrl: location.origin,
       agentId: id,
+      mode,
       audioProcessing: !raw,
       events: {
         status: (s, d) => {
@@ -79,12 +82,17 @@ export function TryAgent() {
   if (agent.isPending) return <Spinner label="Loading agent" />;
   if (agent.error) return <ErrorBanner error={agent.error} />;
   const active = status === "live" || status === "connecting" || status === "reconnecting";
+  const published = agent.data.publishedVersion != null;
 
   return (
     <>
       <PageHeader
         title={`Try ${agent.data.name}`}
-        subtitle="Talk to the agent through your microphone, or type. Interrupt it by talking over it."
+        subtitle={
+          mode === "draft"
+            ? "You are trying the draft: your latest edits, before callers hear them. Talk through your microphone or type; interrupt it by talking over it."
+            : `You are trying version ${agent.data.publishedVersion}: what callers hear on your website and phone line.`
+        }
         actions={
           <Link to={`/dashboard/agents/${id}`} className="rounded-lg px-3.5 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-50">
             Back to agent
@@ -92,10 +100,30 @@ export function TryAgent() {
         }
       />
       {!canCall && <ErrorBanner error="Viewers cannot place test calls. Ask an admin for the staff role." />}
+      <div role="group" aria-label="Version to try" className="mb-4 inline-flex overflow-hidden rounded-lg ring-1 ring-slate-300">
+        {(
+          [
+            ["draft", "Draft"],
+            ["published", published ? `Published (v${agent.data.publishedVersion})` : "Published (none yet)"],
+          ] as const
+        ).map(([value, label]) => (
+          <button
+            key={value}
+            type="button"
+            aria-pressed={mode === value}
+            disabled={active || (value === "published" && !published)}
+            onClick={() => setMode(value)}
+            className={`px-3 py-2 text-sm font-medium disabled:opacity-50 ${mode === value ? "bg-brand-600 text-white" : "bg-white text-slate-800 hover:bg-slate-50"}`}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
       <Card
         title={
           <span className="flex items-center gap-2">
             Live call <Badge tone={STATUS_TONE[status]}>{status}</Badge>
+            <Badge tone={mode === "draft" ? "amber" : "green"}>{mode === "draft" ? "draft" : `v${agent.data.publishedVersion}`}</Badge>
             {callId && <span className="font-mono text-xs text-slate-500">{callId}</span>}
           </span>
         }

@@ -1,7 +1,14 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Link, useLocation, useNavigate, useSearchParams } from "react-router";
-import { acceptInviteBodySchema, loginBodySchema, signupBodySchema, type SignInResultDto, type TwoFactorChallengeDto } from "@orbis/contracts";
+import {
+  acceptInviteBodySchema,
+  completePasswordResetBodySchema,
+  loginBodySchema,
+  signupBodySchema,
+  type SignInResultDto,
+  type TwoFactorChallengeDto,
+} from "@orbis/contracts";
 import { api, ApiError } from "../../lib/api.ts";
 import { formValues, validate, type FieldErrors } from "../../lib/forms.ts";
 import { Button, ErrorBanner, TextInput } from "../../components/ui.tsx";
@@ -256,7 +263,7 @@ export function AcceptInvite() {
     <AuthShell title="Join your team">
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
         <p className="text-sm text-slate-700">
-          Choose your name and a password. If you already have an account with this email, leave them empty and log in afterwards.
+          Choose your name and a password. If you already have an account with this email, leave the name empty and enter that account's password.
         </p>
         <TextInput label="Your name" name="name" autoComplete="name" error={errors.name} />
         <TextInput label="Password" name="password" type="password" autoComplete="new-password" error={errors.password} />
@@ -271,32 +278,54 @@ export function AcceptInvite() {
 }
 
 export function ResetPassword() {
-  const [sent, setSent] = useState(false);
+  const [params] = useSearchParams();
+  const token = params.get("token");
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const m = useMutation({
+    mutationFn: (body: unknown) => api("/v1/auth/password-resets/complete", { body }),
+    onError: (err) => err instanceof ApiError && setErrors(err.fieldErrors()),
+  });
+  const back = (
+    <Link className="text-brand-700 underline" to="/login">
+      Back to log in
+    </Link>
+  );
+  if (!token) {
+    return (
+      <AuthShell title="Forgot your password?" footer={back}>
+        <p className="text-sm text-slate-700">
+          This server does not send email yet, so ask an owner or admin of your workspace: on their <strong>Team</strong> page,{" "}
+          <strong>Password reset link</strong> makes a link that lets you choose a new password. It works once, within an hour.
+        </p>
+      </AuthShell>
+    );
+  }
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const raw = formValues(e.currentTarget);
+    if (raw.password !== raw.confirm) return setErrors({ confirm: "The two passwords are not the same" });
+    const v = validate(completePasswordResetBodySchema, { token, password: raw.password });
+    if (!v.ok) return setErrors(v.errors);
+    setErrors({});
+    m.mutate(v.data);
+  };
   return (
-    <AuthShell
-      title="Reset your password"
-      footer={
-        <Link className="text-brand-700 underline" to="/login">
-          Back to log in
-        </Link>
-      }
-    >
-      {sent ? (
+    <AuthShell title="Choose a new password" footer={back}>
+      {m.isSuccess ? (
         <p role="status" className="text-sm text-slate-700">
-          Password reset by email is not enabled on this server yet. Ask an owner or admin of your workspace to invite you again; the invitation lets you set a
-          new password.
+          Your password is changed, and you are signed out everywhere.{" "}
+          <Link className="font-semibold text-brand-700 underline" to="/login">
+            Log in with the new password
+          </Link>
+          .
         </p>
       ) : (
-        <form
-          className="space-y-4"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setSent(true);
-          }}
-        >
-          <TextInput label="Email" name="email" type="email" autoComplete="email" required />
-          <Button type="submit" className="w-full">
-            Send reset link
+        <form onSubmit={onSubmit} className="space-y-4" noValidate>
+          <TextInput label="New password" name="password" type="password" autoComplete="new-password" required error={errors.password} />
+          <TextInput label="New password again" name="confirm" type="password" autoComplete="new-password" required error={errors.confirm} />
+          <ErrorBanner error={m.error} />
+          <Button type="submit" busy={m.isPending} className="w-full">
+            Set new password
           </Button>
         </form>
       )}

@@ -4,7 +4,7 @@ import { useMe } from "../../lib/session.tsx";
 const NAV = [
   ["/features", "Features"],
   ["/pricing", "Pricing"],
-  ["/blog", "Blog"],
+  ["/guides", "Guides"],
   ["/affiliates", "Affiliates"],
 ] as const;
 
@@ -61,8 +61,11 @@ export function PublicLayout() {
         <div className="mx-auto flex max-w-6xl flex-wrap justify-between gap-4 px-4 py-8 text-sm text-slate-600">
           <p>© OrbisVoice, open source under a permissive licence. Self-host it or let us run it.</p>
           <p className="flex gap-4">
+            <Link to="/guides" className="hover:underline">
+              Guides
+            </Link>
             <a href="/docs" className="hover:underline">
-              API docs
+              API reference
             </a>
             <a href="/demo" className="hover:underline">
               Widget demo

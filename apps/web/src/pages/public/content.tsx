@@ -1,5 +1,5 @@
-import { useEffect, useState } from "react";
-import { Link, useParams } from "react-router";
+import { useState } from "react";
+import { Link } from "react-router";
 
 const PLANS = [
   {
@@ -194,70 +194,6 @@ export function Pricing() {
         ))}
       </ul>
     </div>
-  );
-}
-
-const POSTS = [
-  {
-    slug: "missed-calls-cost",
-    title: "What a missed call costs a dental practice",
-    date: "2026-01-12",
-    excerpt: "One in four calls to a busy front desk goes unanswered. We did the arithmetic.",
-    body: "Placeholder post. A missed new-patient call is worth hundreds in first-year revenue; a voice agent that answers every call pays for itself with a handful of bookings a month. The full write-up is coming soon.",
-  },
-  {
-    slug: "barge-in",
-    title: "Letting callers interrupt: how barge-in works",
-    date: "2026-02-03",
-    excerpt: "People talk over each other. A good voice agent has to stop talking the moment you do.",
-    body: "Placeholder post. OrbisVoice's turn-taker watches caller speech while the agent talks; past a threshold it emits one interrupt that stops the speech engine, the brain and the playback in the browser or on the phone line at once.",
-  },
-  {
-    slug: "self-hosting",
-    title: "Self-hosting OrbisVoice in one command",
-    date: "2026-02-20",
-    excerpt: "An embedded database, an offline speech stack and no API keys required.",
-    body: "Placeholder post. `npm start` runs the API, the voice gateway and this web app on one port with PGlite; set DATABASE_URL and REDIS_URL to scale out.",
-  },
-];
-
-export function Blog() {
-  return (
-    <div className="mx-auto max-w-3xl px-4 py-14">
-      <h1 className="text-3xl font-bold">Blog</h1>
-      <ul className="mt-8 space-y-8">
-        {POSTS.map((p) => (
-          <li key={p.slug}>
-            <p className="text-sm text-slate-600">{p.date}</p>
-            <h2 className="text-xl font-semibold">
-              <Link to={`/blog/${p.slug}`} className="hover:underline">
-                {p.title}
-              </Link>
-            </h2>
-            <p className="mt-1 text-slate-700">{p.excerpt}</p>
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-}
-
-export function BlogPost() {
-  const { slug } = useParams();
-  const post = POSTS.find((p) => p.slug === slug);
-  useEffect(() => {
-    document.title = post ? `${post.title} · OrbisVoice` : "Post not found · OrbisVoice";
-  }, [post]);
-  if (!post) return <NotFound />;
-  return (
-    <article className="mx-auto max-w-3xl px-4 py-14">
-      <p className="text-sm text-slate-600">{post.date}</p>
-      <h1 className="mt-1 text-3xl font-bold">{post.title}</h1>
-      <p className="mt-6 text-lg text-slate-700">{post.body}</p>
-      <Link to="/blog" className="mt-8 inline-block text-brand-700 underline">
-        ← All posts
-      </Link>
-    </article>
   );
 }
 

@@ -1,7 +1,7 @@
 import type { BusinessConfig } from "@orbis/contracts";
 import type { Slot } from "../../availability.ts";
 import type { Dialogue, Flow } from "../dialogue.ts";
-import { applyBookingRequest, draftService } from "../draft.ts";
+import { applyBookingRequest, draftService, markWeak } from "../draft.ts";
 import { askPhone } from "./phone-number.ts";
 import { askWhatToChange, resolveSlot, retakeLostSlot } from "./slots.ts";
 
@@ -13,7 +13,16 @@ function staffName(business: BusinessConfig, id: string | null | undefined): str
 /** Book an appointment: service → day and time → name → phone → confirm → `book_appointment`. */
 export const booking: Flow = {
   begin(dialogue, u) {
-    applyBookingRequest(dialogue.business, dialogue.draft, u);
+    const d = dialogue.draft;
+    applyBookingRequest(dialogue.business, d, u);
+    // "My sink is backed up": the service the problem points to (weak: read back), or a choice.
+    const fits = u.service ? [] : u.problemServices;
+    const only = fits.length === 1 ? fits[0] : undefined;
+    if (only) {
+      d.serviceId = only.id;
+      markWeak(d, "service", true);
+      dialogue.say(dialogue.phrases.soundsLike(only));
+    } else if (fits.length > 1) d.serviceChoices = fits.slice(0, 3).map((s) => s.id);
   },
 
   async advance(dialogue: Dialogue) {
@@ -21,12 +30,19 @@ export const booking: Flow = {
     const bookable = business.services.filter((s) => s.bookable);
     if (!d.serviceId && bookable.length === 1) d.serviceId = bookable[0]?.id;
     const service = draftService(business, d);
-    if (!service) return dialogue.ask(p.whatToBook(bookable.slice(0, 5)), "service");
+    const choices = bookable.filter((s) => d.serviceChoices?.includes(s.id));
+    if (!service) return dialogue.ask(choices.length > 1 ? p.whichService(choices) : p.whatToBook(bookable.slice(0, 5)), "service");
     if (!d.slot && !(await resolveSlot(dialogue, service, p.askDay()))) return;
     if (!d.name) return dialogue.ask(p.askName(), "name");
     if (!d.phone) return askPhone(dialogue);
     const slot = d.slot as Slot;
-    dialogue.ask(p.confirmBooking(service, staffName(business, slot.staffId), dialogue.at(slot.start), d.name), "confirm");
+    const staff = staffName(business, slot.staffId);
+    dialogue.ask(
+      d.weak.length > 0
+        ? p.confirmEach(service, staff, dialogue.at(slot.start), d.name, d.weak.includes("phone") ? d.phone : null, business.country)
+        : p.confirmBooking(service, staff, dialogue.at(slot.start), d.name),
+      "confirm",
+    );
   },
 
   async confirmed(dialogue: Dialogue) {

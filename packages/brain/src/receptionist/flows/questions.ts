@@ -25,7 +25,7 @@ export function answer(dialogue: Dialogue, u: Understanding): void {
   const I = u.intents;
   const { business: b, phrases: p } = dialogue;
   const topic = I.has("hours") || I.has("prices") || I.has("location") || I.has("services");
-  if (u.faqAnswer && (u.faqByKeyword || !topic) && !(I.has("prices") && u.service)) return dialogue.say(u.faqAnswer);
+  if (u.faqAnswer && ((u.faqByKeyword && u.faqStrong) || !topic) && !(I.has("prices") && u.service)) return dialogue.say(u.faqAnswer);
   if (I.has("hours")) return dialogue.say(u.when.date ? p.dayHours(b, dialogue.at(u.when.date), dialogue.now()) : p.weeklyHours(b));
   if (I.has("prices")) return dialogue.say(u.service ? p.price(u.service) : p.prices(b.services.filter((s) => s.priceCents !== null).slice(0, 4)));
   if (I.has("location")) return dialogue.say(p.location(b));

@@ -1,0 +1,30 @@
+/**
+ * The paths the dashboard's router (apps/web/src/main.tsx) renders a page for: only these get the SPA's
+ * index.html with 200. Anything else is a real 404 (the SPA's "Page not found" for a browser, the error
+ * body otherwise). A test reads main.tsx and fails when a route there is missing here.
+ */
+const SEGMENT = "[^/]+";
+const DASHBOARD_PAGES = [
+  "agents",
+  `agents/${SEGMENT}`,
+  `agents/${SEGMENT}/try`,
+  `agents/${SEGMENT}/tools`,
+  "calls",
+  `calls/${SEGMENT}`,
+  "appointments",
+  "messages",
+  "phone-numbers",
+  "providers",
+  "usage",
+  "audit",
+  "api-keys",
+  "team",
+  "settings",
+  "security",
+];
+const TOP_PAGES = ["features", "pricing", "guides", `guides/${SEGMENT}`, "affiliates", "login", "signup", "reset-password", "invite", "onboarding"];
+
+const SPA_ROUTE = new RegExp(`^/(?:|(?:${TOP_PAGES.join("|")})/?|dashboard(?:/(?:${DASHBOARD_PAGES.join("|")}))?/?)$`);
+
+/** Whether the SPA has a page at this path (no query string). */
+export const isSpaRoute = (path: string): boolean => SPA_ROUTE.test(path);

@@ -1,0 +1,215 @@
+import { useState } from "react";
+import { CHANNELS, type CallDto } from "@orbis/contracts";
+import { useCallsInRange, useUsage, type UsageSummary } from "../../lib/queries.ts";
+import { addDays, dayOf, formatDay, instantAt, isDay, useWorkspaceZone, type Day } from "../../lib/time.ts";
+import { Button, Card, EmptyState, ErrorBanner, PageHeader, Spinner, TextInput } from "../../components/ui.tsx";
+
+type Channel = (typeof CHANNELS)[number];
+const CHANNEL_FILL: Record<Channel, string> = { web: "fill-brand-600", twilio: "fill-red-600", telnyx: "fill-emerald-600" };
+const CHANNEL_SWATCH: Record<Channel, string> = { web: "bg-brand-600", twilio: "bg-red-600", telnyx: "bg-emerald-600" };
+const MAX_DAYS = 366;
+
+interface DayRow {
+  day: Day;
+  calls: Record<Channel, number>;
+  minutes: Record<Channel, number>;
+}
+
+const zeroes = (): Record<Channel, number> => ({ web: 0, twilio: 0, telnyx: 0 });
+const sum = (r: Record<Channel, number>) => CHANNELS.reduce((n, c) => n + r[c], 0);
+const usd = (n: number) => `$${n.toFixed(n > 0 && n < 1 ? 4 : 2)}`;
+
+/** Calls and minutes per civil day (the workspace's zone) and channel. */
+function perDay(calls: CallDto[], fromDay: Day, toDay: Day, zone: string): DayRow[] {
+  const rows = new Map<Day, DayRow>();
+  for (let d = fromDay; d <= toDay; d = addDays(d, 1)) rows.set(d, { day: d, calls: zeroes(), minutes: zeroes() });
+  for (const c of calls) {
+    const row = rows.get(dayOf(new Date(c.startedAt), zone));
+    if (!row) continue;
+    row.calls[c.channel] += 1;
+    row.minutes[c.channel] += (c.durationSec ?? 0) / 60;
+  }
+  return [...rows.values()];
+}
+
+/** Stacked bars per day, one colour per channel (named in the legend and each bar's title). */
+function DailyBars({ rows, metric, label }: { rows: DayRow[]; metric: "calls" | "minutes"; label: string }) {
+  const width = Math.max(280, rows.length * 12);
+  const max = Math.max(1, ...rows.map((r) => sum(r[metric])));
+  const slot = width / rows.length;
+  const labelEvery = Math.ceil(rows.length / 10);
+  const total = rows.reduce((n, r) => n + sum(r[metric]), 0);
+  return (
+    <svg viewBox={`0 0 ${width} 110`} role="img" aria-label={`${label}: ${Math.round(total).toLocaleString()} in all`} className="w-full">
+      {rows.map((r, i) => {
+        let y = 90;
+        return (
+          <g key={r.day}>
+            {CHANNELS.map((c) => {
+              const h = (r[metric][c] / max) * 76;
+              y -= h;
+              return h > 0 ? <rect key={c} x={i * slot + slot * 0.15} y={y} width={slot * 0.7} height={h} className={CHANNEL_FILL[c]} /> : null;
+            })}
+            {i % labelEvery === 0 && (
+              <text x={i * slot + slot / 2} y={102} textAnchor="middle" className="fill-slate-500 text-[6px]">
+                {formatDay(r.day, { month: "numeric", day: "numeric" })}
+              </text>
+            )}
+            <title>{`${formatDay(r.day, { month: "short", day: "numeric" })}: ${CHANNELS.map((c) => `${c} ${Math.round(r[metric][c] * 10) / 10}`).join(", ")}`}</title>
+          </g>
+        );
+      })}
+      <line x1="0" x2={width} y1="90" y2="90" className="stroke-slate-300" />
+    </svg>
+  );
+}
+
+function Legend() {
+  return (
+    <ul className="mb-2 flex flex-wrap gap-3 text-xs text-slate-700" aria-label="Channels">
+      {CHANNELS.map((c) => (
+        <li key={c} className="flex items-center gap-1">
+          <span className={`inline-block h-2.5 w-2.5 rounded-sm ${CHANNEL_SWATCH[c]}`} aria-hidden /> {c}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function CostByProvider({ usage }: { usage: UsageSummary }) {
+  const rows = [...usage.byProvider].sort((a, b) => b.costUsd - a.costUsd);
+  const max = Math.max(0.000001, ...rows.map((r) => r.costUsd));
+  if (rows.length === 0) return <EmptyState title="No provider usage in this range" />;
+  return (
+    <ul aria-label="Cost by provider" className="space-y-2">
+      {rows.map((r) => (
+        <li key={r.provider} className="text-sm">
+          <div className="flex justify-between gap-2">
+            <span className="truncate font-medium">
+              {r.provider} <span className="text-xs font-normal text-slate-500">{r.kind}</span>
+            </span>
+            <span className="shrink-0 tabular-nums text-slate-700">{usd(r.costUsd)}</span>
+          </div>
+          <div className="mt-1 h-2 rounded-full bg-slate-100" aria-hidden>
+            <div className="h-2 rounded-full bg-brand-600" style={{ width: `${(r.costUsd / max) * 100}%` }} />
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function Usage() {
+  const zone = useWorkspaceZone();
+  const today = dayOf(new Date(), zone);
+  const [range, setRange] = useState({ from: addDays(today, -13), to: today });
+  const [draft, setDraft] = useState(range);
+  const [rangeError, setRangeError] = useState<string>();
+  const from = instantAt(range.from, zone).toISOString();
+  const to = instantAt(addDays(range.to, 1), zone).toISOString();
+  const usage = useUsage(from, to);
+  const calls = useCallsInRange(from, to);
+  const rows = calls.data ? perDay(calls.data.calls, range.from, range.to, zone) : [];
+  const totalMinutes = rows.reduce((n, r) => n + sum(r.minutes), 0);
+
+  const apply = () => {
+    if (!isDay(draft.from) || !isDay(draft.to)) return setRangeError("Choose both dates.");
+    if (draft.from > draft.to) return setRangeError("The start must not be after the end.");
+    if ((Date.parse(draft.to) - Date.parse(draft.from)) / 86_400_000 + 1 > MAX_DAYS) return setRangeError(`At most ${MAX_DAYS} days.`);
+    setRangeError(undefined);
+    setRange(draft);
+  };
+
+  return (
+    <>
+      <PageHeader title="Usage" subtitle={`Calls, minutes and provider cost, by day in ${zone}.`} />
+      <form
+        className="mb-6 flex flex-wrap items-end gap-3"
+        aria-label="Date range"
+        onSubmit={(e) => {
+          e.preventDefault();
+          apply();
+        }}
+      >
+        <TextInput label="From" type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+        <TextInput label="To" type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} error={rangeError} />
+        <Button type="submit">Show</Button>
+      </form>
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card title="Totals">
+          {usage.isPending ? (
+            <Spinner />
+          ) : usage.error ? (
+            <ErrorBanner error={usage.error} />
+          ) : (
+            <dl className="grid grid-cols-2 gap-3 text-sm">
+              <dt className="text-slate-600">Calls</dt>
+              <dd className="text-right font-semibold tabular-nums" data-testid="usage-calls">
+                {usage.data.calls.toLocaleString()}
+              </dd>
+              <dt className="text-slate-600">Minutes</dt>
+              <dd className="text-right font-semibold tabular-nums">{calls.data ? totalMinutes.toFixed(1) : "–"}</dd>
+              <dt className="text-slate-600">Provider cost</dt>
+              <dd className="text-right font-semibold tabular-nums">{usd(usage.data.costUsd)}</dd>
+            </dl>
+          )}
+        </Card>
+        <Card title="Cost by provider" className="lg:col-span-2">
+          {usage.isPending ? <Spinner /> : usage.error ? <ErrorBanner error={usage.error} /> : <CostByProvider usage={usage.data} />}
+        </Card>
+        <Card title="Calls by day and channel" className="lg:col-span-3">
+          {calls.isPending ? (
+            <Spinner label="Loading calls" />
+          ) : calls.error ? (
+            <ErrorBanner error={calls.error} />
+          ) : (
+            <>
+              <Legend />
+              <DailyBars rows={rows} metric="calls" label="Calls per day by channel" />
+              <h3 className="mt-6 text-sm font-semibold text-slate-900">Minutes by day and channel</h3>
+              <DailyBars rows={rows} metric="minutes" label="Minutes per day by channel" />
+              {!calls.data.complete && (
+                <p className="mt-2 text-xs text-amber-800">Only the latest {calls.data.calls.length} calls are counted here; choose a shorter range.</p>
+              )}
+              <div className="mt-4 overflow-x-auto">
+                <table className="w-full text-left text-sm">
+                  <caption className="sr-only">Calls and minutes per day and channel</caption>
+                  <thead className="text-xs text-slate-600">
+                    <tr>
+                      <th scope="col" className="py-1 pr-3">
+                        Day
+                      </th>
+                      {CHANNELS.map((c) => (
+                        <th key={c} scope="col" className="py-1 pr-3 text-right">
+                          {c}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody className="divide-y divide-slate-100">
+                    {rows
+                      .filter((r) => sum(r.calls) > 0)
+                      .reverse()
+                      .map((r) => (
+                        <tr key={r.day}>
+                          <th scope="row" className="py-1 pr-3 font-medium">
+                            {formatDay(r.day, { month: "short", day: "numeric" })}
+                          </th>
+                          {CHANNELS.map((c) => (
+                            <td key={c} className="py-1 pr-3 text-right tabular-nums">
+                              {r.calls[c]} · {r.minutes[c].toFixed(1)} min
+                            </td>
+                          ))}
+                        </tr>
+                      ))}
+                  </tbody>
+                </table>
+                {rows.every((r) => sum(r.calls) === 0) && <EmptyState title="No calls in this range" />}
+              </div>
+            </>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}
