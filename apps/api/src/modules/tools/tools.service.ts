@@ -89,7 +89,13 @@ export function createToolsService(options: ToolsServiceOptions = {}) {
         const updated = await t.agentTools.update(agentId, toolId, next);
         if (!updated) throw notFound("Tool");
         // Which fields changed, never their values: headers may hold the tenant's own API keys.
-        await t.audit.record({ ...auditedBy(actor), action: "tool.updated", targetType: "tool", targetId: toolId, metadata: { ...auditedTool(updated), changed: Object.keys(patch) } });
+        await t.audit.record({
+          ...auditedBy(actor),
+          action: "tool.updated",
+          targetType: "tool",
+          targetId: toolId,
+          metadata: { ...auditedTool(updated), changed: Object.keys(patch) },
+        });
         return updated;
       });
       return toToolDto(row);
