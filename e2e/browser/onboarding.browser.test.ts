@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureBuilt, hasChromium, launch, RESULTS, startPlatform, watchErrors, type Platform } from "./harness.ts";
+import { ensureBuilt, hasChromium, launch, RESULTS, startHostSite, startPlatform, watchErrors, type Platform } from "./harness.ts";
 
 /** What the dental template's fictional example business knows; none of it may reach Harbor Physio's callers. */
 const TEMPLATE_FACTS = ["Bright Smile", "Main Street", "Springfield", "Maria", "Dr. Lee", "Dr. Patel", "+1212555", "brightsmile"];
@@ -21,7 +21,8 @@ describe.runIf(hasChromium)("onboarding with the business's own facts", () => {
     await platform?.close();
   });
 
-  it("signs up as Harbor Physio, confirms the dental suggestions, and the agent greets as Harbor Physio", { timeout: 120_000 }, async () => {
+  it("signs up as Harbor Physio, confirms the dental suggestions, and the agent greets as Harbor Physio", { timeout: 240_000 }, async () => {
+    const started = Date.now();
     const base = platform.baseUrl;
     const ctx = await browser.newContext({ timezoneId: "America/Chicago" });
     const page = await ctx.newPage();
@@ -141,6 +142,66 @@ describe.runIf(hasChromium)("onboarding with the business's own facts", () => {
     const saved = (await (await ctx.request.get(`${base}/v1/agents/${agentId}/business`)).json()) as { business: { staff: { name: string }[] } };
     expect(saved.business.staff.map((s) => s.name)).toEqual(["Kim Lee"]);
     await page.screenshot({ path: `${RESULTS}/agent-business-editor.png`, fullPage: true });
+
+    // Website callers hear the published version: an edited greeting waits for Publish.
+    const site = await startHostSite();
+    const keyRes = await ctx.request.post(`${base}/v1/api-keys`, { data: { name: "site", kind: "publishable", allowedOrigins: [site.origin] } });
+    const siteKey = ((await keyRes.json()) as { key: string }).key;
+    const widgetGreeting = async () => {
+      const visitor = await browser.newContext();
+      const vpage = await visitor.newPage();
+      await vpage.goto(`${site.origin}/embed.html?host=${encodeURIComponent(base)}&agentId=${agentId}&key=${siteKey}`);
+      const w = vpage.locator("[data-orbisvoice]");
+      await w.getByRole("button", { name: "Talk to us" }).click();
+      await w.getByRole("button", { name: "Type instead" }).click();
+      // The embed page shows its own static greeting first; the agent's spoken one names the business.
+      const spoken = w.locator('[data-role="agent"]', { hasText: "Harbor Physio" }).first();
+      await spoken.waitFor({ timeout: 20_000 });
+      const text = (await spoken.textContent()) ?? "";
+      await visitor.close();
+      return text;
+    };
+    expect(await widgetGreeting()).toContain("Thanks for calling Harbor Physio");
+    await page.goto(`${base}/dashboard/agents/${agentId}`);
+    await page.getByLabel("Greeting").fill("Welcome to Harbor Physio on the dock. How can I help?");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByText("Saved").first().waitFor();
+    expect(await widgetGreeting()).toContain("Thanks for calling Harbor Physio");
+    await page.getByRole("button", { name: "Publish", exact: true }).click();
+    await page
+      .getByText(/Published version \d+: callers on your website and phone line hear it now/)
+      .waitFor()
+      .catch(async (err: unknown) => {
+        throw new Error(`publish did not succeed: ${(await page.locator("main").innerText()).slice(0, 600)}`, { cause: err });
+      });
+    expect(await widgetGreeting()).toContain("Welcome to Harbor Physio on the dock");
+    await site.close();
+
+    // A colleague is invited and accepts through the link.
+    await page.goto(`${base}/dashboard/team`);
+    const colleague = `kim-${Date.now()}@example.com`;
+    await page.getByLabel("Email").fill(colleague);
+    await page.getByRole("button", { name: "Send invitation" }).click();
+    const invite = new URL((await page.getByTestId("created-key").textContent())!.trim());
+    const kimCtx = await browser.newContext();
+    const kim = await kimCtx.newPage();
+    await kim.goto(`${base}${invite.pathname}${invite.search}`);
+    await kim.getByLabel("Your name").fill("Kim Lee");
+    await kim.getByLabel("Password").fill("kim's own passphrase");
+    await kim.getByRole("button", { name: "Accept invitation" }).click();
+    await kim.waitForURL(/\/dashboard/);
+    await kimCtx.close();
+
+    // A Twilio number: the webhook URL to paste into the Twilio console.
+    await page.goto(`${base}/dashboard/phone-numbers`);
+    await page.getByLabel("Phone number").fill("+13125550123");
+    await page.getByLabel("Carrier").selectOption("twilio");
+    await page.getByLabel("Agent").selectOption(agentId);
+    await page.getByRole("button", { name: "Add number" }).click();
+    await page.getByRole("list", { name: "Phone numbers" }).getByText("+13125550123").waitFor();
+    await page.getByText(/\/v1\/telephony\/twilio\/voice$/).waitFor();
+    await page.getByRole("button", { name: "Copy Twilio voice webhook URL" }).waitFor();
+    console.log(`new-user journey: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(errors).toEqual([]);
     await ctx.close();
   });

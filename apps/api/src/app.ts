@@ -22,6 +22,8 @@ import { systemWallClock as systemClock } from "@orbis/ports";
 import { createBrainFactory } from "@orbis/agent-runtime";
 import { agentsRoutes } from "./modules/agents/agents.routes.ts";
 import { createAgentsService } from "./modules/agents/agents.service.ts";
+import { agentTestsRoutes } from "./modules/agent-tests/agent-tests.routes.ts";
+import { createAgentTestsService } from "./modules/agent-tests/agent-tests.service.ts";
 import { appointmentsRoutes } from "./modules/appointments/appointments.routes.ts";
 import { createAppointmentsService } from "./modules/appointments/appointments.service.ts";
 import { businessRoutes } from "./modules/business/business.routes.ts";
@@ -58,6 +60,9 @@ import { credentialsRoutes } from "./modules/credentials/credentials.routes.ts";
 import { createCredentialsService } from "./modules/credentials/credentials.service.ts";
 import { phoneNumbersRoutes } from "./modules/phone-numbers/phone-numbers.routes.ts";
 import { createPhoneNumbersService } from "./modules/phone-numbers/phone-numbers.service.ts";
+import { voicePreviewRoutes } from "./modules/voice-preview/voice-preview.routes.ts";
+import { createVoicePreviewService } from "./modules/voice-preview/voice-preview.service.ts";
+import { previewCredentials } from "./modules/voice-preview/provider-credentials.ts";
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions["logger"];
@@ -130,13 +135,17 @@ export async function mountApi(app: Server, deps: ApiDeps) {
   const clock = deps.now ? { now: deps.now } : systemClock;
   // Tenant HTTP tools (invoke, chat) reach private networks only when the operator opted in.
   const toolHttp = { allowPrivateNetwork: deps.config.allowPrivateNetworkTools };
-  const brains = createBrainFactory(deps.db, { clock, http: toolHttp });
+  const brains = createBrainFactory(deps.db, { clock, http: toolHttp, encryptionKey: deps.config.encryptionKey });
   const appointments = createAppointmentsService({ clock });
-  const tools = createToolsService({ clock, http: toolHttp });
+  const tools = createToolsService({ clock, http: toolHttp, encryptionKey: deps.config.encryptionKey });
   const chat = createChatService({ brains });
   const feeds = createCalendarFeedService(deps.db, publicBaseUrl, () => clock.now());
   const workspaces = createWorkspacesService({ twoFactorEnabled: twoFactor.isEnabled });
-  const agents = createAgentsService({ readiness: { platformKeys: deps.config.providerKeys, allowPrivateNetwork: deps.config.allowPrivateNetworkTools } });
+  const agentTests = createAgentTestsService({ clock });
+  const agents = createAgentsService({
+    readiness: { platformKeys: deps.config.providerKeys, allowPrivateNetwork: deps.config.allowPrivateNetworkTools },
+    tests: agentTests.publishGate,
+  });
   const apiKeys = createApiKeysService();
   const audit = createAuditService();
   const voiceSessions = createVoiceSessionsService({ tokens: deps.tokens, publicBaseUrl: deps.config.publicBaseUrl });
@@ -145,7 +154,7 @@ export async function mountApi(app: Server, deps: ApiDeps) {
   const providers = createProvidersService({ manager: deps.providers });
   const business = createBusinessService();
   const messages = createMessagesService();
-  const templates = createTemplatesService();
+  const templates = createTemplatesService({ suites: agentTests });
   const phoneNumbers = createPhoneNumbersService({ publicBaseUrl, publicBaseUrlSet: deps.config.publicBaseUrl !== undefined });
   const credentials = createCredentialsService({ encryptionKey: deps.config.encryptionKey, vendorEndpoints: deps.config.providerKeys });
 
@@ -165,7 +174,14 @@ export async function mountApi(app: Server, deps: ApiDeps) {
       await v1.register(providersRoutes, { principals, providers });
       await v1.register(businessRoutes, { prefix: "/agents", principals, business });
       await v1.register(toolsRoutes, { prefix: "/agents", principals, tools });
+      await v1.register(agentTestsRoutes, { prefix: "/agents", principals, agentTests });
       await v1.register(chatRoutes, { prefix: "/agents", principals, chat });
+      const voicePreview = createVoicePreviewService({
+        manager: deps.providers,
+        credentials: previewCredentials(deps.config),
+        cacheDir: join(deps.config.dataDir, "speech", "lm"),
+      });
+      await v1.register(voicePreviewRoutes, { prefix: "/agents", principals, voicePreview });
       await v1.register(appointmentsRoutes, { prefix: "/appointments", principals, appointments });
       await v1.register(messagesRoutes, { prefix: "/messages", principals, messages });
       await v1.register(templatesRoutes, { prefix: "/templates", templates, principals });

@@ -80,7 +80,8 @@ describe("/v1/agents/:id/tools", () => {
       headers: bearer(owner.token),
       payload: { description: "Order lookup" },
     });
-    expect(patched.json()).toMatchObject({ description: "Order lookup", timeoutMs: 2000, maxRetries: 0, headers: { "X-Api-Key": "tenant-key" } });
+    expect(patched.json()).toMatchObject({ description: "Order lookup", timeoutMs: 2000, maxRetries: 0, headerHints: { "X-Api-Key": "…ey" } });
+    expect(patched.body).not.toContain("tenant-key");
 
     const dup = await t.app.inject({ method: "POST", url: `/v1/agents/${agentId}/tools`, headers: bearer(owner.token), payload: tool() });
     expect(dup.statusCode).toBe(409);

@@ -50,7 +50,8 @@ export async function seedCommand(config: AppConfig) {
   await runtime.close();
 }
 
-function banner(config: AppConfig, dbKind: string, role: Role) {
+/** What `orbis start` prints: addresses and which services are configured, by variable name, never a secret's value. */
+export function banner(config: AppConfig, dbKind: string, role: Role) {
   const url = baseUrl(config);
   const demo = readDemoCredentials(config.dataDir);
   const lines = [

@@ -17,12 +17,12 @@ export function voiceGateway(runtime: Runtime): Mount {
   const { config } = runtime;
   // Tenant HTTP tools go through the outbound guard; ALLOW_PRIVATE_NETWORK_TOOLS lets them reach private networks.
   const toolHttp = { allowPrivateNetwork: config.allowPrivateNetworkTools };
-  const brains = createBrainFactory(runtime.db, { http: toolHttp });
+  const brains = createBrainFactory(runtime.db, { http: toolHttp, encryptionKey: config.encryptionKey });
   const pipeline = providerPipeline({
     speech: offlineSpeechStack(join(config.dataDir, "speech")),
     manager: runtime.providers,
     credentials: credentialResolver(config, { warn: (obj, msg) => console.warn(msg, obj) }),
-    setups: createAgentSetupFactory(runtime.db, { http: toolHttp }),
+    setups: createAgentSetupFactory(runtime.db, { http: toolHttp, encryptionKey: config.encryptionKey }),
     prices: config.prices,
     cacheDir: join(config.dataDir, "speech", "lm"),
   });

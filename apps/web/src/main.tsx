@@ -11,6 +11,7 @@ import { GuidePage, Guides } from "./pages/public/guides.tsx";
 import { PublicLayout } from "./pages/public/PublicLayout.tsx";
 import { AgentEditor, AgentsList } from "./pages/app/Agents.tsx";
 import { AgentTools } from "./pages/app/AgentTools.tsx";
+import { AgentTests } from "./pages/app/AgentTests.tsx";
 import { ApiKeys } from "./pages/app/ApiKeys.tsx";
 import { Appointments } from "./pages/app/Appointments.tsx";
 import { AppLayout } from "./pages/app/AppLayout.tsx";
@@ -25,6 +26,7 @@ import { Security } from "./pages/app/Security.tsx";
 import { Settings, Team } from "./pages/app/Team.tsx";
 import { TryAgent } from "./pages/app/TryAgent.tsx";
 import { Usage } from "./pages/app/Usage.tsx";
+import { Analytics } from "./pages/app/Analytics.tsx";
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -71,6 +73,7 @@ createRoot(document.getElementById("root")!).render(
             <Route path="agents/:id" element={<AgentEditor />} />
             <Route path="agents/:id/try" element={<TryAgent />} />
             <Route path="agents/:id/tools" element={<AgentTools />} />
+            <Route path="agents/:id/tests" element={<AgentTests />} />
             <Route path="calls" element={<CallsList />} />
             <Route path="calls/:id" element={<CallPage />} />
             <Route path="appointments" element={<Appointments />} />
@@ -78,6 +81,7 @@ createRoot(document.getElementById("root")!).render(
             <Route path="phone-numbers" element={<PhoneNumbers />} />
             <Route path="providers" element={<ProviderKeys />} />
             <Route path="usage" element={<Usage />} />
+            <Route path="analytics" element={<Analytics />} />
             <Route path="audit" element={<AuditLog />} />
             <Route path="api-keys" element={<ApiKeys />} />
             <Route path="team" element={<Team />} />

@@ -1,6 +1,7 @@
 import type { AgentConfig } from "@orbis/contracts";
 import { systemWallClock as systemClock, type WallClock as Clock } from "@orbis/ports";
 import { createReceptionistBrain, type AgentBrainSetup, type AnyTool, type HttpToolOptions } from "@orbis/brain";
+import { createToolSecretsCipher, type ToolSecretsCipher } from "@orbis/credentials";
 import { tenantScope, type AgentToolRow, type Database } from "@orbis/db";
 import type { Brain } from "@orbis/voice";
 import { effectiveBusiness } from "./business.ts";
@@ -14,18 +15,21 @@ export type BrainFactory = (workspaceId: string, agentId: string, agent: AgentCo
 export interface BrainFactoryOptions {
   clock?: Clock;
   http?: HttpToolOptions;
+  /** ENCRYPTION_KEY: opens the HTTP tools' signing secrets and headers (a tool that does not open is left out). */
+  encryptionKey?: Buffer;
   /** Brains kept for reuse (their phrase spec is the expensive part); least recently built go first. */
   cacheSize?: number;
 }
 
-function compileTools(rows: AgentToolRow[], http?: HttpToolOptions): AnyTool[] {
+function compileTools(rows: AgentToolRow[], http: HttpToolOptions | undefined, secrets: ToolSecretsCipher): AnyTool[] {
   const out: AnyTool[] = [];
   for (const row of rows) {
     if (!row.enabled) continue;
     try {
-      out.push(compileStoredTool(row, http));
+      out.push(compileStoredTool(row, http, secrets));
     } catch {
-      // A schema stored before a validator change must not take the whole agent down; the tool is left out.
+      // A schema stored before a validator change, or secrets that no longer decrypt (ENCRYPTION_KEY
+      // changed), must not take the whole agent down; the tool is left out.
     }
   }
   return out;
@@ -38,8 +42,9 @@ function compileTools(rows: AgentToolRow[], http?: HttpToolOptions): AnyTool[] {
  */
 export type AgentSetupFactory = (workspaceId: string, agentId: string, agent: AgentConfig) => Promise<AgentBrainSetup>;
 
-export function createAgentSetupFactory(db: Database, options: Pick<BrainFactoryOptions, "clock" | "http"> = {}): AgentSetupFactory {
+export function createAgentSetupFactory(db: Database, options: Pick<BrainFactoryOptions, "clock" | "http" | "encryptionKey"> = {}): AgentSetupFactory {
   const clock = options.clock ?? systemClock;
+  const secrets = createToolSecretsCipher(options.encryptionKey);
   return async (workspaceId, agentId, agent) => {
     const tenant = tenantScope(db, workspaceId);
     const [workspace, toolRows] = await tenant.transaction(async (t) => [await t.workspace.get(), await t.agentTools.list(agentId)] as const);
@@ -51,7 +56,7 @@ export function createAgentSetupFactory(db: Database, options: Pick<BrainFactory
       clock,
       agentPrompt: agent.systemPrompt,
       ...(agent.greeting ? { greeting: agent.greeting } : {}),
-      extraTools: compileTools(toolRows, options.http),
+      extraTools: compileTools(toolRows, options.http, secrets),
     };
   };
 }
@@ -64,6 +69,7 @@ export function createAgentSetupFactory(db: Database, options: Pick<BrainFactory
  */
 export function createBrainFactory(db: Database, options: BrainFactoryOptions = {}): BrainFactory {
   const clock = options.clock ?? systemClock;
+  const secrets = createToolSecretsCipher(options.encryptionKey);
   const cacheSize = options.cacheSize ?? 500;
   const cache = new Map<string, { fingerprint: string; brain: Brain }>();
 
@@ -82,7 +88,7 @@ export function createBrainFactory(db: Database, options: BrainFactoryOptions = 
       messages: new DbMessageSink(tenant),
       clock,
       ...(agent.greeting ? { greeting: agent.greeting } : {}),
-      extraTools: compileTools(toolRows, options.http),
+      extraTools: compileTools(toolRows, options.http, secrets),
     });
     cache.delete(key);
     cache.set(key, { fingerprint, brain });

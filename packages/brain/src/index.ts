@@ -28,6 +28,7 @@ export { buildPhraseSpec, numberToWords, toSpokenWords } from "./receptionist/ph
 export { extractPhone, extractWhen, normalize, spokenDigits, understand } from "./receptionist/nlu.ts";
 export type { Intent, Understanding, When } from "./receptionist/nlu.ts";
 export { BUSINESS_TEMPLATES, businessFromTemplate, getBusinessTemplate, type BusinessFacts } from "./templates.ts";
+export { TEMPLATE_SUITES } from "./template-suites.ts";
 export { createLlmBrain } from "./llm/llm-brain.ts";
 export type { LlmBrainOptions } from "./llm/llm-brain.ts";
 export { createRealtimeAgent } from "./llm/realtime-agent.ts";

@@ -127,6 +127,19 @@ export function matchFaq(business: BusinessConfig, text: string): Faq | null {
 }
 
 /**
+ * The keyword in the text; a keyword of several words also with one word between them ("come to" in
+ * "come out to Evanston").
+ */
+function hasKeyword(lower: string, keyword: string): boolean {
+  const k = keyword.toLowerCase();
+  if (lower.includes(` ${k}`)) return true;
+  const parts = k.split(/\s+/);
+  if (parts.length < 2) return false;
+  const escaped = parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`\\s${escaped.join("\\s+(?:[a-z']+\\s+)?")}`).test(lower);
+}
+
+/**
  * A keyword hit scores 3, each shared content word of the question 1; at least 2 is a match.
  * `keywords`: how many of its keywords the text has; `coverage`: the share of the FAQ question's content
  * words the text has (1 = all of them).
@@ -136,7 +149,7 @@ export function matchFaqScored(business: BusinessConfig, text: string): FaqMatch
   const lower = ` ${text.toLowerCase()} `;
   let best: FaqMatch | null = null;
   for (const f of business.faqs) {
-    const keywords = f.keywords.filter((k) => lower.includes(` ${k.toLowerCase()}`)).length;
+    const keywords = f.keywords.filter((k) => hasKeyword(lower, k)).length;
     const own = contentWords(f.question);
     const shared = own.filter((w) => words.has(w)).length;
     const score = keywords * 3 + shared;

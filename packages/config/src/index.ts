@@ -232,6 +232,15 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/** Variables whose value is a secret (JWT_SECRET, ENCRYPTION_KEY, every `<VENDOR>_API_KEY`…): an error names them, never shows them. */
+const SECRET_NAME = /(SECRET|API_KEY|ENCRYPTION_KEY|TOKEN|PASSWORD)/;
+
+/** What an error may show of a bad value: none of a secret's, and a URL without its user and password. */
+function shownValue(name: string, got: string): string {
+  if (SECRET_NAME.test(name)) return " (value not shown)";
+  return ` (got "${got.replace(/\/\/[^/@\s]*@/, "//[redacted]@")}")`;
+}
+
 /** Parse the environment for a role. Throws ConfigError with one readable line. */
 export function loadConfig(role: Role, env: RawEnv = process.env): AppConfig {
   const result = schemas[role].safeParse(env);
@@ -239,7 +248,7 @@ export function loadConfig(role: Role, env: RawEnv = process.env): AppConfig {
     const issue = result.error.issues[0]!;
     const name = String(issue.path[0] ?? "environment");
     const got = env[name];
-    throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${got === undefined ? "" : ` (got "${got}")`}`);
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${got === undefined ? "" : shownValue(name, got)}`);
   }
   return toConfig(role, result.data as never);
 }

@@ -99,3 +99,14 @@ export const publishResultSchema = agentSchema.extend({
   unchanged: z.boolean(),
 });
 export type PublishResultDto = z.infer<typeof publishResultSchema>;
+
+/**
+ * POST /v1/agents/:id/publish and …/rollback (optional body): `override` publishes although scenarios
+ * that passed on the published version now fail; its reason goes into the audit log.
+ */
+export const publishBodySchema = z
+  .object({
+    override: z.object({ reason: z.string().trim().min(5).max(500) }).optional(),
+  })
+  .nullish();
+export type PublishBody = z.infer<typeof publishBodySchema>;

@@ -20,6 +20,8 @@ export const ID_PREFIXES = {
   message: "msg",
   conversation: "conv",
   passwordReset: "pwr",
+  testScenario: "tsc",
+  testRun: "trun",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -12,3 +12,5 @@ export * from "./appointments.ts";
 export * from "./tools.ts";
 export * from "./telephony.ts";
 export * from "./ai-vendors.ts";
+export * from "./agent-tests.ts";
+export * from "./analytics.ts";

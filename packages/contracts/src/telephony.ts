@@ -20,6 +20,8 @@ export const phoneNumberSchema = z.object({
   escalationNumber: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** In the list: the last carrier webhook received for a call on this number (last 90 days) and its result; null when none. */
+  lastEvent: z.object({ at: z.string(), kind: z.string(), status: z.string().nullable(), callId: z.string() }).nullable().optional(),
 });
 export type PhoneNumberDto = z.infer<typeof phoneNumberSchema>;
 

@@ -67,6 +67,8 @@ export const BUILTIN_TOOL_NAMES = [
 ] as const;
 export type BuiltinToolName = (typeof BUILTIN_TOOL_NAMES)[number];
 
+const headerNameSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
+
 export const httpToolConfigSchema = z.object({
   name: toolNameSchema.refine((n) => !(BUILTIN_TOOL_NAMES as readonly string[]).includes(n), "this name is reserved for a built-in tool"),
   description: z.string().trim().min(1).max(1000),
@@ -75,19 +77,32 @@ export const httpToolConfigSchema = z.object({
   url: z.url({ protocol: /^https?$/ }),
   method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).default("POST"),
   /** Extra headers sent as-is (an API key of the tenant's service, say). */
-  headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), z.string().max(2000)).default({}),
+  headers: z.record(headerNameSchema, z.string().max(2000)).default({}),
   timeoutMs: z.number().int().min(100).max(30_000).default(5000),
   maxRetries: z.number().int().min(0).max(5).default(2),
   enabled: z.boolean().default(true),
 });
 export type HttpToolConfig = z.infer<typeof httpToolConfigSchema>;
 
-export const updateToolBodySchema = patchSchemaOf(httpToolConfigSchema).refine((v) => Object.keys(v).length > 0, "nothing to update");
+/**
+ * A change to a tool. `headers` is merged into the stored ones: a name with a value sets (or replaces)
+ * that header, a name with `null` removes it, names left out keep their (never shown) values.
+ */
+export const updateToolBodySchema = patchSchemaOf(httpToolConfigSchema.omit({ headers: true }))
+  .extend({ headers: z.record(headerNameSchema, z.string().max(2000).nullable()).optional() })
+  .refine((v) => Object.keys(v).length > 0, "nothing to update");
+export type UpdateToolBody = z.infer<typeof updateToolBodySchema>;
 
-export const toolSchema = httpToolConfigSchema.extend({
+/**
+ * A tool as the API shows it, to every role: header values and the signing secret are never shown
+ * (they are encrypted at rest), only a hint of each. The secret itself is in the answer of create and
+ * of rotate-secret, once; receivers verify `X-Orbis-Signature` with it.
+ */
+export const toolSchema = httpToolConfigSchema.omit({ headers: true }).extend({
   id: idSchema("tool"),
   agentId: idSchema("agent"),
-  /** Shown once on create; receivers verify `X-Orbis-Signature` with it. */
+  /** The extra headers' names, each with a hint of its value (`…wxyz`). */
+  headerHints: z.record(headerNameSchema, z.string()),
   secretHint: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),

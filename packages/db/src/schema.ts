@@ -201,6 +201,62 @@ export const agentVersions = pgTable(
   (t) => [uniqueIndex("agent_versions_agent_version").on(t.agentId, t.version)],
 );
 
+/**
+ * An agent's test suite (issue "per-agent test suites"): what a caller says and what must come of it.
+ * `turns` is the caller's lines; `expectations` the outcome judged on what the simulated call left
+ * behind (an appointment, a message, a transfer, words the agent said). Zod shapes in contracts.
+ */
+export const agentTestScenarios = pgTable(
+  "agent_test_scenarios",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    agentId: text("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    turns: jsonb("turns").notNull(),
+    expectations: jsonb("expectations").notNull(),
+    /** Where it came from: written by a member, or shipped with the template the agent was made from. */
+    source: text("source", { enum: ["user", "template"] })
+      .notNull()
+      .default("user"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("agent_test_scenarios_agent").on(t.agentId, t.createdAt)],
+);
+
+/**
+ * One run of an agent's suite against its draft or a published version: per-scenario results with
+ * transcripts (`results`), counts for lists, who or what started it (a member, or a publish).
+ */
+export const agentTestRuns = pgTable(
+  "agent_test_runs",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    agentId: text("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    /** null: the draft as it was; otherwise the published version run. */
+    version: integer("version"),
+    /** A digest of the config run, so a run on the draft can be matched to the version it became. */
+    configHash: text("config_hash").notNull(),
+    status: text("status", { enum: ["passed", "failed", "error"] }).notNull(),
+    passed: integer("passed").notNull(),
+    failed: integer("failed").notNull(),
+    results: jsonb("results").notNull(),
+    trigger: text("trigger", { enum: ["manual", "publish"] })
+      .notNull()
+      .default("manual"),
+    createdBy: text("created_by"),
+    startedAt: ts("started_at").notNull(),
+    finishedAt: ts("finished_at").notNull(),
+  },
+  (t) => [index("agent_test_runs_agent").on(t.agentId, t.startedAt)],
+);
+
 export const calls = pgTable(
   "calls",
   {
@@ -478,4 +534,6 @@ export const TENANT_TABLES = [
   "workspace_credentials",
   "call_events",
   "user_sessions",
+  "agent_test_scenarios",
+  "agent_test_runs",
 ] as const;

@@ -4,12 +4,12 @@ import type { Registry } from "prom-client";
 import { frameworkError, registerErrorHandler } from "./error-handler.ts";
 import { registerHttpMetrics } from "./http-metrics.ts";
 import { registerInputGuard } from "./input-guard.ts";
+import { redactingLoggerOptions } from "./log-redaction.ts";
 import { responseSerializerCompiler } from "./serializer.ts";
 
-const REDACT = ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'];
-
-export function loggerOptions(level: string): FastifyServerOptions["logger"] {
-  return level === "silent" ? false : { level, redact: { paths: REDACT, censor: "[redacted]" } };
+/** The logger of every role: off when silent, else with secrets redacted (`log-redaction.ts`); `stream` is for tests. */
+export function loggerOptions(level: string, stream?: { write(line: string): void }): FastifyServerOptions["logger"] {
+  return level === "silent" ? false : redactingLoggerOptions(level, stream);
 }
 
 export interface ServerOptions {

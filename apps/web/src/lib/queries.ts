@@ -8,7 +8,6 @@ import {
   type AgentDto,
   type ApiKeyDto,
   type BusinessTemplate,
-  type CallDto,
   type CredentialMetadataDto,
   type PhoneNumberDto,
   type MemberDto,
@@ -119,23 +118,6 @@ export interface UsageSummary {
 }
 export const useUsage = (from: string, to: string) =>
   useQuery({ queryKey: ["usage", from, to], queryFn: () => api<UsageSummary>(`/v1/usage${queryString({ from, to })}`) });
-
-/** Every call started in `[from, to)` (pages of 100, at most `maxPages`): the usage page's per-day, per-channel figures. */
-export const useCallsInRange = (from: string, to: string, maxPages = 20) =>
-  useQuery({
-    queryKey: ["calls", "range", from, to, maxPages],
-    queryFn: async () => {
-      const out: CallDto[] = [];
-      let cursor: string | undefined;
-      for (let i = 0; i < maxPages; i++) {
-        const page = pageSchema(callSchema).parse(await api(`/v1/calls${queryString({ limit: 100, from, to, cursor })}`));
-        out.push(...page.data);
-        if (!page.nextCursor) return { calls: out, complete: true };
-        cursor = page.nextCursor;
-      }
-      return { calls: out, complete: false };
-    },
-  });
 
 interface AuditEntry {
   id: string;

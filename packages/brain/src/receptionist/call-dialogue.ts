@@ -26,6 +26,7 @@ export class CallDialogue implements Dialogue {
   draft = freshDraft();
   /** The last question asked: said again after a silence, "sorry?" or a misunderstanding. */
   lastPrompt = this.phrases.howCanIHelp();
+  topicServiceId: string | null = null;
   /** Consecutive answers not understood. */
   failures = 0;
   /** The answer to a question heard on weak evidence, given once the caller says that was it. */

@@ -64,6 +64,8 @@ export interface Dialogue {
   readonly draft: Draft;
   /** The last question asked. */
   readonly lastPrompt: string;
+  /** The service the caller last asked about ("how much is whitening?"), for "can I book it?". */
+  topicServiceId: string | null;
   say(...texts: string[]): void;
   /** Say a question and wait for its answer; it is asked again after a silence or "sorry?". */
   ask(question: string, awaiting: Awaiting): void;

@@ -6,7 +6,7 @@ import type { BusinessConfig, Service, Staff } from "@orbis/contracts";
 import { openingIntervalsOn } from "../availability.ts";
 import { matchFaqScored } from "../knowledge.ts";
 import type { PartOfDay } from "../tools/builtins.ts";
-import { isEmergency, servicesForProblem } from "./service-keywords.ts";
+import { isEmergency, problemFit, servicesForProblem } from "./service-keywords.ts";
 
 export type Intent =
   | "book"
@@ -65,8 +65,12 @@ export interface Understanding {
   correction: boolean;
   /** A name the caller introduces ("this is Jane calling"). */
   introduced: IntroducedName | null;
+  /** Asked as a question: "do you…", "what's…", "how much…", a question mark. */
+  question: boolean;
   /** Every digit said, spoken or typed ("two one two" → "212"). */
   digits: string;
+  /** The name said right before a whole number ("Jane Back, 212 555 0142"). */
+  nameWithNumber: string | null;
 }
 
 const UNITS: Record<string, number> = {
@@ -142,7 +146,7 @@ const SPOKEN_TIME = new RegExp(`\\b(${HOUR_WORDS})(?:[ -](${MINUTE_WORDS}))?(?=\
 const ORDINAL_RE = new RegExp(
   `\\b(${Object.keys(ORDINALS)
     .sort((a, b) => b.length - a.length)
-    .join("|")})\\b(?! (available|one|option|time|slot|thing|opening|appointment|visit))`,
+    .join("|")})\\b(?! (available|one|option|time|slot|thing|opening|appointment|visit|name|meeting|consultation))`,
   "g",
 );
 
@@ -157,6 +161,15 @@ export function normalize(text: string): string {
     const n = ORDINALS[w] as number;
     return `${n}${n % 10 === 1 && n !== 11 ? "st" : n % 10 === 2 && n !== 12 ? "nd" : n % 10 === 3 && n !== 13 ? "rd" : "th"}`;
   });
+  // "half past five", "quarter past ten", "quarter to three": clock times.
+  s = s.replace(new RegExp(`\\b(half|quarter) past (${HOUR_WORDS}|\\d{1,2})\\b`, "g"), (_m, part: string, h: string) => {
+    const hour = UNITS[h] ?? Number(h);
+    return `${hour}:${part === "half" ? "30" : "15"}`;
+  });
+  s = s.replace(new RegExp(`\\bquarter (?:to|of) (${HOUR_WORDS}|\\d{1,2})\\b`, "g"), (_m, h: string) => {
+    const hour = UNITS[h] ?? Number(h);
+    return `${hour === 1 ? 12 : hour - 1}:45`;
+  });
   s = s.replace(SPOKEN_TIME, (m: string, h: string, min?: string) => {
     const hour = UNITS[h];
     if (hour === undefined) return m;
@@ -164,6 +177,9 @@ export function normalize(text: string): string {
     const mm = MINUTES[min];
     return mm === undefined ? m : mm === "00" ? `${hour} o'clock` : `${hour}:${mm}`;
   });
+  // "three-ish", "around 3", "like two o'clock": the hour itself.
+  s = s.replace(/\b(\d{1,2}(?::\d\d)?) ?ish\b/g, "$1");
+  s = s.replace(/\b(?:around|like|say) (\d{1,2}(?::\d\d)?)\b(?! (?:minutes?|hours?|days?|weeks?|months?|years?|people|dollars|miles|times))/g, "at $1");
   return s.replace(/\s+/g, " ").trim();
 }
 
@@ -177,14 +193,15 @@ const RE = {
   reschedule:
     /\b(reschedul\w*|re schedul\w*|move (my|the|it|our)|change (my|the) (appointment|booking|time|day)|push (it|my|the)\b|postpone|different (day|time))/,
   cancel: /\bcancel\w*|\bcall off\b/,
-  book: /\b(book\w*|schedul\w*|appointment|reserv\w*|come in|get in|availability|available|openings?|any (time|slots?|room)|make an? (appointment|booking|reservation)|come out|send (someone|somebody|a tech\w*)|fit me in)\b/,
+  book: /\b(book\w*|schedul\w*|appointment|reserv\w*|come in|get in|availability|available|openings?|any (time|slots?|room)|make an? (appointment|booking|reservation)|come out|send (someone|somebody|a tech\w*)|fit me in|see (me|him|her|us)|(come|stop) by|(come|take a) look|look at (it|my|the|our))\b/,
   bookWeak:
     /\b(set up|need (a|an|my|someone|to get|somebody|new)|want (a|an|to get|my)|like (a|an|to get|to come|my)|get (a|an|my)|looking for|needs? (a|an|new|my))\b/,
   hours: /\b(hours|open|opening time|close|closing|closed)\b/,
   prices: /\b(price\w*|cost\w*|how much|charge|fee|fees|rates?|expensive|cheap|quote)\b/,
   location: /\b(where|address|located|location|directions|how do i get|find you)\b/,
   services: /\b(what (services|do you (do|offer|fix|repair))|services|do you (do|offer|fix|repair|handle|work on|treat)|what kind)\b/,
-  message: /\b(leave a message|take a message|message|call me back|callback|call back|have (him|her|them|someone|somebody) call|pass (it|this|that) on)\b/,
+  message:
+    /\b(leave a message|take a message|message|call me back|callback|call back|have (him|her|them|someone|somebody) call|(someone|somebody) (to )?call me|pass (it|this|that) on)\b/,
   goodbye: /\b(bye|goodbye|good bye|that's all|that is all|that's it|nothing else|i'm good|im good|i'm all set|all set|have a (good|nice|great))\b/,
   thanks: /\b(thanks|thank you|thank)\b/,
   repeat: /\b(repeat|say that again|come again|pardon|what did you say)\b/,
@@ -210,7 +227,8 @@ function words(s: string): string {
     .trim()} `;
 }
 
-function matchService(business: BusinessConfig, norm: string): Service | null {
+/** The bookable service named in the words (its name or a synonym, the longest that fits). */
+export function matchService(business: BusinessConfig, norm: string): Service | null {
   const text = words(norm);
   let best: Service | null = null;
   let bestLen = 0;
@@ -287,8 +305,53 @@ function settleHour(h: number, m: number, date: string | undefined, business: Bu
   return h >= 1 && h <= 7 ? pm : h;
 }
 
-/** Date, time and part of day in the business time zone. */
+/**
+ * Words that take back what was just said inside one utterance: "Friday at ten… no, Thursday",
+ * "four, wait, five", "one? Actually, make that eleven". What follows the last of them wins.
+ */
+const SELF_CORRECTION =
+  /(?:^|[\s,.])(?:no|nope|wait|actually|sorry|i mean|make (?:it|that)|scratch that|or rather|can we do|could we do|how about|let's do|let's say)(?=[\s,.]|$)/g;
+
+/**
+ * Date, time and part of day in the business time zone. Corrected inside the utterance ("Wednesday…
+ * no wait, Thursday at two"), the day, the time and the part of day are each the last one said.
+ */
 export function extractWhen(rawNorm: string, zone: string, now: Date, opts: WhenOptions = {}): When {
+  const segments = rawNorm.split(SELF_CORRECTION).filter((seg) => /[a-z0-9]/.test(seg));
+  if (segments.length < 2) return whenIn(rawNorm, zone, now, opts);
+  const out: When = {};
+  let timeAt = -1;
+  let partAt = -1;
+  segments.forEach((seg, i) => {
+    // "make that eleven": a bare number right after the correction is the time, where numbers may be times.
+    const text = i > 0 && opts.bareNumberIsTime && /^[\s,.]*\d/.test(seg) ? `at ${seg.replace(/^[\s,.]+/, "")}` : seg;
+    const w = whenIn(text, zone, now, { ...opts, bareNumberIsTime: false });
+    if (w.date) out.date = w.date;
+    if (w.time) {
+      out.time = w.time;
+      timeAt = i;
+    }
+    if (w.partOfDay) {
+      out.partOfDay = w.partOfDay;
+      partAt = i;
+    }
+  });
+  if (!out.date && !out.time && !out.partOfDay) return whenIn(rawNorm, zone, now, opts);
+  // "Two… no, the morning": the later part of day replaces the earlier time.
+  if (out.time && partAt > timeAt) delete out.time;
+  if (out.time && out.date) out.time = settleAgain(out.time, out.date, opts.business);
+  return out;
+}
+
+/** An hour settled without the day ("eleven" before "Thursday") settled again against that day's hours. */
+function settleAgain(time: string, date: string, business: BusinessConfig | undefined): string {
+  const [h, m] = time.split(":").map(Number) as [number, number];
+  if (!business || openAt(business, date, time)) return time;
+  const other = h >= 12 ? h - 12 : h + 12;
+  return other >= 1 && other <= 23 && openAt(business, date, hhmm(other, m)) ? hhmm(other, m) : time;
+}
+
+function whenIn(rawNorm: string, zone: string, now: Date, opts: WhenOptions = {}): When {
   const local = DateTime.fromJSDate(now, { zone });
   // "not Monday, Wednesday": what is taken back is not the answer.
   const taken = rawNorm.replace(TAKEN_BACK, " ");
@@ -302,7 +365,10 @@ export function extractWhen(rawNorm: string, zone: string, now: Date, opts: When
       break;
     }
   }
-  const results = chrono.casual.parse(norm, ref, { forwardDate: true });
+  // "John with an h" is not "in an hour": only results with a number or a day, month or time word count.
+  const results = chrono.casual
+    .parse(norm, ref, { forwardDate: true })
+    .filter((r) => /\d|day|tomorrow|tonight|noon|midnight|morning|afternoon|evening|week|month|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec/.test(r.text));
   for (const r of results) {
     const c = r.start;
     if (!out.date && (c.isCertain("day") || c.isCertain("weekday"))) {
@@ -427,13 +493,19 @@ const NOT_A_NAME = new Set(
   here fine good great well so sure about from regarding because still also really glad happy
   free available busy late afraid ready done away out home off open closed able unable gonna wanna okay ok
   urgent important broken me him her them it that this there yours mine
-  what who why how when where which huh erm hmm er eh pardon dunno idk`
+  what who why how when where which huh erm hmm er eh pardon dunno idk
+  yep yup yes yeah yea nope nah right alright all correct perfect cool awesome excellent lovely wonderful
+  exactly absolutely definitely totally indeed true works worked sounds sound go ahead thanks thank please
+  now then soon later earlier earliest asap whenever whatever anything everything nothing something
+  up down over again too very much less before after during until
+  one's that's it's what's there's here's of in on at to for by kind sort bit little lot pretty quite`
     .split(/\s+/)
     .filter(Boolean),
 );
 
 /** Words that end the name in "this is Jane calling about…", "it's Jane from…". */
-const AFTER_NAME = /^(calling|here|speaking|from|about|regarding|and|with|again|i|i'm|my|on|at|for|returning|who)$/;
+const AFTER_NAME =
+  /^(calling|here|speaking|from|about|regarding|and|with|again|i|i'm|i'd|i've|i'll|we|we're|we'd|could|can|would|just|my|on|at|for|returning|who)$/;
 
 function titleCase(s: string): string {
   return s
@@ -492,7 +564,7 @@ interface IntroducedName {
 function introducedName(text: string): IntroducedName | null {
   const words = nameWords(text);
   const joined = ` ${words.join(" ")} `;
-  const intro = / (?:my name is|my name's|name is|the name is|this is|it's|it is|i'm|i am|call me|you can call me) /.exec(joined);
+  const intro = / (?:my name is|my name's|name is|name's|the name is|this is|it's|it is|i'm|i am|call me(?! back )|you can call me) /.exec(joined);
   let nameStart = -1;
   let leading = 0;
   let firm = true;
@@ -536,9 +608,24 @@ export function extractName(text: string, asked: boolean): string | null {
   return titleCase(parts.join(" "));
 }
 
+/** Where a number begins in "Jane Back, and my cell is 212…": the connecting words and the first digit. */
+const NUMBER_BEGINS =
+  /(?:,?\s*(?:and\s+)?(?:my\s+|the\s+)?(?:cell|cell phone|number|phone|phone number|mobile|callback number|best number)(?:\s+number)?(?:'s|\s+is)?\s*)?(?:\+?\d|\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b)/i;
+
+/**
+ * "Patricia Gomez, three one two, five five five…", "Sure, it's Laura Kim, 415 555 0188": the name said
+ * just before a whole number. Null without a number, or when the words before it are not a name.
+ */
+function nameBeforeNumber(text: string, digits: string): string | null {
+  if (digits.length < 7) return null;
+  const at = NUMBER_BEGINS.exec(text);
+  if (!at || at.index === 0) return null;
+  return extractName(text.slice(0, at.index), true);
+}
+
 /** Checked on the raw words: "the second one" is a choice among offered times, not the 2nd of the month. */
 const ORDINAL_CHOICE: Array<[RegExp, number]> = [
-  [/\b(first|1st|earlier|earliest) (one|option|time|slot)\b|^(the )?first$/, 0],
+  [/\b(first|1st|earlier|earliest)( (morning|afternoon|evening))? (one|option|time|slot)\b|^(the )?first$/, 0],
   [/\b(second|2nd|middle) (one|option|time|slot)\b|^(the )?(second|middle)$/, 1],
   [/\b(third|3rd) (one|option|time|slot)\b|^(the )?third$/, 2],
   [/\b(last|later|latest) (one|option|time|slot)\b|^(the )?(last|latest)$/, -1],
@@ -546,7 +633,7 @@ const ORDINAL_CHOICE: Array<[RegExp, number]> = [
 
 /** "Actually…", "no, make it…", "not Monday, Wednesday", "change the time to…": a change to what was said. */
 const CORRECTION =
-  /^(no|nope|sorry|wait|oh|actually|hang on|hold on)\b|\b(actually|instead|rather|make (it|that)|change (it|that|the (day|date|time|appointment))|switch (it|to)|move it to|can we do|could we do|not (on )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|\d))\b/;
+  /^(no|nope|sorry|wait|oh|actually|hang on|hold on)\b|\b(actually|instead|rather|wait|i mean|scratch that|make (it|that)|change (it|that|the (day|date|time|appointment))|switch (it|to)|move it to|can we do|could we do|not (on )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|\d))\b/;
 
 /** Asked as a question: "do you…", "what's…", "how much…", a question mark. */
 const QUESTION_SHAPE =
@@ -573,13 +660,21 @@ export function understand(text: string, business: BusinessConfig, now: Date, op
   if (has(RE.firstAvailable, norm)) intents.add("first_available");
   const yn = yesNo(norm);
   if (yn) intents.add(yn);
-  const service = matchService(business, norm);
+  const named = matchService(business, norm);
+  // "My nails done, maybe a gel color": the problem words (nails, gel) outweigh one service word (color).
+  const fit = problemFit(business, norm);
+  const only = fit.services.length === 1 ? fit.services[0] : undefined;
+  const service = named && only && only.id !== named.id && fit.score >= 2 && !problemFit({ ...business, services: [named] }, norm).score ? only : named;
   const faqHit = matchFaqScored(business, norm);
   const faq = faqHit?.faq ?? null;
   if (faq) intents.add("faq");
   const afterMessage = RE.message.exec(norm);
   const rest = afterMessage ? norm.slice(afterMessage.index + afterMessage[0].length) : "";
-  const messageBody = rest.split(" ").filter(Boolean).length >= 3 && /\b(about|because|regarding|my|our|is|are|was|need)\b/.test(rest);
+  // "…I need to move it, could someone call me back?": what came before the request is the message too.
+  const before = afterMessage ? norm.slice(0, afterMessage.index) : "";
+  const messageBody =
+    (rest.split(" ").filter(Boolean).length >= 3 && /\b(about|because|regarding|my|our|is|are|was|need)\b/.test(rest)) ||
+    (before.split(" ").filter(Boolean).length >= 6 && /\b(need|needs|have|has|got|about|because|my|our)\b/.test(before));
   let ordinal: number | null = null;
   const raw = text
     .toLowerCase()
@@ -593,6 +688,7 @@ export function understand(text: string, business: BusinessConfig, now: Date, op
     }
   }
   const question = QUESTION_SHAPE.test(text.toLowerCase().trim()) || QUESTION_SHAPE.test(norm);
+  const digits = spokenDigits(text);
   const faqScore = faqHit?.score ?? 0;
   return {
     text,
@@ -612,6 +708,37 @@ export function understand(text: string, business: BusinessConfig, now: Date, op
     problemServices: service ? [] : servicesForProblem(business, norm),
     correction: CORRECTION.test(norm),
     introduced: introducedName(text),
-    digits: spokenDigits(text),
+    question,
+    digits,
+    nameWithNumber: nameBeforeNumber(text, digits),
   };
+}
+
+/**
+ * The caller's name in the words that open a task: introduced firmly ("this is…", "my name is…"),
+ * "it's Jane Back" at the start of the words, or said with the number ("Jane Back, 212 555 0142").
+ */
+export function openingName(u: Understanding): string | null {
+  if (u.introduced?.firm) return u.introduced.name;
+  if (u.introduced && /^\W*((hi|hello|hey|yeah|yes|oh|um|so)\W+)*(it's|it is)\b/i.test(u.text)) return u.introduced.name;
+  return u.nameWithNumber;
+}
+
+/** Where one name gives way to another: "Jon, John with an h, John Pratt", "Stephanie… actually, Stephanie Cole". */
+const NAME_BREAK = /,|;|\.\s|\b(?:actually|i mean|no|sorry|wait|or rather|rather)\b/i;
+
+/**
+ * The name a caller settles on when they correct it as they speak: the last name said ("It's
+ * Stephanie, actually put it under Stephanie Cole" → Stephanie Cole); "last name Nguyen … first name
+ * Linh" → Linh Nguyen. Null when no part of the words is a name.
+ */
+export function lastNameSaid(text: string): string | null {
+  const last = /\blast name(?: is|'s)? ([a-z'-]+)/i.exec(text);
+  const first = /\bfirst name(?: is|'s)? ([a-z'-]+)/i.exec(text);
+  if (last && first && plausibleName([first[1]!.toLowerCase(), last[1]!.toLowerCase()]))
+    return titleCase(`${first[1]!.toLowerCase()} ${last[1]!.toLowerCase()}`);
+  const parts = text.split(NAME_BREAK).filter((p): p is string => !!p && /[a-z]/i.test(p));
+  if (parts.length < 2) return null;
+  const names = parts.map((p) => extractName(p, true)).filter((n): n is string => n !== null);
+  return names.at(-1) ?? null;
 }

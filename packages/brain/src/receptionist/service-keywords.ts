@@ -10,9 +10,40 @@ const PROBLEM_WORDS: Record<string, readonly string[]> = {
   // dental
   cleaning: ["cleaned", "routine visit", "six month", "6 month", "plaque", "tartar", "hygienist", "polish"],
   exam: ["first visit", "never been", "new to the area", "moved here", "look at my teeth", "check my teeth", "x ray"],
-  filling: ["hole in my tooth", "sensitive", "sensitivity", "cold drinks", "sweets", "lost a filling", "filling fell out", "decay", "tooth hurts"],
-  whitening: ["yellow", "stains", "stained", "whiter", "brighter"],
-  emergency: ["tooth hurts", "chipped", "cracked", "broke my tooth", "abscess", "swollen", "swelling", "knocked out", "pain"],
+  filling: [
+    "cavity",
+    "cavities",
+    "filled",
+    "hole in my tooth",
+    "sensitive",
+    "sensitivity",
+    "cold drinks",
+    "sweets",
+    "lost a filling",
+    "filling fell out",
+    "decay",
+    "tooth hurts",
+  ],
+  whitening: ["whitened", "whiten", "yellow", "stains", "stained", "whiter", "brighter"],
+  emergency: [
+    "tooth hurts",
+    "chipped",
+    "broke off",
+    "tooth broke",
+    "piece of my tooth",
+    "sharp",
+    "throbbing",
+    "can't chew",
+    "tooth out",
+    "toothache",
+    "cracked",
+    "broke my tooth",
+    "abscess",
+    "swollen",
+    "swelling",
+    "knocked out",
+    "pain",
+  ],
   // home services
   diagnostic: [
     "strange noise",
@@ -31,11 +62,37 @@ const PROBLEM_WORDS: Record<string, readonly string[]> = {
     "dashboard light",
     "stalls",
     "shaking",
+    "leaky",
+    "faucet",
+    "pipes",
+    "look at",
+    "clunk",
+    "clunking",
+    "knocking",
+    "noise",
+    "don't know what",
+    "not sure what",
+    "blowing cold",
   ],
   drain: ["sink", "toilet", "shower", "tub", "backed up", "won't drain", "slow drain", "overflowing", "standing water", "clogged"],
   "water-heater": ["cold shower", "no hot water", "water is cold", "water's cold", "lukewarm", "tank"],
-  "ac-tuneup": ["too hot", "warm air", "air conditioner", "not cooling", "blowing warm", "humid"],
-  furnace: ["cold house", "freezing", "no heat", "heat isn't", "heat is not", "heat's not", "radiator", "heat pump", "pilot light"],
+  "ac-tuneup": ["ac", "a c", "air's not cold", "not cold", "too hot", "warm air", "air conditioner", "not cooling", "blowing warm", "humid"],
+  furnace: [
+    "furnace",
+    "heater",
+    "heat's",
+    "blowing cold",
+    "cold air",
+    "cold house",
+    "freezing",
+    "no heat",
+    "heat isn't",
+    "heat is not",
+    "heat's not",
+    "radiator",
+    "heat pump",
+    "pilot light",
+  ],
   // auto repair
   "oil-change": ["oil light", "due for", "maintenance light", "3000 miles", "3,000 miles"],
   brakes: ["squeak", "squeaking", "squeal", "squealing", "grinding", "brake", "pedal", "stopping"],
@@ -49,7 +106,18 @@ const PROBLEM_WORDS: Record<string, readonly string[]> = {
   facial: ["skin", "acne", "pores", "glow"],
   manicure: ["nails", "gel", "toes", "pedicure"],
   // generic
-  consultation: ["first time", "new client", "get started", "discuss"],
+  consultation: [
+    "first meeting",
+    "initial meeting",
+    "new project",
+    "help with",
+    "thinking about",
+    "advice",
+    "first time",
+    "new client",
+    "get started",
+    "discuss",
+  ],
   "follow-up": ["last time", "check in", "next steps", "follow"],
 };
 
@@ -59,7 +127,19 @@ const EMERGENCY_WORDS = ["emergency", "severe pain", "excruciating", "unbearable
 /** Emergencies particular to a kind of business, keyed by a service id its template has. */
 const EMERGENCY_BY_SERVICE: Record<string, readonly string[]> = {
   // dental
-  emergency: ["knocked out", "won't stop bleeding", "bleeding a lot", "face is swollen", "swollen face", "abscess"],
+  emergency: [
+    "knocked out",
+    "tooth out",
+    "knocked his tooth",
+    "knocked her tooth",
+    "knocked my tooth",
+    "blood everywhere",
+    "won't stop bleeding",
+    "bleeding a lot",
+    "face is swollen",
+    "swollen face",
+    "abscess",
+  ],
   // home services
   furnace: [
     "no heat",
@@ -74,6 +154,9 @@ const EMERGENCY_BY_SERVICE: Record<string, readonly string[]> = {
     "gas leak",
     "carbon monoxide",
     "sparking",
+    "furnace died",
+    "furnace is dead",
+    "heat died",
   ],
   // auto repair
   brakes: ["brakes failed", "brakes gave out", "stranded", "broke down", "broken down", "accident", "smoke coming"],
@@ -97,6 +180,11 @@ function plain(norm: string): string {
  * ("my tooth hurts" → filling or emergency visit). Empty when nothing does.
  */
 export function servicesForProblem(business: BusinessConfig, norm: string): Service[] {
+  return problemFit(business, norm).services;
+}
+
+/** The services the problem words point to, best first, and how many of their words were said. */
+export function problemFit(business: BusinessConfig, norm: string): { services: Service[]; score: number } {
   const text = plain(norm);
   let best: Service[] = [];
   let bestScore = 0;
@@ -109,7 +197,7 @@ export function servicesForProblem(business: BusinessConfig, norm: string): Serv
       bestScore = score;
     } else if (score === bestScore) best.push(s);
   }
-  return best;
+  return { services: best, score: bestScore };
 }
 
 /** "We have no heat", "my basement is flooding", "I'm in severe pain": this call cannot wait. */

@@ -18,6 +18,19 @@ function isPlainRequestForPerson(u: Understanding): boolean {
   return u.norm.split(" ").length <= 10 && /\b(talk|speak|transfer|put me through|connect me|real person|human|operator|representative)\b/.test(u.norm);
 }
 
+/**
+ * "…we're opening a second location and someone said you help with that, so maybe talk to someone?":
+ * a long description of what the caller needs, which a service fits, ending in "talk to someone" — a
+ * booking for that service, not a transfer. A plain request for a person ("a human", "the manager") is not.
+ */
+function isDescribedNeed(call: { task: string | null; awaiting: string }, u: Understanding): boolean {
+  if (call.task || (call.awaiting !== "intent" && call.awaiting !== "anything_else")) return false;
+  if (u.norm.split(" ").length < 20 || (!u.service && u.problemServices.length === 0) || u.emergency) return false;
+  return !/\b(human|real person|live person|actual person|representative|operator|receptionist|manager|owner|front desk|put me through|transfer me|connect me)\b/.test(
+    u.norm,
+  );
+}
+
 /** An FAQ heard on weak evidence, with no topic (hours, prices…) to answer instead. */
 function isWeakFaq(u: Understanding): boolean {
   const I = u.intents;
@@ -173,7 +186,7 @@ export class ReceptionistSession implements BrainSession {
     const { call } = this;
     const I = u.intents;
     const freeText = call.awaiting === "message" || call.awaiting === "name";
-    if (I.has("transfer") && (!freeText || isPlainRequestForPerson(u))) return call.transfer("caller asked for a person");
+    if (I.has("transfer") && (!freeText || isPlainRequestForPerson(u)) && !isDescribedNeed(call, u)) return call.transfer("caller asked for a person");
     if (I.has("repeat")) {
       call.say(call.lastPrompt);
       return;
@@ -201,16 +214,18 @@ export class ReceptionistSession implements BrainSession {
     }
     if (asksQuestion(u)) return this.onQuestion(u);
     if (call.awaiting === "intent" || call.awaiting === "anything_else") {
+      // "Yeah hi, so my tooth is killing me…": the problem is what counts, not the "yeah".
+      const shortAnswer = u.norm.split(" ").length <= 6 && !/\b(what|how|why|who|when|where|which|weather)\b/.test(u.norm);
+      const topicBooking = call.topicServiceId !== null && (u.when.date || u.when.time) && !I.has("no");
+      if (u.service || u.problemServices.length > 0 || topicBooking || ((u.when.date || u.when.time || I.has("first_available")) && shortAnswer)) {
+        call.startTask("book", u);
+        call.failures = 0;
+        return call.advance();
+      }
       if (I.has("goodbye") || I.has("no") || (I.has("thanks") && call.awaiting === "anything_else")) return this.wrapUp();
       if (I.has("yes")) {
         call.ask(call.phrases.whatCanIHelpWith(), "intent");
         return;
-      }
-      const shortAnswer = u.norm.split(" ").length <= 6 && !/\b(what|how|why|who|when|where|which|weather)\b/.test(u.norm);
-      if (u.service || u.problemServices.length > 0 || ((u.when.date || u.when.time || I.has("first_available")) && shortAnswer)) {
-        call.startTask("book", u);
-        call.failures = 0;
-        return call.advance();
       }
     }
     if (I.has("goodbye")) return this.wrapUp();

@@ -4,7 +4,7 @@ import { isUrgent } from "./flows/messages.ts";
 import { asksQuestion } from "./flows/questions.ts";
 import { booking } from "./flows/booking.ts";
 import { chooseOffered } from "./flows/slots.ts";
-import { extractName, extractPhone } from "./nlu.ts";
+import { extractName, extractPhone, lastNameSaid } from "./nlu.ts";
 import type { Understanding } from "./nlu.ts";
 
 /**
@@ -101,7 +101,8 @@ function takeDescribedProblem(dialogue: Dialogue, u: Understanding): Promise<boo
 async function notedWhileServiceDue(dialogue: Dialogue, u: Understanding): Promise<boolean> {
   const { business, draft: d, phrases: p } = dialogue;
   if (asksQuestion(u) || u.intents.has("transfer") || u.intents.has("goodbye")) return false;
-  const noted = applyWhen(business, d, u) || takeIntroducedName(dialogue, u);
+  if (u.phone && u.digits.length >= 10) d.phone = u.phone;
+  const noted = [applyWhen(business, d, u), takeIntroducedName(dialogue, u), !!(u.phone && u.digits.length >= 10)].some(Boolean);
   if (dialogue.failedAgain() || dialogue.failures >= 2) {
     dialogue.say(p.cannotPlaceService());
     await dialogue.handOff();
@@ -114,8 +115,9 @@ async function notedWhileServiceDue(dialogue: Dialogue, u: Understanding): Promi
 
 /** "This is Jane calling": the name is kept whatever was asked. True when one was taken. */
 function takeIntroducedName(dialogue: Dialogue, u: Understanding): boolean {
-  if (!u.introduced?.firm) return false;
-  dialogue.draft.name = u.introduced.name;
+  const name = u.introduced?.firm ? u.introduced.name : u.nameWithNumber;
+  if (!name) return false;
+  dialogue.draft.name = name;
   markWeak(dialogue.draft, "name", false);
   return true;
 }
@@ -125,7 +127,7 @@ async function takeDayOrTime(dialogue: Dialogue, u: Understanding): Promise<bool
   if (u.service && u.service.id !== d.serviceId && dialogue.task === "book") d.serviceId = u.service.id;
   const staffChanged = applyStaff(business, d, u);
   takeIntroducedName(dialogue, u);
-  if (u.phone) d.phone = u.phone;
+  if (u.phone && u.digits.length >= 10) d.phone = u.phone;
   if (dialogue.awaiting === "slot_choice") {
     const chosen = chooseOffered(dialogue, u);
     if (chosen) {
@@ -148,7 +150,7 @@ async function takeName(dialogue: Dialogue, u: Understanding): Promise<boolean> 
   const d = dialogue.draft;
   // A number where the name was asked for is the number ("two one two…"), never the name.
   const tookNumber = u.digits.length >= 3 ? takeDigits(dialogue, u) : "none";
-  const name = u.introduced?.name ?? extractName(u.text, true);
+  const name = lastNameSaid(u.text) ?? u.introduced?.name ?? u.nameWithNumber ?? extractName(u.text, true);
   if (name) {
     d.name = name;
     // Spelled out letter by letter: weak, read back on its own.
@@ -284,6 +286,15 @@ async function takeMessage(dialogue: Dialogue, u: Understanding): Promise<boolea
     const took = takeDigits(dialogue, u);
     if (took === "partial") askForRestOfNumber(dialogue, "phone");
     else dialogue.ask(p.askMessageAgain(), "message");
+    return true;
+  }
+  if (u.nameWithNumber && isNumberPiece({ ...u, text: u.text.replace(/^[^,\d]*?(?=,|\d)/, " ") })) {
+    // "Jane Back, 212 555 0142" where the message was asked for: the name and number, not the message.
+    d.name = u.nameWithNumber;
+    markWeak(d, "name", false);
+    const took = takeDigits(dialogue, u);
+    if (took === "partial") askForRestOfNumber(dialogue, "phone");
+    else dialogue.ask(`${p.thanksName(d.name)} ${p.askMessageAgain()}`, "message");
     return true;
   }
   const bareName = !u.introduced && wordCount <= 2 && !d.name ? extractName(u.text, true) : null;

@@ -1,5 +1,6 @@
 import { createId } from "@orbis/contracts";
 import type { Database } from "../client.ts";
+import { agentTestsRepository } from "./agent-tests.repository.ts";
 import { agentToolsRepository } from "./agent-tools.repository.ts";
 import { agentsRepository } from "./agents.repository.ts";
 import { appointmentsRepository } from "./appointments.repository.ts";
@@ -25,6 +26,7 @@ const factories = {
   appointments: appointmentsRepository,
   messages: messagesRepository,
   agentTools: agentToolsRepository,
+  agentTests: agentTestsRepository,
   calendarFeeds: calendarFeedsRepository,
   phoneNumbers: phoneNumbersRepository,
   credentials: credentialsRepository,
@@ -95,14 +97,15 @@ export function tenantScope(db: Database, workspaceId: string): TenantScope {
 
 export { agentConfigOf, type AgentListItem, type AgentRow, type AgentVersionRow, type PageCursor } from "./agents.repository.ts";
 export type { AgentToolRow, NewAgentToolRow } from "./agent-tools.repository.ts";
+export type { TestRunRow, TestScenarioRow } from "./agent-tests.repository.ts";
 export type { AppointmentQuery, AppointmentRow, BusyRow, AppointmentRowPatch, NewAppointmentRow } from "./appointments.repository.ts";
 export { findCalendarFeedByToken, type CalendarFeedRow } from "./calendar-feeds.repository.ts";
 export type { MessageRow } from "./messages.repository.ts";
-export { findPhoneNumberByE164, type CallEventRow, type CredentialRow, type PhoneNumberRow } from "./telephony.repository.ts";
+export { findPhoneNumberByE164, type CallEventRow, type CredentialRow, type NumberLastEvent, type PhoneNumberRow } from "./telephony.repository.ts";
 export { sqlStateOf } from "./pg-errors.ts";
 export type { ApiKeyRow } from "./api-keys.repository.ts";
 export type { AuditFilter } from "./audit.repository.ts";
-export type { CallRow, CallTurnRow, ProviderUsageSum } from "./calls.repository.ts";
+export type { AgentAnalyticsRow, CallRow, CallTurnRow, DailyUsageRows, ProviderUsageSum } from "./calls.repository.ts";
 export type { InvitationRow } from "./invitations.repository.ts";
 export type { MemberRow } from "./members.repository.ts";
 export type { WorkspaceRow } from "./workspace.repository.ts";

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { Executor } from "../client.ts";
 import { callEvents, calls, phoneNumbers, workspaceCredentials } from "../schema.ts";
 import type { Run } from "./scope.ts";
@@ -6,11 +6,45 @@ import type { Run } from "./scope.ts";
 export type PhoneNumberRow = typeof phoneNumbers.$inferSelect;
 export type CredentialRow = typeof workspaceCredentials.$inferSelect;
 export type CallEventRow = typeof callEvents.$inferSelect;
+/** The latest carrier webhook recorded for a call on a number (`lastEvents`). */
+export interface NumberLastEvent {
+  phoneNumberId: string;
+  callId: string;
+  at: Date;
+  kind: string;
+  status: string | null;
+}
 
 export function phoneNumbersRepository(run: Run, workspaceId: string) {
   const mine = eq(phoneNumbers.workspaceId, workspaceId);
   return {
     list: (): Promise<PhoneNumberRow[]> => run((tx) => tx.select().from(phoneNumbers).where(mine).orderBy(desc(phoneNumbers.createdAt), desc(phoneNumbers.id))),
+    /**
+     * Per number, the latest carrier event (`call_events`) of its calls (`calls.metadata.phoneNumberId`,
+     * set when a carrier call is created) started since `since`. Numbers without one are absent. The
+     * calls are found through the workspace's start-time index, so `since` bounds the scan.
+     */
+    lastEvents: (since: Date): Promise<NumberLastEvent[]> =>
+      run((tx) =>
+        tx
+          .select({
+            phoneNumberId: phoneNumbers.id,
+            callId: sql<string>`e.call_id`,
+            at: sql<Date>`e.occurred_at`,
+            kind: sql<string>`e.kind`,
+            status: sql<string | null>`e.status`,
+          })
+          .from(phoneNumbers)
+          .innerJoin(
+            sql`lateral (select ce.call_id, ce.occurred_at, ce.kind, ce.status from call_events ce
+              join calls c on c.id = ce.call_id and c.workspace_id = ce.workspace_id
+              where ce.workspace_id = "phone_numbers"."workspace_id" and c.started_at >= ${since}
+                and c.metadata->>'phoneNumberId' = "phone_numbers"."id"
+              order by ce.occurred_at desc, ce.id desc limit 1) as e`,
+            sql`true`,
+          )
+          .where(mine),
+      ).then((rows) => rows.map((r) => ({ ...r, at: new Date(r.at) }))),
     async get(id: string): Promise<PhoneNumberRow | undefined> {
       const [row] = await run((tx) =>
         tx

@@ -8,6 +8,7 @@ import {
   idSchema,
   pageSchema,
   paginationQuerySchema,
+  publishBodySchema,
   publishResultSchema,
   updateAgentBodySchema,
 } from "@orbis/contracts";
@@ -37,7 +38,7 @@ export const agentsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver
   app.post(
     "",
     { preHandler: write, schema: { tags, summary: "Create an agent", body: agentConfigSchema, response: { 201: agentSchema } } },
-    async (request, reply) => reply.status(201).send(await agents.create(tenantOf(request), request.body)),
+    async (request, reply) => reply.status(201).send(await agents.create(tenantOf(request), actorFrom(request), request.body)),
   );
 
   app.get("/:id", { preHandler: read, schema: { tags, summary: "Get an agent", params, response: { 200: agentSchema } } }, async (request) =>
@@ -47,7 +48,7 @@ export const agentsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver
   app.patch(
     "/:id",
     { preHandler: write, schema: { tags, summary: "Update an agent", params, body: updateAgentBodySchema, response: { 200: agentSchema } } },
-    async (request) => agents.update(tenantOf(request), request.params.id, request.body),
+    async (request) => agents.update(tenantOf(request), actorFrom(request), request.params.id, request.body),
   );
 
   app.delete("/:id", { preHandler: write, schema: { tags, summary: "Delete an agent", params } }, async (request, reply) => {
@@ -63,12 +64,13 @@ export const agentsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver
         tags,
         summary: "Publish: callers hear the draft from now on",
         description:
-          "Snapshots the draft as the next version. When the draft equals the latest published version, nothing is created: the answer is that version with `unchanged: true`. A draft that cannot run is refused with 422, every problem in `error.details` (`{ check, path, message }`): an LLM provider without a key, an HTTP tool whose URL the outbound guard refuses, a booking agent without opening hours.",
+          "Snapshots the draft as the next version. When the draft equals the latest published version, nothing is created: the answer is that version with `unchanged: true`. A draft that cannot run is refused with 422, every problem in `error.details` (`{ check, path, message }`): an LLM provider without a key, an HTTP tool whose URL the outbound guard refuses, a booking agent without opening hours. When the agent has test scenarios, its suite runs on the draft first: if a scenario that passed on the published version now fails, publishing is refused with 422 naming them, unless the body has `override: { reason }` (audited as `agent.publish_override`).",
         params,
+        body: publishBodySchema,
         response: { 200: publishResultSchema },
       },
     },
-    async (request) => agents.publish(tenantOf(request), actorFrom(request), request.params.id),
+    async (request) => agents.publish(tenantOf(request), actorFrom(request), request.params.id, request.body),
   );
 
   app.get(
@@ -111,11 +113,12 @@ export const agentsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver
         tags,
         summary: "Roll back: publish an earlier version again and restore it into the draft",
         description:
-          "Publishes the version's config as a new version (or, when it equals the latest, that version with `unchanged: true`) and copies it into the draft. Refused with 422 like publishing when that config cannot run today.",
+          "Publishes the version's config as a new version (or, when it equals the latest, that version with `unchanged: true`) and copies it into the draft. Refused with 422 like publishing when that config cannot run today, or when its tests fail where the published version passed (the same `override`).",
         params: versionParams,
+        body: publishBodySchema,
         response: { 200: publishResultSchema },
       },
     },
-    async (request) => agents.rollback(tenantOf(request), actorFrom(request), request.params.id, request.params.version),
+    async (request) => agents.rollback(tenantOf(request), actorFrom(request), request.params.id, request.params.version, request.body),
   );
 };

@@ -11,6 +11,7 @@ import {
   pageSchema,
   updateAppointmentBodySchema,
 } from "@orbis/contracts";
+import { actorFrom } from "../../lib/actor.ts";
 import { principalOf, tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
 import type { AppointmentsService } from "./appointments.service.ts";
 
@@ -60,7 +61,7 @@ export const appointmentsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalRe
     },
     async (request, reply) => {
       const source = principalOf(request).kind === "session" ? "dashboard" : "api";
-      return reply.status(201).send(await appointments.create(tenantOf(request), request.body, source));
+      return reply.status(201).send(await appointments.create(tenantOf(request), actorFrom(request), request.body, source));
     },
   );
 
@@ -80,7 +81,7 @@ export const appointmentsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalRe
         response: { 200: appointmentSchema },
       },
     },
-    async (request) => appointments.update(tenantOf(request), request.params.id, request.body),
+    async (request) => appointments.update(tenantOf(request), actorFrom(request), request.params.id, request.body),
   );
 
   app.post(
@@ -95,6 +96,6 @@ export const appointmentsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalRe
         response: { 200: appointmentSchema },
       },
     },
-    async (request) => appointments.cancel(tenantOf(request), request.params.id, request.body?.reason),
+    async (request) => appointments.cancel(tenantOf(request), actorFrom(request), request.params.id, request.body?.reason),
   );
 };

@@ -1,9 +1,10 @@
 import { DateTime } from "luxon";
 import { AppError } from "@orbis/contracts";
 import type { AppointmentDto, AvailabilityQuery, BusinessConfig, CreateAppointmentBody, ListAppointmentsQuery, UpdateAppointmentBody } from "@orbis/contracts";
-import { systemWallClock as systemClock, type AppointmentPatch, type WallClock as Clock } from "@orbis/ports";
+import { systemWallClock as systemClock, type AppointmentPatch, type CalendarProvider, type WallClock as Clock } from "@orbis/ports";
 import { bookAppointment, computeAvailability, findService, REJECTION_TEXT, validateSlot } from "@orbis/brain";
 import type { AppointmentQuery, TenantScope } from "@orbis/db";
+import { auditedBy, type Actor } from "../../lib/actor.ts";
 import { decodeCursor, pageOf } from "../../lib/cursor.ts";
 import { found } from "../../lib/found.ts";
 import { invalid } from "../../lib/validation.ts";
@@ -28,6 +29,34 @@ export function createAppointmentsService(options: AppointmentsServiceOptions = 
   }
 
   const calendarFor = (tenant: TenantScope, business: BusinessConfig) => new DbCalendar(tenant, tenant.workspaceId, { timezone: business.timezone, clock });
+
+  /**
+   * The calendar a member books through: each insert is written with its audit row in one transaction
+   * (one per attempt: a booking that loses a race retries another staff member in a new one). The
+   * audit row holds what was booked, not who the customer is.
+   */
+  const auditedBookingCalendar = (tenant: TenantScope, business: BusinessConfig, actor: Actor): CalendarProvider => {
+    const calendar = calendarFor(tenant, business);
+    return {
+      listBusy: (range) => calendar.listBusy(range),
+      listAppointments: (filter) => calendar.listAppointments(filter),
+      getAppointment: (id) => calendar.getAppointment(id),
+      updateAppointment: (id, patch) => calendar.updateAppointment(id, patch),
+      cancelAppointment: (id, reason) => calendar.cancelAppointment(id, reason),
+      createAppointment: (input) =>
+        tenant.transaction(async (t) => {
+          const created = await calendarFor(t, business).createAppointment(input);
+          await t.audit.record({
+            ...auditedBy(actor),
+            action: "appointment.created",
+            targetType: "appointment",
+            targetId: created.id,
+            metadata: { agentId: created.agentId, serviceId: created.serviceId, start: created.start, source: input.source },
+          });
+          return created;
+        }),
+    };
+  };
 
   const getRowOrThrow = async (tenant: TenantScope, id: string) => found(await tenant.appointments.get(id), "Appointment");
 
@@ -58,10 +87,10 @@ export function createAppointmentsService(options: AppointmentsServiceOptions = 
     get: async (tenant: TenantScope, id: string) => toAppointmentDto(await getRowOrThrow(tenant, id)),
 
     /** Same rules and the same atomic insert as a booking made by the agent on a call. */
-    async create(tenant: TenantScope, body: CreateAppointmentBody, source: "dashboard" | "api"): Promise<AppointmentDto> {
+    async create(tenant: TenantScope, actor: Actor, body: CreateAppointmentBody, source: "dashboard" | "api"): Promise<AppointmentDto> {
       const business = await agentBusiness(tenant, body.agentId);
       return bookAppointment(
-        { business, calendar: calendarFor(tenant, business), clock },
+        { business, calendar: auditedBookingCalendar(tenant, business, actor), clock },
         {
           serviceId: body.serviceId,
           ...(body.staffId ? { staffId: body.staffId } : {}),
@@ -78,7 +107,8 @@ export function createAppointmentsService(options: AppointmentsServiceOptions = 
     },
 
     /** Moving (start, staff, service) re-checks the business rules; the constraint still has the last word. */
-    async update(tenant: TenantScope, id: string, patch: UpdateAppointmentBody): Promise<AppointmentDto> {
+    /** Audited with the names of the changed fields (and the new status), never the customer's details. */
+    async update(tenant: TenantScope, actor: Actor, id: string, patch: UpdateAppointmentBody): Promise<AppointmentDto> {
       const current = toAppointmentDto(await getRowOrThrow(tenant, id));
       const business = await agentBusiness(tenant, current.agentId);
       const calendar = calendarFor(tenant, business);
@@ -107,12 +137,35 @@ export function createAppointmentsService(options: AppointmentsServiceOptions = 
       if (patch.customerPhone !== undefined) change.customerPhone = patch.customerPhone;
       if (patch.notes !== undefined) change.notes = patch.notes;
       if (patch.status !== undefined) change.status = patch.status;
-      return calendar.updateAppointment(id, change);
+      return tenant.transaction(async (t) => {
+        const updated = await calendarFor(t, business).updateAppointment(id, change);
+        await t.audit.record({
+          ...auditedBy(actor),
+          action: "appointment.updated",
+          targetType: "appointment",
+          targetId: id,
+          metadata: { changed: Object.keys(patch), ...(patch.status ? { status: patch.status } : {}) },
+        });
+        return updated;
+      });
     },
 
-    async cancel(tenant: TenantScope, id: string, reason?: string): Promise<AppointmentDto> {
-      const row = await getRowOrThrow(tenant, id);
-      return calendarFor(tenant, { timezone: row.timezone } as BusinessConfig).cancelAppointment(id, reason);
+    /** Idempotent: cancelling a cancelled appointment changes nothing and writes no audit row. */
+    async cancel(tenant: TenantScope, actor: Actor, id: string, reason?: string): Promise<AppointmentDto> {
+      return tenant.transaction(async (t) => {
+        const row = await getRowOrThrow(t, id);
+        const cancelled = await calendarFor(t, { timezone: row.timezone } as BusinessConfig).cancelAppointment(id, reason);
+        if (row.status !== "cancelled") {
+          await t.audit.record({
+            ...auditedBy(actor),
+            action: "appointment.cancelled",
+            targetType: "appointment",
+            targetId: id,
+            metadata: { hadReason: Boolean(reason) },
+          });
+        }
+        return cancelled;
+      });
     },
 
     async availability(tenant: TenantScope, q: AvailabilityQuery & { agentId: string }) {

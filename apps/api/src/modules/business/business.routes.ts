@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { businessConfigSchema, idSchema } from "@orbis/contracts";
+import { actorFrom } from "../../lib/actor.ts";
 import { tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
 import { effectiveBusinessSchema } from "./business.schemas.ts";
 import type { BusinessService } from "./business.service.ts";
@@ -28,6 +29,6 @@ export const businessRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolv
       preHandler: principals.authorize("admin"),
       schema: { tags, summary: "Replace the agent's business config", params, body: businessConfigSchema, response: { 200: effectiveBusinessSchema } },
     },
-    async (request) => business.put(tenantOf(request), request.params.id, request.body),
+    async (request) => business.put(tenantOf(request), actorFrom(request), request.params.id, request.body),
   );
 };

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { actorFrom } from "../../lib/actor.ts";
 import { tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
 import { feedUrlSchema } from "./calendar.schemas.ts";
 import type { CalendarFeedService } from "./calendar.service.ts";
@@ -11,12 +12,12 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolv
   app.get(
     "/feed-url",
     { preHandler: configure, schema: { tags, summary: "The workspace's secret iCal feed URL (created on first request)", response: { 200: feedUrlSchema } } },
-    async (request) => feeds.feedUrl(tenantOf(request)),
+    async (request) => feeds.feedUrl(tenantOf(request), actorFrom(request)),
   );
   app.post(
     "/feed-url/rotate",
     { preHandler: configure, schema: { tags, summary: "Replace the feed URL; the old one stops working", response: { 200: feedUrlSchema } } },
-    async (request) => feeds.rotate(tenantOf(request)),
+    async (request) => feeds.rotate(tenantOf(request), actorFrom(request)),
   );
 
   // Public: calendar apps cannot authenticate, so the unguessable token (192 bits) is the credential.

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { businessConfigSchema, notFound } from "@orbis/contracts";
 import { findCalendarFeedByToken, tenantScope, type Database, type TenantScope } from "@orbis/db";
+import { auditedBy, type Actor } from "../../lib/actor.ts";
 import { renderCalendar, type IcalEvent } from "./ical.ts";
 
 const DAY_MS = 24 * 3600_000;
@@ -15,13 +16,24 @@ export function createCalendarFeedService(db: Database, publicBaseUrl: () => str
   const urlOf = (token: string) => `${publicBaseUrl().replace(/\/$/, "")}/v1/calendar/${token}.ics`;
 
   return {
-    async feedUrl(tenant: TenantScope) {
-      const feed = await tenant.calendarFeeds.getOrCreate(newToken());
+    /** Created on the first request (audited then); the audit rows never hold the token, which is the feed's credential. */
+    async feedUrl(tenant: TenantScope, actor: Actor) {
+      const token = newToken();
+      const feed = await tenant.transaction(async (t) => {
+        const row = await t.calendarFeeds.getOrCreate(token);
+        if (row.token === token)
+          await t.audit.record({ ...auditedBy(actor), action: "calendar_feed.created", targetType: "calendar_feed", targetId: t.workspaceId });
+        return row;
+      });
       return { url: urlOf(feed.token), createdAt: feed.createdAt.toISOString() };
     },
     /** The old URL stops working at once. */
-    async rotate(tenant: TenantScope) {
-      const feed = await tenant.calendarFeeds.replace(newToken());
+    async rotate(tenant: TenantScope, actor: Actor) {
+      const feed = await tenant.transaction(async (t) => {
+        const row = await t.calendarFeeds.replace(newToken());
+        await t.audit.record({ ...auditedBy(actor), action: "calendar_feed.rotated", targetType: "calendar_feed", targetId: t.workspaceId });
+        return row;
+      });
       return { url: urlOf(feed.token), createdAt: feed.createdAt.toISOString() };
     },
 

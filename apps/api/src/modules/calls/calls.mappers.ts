@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { CallDto } from "@orbis/contracts";
-import type { CallRow, CallTurnRow } from "@orbis/db";
+import type { AgentAnalyticsDto, CallDto } from "@orbis/contracts";
+import type { AgentAnalyticsRow, CallRow, CallTurnRow } from "@orbis/db";
 import { servedRecordSchema, usageByProviderSchema } from "../usage/usage.schemas.ts";
 
 export const toCallDto = (c: CallRow & { turnCount?: number }): CallDto => ({
@@ -45,3 +45,32 @@ export const toCallTurnDto = (t: CallTurnRow) => ({
 
 /** The call's lifecycle events, kept in `calls.metadata.events`. */
 export const callEventsOf = (c: CallRow) => ((c.metadata as { events?: unknown[] }).events ?? []) as { at: string; kind: string; detail?: unknown }[];
+
+const roundOrNull = (n: number | null) => (n === null ? null : Math.round(n));
+const percentiles = (p: { p50: number | null; p95: number | null }) => ({ p50: roundOrNull(p.p50), p95: roundOrNull(p.p95) });
+
+/** One agent's figures over a range: outcome counts, booking rate, latency per stage (whole ms), cost. */
+export const toAgentAnalyticsDto = (r: AgentAnalyticsRow): AgentAnalyticsDto => ({
+  agentId: r.agentId,
+  name: r.name ?? "Deleted agent",
+  calls: r.calls,
+  outcomes: {
+    booked: r.booked,
+    cancelled: r.cancelled,
+    messageTaken: r.messageTaken,
+    transferred: r.transferred,
+    failed: r.failed,
+    answered: r.answered,
+    noConversation: r.noConversation,
+  },
+  bookingRate: r.calls ? r.booked / r.calls : null,
+  latencyMs: {
+    endpoint: percentiles(r.latency.endpoint),
+    asr: percentiles(r.latency.asr),
+    llm: percentiles(r.latency.llm),
+    tts: percentiles(r.latency.tts),
+    e2e: percentiles(r.latency.e2e),
+    turns: r.latency.turns,
+  },
+  costUsd: r.costUsd,
+});

@@ -1,6 +1,14 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { analyticsOverviewSchema, callSchema, idSchema, listCallsQuerySchema, pageSchema } from "@orbis/contracts";
+import {
+  agentAnalyticsListSchema,
+  agentAnalyticsQuerySchema,
+  analyticsOverviewSchema,
+  callSchema,
+  idSchema,
+  listCallsQuerySchema,
+  pageSchema,
+} from "@orbis/contracts";
 import { tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
 import { callDetailWithUsageSchema } from "./calls.schemas.ts";
 import type { CallsService } from "./calls.service.ts";
@@ -55,5 +63,19 @@ export const callsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver;
       },
     },
     async (request) => calls.overview(tenantOf(request)),
+  );
+
+  app.get(
+    "/analytics/agents",
+    {
+      preHandler: read,
+      schema: {
+        tags: ["analytics"],
+        summary: "Per agent over calls started in [from, to): calls, outcomes, booking rate, latency p50/p95 per stage, cost",
+        querystring: agentAnalyticsQuerySchema,
+        response: { 200: agentAnalyticsListSchema },
+      },
+    },
+    async (request) => calls.agentAnalytics(tenantOf(request), new Date(request.query.from), new Date(request.query.to)),
   );
 };

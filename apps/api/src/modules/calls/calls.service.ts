@@ -3,7 +3,7 @@ import type { TenantScope } from "@orbis/db";
 import type { RecordingStore } from "@orbis/recordings";
 import { decodeCursor, pageOf } from "../../lib/cursor.ts";
 import { found } from "../../lib/found.ts";
-import { callEventsOf, toCallDto, toCallTurnDto, usageJson } from "./calls.mappers.ts";
+import { callEventsOf, toAgentAnalyticsDto, toCallDto, toCallTurnDto, usageJson } from "./calls.mappers.ts";
 
 export interface CallsServiceOptions {
   /** Where the gateway wrote the recordings. */
@@ -57,6 +57,12 @@ export function createCallsService({ recordings }: CallsServiceOptions) {
         topAgents: top,
         turnLatencyMs: { p50: roundOrNull(latency.p50), p95: roundOrNull(latency.p95), turns: latency.turns },
       };
+    },
+
+    /** Per agent, calls started in [from, to): outcomes, booking rate, latency per stage, cost. */
+    async agentAnalytics(tenant: TenantScope, from: Date, to: Date) {
+      const rows = await tenant.calls.agentAnalytics(from, to);
+      return { from: from.toISOString(), to: to.toISOString(), data: rows.map(toAgentAnalyticsDto) };
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { idSchema, messageSchema, pageSchema, updateMessageBodySchema } from "@orbis/contracts";
+import { actorFrom } from "../../lib/actor.ts";
 import { tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
 import { listMessagesQuerySchema } from "./messages.schemas.ts";
 import type { MessagesService } from "./messages.service.ts";
@@ -29,6 +30,6 @@ export const messagesRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolv
       preHandler: operate,
       schema: { tags, summary: "Mark a message new, read or done", params, body: updateMessageBodySchema, response: { 200: messageSchema } },
     },
-    async (request) => messages.setStatus(tenantOf(request), request.params.id, request.body.status),
+    async (request) => messages.setStatus(tenantOf(request), actorFrom(request), request.params.id, request.body.status),
   );
 };

@@ -1,5 +1,6 @@
 import type { MessageRow, TenantScope } from "@orbis/db";
 import { toMessageDto } from "@orbis/agent-runtime";
+import { auditedBy, type Actor } from "../../lib/actor.ts";
 import { decodeCursor, pageOf } from "../../lib/cursor.ts";
 import { found } from "../../lib/found.ts";
 import type { ListMessagesQuery } from "./messages.schemas.ts";
@@ -20,8 +21,13 @@ export function createMessagesService() {
       return { data: page.rows.map(toMessageDto), nextCursor: page.nextCursor };
     },
     get: async (tenant: TenantScope, id: string) => toMessageDto(found(await tenant.messages.get(id), "Message")),
-    setStatus: async (tenant: TenantScope, id: string, status: MessageRow["status"]) =>
-      toMessageDto(found(await tenant.messages.setStatus(id, status), "Message")),
+    /** Audited with the new status only (a message holds the caller's words and number). */
+    setStatus: (tenant: TenantScope, actor: Actor, id: string, status: MessageRow["status"]) =>
+      tenant.transaction(async (t) => {
+        const row = found(await t.messages.setStatus(id, status), "Message");
+        await t.audit.record({ ...auditedBy(actor), action: "message.status_changed", targetType: "message", targetId: id, metadata: { status } });
+        return toMessageDto(row);
+      }),
   };
 }
 export type MessagesService = ReturnType<typeof createMessagesService>;

@@ -3,7 +3,10 @@ import { sqlStateOf, type TenantRepositories, type TenantScope } from "@orbis/db
 import type { z } from "zod";
 import { auditedBy, type Actor } from "../../lib/actor.ts";
 import { found } from "../../lib/found.ts";
-import { toPhoneNumberDto } from "./phone-numbers.mappers.ts";
+import { toPhoneNumberDto, toPhoneNumberListItem } from "./phone-numbers.mappers.ts";
+
+/** How far back the list looks for a number's last carrier event. */
+const LAST_EVENT_WINDOW_MS = 90 * 24 * 3600_000;
 
 type CreatePhoneNumberBody = z.infer<typeof createPhoneNumberBodySchema>;
 type UpdatePhoneNumberBody = z.infer<typeof updatePhoneNumberBodySchema>;
@@ -49,7 +52,12 @@ export function createPhoneNumbersService(options: PhoneNumbersServiceOptions) {
   return {
     setup: () => carrierSetupOf(options.publicBaseUrl(), options.publicBaseUrlSet),
 
-    list: async (tenant: TenantScope) => (await tenant.phoneNumbers.list()).map(toPhoneNumberDto),
+    /** The numbers, each with the last carrier webhook of its calls in the last 90 days. */
+    async list(tenant: TenantScope) {
+      const [rows, events] = await Promise.all([tenant.phoneNumbers.list(), tenant.phoneNumbers.lastEvents(new Date(Date.now() - LAST_EVENT_WINDOW_MS))]);
+      const byNumber = new Map(events.map((e) => [e.phoneNumberId, e]));
+      return rows.map((r) => toPhoneNumberListItem(r, byNumber.get(r.id)));
+    },
 
     get: async (tenant: TenantScope, id: string) => toPhoneNumberDto(found(await tenant.phoneNumbers.get(id), "Phone number")),
 

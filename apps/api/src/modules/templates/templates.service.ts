@@ -32,7 +32,12 @@ async function workspaceFacts(tenant: TenantScope): Promise<BusinessFacts> {
  * hours, services, FAQs and a prompt; an agent created from one speaks the business's own facts
  * (the body's, else the workspace's name and time zone) and none of the template's.
  */
-export function createTemplatesService() {
+export interface TemplatesServiceOptions {
+  /** Copies a template's test scenarios into an agent made from it (agent-tests). */
+  suites?: { copyTemplateSuite(tenant: TenantScope, agentId: string, templateId: BusinessTemplateId): Promise<number> };
+}
+
+export function createTemplatesService(options: TemplatesServiceOptions = {}) {
   return {
     list: (): BusinessTemplate[] => BUSINESS_TEMPLATES.map((t) => structuredClone(t)),
 
@@ -46,7 +51,12 @@ export function createTemplatesService() {
         ...(body.voice ? { voice: body.voice } : {}),
         business,
       });
-      return toAgentDto(await tenant.agents.insert({ id: createId("agent"), ...config }));
+      // The agent and its template's test scenarios together: an agent never starts without its suite.
+      return tenant.transaction(async (t) => {
+        const agent = await t.agents.insert({ id: createId("agent"), ...config });
+        await options.suites?.copyTemplateSuite(t, agent.id, templateId);
+        return toAgentDto(agent);
+      });
     },
   };
 }

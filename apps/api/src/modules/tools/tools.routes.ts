@@ -58,6 +58,20 @@ export const toolsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver;
     async (request) => tools.update(tenantOf(request), actorFrom(request), request.params.id, request.params.toolId, request.body),
   );
 
+  app.post(
+    "/:id/tools/:toolId/rotate-secret",
+    {
+      preHandler: configure,
+      schema: {
+        tags,
+        summary: "Replace the signing secret (the new one is shown once, here; the old one stops verifying)",
+        params: toolParams,
+        response: { 200: toolSchema.extend({ secret: z.string() }) },
+      },
+    },
+    async (request) => tools.rotateSecret(tenantOf(request), actorFrom(request), request.params.id, request.params.toolId),
+  );
+
   app.delete("/:id/tools/:toolId", { preHandler: configure, schema: { tags, summary: "Delete an HTTP tool", params: toolParams } }, async (request, reply) => {
     await tools.remove(tenantOf(request), actorFrom(request), request.params.id, request.params.toolId);
     return reply.status(204).send();

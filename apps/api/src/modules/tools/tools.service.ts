@@ -1,33 +1,43 @@
 import { randomBytes } from "node:crypto";
-import { AppError, createId, httpToolConfigSchema, notFound, type HttpToolConfig, type ToolDto } from "@orbis/contracts";
+import { AppError, createId, httpToolConfigSchema, notFound, type HttpToolConfig, type ToolDto, type UpdateToolBody } from "@orbis/contracts";
 import { systemWallClock as systemClock, type WallClock as Clock } from "@orbis/ports";
 import { builtinTools, compileHttpTool, runTool, type AnyTool, type HttpToolOptions, type ToolContext } from "@orbis/brain";
+import { createToolSecretsCipher, toolSecretHints, type ToolSecretsCipher } from "@orbis/credentials";
 import type { AgentToolRow, TenantScope } from "@orbis/db";
 import type { ToolCallRecordDto } from "@orbis/contracts";
 import type { z } from "zod";
 import { getAgentOrThrow } from "../agents/agents.service.ts";
-import { businessOfAgent, DbCalendar, DbMessageSink, toolConfigOf } from "@orbis/agent-runtime";
+import { businessOfAgent, compileStoredTool, DbCalendar, DbMessageSink, toolConfigOf } from "@orbis/agent-runtime";
 import { auditedBy, type Actor } from "../../lib/actor.ts";
 
 const newSecret = () => `tsec_${randomBytes(24).toString("base64url")}`;
-const hintOf = (secret: string) => `${secret.slice(0, 9)}…${secret.slice(-4)}`;
 
-const toToolDto = (row: AgentToolRow): ToolDto => ({
-  ...toolConfigOf(row),
-  id: row.id,
-  agentId: row.agentId,
-  secretHint: hintOf(row.secret),
-  createdAt: row.createdAt.toISOString(),
-  updatedAt: row.updatedAt.toISOString(),
-});
+/** A tool as shown to every role: hints of its secret and header values, never the values (nothing is decrypted). */
+const toToolDto = (row: AgentToolRow): ToolDto => {
+  const { headers: _sealed, ...config } = toolConfigOf(row);
+  return {
+    ...config,
+    id: row.id,
+    agentId: row.agentId,
+    ...toolSecretHints(row),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+};
+
+/** The stored headers after a merge patch (a value sets and seals a header, `null` removes it); legacy plaintext is sealed. */
+function mergedHeaders(secrets: ToolSecretsCipher, row: AgentToolRow, patch: UpdateToolBody["headers"]): Record<string, string> {
+  const headers = secrets.resealStored(row, row).headers;
+  for (const [name, value] of Object.entries(patch ?? {})) {
+    // Header names are case-insensitive: a new spelling replaces the old one.
+    for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
+    if (value !== null) headers[name] = secrets.sealHeader(row, name, value);
+  }
+  return headers;
+}
 
 /** What the audit log keeps of a tool: its name and where it calls, never its headers or secret. */
 const auditedTool = (row: AgentToolRow) => ({ agentId: row.agentId, name: row.name, method: row.method, url: row.url });
-
-/** A stored tool in the common tool shape; it carries its workspace, so runTool refuses it elsewhere. */
-function compileStoredTool(row: AgentToolRow, opts?: HttpToolOptions): ReturnType<typeof compileHttpTool> {
-  return compileHttpTool({ id: row.id, workspaceId: row.workspaceId, secret: row.secret, config: toolConfigOf(row) }, opts);
-}
 
 /**
  * What can never run is refused when saved (a 422): an unsupported argument schema, or a URL the
@@ -49,10 +59,13 @@ function parseArgsOrThrow(tool: AnyTool, args: unknown): unknown {
 export interface ToolsServiceOptions {
   http?: HttpToolOptions;
   clock?: Clock;
+  /** ENCRYPTION_KEY: seals the tools' signing secrets and header values at rest. */
+  encryptionKey?: Buffer;
 }
 
 export function createToolsService(options: ToolsServiceOptions = {}) {
   const builtins = new Map(builtinTools().map((t) => [t.name, t]));
+  const secrets = createToolSecretsCipher(options.encryptionKey);
 
   async function getToolOrThrow(tenant: TenantScope, agentId: string, toolId: string) {
     const row = await tenant.agentTools.get(agentId, toolId);
@@ -73,20 +86,25 @@ export function createToolsService(options: ToolsServiceOptions = {}) {
       await getAgentOrThrow(tenant, agentId);
       assertRunnable(tenant.workspaceId, config, options.http);
       const secret = newSecret();
+      const ref = { id: createId("tool"), workspaceId: tenant.workspaceId };
+      const sealed = { secret: secrets.sealSecret(ref, secret), headers: secrets.sealHeaders(ref, config.headers) };
       const row = await tenant.transaction(async (t) => {
-        const created = await t.agentTools.insert({ id: createId("tool"), agentId, ...config, secret });
+        const created = await t.agentTools.insert({ id: ref.id, agentId, ...config, ...sealed });
         await t.audit.record({ ...auditedBy(actor), action: "tool.created", targetType: "tool", targetId: created.id, metadata: auditedTool(created) });
         return created;
       });
       return { ...toToolDto(row), secret };
     },
 
-    async update(tenant: TenantScope, actor: Actor, agentId: string, toolId: string, patch: Partial<HttpToolConfig>) {
+    async update(tenant: TenantScope, actor: Actor, agentId: string, toolId: string, patch: UpdateToolBody) {
       const current = await getToolOrThrow(tenant, agentId, toolId);
-      const next = httpToolConfigSchema.parse({ ...toolConfigOf(current), ...patch });
+      const { headers: headerPatch, ...configPatch } = patch;
+      // Checked without the headers: stored ones are sealed, new ones were checked with the body.
+      const next = httpToolConfigSchema.parse({ ...toolConfigOf(current), ...configPatch, headers: {} });
       if (patch.args || patch.url) assertRunnable(tenant.workspaceId, next, options.http);
+      const stored = { ...secrets.resealStored(current, current), headers: mergedHeaders(secrets, current, headerPatch) };
       const row = await tenant.transaction(async (t) => {
-        const updated = await t.agentTools.update(agentId, toolId, next);
+        const updated = await t.agentTools.update(agentId, toolId, { ...next, ...stored });
         if (!updated) throw notFound("Tool");
         // Which fields changed, never their values: headers may hold the tenant's own API keys.
         await t.audit.record({
@@ -99,6 +117,20 @@ export function createToolsService(options: ToolsServiceOptions = {}) {
         return updated;
       });
       return toToolDto(row);
+    },
+
+    /** A new signing secret, in this answer only; the old one stops verifying at once. */
+    async rotateSecret(tenant: TenantScope, actor: Actor, agentId: string, toolId: string) {
+      const current = await getToolOrThrow(tenant, agentId, toolId);
+      const secret = newSecret();
+      const stored = { ...secrets.resealStored(current, current), secret: secrets.sealSecret(current, secret) };
+      const row = await tenant.transaction(async (t) => {
+        const updated = await t.agentTools.update(agentId, toolId, stored);
+        if (!updated) throw notFound("Tool");
+        await t.audit.record({ ...auditedBy(actor), action: "tool.secret_rotated", targetType: "tool", targetId: toolId, metadata: auditedTool(updated) });
+        return updated;
+      });
+      return { ...toToolDto(row), secret };
     },
 
     async remove(tenant: TenantScope, actor: Actor, agentId: string, toolId: string) {
@@ -116,14 +148,14 @@ export function createToolsService(options: ToolsServiceOptions = {}) {
     async invoke(tenant: TenantScope, agentId: string, toolIdOrName: string, args: unknown): Promise<ToolCallRecordDto> {
       const agent = await getAgentOrThrow(tenant, agentId);
       let tool: AnyTool;
-      let httpTool: ReturnType<typeof compileStoredTool> | undefined;
+      let httpTool: ReturnType<typeof compileHttpTool> | undefined;
       const builtin = builtins.get(toolIdOrName);
       if (builtin) {
         tool = builtin;
       } else {
         const row = await getToolOrThrow(tenant, agentId, toolIdOrName);
         if (!row.enabled) throw new AppError("conflict", "This tool is disabled");
-        tool = httpTool = compileStoredTool(row, options.http);
+        tool = httpTool = compileStoredTool(row, options.http, secrets);
       }
       const valid = parseArgsOrThrow(tool, args);
       await httpTool?.assertTargetAllowed();

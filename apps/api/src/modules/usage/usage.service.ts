@@ -1,4 +1,6 @@
+import type { DailyUsageDto, DailyUsageQuery } from "@orbis/contracts";
 import type { ProviderUsageSum, TenantScope } from "@orbis/db";
+import { dailyUsageOf, dayBoundaries, daysBetween } from "./daily-usage.ts";
 import type { UsageKind, UsageSummaryDto } from "./usage.schemas.ts";
 
 /** A provider id serves one capability; its kind is read off the counters it has. */
@@ -33,6 +35,13 @@ export function createUsageService() {
   return {
     /** The workspace's provider usage and cost over calls started in [from, to). */
     summary: async (tenant: TenantScope, from: Date, to: Date): Promise<UsageSummaryDto> => summarizeUsage(from, to, await tenant.calls.usageSummary(from, to)),
+
+    /** Calls and minutes per day and channel, cost per day and provider; days in `tz`, else the workspace's zone. */
+    async daily(tenant: TenantScope, q: DailyUsageQuery): Promise<DailyUsageDto> {
+      const timezone = q.tz ?? (await tenant.workspace.get())?.timezone ?? "UTC";
+      const days = daysBetween(q.from, q.to);
+      return dailyUsageOf(days, timezone, await tenant.calls.dailyUsage(dayBoundaries(days, timezone)));
+    },
   };
 }
 export type UsageService = ReturnType<typeof createUsageService>;

@@ -45,7 +45,7 @@ export const workspacesRoutes: FastifyPluginAsyncZod<{
       preHandler: principals.authorize("admin"),
       schema: { tags, summary: "Update the workspace", body: updateWorkspaceBodySchema, response: { 200: workspaceSchema } },
     },
-    async (request) => workspaces.update(tenantOf(request), request.body),
+    async (request) => workspaces.update(tenantOf(request), actorFrom(request), request.body),
   );
 
   app.put(

@@ -8,8 +8,12 @@ import { toWorkspaceDto } from "./workspaces.mappers.ts";
 export function createWorkspacesService(deps: { twoFactorEnabled: (userId: string) => Promise<boolean> }) {
   return {
     get: async (tenant: TenantScope) => toWorkspaceDto(found(await tenant.workspace.get(), "Workspace")),
-    update: async (tenant: TenantScope, values: Partial<Pick<WorkspaceRow, "name" | "timezone">>) =>
-      toWorkspaceDto(found(await tenant.workspace.update(values), "Workspace")),
+    update: (tenant: TenantScope, actor: Actor, values: Partial<Pick<WorkspaceRow, "name" | "timezone">>) =>
+      tenant.transaction(async (t) => {
+        const row = found(await t.workspace.update(values), "Workspace");
+        await t.audit.record({ ...auditedBy(actor), action: "workspace.updated", targetType: "workspace", targetId: t.workspaceId, metadata: { ...values } });
+        return toWorkspaceDto(row);
+      }),
 
     /**
      * An owner requires two-factor sign-in of every member (those without it are asked to enrol at

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router";
-import { httpToolConfigSchema, type ToolCallRecordDto, type ToolDto } from "@orbis/contracts";
+import { httpToolConfigSchema, updateToolBodySchema, type ToolCallRecordDto, type ToolDto } from "@orbis/contracts";
 import { api, ApiError } from "../../lib/api.ts";
 import { formValues, validate, type FieldErrors } from "../../lib/forms.ts";
 import { useAgent, useAgentTools } from "../../lib/queries.ts";
@@ -28,14 +28,17 @@ function parseJson(text: string, field: string, errors: FieldErrors, fallback: u
   }
 }
 
-/** The tool's config from the form, checked with the shared schema; errors keyed like the API's 422 paths. */
-function readToolForm(form: HTMLFormElement): { ok: true; data: unknown } | { ok: false; errors: FieldErrors } {
+/**
+ * The tool's config from the form, checked with the shared schema; errors keyed like the API's 422 paths.
+ * Editing, the headers are a change (a value sets or replaces a header, null removes it): stored values are never shown.
+ */
+function readToolForm(form: HTMLFormElement, editing = false): { ok: true; data: unknown } | { ok: false; errors: FieldErrors } {
   const f = formValues(form);
   const errors: FieldErrors = {};
   const args = parseJson(f.args ?? "", "args", errors, { type: "object", properties: {} });
   const headers = parseJson(f.headers ?? "", "headers", errors, {});
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  const v = validate(httpToolConfigSchema, {
+  const v = validate(editing ? updateToolBodySchema : httpToolConfigSchema, {
     name: f.name,
     description: f.description,
     url: f.url,
@@ -47,6 +50,12 @@ function readToolForm(form: HTMLFormElement): { ok: true; data: unknown } | { ok
   });
   return v.ok ? { ok: true, data: v.data } : { ok: false, errors: v.errors };
 }
+
+/** The tool's header names with a hint of each value: `X-Api-Key …6789, Authorization …mnop`. */
+const headerList = (tool: ToolDto) =>
+  Object.entries(tool.headerHints)
+    .map(([name, hint]) => `${name} ${hint}`)
+    .join(", ");
 
 /** The first error under a key or any of its sub-paths (`args.properties.x.type`). */
 const errorAt = (errors: FieldErrors, key: string) => errors[key] ?? Object.entries(errors).find(([k]) => k.startsWith(`${key}.`))?.[1];
@@ -96,11 +105,15 @@ function ToolForm({
         error={errorAt(errors, "args")}
       />
       <TextArea
-        label="Extra headers (JSON, optional)"
+        label={tool ? "Set or replace headers (JSON, optional)" : "Extra headers (JSON, optional)"}
         name="headers"
         rows={2}
-        defaultValue={tool && Object.keys(tool.headers).length > 0 ? JSON.stringify(tool.headers, null, 2) : ""}
-        placeholder='{"Authorization": "Bearer …"}'
+        placeholder={tool ? '{"Authorization": "Bearer …new", "X-Old-Header": null}' : '{"Authorization": "Bearer …"}'}
+        hint={
+          tool
+            ? `Stored values are never shown. A value replaces the header, null removes it, others are kept${headerList(tool) ? ` (now: ${headerList(tool)})` : ""}.`
+            : undefined
+        }
         error={errorAt(errors, "headers")}
       />
       <TextInput label="Timeout (ms)" name="timeoutMs" type="number" min={100} max={30000} defaultValue={tool?.timeoutMs ?? 5000} error={errors.timeoutMs} />
@@ -221,6 +234,10 @@ function ToolItem({ agentId, tool, canConfigure, canOperate }: { agentId: string
     onError: (err) => err instanceof ApiError && setErrors(err.fieldErrors()),
   });
   const remove = useMutation({ mutationFn: () => api(`/v1/agents/${agentId}/tools/${tool.id}`, { method: "DELETE" }), onSuccess: invalidate });
+  const rotate = useMutation({
+    mutationFn: () => api<ToolDto & { secret: string }>(`/v1/agents/${agentId}/tools/${tool.id}/rotate-secret`, { method: "POST" }),
+    onSuccess: invalidate,
+  });
   return (
     <li className="space-y-3 py-4" aria-label={tool.name}>
       <div className="flex flex-wrap items-start justify-between gap-2">
@@ -232,6 +249,7 @@ function ToolItem({ agentId, tool, canConfigure, canOperate }: { agentId: string
           <p className="break-all font-mono text-xs text-slate-600">
             {tool.method} {tool.url}
           </p>
+          {headerList(tool) && <p className="break-all font-mono text-xs text-slate-600">Headers: {headerList(tool)}</p>}
           <p className="text-xs text-slate-600">
             Secret {tool.secretHint} · updated {formatDateTime(tool.updatedAt, zone)}
           </p>
@@ -240,6 +258,14 @@ function ToolItem({ agentId, tool, canConfigure, canOperate }: { agentId: string
           <div className="flex flex-wrap gap-2">
             <Button type="button" variant="secondary" onClick={() => setEditing(!editing)}>
               {editing ? "Cancel" : "Edit"}
+            </Button>
+            <Button
+              type="button"
+              variant="secondary"
+              busy={rotate.isPending}
+              onClick={() => confirm(`Replace the signing secret of ${tool.name}? The current one stops verifying at once.`) && rotate.mutate()}
+            >
+              Rotate secret
             </Button>
             <Button type="button" variant="danger" busy={remove.isPending} onClick={() => confirm(`Delete the tool ${tool.name}?`) && remove.mutate()}>
               Delete
@@ -256,7 +282,7 @@ function ToolItem({ agentId, tool, canConfigure, canOperate }: { agentId: string
           errors={errors}
           onSubmit={(e) => {
             e.preventDefault();
-            const v = readToolForm(e.currentTarget);
+            const v = readToolForm(e.currentTarget, true);
             if (!v.ok) return setErrors(v.errors);
             setErrors({});
             update.mutate(v.data);
@@ -264,7 +290,13 @@ function ToolItem({ agentId, tool, canConfigure, canOperate }: { agentId: string
         />
       )}
       {canOperate && <InvokeTool agentId={agentId} tool={tool} />}
-      <ErrorBanner error={remove.error} />
+      {rotate.data && (
+        <CopyOnce
+          value={rotate.data.secret}
+          label="New signing secret: copy it now, it will not be shown again. Your server checks X-Orbis-Signature with it."
+        />
+      )}
+      <ErrorBanner error={remove.error ?? rotate.error} />
     </li>
   );
 }

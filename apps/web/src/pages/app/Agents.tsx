@@ -8,6 +8,7 @@ import { useAgent, useAgents } from "../../lib/queries.ts";
 import { useCan } from "../../lib/session.tsx";
 import { Badge, Button, Card, EmptyState, ErrorBanner, PageHeader, Select, Spinner, TextArea, TextInput } from "../../components/ui.tsx";
 import { AgentVersions } from "../../components/AgentVersions.tsx";
+import { VoicePreviewButton } from "./VoicePreviewButton.tsx";
 import { BusinessForm } from "../../components/business/BusinessForm.tsx";
 import { adoptServiceLinks } from "../../components/business/links.ts";
 import { humanApiErrors, validateHuman } from "../../lib/zod-messages.ts";
@@ -193,8 +194,8 @@ function AgentForm({ agent }: { agent: AgentDto }) {
       {publish.data && (
         <p role="status" className="mb-4 rounded-lg bg-green-50 p-3 text-sm text-green-900">
           {publish.data.unchanged
-            ? `Nothing changed since version ${publish.data.version}: callers already hear it.`
-            : `Published version ${publish.data.version}: callers on your website and phone line hear it now.`}
+            ? `Nothing changed since version ${publish.data.version.version}: callers already hear it.`
+            : `Published version ${publish.data.version.version}: callers on your website and phone line hear it now.`}
         </p>
       )}
       <div className="grid gap-6 xl:grid-cols-3">
@@ -230,6 +231,7 @@ function AgentForm({ agent }: { agent: AgentDto }) {
                   options={VOICES.some((v) => v.value === agent.voice) ? VOICES : [...VOICES, { value: agent.voice, label: agent.voice }]}
                   error={errors.voice}
                 />
+                <VoicePreviewButton agentId={agent.id} />
                 <TextInput label="Language" name="language" defaultValue={agent.language} error={errors.language} hint="A tag like en-US." />
                 <TextInput
                   label="LLM providers"

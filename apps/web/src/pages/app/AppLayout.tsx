@@ -7,6 +7,7 @@ const NAV = [
   ["/dashboard", "Overview", true],
   ["/dashboard/agents", "Agents", false],
   ["/dashboard/calls", "Calls", false],
+  ["/dashboard/analytics", "Analytics", false],
   ["/dashboard/appointments", "Appointments", false],
   ["/dashboard/messages", "Messages", false],
   ["/dashboard/phone-numbers", "Phone numbers", false],
@@ -22,7 +23,7 @@ const NAV = [
 const linkClass = ({ isActive }: { isActive: boolean }) =>
   `block rounded-lg px-3 py-2 text-sm ${isActive ? "bg-brand-50 font-semibold text-brand-800" : "text-slate-700 hover:bg-slate-100"}`;
 
-/** While an agent is open, its own pages under "Agents": the editor, its HTTP tools, the test call. */
+/** While an agent is open, its own pages under "Agents": the editor, its HTTP tools, its tests, the test call. */
 function AgentSubNav({ onNavigate }: { onNavigate: () => void }) {
   const match = useMatch("/dashboard/agents/:id/*");
   const id = match?.params.id;
@@ -30,6 +31,7 @@ function AgentSubNav({ onNavigate }: { onNavigate: () => void }) {
   const pages = [
     [`/dashboard/agents/${id}`, "Editor"],
     [`/dashboard/agents/${id}/tools`, "HTTP tools"],
+    [`/dashboard/agents/${id}/tests`, "Tests"],
     [`/dashboard/agents/${id}/try`, "Try this agent"],
   ] as const;
   return (

@@ -151,6 +151,17 @@ function NumbersList({ canManage }: { canManage: boolean }) {
                       "none yet"
                     )}
                   </p>
+                  <p className="text-xs text-slate-600" data-testid="last-carrier-event">
+                    Last carrier webhook:{" "}
+                    {n.lastEvent ? (
+                      <Link className="underline" to={`/dashboard/calls/${n.lastEvent.callId}`}>
+                        {formatDateTime(n.lastEvent.at, zone)} · {n.lastEvent.kind}
+                        {n.lastEvent.status ? ` (${n.lastEvent.status.replace(/[_-]/g, " ")})` : ""}
+                      </Link>
+                    ) : (
+                      "none in 90 days"
+                    )}
+                  </p>
                 </div>
                 {canManage && (
                   <Button

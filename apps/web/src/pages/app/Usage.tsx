@@ -1,6 +1,8 @@
 import { useState } from "react";
-import { CHANNELS, type CallDto } from "@orbis/contracts";
-import { useCallsInRange, useUsage, type UsageSummary } from "../../lib/queries.ts";
+import { useQuery } from "@tanstack/react-query";
+import { CHANNELS, dailyUsageSchema, type DailyUsageDto } from "@orbis/contracts";
+import { api } from "../../lib/api.ts";
+import { queryString, useUsage, type UsageSummary } from "../../lib/queries.ts";
 import { addDays, dayOf, formatDay, instantAt, isDay, useWorkspaceZone, type Day } from "../../lib/time.ts";
 import { Button, Card, EmptyState, ErrorBanner, PageHeader, Spinner, TextInput } from "../../components/ui.tsx";
 
@@ -9,28 +11,17 @@ const CHANNEL_FILL: Record<Channel, string> = { web: "fill-brand-600", twilio: "
 const CHANNEL_SWATCH: Record<Channel, string> = { web: "bg-brand-600", twilio: "bg-red-600", telnyx: "bg-emerald-600" };
 const MAX_DAYS = 366;
 
-interface DayRow {
-  day: Day;
-  calls: Record<Channel, number>;
-  minutes: Record<Channel, number>;
-}
+type DayRow = DailyUsageDto["days"][number];
 
-const zeroes = (): Record<Channel, number> => ({ web: 0, twilio: 0, telnyx: 0 });
 const sum = (r: Record<Channel, number>) => CHANNELS.reduce((n, c) => n + r[c], 0);
 const usd = (n: number) => `$${n.toFixed(n > 0 && n < 1 ? 4 : 2)}`;
 
-/** Calls and minutes per civil day (the workspace's zone) and channel. */
-function perDay(calls: CallDto[], fromDay: Day, toDay: Day, zone: string): DayRow[] {
-  const rows = new Map<Day, DayRow>();
-  for (let d = fromDay; d <= toDay; d = addDays(d, 1)) rows.set(d, { day: d, calls: zeroes(), minutes: zeroes() });
-  for (const c of calls) {
-    const row = rows.get(dayOf(new Date(c.startedAt), zone));
-    if (!row) continue;
-    row.calls[c.channel] += 1;
-    row.minutes[c.channel] += (c.durationSec ?? 0) / 60;
-  }
-  return [...rows.values()];
-}
+/** Calls, minutes and cost per civil day in the zone (both ends included), counted by the server. */
+const useDailyUsage = (from: Day, to: Day, tz: string) =>
+  useQuery({
+    queryKey: ["usage", "daily", from, to, tz],
+    queryFn: async () => dailyUsageSchema.parse(await api(`/v1/usage/daily${queryString({ from, to, tz })}`)),
+  });
 
 /** Stacked bars per day, one colour per channel (named in the legend and each bar's title). */
 function DailyBars({ rows, metric, label }: { rows: DayRow[]; metric: "calls" | "minutes"; label: string }) {
@@ -108,9 +99,10 @@ export function Usage() {
   const from = instantAt(range.from, zone).toISOString();
   const to = instantAt(addDays(range.to, 1), zone).toISOString();
   const usage = useUsage(from, to);
-  const calls = useCallsInRange(from, to);
-  const rows = calls.data ? perDay(calls.data.calls, range.from, range.to, zone) : [];
+  const daily = useDailyUsage(range.from, range.to, zone);
+  const rows = daily.data?.days ?? [];
   const totalMinutes = rows.reduce((n, r) => n + sum(r.minutes), 0);
+  const csvUrl = `/v1/usage/daily.csv${queryString({ from: range.from, to: range.to, tz: zone })}`;
 
   const apply = () => {
     if (!isDay(draft.from) || !isDay(draft.to)) return setRangeError("Choose both dates.");
@@ -122,7 +114,19 @@ export function Usage() {
 
   return (
     <>
-      <PageHeader title="Usage" subtitle={`Calls, minutes and provider cost, by day in ${zone}.`} />
+      <PageHeader
+        title="Usage"
+        subtitle={`Calls, minutes and provider cost, by day in ${zone}.`}
+        actions={
+          <a
+            href={csvUrl}
+            download
+            className="inline-flex items-center justify-center rounded-lg bg-white px-3.5 py-2 text-sm font-semibold text-slate-800 ring-1 ring-slate-300 hover:bg-slate-50"
+          >
+            Download CSV
+          </a>
+        }
+      />
       <form
         className="mb-6 flex flex-wrap items-end gap-3"
         aria-label="Date range"
@@ -148,7 +152,7 @@ export function Usage() {
                 {usage.data.calls.toLocaleString()}
               </dd>
               <dt className="text-slate-600">Minutes</dt>
-              <dd className="text-right font-semibold tabular-nums">{calls.data ? totalMinutes.toFixed(1) : "–"}</dd>
+              <dd className="text-right font-semibold tabular-nums">{daily.data ? totalMinutes.toFixed(1) : "–"}</dd>
               <dt className="text-slate-600">Provider cost</dt>
               <dd className="text-right font-semibold tabular-nums">{usd(usage.data.costUsd)}</dd>
             </dl>
@@ -158,19 +162,16 @@ export function Usage() {
           {usage.isPending ? <Spinner /> : usage.error ? <ErrorBanner error={usage.error} /> : <CostByProvider usage={usage.data} />}
         </Card>
         <Card title="Calls by day and channel" className="lg:col-span-3">
-          {calls.isPending ? (
+          {daily.isPending ? (
             <Spinner label="Loading calls" />
-          ) : calls.error ? (
-            <ErrorBanner error={calls.error} />
+          ) : daily.error ? (
+            <ErrorBanner error={daily.error} />
           ) : (
             <>
               <Legend />
               <DailyBars rows={rows} metric="calls" label="Calls per day by channel" />
               <h3 className="mt-6 text-sm font-semibold text-slate-900">Minutes by day and channel</h3>
               <DailyBars rows={rows} metric="minutes" label="Minutes per day by channel" />
-              {!calls.data.complete && (
-                <p className="mt-2 text-xs text-amber-800">Only the latest {calls.data.calls.length} calls are counted here; choose a shorter range.</p>
-              )}
               <div className="mt-4 overflow-x-auto">
                 <table className="w-full text-left text-sm">
                   <caption className="sr-only">Calls and minutes per day and channel</caption>
@@ -184,6 +185,9 @@ export function Usage() {
                           {c}
                         </th>
                       ))}
+                      <th scope="col" className="py-1 text-right">
+                        Cost
+                      </th>
                     </tr>
                   </thead>
                   <tbody className="divide-y divide-slate-100">
@@ -200,6 +204,7 @@ export function Usage() {
                               {r.calls[c]} · {r.minutes[c].toFixed(1)} min
                             </td>
                           ))}
+                          <td className="py-1 text-right tabular-nums">{usd(r.costUsd)}</td>
                         </tr>
                       ))}
                   </tbody>

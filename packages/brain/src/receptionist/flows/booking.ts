@@ -1,6 +1,8 @@
 import type { BusinessConfig } from "@orbis/contracts";
+import { openingIntervalsOn } from "../../availability.ts";
 import type { Slot } from "../../availability.ts";
 import type { Dialogue, Flow } from "../dialogue.ts";
+import { openingName } from "../nlu.ts";
 import { applyBookingRequest, draftService, markWeak } from "../draft.ts";
 import { askPhone } from "./phone-number.ts";
 import { askWhatToChange, resolveSlot, retakeLostSlot } from "./slots.ts";
@@ -23,6 +25,15 @@ export const booking: Flow = {
       markWeak(d, "service", true);
       dialogue.say(dialogue.phrases.soundsLike(only));
     } else if (fits.length > 1) d.serviceChoices = fits.slice(0, 3).map((s) => s.id);
+    // "How much is whitening?" … "Can I book it for Saturday?": the service just asked about.
+    else if (!u.service && dialogue.topicServiceId) d.serviceId = dialogue.topicServiceId;
+    // "Hi, this is Jane Back, my number's 212…": who is calling and their number, said up front.
+    const name = openingName(u);
+    if (name && !d.name) {
+      d.name = name;
+      markWeak(d, "name", false);
+    }
+    if (u.phone && u.digits.length >= 10 && !d.phone) d.phone = u.phone;
   },
 
   async advance(dialogue: Dialogue) {
@@ -31,6 +42,12 @@ export const booking: Flow = {
     if (!d.serviceId && bookable.length === 1) d.serviceId = bookable[0]?.id;
     const service = draftService(business, d);
     const choices = bookable.filter((s) => d.serviceChoices?.includes(s.id));
+    if (!service && d.date && openingIntervalsOn(business, d.date).intervals.length === 0) {
+      // "Can I come in on Saturday?" where Saturday is closed: said now, not after the service is known.
+      dialogue.say(p.dayHours(business, dialogue.at(d.date), dialogue.now()));
+      delete d.date;
+      delete d.time;
+    }
     if (!service) return dialogue.ask(choices.length > 1 ? p.whichService(choices) : p.whatToBook(bookable.slice(0, 5)), "service");
     if (!d.slot && !(await resolveSlot(dialogue, service, p.askDay()))) return;
     if (!d.name) return dialogue.ask(p.askName(), "name");

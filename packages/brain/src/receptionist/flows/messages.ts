@@ -1,4 +1,5 @@
 import type { Dialogue, Flow } from "../dialogue.ts";
+import { openingName } from "../nlu.ts";
 import type { Understanding } from "../nlu.ts";
 import { askPhone } from "./phone-number.ts";
 
@@ -26,6 +27,10 @@ export const messages: Flow = {
     if (isUrgent(u)) dialogue.draft.urgency = "high";
     // "Please have someone call me back, my basement is flooding" already is the message.
     if (u.messageBody) dialogue.draft.message = u.text.trim();
+    // "Hi, this is Jane Back from Acme, could you pass along a message?": who it is from.
+    const name = openingName(u);
+    if (name && !dialogue.draft.name) dialogue.draft.name = name;
+    if (u.phone && u.digits.length >= 10 && !dialogue.draft.phone) dialogue.draft.phone = u.phone;
   },
   advance: advanceMessage,
   confirmed: advanceMessage,

@@ -121,6 +121,8 @@ export function chooseOffered(dialogue: Dialogue, u: Understanding): Slot | null
     if (h12) return h12;
   }
   if (offered.length === 1 && u.intents.has("yes") && !u.when.date && !u.when.time) return offered[0] ?? null;
+  // "As soon as possible", "whatever's earliest": the first of those offered.
+  if (u.intents.has("first_available") && !u.when.time) return offered[0] ?? null;
   return null;
 }
 

@@ -1,0 +1,66 @@
+import { DateTime } from "luxon";
+import { CHANNELS, type Channel, type DailyUsageDto } from "@orbis/contracts";
+import type { DailyUsageRows } from "@orbis/db";
+
+/** The civil days from `from` to `to` (both included, YYYY-MM-DD). */
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let d = DateTime.fromISO(from, { zone: "UTC" }); d.toISODate()! <= to; d = d.plus({ days: 1 })) days.push(d.toISODate()!);
+  return days;
+}
+
+/** The instant each day starts in `zone`, then the instant after the last day ends: the buckets' edges. */
+export const dayBoundaries = (days: string[], zone: string): Date[] =>
+  [
+    ...days,
+    DateTime.fromISO(days[days.length - 1]!, { zone: "UTC" })
+      .plus({ days: 1 })
+      .toISODate()!,
+  ].map((d) => DateTime.fromISO(d, { zone }).startOf("day").toJSDate());
+
+const zeroes = (): Record<Channel, number> => ({ web: 0, twilio: 0, telnyx: 0 });
+const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Every day of the range with its calls and minutes per channel and cost per provider (zeroes included). Pure. */
+export function dailyUsageOf(days: string[], timezone: string, rows: DailyUsageRows): DailyUsageDto {
+  const out = days.map((day) => ({ day, calls: zeroes(), minutes: zeroes(), costUsd: 0, costByProvider: {} as Record<string, number> }));
+  // Buckets are 1-based: bucket i is days[i - 1].
+  for (const r of rows.calls) {
+    const d = out[r.bucket - 1];
+    if (!d) continue;
+    d.calls[r.channel] += r.calls;
+    d.minutes[r.channel] = round(d.minutes[r.channel] + r.seconds / 60, 2);
+  }
+  for (const r of rows.costs) {
+    const d = out[r.bucket - 1];
+    if (!d) continue;
+    d.costByProvider[r.provider] = (d.costByProvider[r.provider] ?? 0) + r.costUsd;
+    d.costUsd += r.costUsd;
+  }
+  return { from: days[0]!, to: days[days.length - 1]!, timezone, days: out };
+}
+
+/** A CSV cell: quoted when it needs to be, and never read as a formula by a spreadsheet. */
+function cell(value: string | number): string {
+  let s = String(value);
+  if (/^[=+\-@\t\r]/.test(s) && typeof value === "string") s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** One row per day: calls and minutes per channel, total cost, then cost per provider (one column each). */
+export function dailyUsageCsv(usage: DailyUsageDto): string {
+  const providers = [...new Set(usage.days.flatMap((d) => Object.keys(d.costByProvider)))].sort();
+  const header = ["day", ...CHANNELS.map((c) => `calls_${c}`), ...CHANNELS.map((c) => `minutes_${c}`), "cost_usd", ...providers.map((p) => `cost_usd_${p}`)];
+  const lines = usage.days.map((d) =>
+    [
+      d.day,
+      ...CHANNELS.map((c) => d.calls[c]),
+      ...CHANNELS.map((c) => d.minutes[c]),
+      round(d.costUsd, 6),
+      ...providers.map((p) => round(d.costByProvider[p] ?? 0, 6)),
+    ]
+      .map(cell)
+      .join(","),
+  );
+  return [header.map(cell).join(","), ...lines].join("\r\n") + "\r\n";
+}
