@@ -189,6 +189,7 @@ function Wizard({ workspaceName }: { workspaceName: string }) {
         </Link>
       </header>
       <main className="mx-auto max-w-3xl px-4 py-8">
+        <h1 className="mb-4 text-2xl font-bold text-slate-900">Set up your agent</h1>
         <ol className="mb-6 flex flex-wrap gap-2 text-xs" aria-label="Steps">
           {STEPS.map((s, i) => (
             <li

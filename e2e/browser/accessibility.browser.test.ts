@@ -1,0 +1,85 @@
+import axe from "axe-core";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt, hasChromium, launch, signupViaApi, startPlatform, type Platform } from "./harness.ts";
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+/** axe-core's WCAG 2.x A and AA rules on the page as it is now; one line per violation. */
+async function violations(page: Page): Promise<string[]> {
+  // Evaluated over the DevTools protocol: the pages' CSP (no inline scripts) stays as it is.
+  await page.evaluate(axe.source);
+  const found = await page.evaluate(async () => {
+    const w = window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: Violation[] }> } };
+    return (await w.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })).violations;
+  });
+  return found.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
+}
+
+/** Every public and dashboard page passes axe's WCAG 2.1 A/AA rules with no violation. */
+describe.runIf(hasChromium)("accessibility (axe-core)", () => {
+  let platform: Platform;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    platform = await startPlatform();
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.close();
+  });
+
+  it("public pages, sign-in pages and every dashboard page have no violations", { timeout: 180_000 }, async () => {
+    const base = platform.baseUrl;
+    const anonymous = await browser.newPage();
+    const found: string[] = [];
+    for (const path of ["/", "/features", "/pricing", "/guides", "/guides/twilio", "/affiliates", "/login", "/signup", "/reset-password", "/no-such-page"]) {
+      await anonymous.goto(`${base}${path}`);
+      await anonymous.locator("h1").first().waitFor();
+      for (const v of await violations(anonymous)) found.push(`${path}: ${v}`);
+    }
+    const ctx = await browser.newContext();
+    await signupViaApi(ctx, base, "a11y");
+    const agent = (await (await ctx.request.post(`${base}/v1/templates/dental/agents`, { data: { name: "Front desk" } })).json()) as { id: string };
+    const page = await ctx.newPage();
+    for (const path of [
+      "/dashboard",
+      "/dashboard/agents",
+      `/dashboard/agents/${agent.id}`,
+      `/dashboard/agents/${agent.id}/try`,
+      `/dashboard/agents/${agent.id}/tools`,
+      `/dashboard/agents/${agent.id}/tests`,
+      "/dashboard/calls",
+      "/dashboard/appointments",
+      "/dashboard/messages",
+      "/dashboard/phone-numbers",
+      "/dashboard/providers",
+      "/dashboard/usage",
+      "/dashboard/analytics",
+      "/dashboard/audit",
+      "/dashboard/api-keys",
+      "/dashboard/team",
+      "/dashboard/settings",
+      "/dashboard/security",
+      "/onboarding",
+    ]) {
+      await page.goto(`${base}${path}`);
+      await page.waitForLoadState("networkidle");
+      await page
+        .locator("h1:visible")
+        .first()
+        .waitFor({ timeout: 10_000 })
+        .catch(() => found.push(`${path}: no visible heading`));
+      for (const v of await violations(page)) found.push(`${path}: ${v}`);
+    }
+    expect(found).toEqual([]);
+    await ctx.close();
+  });
+});
