@@ -22,6 +22,12 @@ export const ID_PREFIXES = {
   passwordReset: "pwr",
   testScenario: "tsc",
   testRun: "trun",
+  event: "evt",
+  webhookEndpoint: "whe",
+  webhookDelivery: "whd",
+  email: "eml",
+  emailVerification: "emv",
+  sms: "sms",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

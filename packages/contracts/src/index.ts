@@ -14,3 +14,4 @@ export * from "./telephony.ts";
 export * from "./ai-vendors.ts";
 export * from "./agent-tests.ts";
 export * from "./analytics.ts";
+export * from "./events.ts";

@@ -52,7 +52,17 @@ export interface Database {
   migrate(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * How the job queue reaches this database: its own pool on PostgreSQL, or statements on the one
+   * PGlite connection (serialised with everything else, as every PGlite statement is).
+   */
+  readonly jobs: JobsConnection;
+  /** Calls `listener` whenever an event is committed (PostgreSQL LISTEN/NOTIFY, or PGlite's own); returns a stop function. */
+  listen(channel: string, listener: () => void): Promise<() => Promise<void>>;
 }
+
+export type JobsConnection =
+  { kind: "postgres"; databaseUrl: string } | { kind: "pglite"; executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number }> };
 
 function withTenantOn(db: Db) {
   return <T>(workspaceId: string, fn: (tx: Tx) => Promise<T>) =>
@@ -205,6 +215,20 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
       close: async () => {
         await Promise.all([...new Set([pool, tenantPool])].map((p) => p.end()));
       },
+      jobs: { kind: "postgres", databaseUrl: options.databaseUrl },
+      async listen(channel, listener) {
+        // A connection of its own, outside the pools: LISTEN holds it for as long as we listen.
+        const client = new pg.Client({ connectionString: options.databaseUrl });
+        client.on("error", () => undefined);
+        await client.connect();
+        client.on("notification", (n) => {
+          if (n.channel === channel) listener();
+        });
+        await client.query(`listen ${pgIdentifier(channel)}`);
+        return async () => {
+          await client.end().catch(() => undefined);
+        };
+      },
     };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
@@ -224,5 +248,31 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
       await client.query("select 1");
     },
     close: () => client.close(),
+    jobs: {
+      kind: "pglite",
+      async executeSql(text, values) {
+        // PGlite prepares parameterised statements, which hold one command; the job queue's schema
+        // scripts carry several and no parameters, so those go through the simple protocol.
+        if (!values || values.length === 0) {
+          const results = await client.exec(text);
+          const last = results.at(-1);
+          return { rows: last?.rows ?? [], rowCount: last?.affectedRows ?? last?.rows.length ?? 0 };
+        }
+        const result = await client.query(text, values);
+        return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+      },
+    },
+    async listen(channel, listener) {
+      const stop = await client.listen(channel, listener);
+      return async () => {
+        if (!client.closed) await stop();
+      };
+    },
   };
+}
+
+/** A channel name as a quoted SQL identifier. */
+function pgIdentifier(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a channel name: ${name}`);
+  return `"${name}"`;
 }

@@ -17,6 +17,8 @@ export const workspaces = pgTable("workspaces", {
   timezone: text("timezone").notNull().default("UTC"),
   /** Set by an owner: members without two-factor sign-in are asked to enrol at their next sign-in. */
   requireTwoFactor: boolean("require_two_factor").notNull().default(false),
+  /** Text messages to callers (booking confirmation, reminder) through the workspace's carrier. */
+  smsEnabled: boolean("sms_enabled").notNull().default(false),
   createdAt: createdAt(),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
@@ -30,6 +32,12 @@ export const users = pgTable("users", {
   status: text("status", { enum: ["active", "blocked"] })
     .notNull()
     .default("active"),
+  /** Set when the user opened the link of the verification email. */
+  emailVerifiedAt: ts("email_verified_at"),
+  /** Which optional emails the user receives (`NotificationPreferences` in contracts); missing keys are on. */
+  notificationPrefs: jsonb("notification_prefs")
+    .notNull()
+    .default(sql`'{}'::jsonb`),
   createdAt: createdAt(),
 });
 
@@ -288,6 +296,10 @@ export const calls = pgTable(
       .notNull()
       .default(sql`'{}'::jsonb`),
     costUsd: usd("cost_usd"),
+    /** What the call achieved, set when it ends: booked, rescheduled, cancelled, message, transferred, no_action. */
+    outcome: text("outcome"),
+    /** A short summary of the call, built from the receptionist's events or by the agent's LLM. */
+    summary: text("summary"),
     createdAt: createdAt(),
   },
   (t) => [index("calls_ws_started").on(t.workspaceId, t.startedAt), index("calls_open").on(t.status, t.heartbeatAt)],
@@ -516,6 +528,178 @@ export const callEvents = pgTable(
   (t) => [index("call_events_call").on(t.callId, t.occurredAt), uniqueIndex("call_events_provider_event").on(t.provider, t.providerEventId)],
 );
 
+/**
+ * Email verification links: only the SHA-256 of the token is kept; a link works once, before
+ * `expiresAt`. Per user, never tenant data.
+ */
+export const emailVerifications = pgTable(
+  "email_verifications",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("email_verifications_token").on(t.tokenHash), index("email_verifications_user").on(t.userId)],
+);
+
+/**
+ * The outbox of domain events: written in the same transaction as the change it reports, relayed by
+ * the worker (`relayed_at`) into webhook deliveries, emails and text messages. Payloads follow the
+ * versioned schemas in `packages/contracts/src/events.ts`.
+ */
+export const domainEvents = pgTable(
+  "domain_events",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    type: text("type").notNull(),
+    version: integer("version").notNull().default(1),
+    payload: jsonb("payload").notNull(),
+    occurredAt: ts("occurred_at").notNull().defaultNow(),
+    relayedAt: ts("relayed_at"),
+  },
+  (t) => [
+    index("domain_events_unrelayed")
+      .on(t.occurredAt)
+      .where(sql`relayed_at is null`),
+    index("domain_events_ws_occurred").on(t.workspaceId, t.occurredAt),
+  ],
+);
+
+/** A tenant's webhook endpoint: where events are POSTed, signed per Standard Webhooks with `secret` (sealed). */
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    url: text("url").notNull(),
+    description: text("description").notNull().default(""),
+    /** Event types it receives; an empty list means every type. */
+    eventTypes: jsonb("event_types")
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    enabled: boolean("enabled").notNull().default(true),
+    /** `whsec_…`, sealed at rest (`enc:v1:…`, packages/credentials); only a hint is ever shown again. */
+    secret: text("secret").notNull(),
+    /** Why it was switched off automatically (sustained failure), cleared when re-enabled. */
+    disabledReason: text("disabled_reason"),
+    /** Deliveries that failed for good in a row; reset by a success. */
+    consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("webhook_endpoints_ws").on(t.workspaceId)],
+);
+
+/** One event to one endpoint: attempts until success or until retries run out (about 24 h). */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => domainEvents.id, { onDelete: "cascade" }),
+    eventType: text("event_type").notNull(),
+    status: text("status", { enum: ["pending", "succeeded", "failed"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    /** A worker holds the delivery until then while it sends; a crashed worker's claim simply runs out. */
+    claimedUntil: ts("claimed_until"),
+    nextAttemptAt: ts("next_attempt_at"),
+    lastAttemptAt: ts("last_attempt_at"),
+    responseStatus: integer("response_status"),
+    latencyMs: integer("latency_ms"),
+    /** The first bytes of the endpoint's reply, for the delivery log. */
+    responseSnippet: text("response_snippet"),
+    error: text("error"),
+    deliveredAt: ts("delivered_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_endpoint_event").on(t.endpointId, t.eventId),
+    index("webhook_deliveries_endpoint_created").on(t.endpointId, t.createdAt),
+  ],
+);
+
+/**
+ * Every email the platform sends: queued, then sent through SMTP (or kept in the dev outbox when no
+ * SMTP server is configured). `idempotencyKey` makes a re-run job send nothing twice.
+ */
+export const emails = pgTable(
+  "emails",
+  {
+    id: text("id").primaryKey(),
+    /** Null for mail that belongs to no workspace (password reset of a user). */
+    workspaceId: text("workspace_id").references(() => workspaces.id, { onDelete: "cascade" }),
+    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
+    template: text("template").notNull(),
+    toAddress: text("to_address").notNull(),
+    subject: text("subject").notNull(),
+    html: text("html").notNull(),
+    text: text("text").notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    status: text("status", { enum: ["queued", "sent", "failed", "outbox"] })
+      .notNull()
+      .default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    claimedUntil: ts("claimed_until"),
+    error: text("error"),
+    messageId: text("message_id"),
+    sentAt: ts("sent_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("emails_idempotency").on(t.idempotencyKey), index("emails_ws_created").on(t.workspaceId, t.createdAt)],
+);
+
+/** Text messages to callers (booking confirmation, 24 h reminder), sent through the workspace's carrier. */
+export const smsMessages = pgTable(
+  "sms_messages",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    appointmentId: text("appointment_id"),
+    kind: text("kind", { enum: ["confirmation", "reminder"] }).notNull(),
+    provider: text("provider", { enum: ["twilio", "telnyx"] }).notNull(),
+    toNumber: text("to_number").notNull(),
+    fromNumber: text("from_number").notNull(),
+    body: text("body").notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    status: text("status", { enum: ["queued", "sent", "failed", "skipped"] })
+      .notNull()
+      .default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    claimedUntil: ts("claimed_until"),
+    providerMessageId: text("provider_message_id"),
+    error: text("error"),
+    sendAt: ts("send_at").notNull().defaultNow(),
+    sentAt: ts("sent_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("sms_messages_idempotency").on(t.idempotencyKey), index("sms_messages_ws_created").on(t.workspaceId, t.createdAt)],
+);
+
+/** Callers who answered STOP: no more text messages from this workspace to that number (until START). */
+export const smsOptOuts = pgTable(
+  "sms_opt_outs",
+  {
+    workspaceId: workspaceRef(),
+    phone: text("phone").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.phone] })],
+);
+
 /** Tables whose rows belong to one workspace; each gets the RLS policy (see migrations/…_rls.sql). */
 export const TENANT_TABLES = [
   "memberships",
@@ -536,4 +720,10 @@ export const TENANT_TABLES = [
   "user_sessions",
   "agent_test_scenarios",
   "agent_test_runs",
+  "domain_events",
+  "webhook_endpoints",
+  "webhook_deliveries",
+  "emails",
+  "sms_messages",
+  "sms_opt_outs",
 ] as const;

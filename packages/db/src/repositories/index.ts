@@ -7,6 +7,7 @@ import { appointmentsRepository } from "./appointments.repository.ts";
 import { apiKeysRepository } from "./api-keys.repository.ts";
 import { auditRepository } from "./audit.repository.ts";
 import { calendarFeedsRepository } from "./calendar-feeds.repository.ts";
+import { eventsRepository } from "./events.repository.ts";
 import { callsRepository } from "./calls.repository.ts";
 import { invitationsRepository } from "./invitations.repository.ts";
 import { membersRepository } from "./members.repository.ts";
@@ -31,6 +32,7 @@ const factories = {
   phoneNumbers: phoneNumbersRepository,
   credentials: credentialsRepository,
   callEvents: callEventsRepository,
+  events: eventsRepository,
 } satisfies Record<string, (run: Run, workspaceId: string) => object>;
 type Factories = typeof factories;
 
@@ -103,6 +105,7 @@ export { findCalendarFeedByToken, type CalendarFeedRow } from "./calendar-feeds.
 export type { MessageRow } from "./messages.repository.ts";
 export { findPhoneNumberByE164, type CallEventRow, type CredentialRow, type NumberLastEvent, type PhoneNumberRow } from "./telephony.repository.ts";
 export { sqlStateOf } from "./pg-errors.ts";
+export { onEventRecorded, relayEvents, type DomainEventRow } from "./events.repository.ts";
 export type { ApiKeyRow } from "./api-keys.repository.ts";
 export type { AuditFilter } from "./audit.repository.ts";
 export type { AgentAnalyticsRow, CallRow, CallTurnRow, DailyUsageRows, ProviderUsageSum } from "./calls.repository.ts";

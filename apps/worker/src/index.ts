@@ -1,0 +1,2 @@
+export { startWorker, type WorkerDeps } from "./worker.ts";
+export type { EventConsumer, PendingJob } from "./consumer.ts";
