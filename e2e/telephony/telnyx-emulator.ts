@@ -25,11 +25,11 @@ function telnyxAccount(): TelnyxAccount {
 }
 
 /** Posts a Call Control webhook signed like Telnyx: Ed25519 over `${timestamp}|${rawBody}` (docs/protocols.md). */
-export async function postTelnyxWebhook(account: TelnyxAccount, localBase: string, body: object, o: { timestampSec?: number } = {}) {
+export async function postTelnyxWebhook(account: TelnyxAccount, localBase: string, body: object, o: { timestampSec?: number; path?: string } = {}) {
   const raw = JSON.stringify(body);
   const ts = String(o.timestampSec ?? Math.floor(Date.now() / 1000));
   const signature = sign(null, Buffer.from(`${ts}|${raw}`), account.privateKey).toString("base64");
-  const res = await fetch(`${localBase}/v1/telephony/telnyx/webhook`, {
+  const res = await fetch(`${localBase}${o.path ?? "/v1/telephony/telnyx/webhook"}`, {
     method: "POST",
     headers: { "content-type": "application/json", "telnyx-signature-ed25519": signature, "telnyx-timestamp": ts },
     body: raw,
@@ -63,6 +63,29 @@ const commandSchemas: Record<string, z.ZodType> = {
   hangup: z.object({ command_id: z.string().optional(), client_state: z.string().optional() }).strict(),
 };
 
+/** `POST /v2/messages` as we must send it: an E.164 sender, an E.164 recipient and the text. */
+const messageSchema = z
+  .object({
+    from: z.string().regex(/^\+[1-9]\d{6,14}$/),
+    to: z.string(),
+    text: z.string().min(1),
+    messaging_profile_id: z.string().optional(),
+    webhook_url: z.string().optional(),
+    webhook_failover_url: z.string().optional(),
+    use_profile_webhooks: z.boolean().optional(),
+    type: z.enum(["SMS", "MMS"]).optional(),
+  })
+  .loose();
+
+/** A message the emulated Messaging API accepted. */
+export interface TelnyxSentMessage {
+  id: string;
+  from: string;
+  to: string;
+  text: string;
+  body: Record<string, unknown>;
+}
+
 export interface TelnyxCommand {
   callControlId: string;
   action: string;
@@ -84,6 +107,10 @@ interface EmulatedCall {
  */
 export class TelnyxEmulator {
   readonly commands: TelnyxCommand[] = [];
+  /** Messaging (`POST /v2/messages`): what was accepted. */
+  readonly messages: TelnyxSentMessage[] = [];
+  /** Statuses the next message requests answer with (a 500 to exercise retries), consumed in order. */
+  readonly failNextMessages: number[] = [];
   readonly shapeErrors: string[] = [];
   readonly calls = new Map<string, EmulatedCall>();
   private constructor(
@@ -100,6 +127,7 @@ export class TelnyxEmulator {
       req.on("data", (c: Buffer) => (raw += c.toString()));
       req.on("end", () => {
         const answer = (status: number, body: object) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+        if (req.method === "POST" && req.url === "/v2/messages" && self.emu) return self.emu.sendMessage(req.headers.authorization, raw, answer);
         const m = /^\/v2\/calls\/([^/]+)\/actions\/([a-z_]+)$/.exec(req.url ?? "");
         if (req.method !== "POST" || !m || !self.emu) return answer(404, { errors: [{ code: "10005", title: "Resource not found" }] });
         if (req.headers.authorization !== `Bearer ${account.apiKey}`) return answer(401, { errors: [{ code: "10009", title: "Authentication failed" }] });
@@ -131,9 +159,97 @@ export class TelnyxEmulator {
     return emu;
   }
 
+  /**
+   * Sending a message as Telnyx documents it: Bearer API key, JSON `{from, to, text}`; 200 with
+   * `{data: {record_type: "message", direction: "outbound", id, type: "SMS", from: {…}, to: [{phone_number,
+   * status: "queued"}], text, parts, encoding, …}}`; 422 with `errors[{code, title, detail, source}]` for a
+   * bad body (40310 invalid `to`, 40305 invalid `from`, 10015 otherwise).
+   */
+  private sendMessage(authorization: string | undefined, raw: string, answer: (status: number, body: object) => void) {
+    if (authorization !== `Bearer ${this.account.apiKey}`) return answer(401, { errors: [{ code: "10009", title: "Authentication failed" }] });
+    const forced = this.failNextMessages.shift();
+    if (forced) return answer(forced, { errors: [{ code: "10007", title: "Unexpected error", detail: "An unexpected error occurred." }] });
+    let json: unknown;
+    try {
+      json = JSON.parse(raw || "{}");
+    } catch {
+      return answer(400, { errors: [{ code: "10015", title: "Bad request", detail: "The request body is not valid JSON." }] });
+    }
+    const parsed = messageSchema.safeParse(json);
+    if (!parsed.success) {
+      const field = String(parsed.error.issues[0]?.path[0] ?? "");
+      const code = field === "from" ? "40305" : "10015";
+      return answer(422, { errors: [{ code, title: "Invalid parameter", detail: parsed.error.issues[0]?.message, source: { pointer: `/${field}` } }] });
+    }
+    const body = parsed.data;
+    if (!/^\+[1-9]\d{6,14}$/.test(body.to))
+      return answer(422, {
+        errors: [{ code: "40310", title: "Invalid 'to' address", detail: "The 'to' address should be in E.164 format.", source: { pointer: "/to" } }],
+      });
+    const id = randomUUID();
+    this.messages.push({ id, from: body.from, to: body.to, text: body.text, body: body as Record<string, unknown> });
+    const now = new Date().toISOString();
+    answer(200, {
+      data: {
+        record_type: "message",
+        direction: "outbound",
+        id,
+        type: "SMS",
+        messaging_profile_id: body.messaging_profile_id ?? "400176e7-1c63-4b1e-9a2d-5a9f4c8b7e21",
+        organization_id: "b448f9cc-a842-4784-98e9-03c1a5872950",
+        from: { phone_number: body.from, carrier: "Telnyx", line_type: "Wireless" },
+        to: [{ phone_number: body.to, status: "queued", carrier: "T-MOBILE USA, INC.", line_type: "Wireless" }],
+        cc: [],
+        text: body.text,
+        media: [],
+        webhook_url: body.webhook_url ?? "",
+        webhook_failover_url: body.webhook_failover_url ?? "",
+        encoding: "GSM-7",
+        parts: Math.max(1, Math.ceil(body.text.length / 160)),
+        tags: [],
+        cost: null,
+        received_at: now,
+        sent_at: null,
+        completed_at: null,
+        valid_until: new Date(Date.now() + 3600_000).toISOString(),
+        errors: [],
+      },
+    });
+  }
+
   close() {
     return new Promise<void>((r) => this.server.close(() => r()));
   }
+}
+
+/** A `message.received` webhook (an inbound SMS to a Telnyx number), as Telnyx posts it. */
+export function telnyxMessageReceived(o: { from: string; to: string; text: string }) {
+  return {
+    data: {
+      record_type: "event",
+      event_type: "message.received",
+      id: randomUUID(),
+      occurred_at: new Date().toISOString(),
+      payload: {
+        record_type: "message",
+        direction: "inbound",
+        id: randomUUID(),
+        type: "SMS",
+        messaging_profile_id: "400176e7-1c63-4b1e-9a2d-5a9f4c8b7e21",
+        from: { phone_number: o.from, carrier: "T-MOBILE USA, INC.", line_type: "Wireless" },
+        to: [{ phone_number: o.to, status: "webhook_delivered", carrier: "Telnyx", line_type: "Wireless" }],
+        cc: [],
+        text: o.text,
+        media: [],
+        encoding: "GSM-7",
+        parts: 1,
+        tags: [],
+        received_at: new Date().toISOString(),
+        errors: [],
+      },
+    },
+    meta: { attempt: 1, delivered_to: "https://voice.example.test/v1/telephony/telnyx/sms" },
+  };
 }
 
 export interface TelnyxCallResult extends EmulatedCallResult {

@@ -63,6 +63,13 @@ import { createPhoneNumbersService } from "./modules/phone-numbers/phone-numbers
 import { voicePreviewRoutes } from "./modules/voice-preview/voice-preview.routes.ts";
 import { createVoicePreviewService } from "./modules/voice-preview/voice-preview.service.ts";
 import { previewCredentials } from "./modules/voice-preview/provider-credentials.ts";
+import { createEmailService } from "@orbis/email";
+import { createAccountEmailService, invitationMailer } from "./modules/email/account-email.service.ts";
+import { accountEmailAuthRoutes, emailRoutes } from "./modules/email/email.routes.ts";
+import { webhooksRoutes } from "./modules/webhooks/webhooks.routes.ts";
+import { createWebhooksService } from "./modules/webhooks/webhooks.service.ts";
+import { privacyRoutes } from "./modules/privacy/privacy.routes.ts";
+import { createPrivacyService } from "./modules/privacy/privacy.service.ts";
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions["logger"];
@@ -128,9 +135,20 @@ export async function mountApi(app: Server, deps: ApiDeps) {
   const sessions = createSessionsService(deps.db, deps.tokens, sessionAccess);
   const twoFactor = createTwoFactorService(deps.db, deps.config.encryptionKey, deps.now ?? (() => new Date()));
   const throttle = createLoginThrottle(deps.cache);
-  const auth = createAuthService({ db: deps.db, tokens: deps.tokens, cache: deps.cache, sessions, twoFactor, throttle });
   const publicBaseUrl = () => deps.config.publicBaseUrl ?? `http://localhost:${deps.config.port}`;
-  const members = createMembersService(deps.db, auth, publicBaseUrl, sessionAccess);
+  const email = deps.email ?? createEmailService({ db: deps.db, jobs: deps.jobs, from: deps.config.emailFrom, smtpUrl: deps.config.smtpUrl, log: app.log });
+  if (!deps.config.jwtSecret) throw new Error("config.jwtSecret is required (it signs sessions and unsubscribe links)");
+  const accountEmail = createAccountEmailService({ db: deps.db, email, cache: deps.cache, publicBaseUrl, unsubscribeSecret: deps.config.jwtSecret });
+  const auth = createAuthService({
+    db: deps.db,
+    tokens: deps.tokens,
+    cache: deps.cache,
+    sessions,
+    twoFactor,
+    throttle,
+    onSignup: accountEmail.sendVerification,
+  });
+  const members = createMembersService(deps.db, auth, publicBaseUrl, sessionAccess, invitationMailer(email, deps.db));
   const passwords = createPasswordsService({ db: deps.db, access: sessionAccess, throttle, publicBaseUrl });
   const clock = deps.now ? { now: deps.now } : systemClock;
   // Tenant HTTP tools (invoke, chat) reach private networks only when the operator opted in.
@@ -157,13 +175,30 @@ export async function mountApi(app: Server, deps: ApiDeps) {
   const templates = createTemplatesService({ suites: agentTests });
   const phoneNumbers = createPhoneNumbersService({ publicBaseUrl, publicBaseUrlSet: deps.config.publicBaseUrl !== undefined });
   const credentials = createCredentialsService({ encryptionKey: deps.config.encryptionKey, vendorEndpoints: deps.config.providerKeys });
+  const jobs = deps.jobs;
+  const webhooks = createWebhooksService({
+    encryptionKey: deps.config.encryptionKey,
+    allowPrivateNetwork: deps.config.allowPrivateNetworkTools,
+    ...(jobs ? { send: (queue: string, data: { deliveryId: string }) => jobs.send(queue, data) } : {}),
+  });
 
+  const privacy = createPrivacyService({
+    db: deps.db,
+    recordings: deps.recordings ?? localRecordingStore(join(deps.config.dataDir, "recordings")),
+    access: sessionAccess,
+    throttle,
+    phoneHashKey: deps.config.encryptionKey ?? deps.config.jwtSecret ?? "orbisvoice",
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   await app.register(
     async (v1) => {
       // Both before the routes: the limits' onRequest hook, then authentication moved ahead of the body.
       await v1.register(rateLimit, rateLimitOptions(deps));
       v1.addHook("onRoute", principals.authenticateFirst);
       await v1.register(authRoutes, { prefix: "/auth", config: deps.config, auth, sessions, twoFactor, passwords, principals });
+      const emailOptions = { principals, accountEmail, outboxEnabled: email.usesOutbox };
+      await v1.register(accountEmailAuthRoutes, { prefix: "/auth", ...emailOptions });
+      await v1.register(emailRoutes, emailOptions);
       await v1.register(workspacesRoutes, { principals, workspaces, members, config: deps.config });
       await v1.register(agentsRoutes, { prefix: "/agents", principals, agents });
       await v1.register(apiKeysRoutes, { prefix: "/api-keys", principals, apiKeys });
@@ -188,6 +223,8 @@ export async function mountApi(app: Server, deps: ApiDeps) {
       await v1.register(calendarRoutes, { prefix: "/calendar", principals, feeds });
       await v1.register(phoneNumbersRoutes, { prefix: "/phone-numbers", principals, phoneNumbers });
       await v1.register(credentialsRoutes, { prefix: "/credentials", principals, credentials });
+      await v1.register(webhooksRoutes, { prefix: "/webhook-endpoints", principals, webhooks });
+      await v1.register(privacyRoutes, { principals, privacy });
     },
     { prefix: "/v1" },
   );

@@ -2,6 +2,8 @@ import type { AppConfig } from "@orbis/config";
 import type { TokenService } from "@orbis/auth";
 import type { Cache } from "@orbis/cache";
 import type { Database } from "@orbis/db";
+import type { EmailService } from "@orbis/email";
+import type { JobQueue } from "@orbis/jobs";
 import type { ProviderManager } from "@orbis/providers";
 import type { RecordingStore } from "@orbis/recordings";
 import type { Registry } from "prom-client";
@@ -18,4 +20,12 @@ export interface ApiDeps {
   now?: () => Date;
   /** Where call recordings are read from; default the directory `<DATA_DIR>/recordings`. */
   recordings?: RecordingStore;
+  /**
+   * The durable job queue (pg-boss), for work the api hands to the worker role: sending an email,
+   * redelivering a webhook. Absent in tests that need no worker; rows written without a job are then
+   * picked up by the worker's sweep.
+   */
+  jobs?: JobQueue;
+  /** Renders, stores and enqueues email (`createEmailService` of @orbis/email); built from the config and `jobs` when absent. */
+  email?: EmailService;
 }

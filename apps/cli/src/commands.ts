@@ -6,6 +6,7 @@ import { buildPlatform, type Mount } from "./platform.ts";
 import { voiceGateway } from "./voice.ts";
 import { readDemoCredentials, saveDemoCredentials } from "./local-secrets.ts";
 import { createRuntime } from "./runtime.ts";
+import { startWorkerRole } from "./worker-role.ts";
 
 export async function migrateCommand(config: AppConfig) {
   const runtime = createRuntime(config);
@@ -59,12 +60,14 @@ export function banner(config: AppConfig, dbKind: string, role: Role) {
     `  OrbisVoice is running (role: ${role})`,
     ...(role === "gateway"
       ? [`  ─ Voice      ${url.replace(/^http/, "ws")}/v1/stream   Carriers ${url}/v1/telephony/…`]
-      : [`  ─ App        ${url}`, `  ─ API docs   ${url}/docs`]),
+      : role === "worker"
+        ? [`  ─ Jobs       events → webhooks, email, text messages; schedules`]
+        : [`  ─ App        ${url}`, `  ─ API docs   ${url}/docs`]),
     `  ─ Health     ${url}/healthz   Metrics ${url}/metrics`,
     `  ─ Database   ${dbKind === "pglite" ? `embedded PGlite in ${config.dataDir}/pgdata` : "PostgreSQL (DATABASE_URL)"}`,
     `  ─ Cache      ${config.redisUrl ? "Redis (REDIS_URL)" : "in-process"}`,
   ];
-  if (demo && role !== "gateway") {
+  if (demo && role !== "gateway" && role !== "worker") {
     lines.push(
       "",
       "  Demo workspace: Riverside Dental",
@@ -79,12 +82,22 @@ export function banner(config: AppConfig, dbKind: string, role: Role) {
 
 export async function startCommand(config: AppConfig, role: Role) {
   tuneHeapForServing();
-  if (role === "worker") {
-    console.warn("orbis: the worker role has no jobs yet; starting the api role instead");
-  }
-  const servesApi = role !== "gateway";
   const runtime = createRuntime(config);
   await runtime.db.migrate();
+  if (role === "worker") {
+    // Jobs only: no control plane, no voice; the server is there for /healthz, /readyz and /metrics.
+    const worker = await startWorkerRole(runtime);
+    const app = await buildPlatform(runtime, { api: false });
+    await app.listen({ port: config.port, host: config.host });
+    banner(config, runtime.db.kind, role);
+    onShutdown(async () => {
+      await app.close();
+      await worker.stop();
+      await runtime.close();
+    }, app.log);
+    return;
+  }
+  const servesApi = role !== "gateway";
   // The demo workspace is the control plane's business: a gateway-only process leaves it to the api.
   if (servesApi && config.env !== "production") await seed(config, runtime);
   // api: control plane and web app; gateway: /v1/stream and the carrier endpoints only; all: both.
@@ -92,16 +105,25 @@ export async function startCommand(config: AppConfig, role: Role) {
   if (servesApi) mounts.push(webMount);
   if (role === "gateway" || role === "all") mounts.push(voiceGateway(runtime));
   const app = await buildPlatform(runtime, { api: servesApi, mounts });
+  // `all` is one process: it runs the jobs too.
+  const worker = role === "all" ? await startWorkerRole(runtime) : undefined;
   await app.listen({ port: config.port, host: config.host });
   banner(config, runtime.db.kind, role);
+  onShutdown(async () => {
+    await app.close();
+    await worker?.stop();
+    await runtime.close();
+  }, app.log);
+}
 
+/** SIGINT/SIGTERM: finish what is running (requests, calls, jobs), close, exit. */
+function onShutdown(close: () => Promise<void>, log: { info(obj: object, msg?: string): void }) {
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    app.log.info({ signal }, "shutting down");
-    await app.close();
-    await runtime.close();
+    log.info({ signal }, "shutting down");
+    await close();
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -4,6 +4,9 @@ import { createTokenService } from "@orbis/auth";
 import { createCache } from "@orbis/cache";
 import type { AppConfig } from "@orbis/config";
 import { createDatabase } from "@orbis/db";
+import { createEmailService } from "@orbis/email";
+import { createJobQueue } from "@orbis/jobs";
+import { localRecordingStore } from "@orbis/recordings";
 import { ProviderManager } from "@orbis/providers";
 import { localEncryptionKey, localJwtSecret } from "./local-secrets.ts";
 
@@ -20,6 +23,25 @@ export function createRuntime(configIn: AppConfig) {
   collectDefaultMetrics({ register: metrics });
   // One per process: circuit breakers and health are shared by every call and by GET /v1/providers.
   const providers = new ProviderManager({ prices: config.prices, backgroundCheckMs: 10_000 });
+  // Durable jobs in the same database (pg-boss). Nothing connects until a role sends or works a job.
+  const jobs = createJobQueue({
+    connection: db.jobs,
+    metrics,
+    // PGlite is one connection shared with every request and call: idle workers look less often (a send
+    // in this process wakes them at once anyway).
+    ...(db.kind === "pglite" ? { pollingIntervalSec: 2, concurrency: 2 } : {}),
+    onError: (error) => console.error("orbis: job queue error:", error instanceof Error ? error.message : error),
+    log: { warn: (obj, msg) => console.warn(`orbis: ${msg ?? "job"}`, JSON.stringify(obj)) },
+  });
+  const log = {
+    info: (obj: object, msg?: string) => console.log(`orbis: ${msg ?? ""}`, JSON.stringify(obj)),
+    warn: (obj: object, msg?: string) => console.warn(`orbis: ${msg ?? ""}`, JSON.stringify(obj)),
+    error: (obj: object, msg?: string) => console.error(`orbis: ${msg ?? ""}`, JSON.stringify(obj, errorFields)),
+  };
+  // One email service per process: the api queues (verification, resets, invitations), the worker sends.
+  const email = createEmailService({ db, jobs, from: config.emailFrom, ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}), log });
+  // Where call recordings live: written by the gateway, served by the api, purged by the worker.
+  const recordings = localRecordingStore(join(config.dataDir, "recordings"));
   return {
     config,
     db,
@@ -27,11 +49,22 @@ export function createRuntime(configIn: AppConfig) {
     tokens,
     metrics,
     providers,
+    jobs,
+    email,
+    recordings,
+    log,
     async close() {
       providers.stop();
+      await jobs.stop();
+      email.close();
       await cache.close();
       await db.close();
     },
   };
 }
 export type Runtime = ReturnType<typeof createRuntime>;
+
+/** Errors in log lines: their message, not an empty object. */
+function errorFields(_key: string, value: unknown): unknown {
+  return value instanceof Error ? { message: value.message, name: value.name } : value;
+}

@@ -7,6 +7,7 @@ import { testConfig } from "@orbis/config";
 import { CLOSE_CODES } from "@orbis/contracts";
 import { buildPlatform, createRuntime, type Runtime } from "../src/index.ts";
 import { voiceGateway } from "../src/voice.ts";
+import { startWorkerRole } from "../src/worker-role.ts";
 
 type Platform = Awaited<ReturnType<typeof buildPlatform>>;
 
@@ -94,5 +95,27 @@ describe("orbis start --role api", () => {
       ).statusCode,
     ).toBe(404);
     expect(await wsOutcome(`ws://${p.base}/v1/stream`)).toBe("refused");
+  });
+});
+
+describe("orbis start --role worker", () => {
+  let p: { app: Platform; runtime: Runtime; worker: Awaited<ReturnType<typeof startWorkerRole>> };
+  beforeAll(async () => {
+    const runtime = createRuntime(testConfig({ dataDir: mkdtempSync(join(tmpdir(), "orbis-role-worker-")) }));
+    await runtime.db.migrate();
+    const worker = await startWorkerRole(runtime);
+    const app = await buildPlatform(runtime, { api: false });
+    p = { app, runtime, worker };
+  });
+  afterAll(async () => {
+    await p.app.close();
+    await p.worker.stop();
+    await p.runtime.close();
+  });
+
+  it("serves health and the job metrics, and neither the control plane nor voice", async () => {
+    expect((await p.app.inject({ url: "/healthz" })).statusCode).toBe(200);
+    expect((await p.app.inject({ url: "/metrics" })).body).toContain("orbis_jobs_waiting");
+    for (const url of ["/v1/agents", "/openapi.json", "/"]) expect((await p.app.inject({ url })).statusCode, url).toBe(404);
   });
 });

@@ -1,5 +1,5 @@
 import type { AgentSetupFactory } from "@orbis/agent-runtime";
-import type { SttProvider, TtsProvider, Vad } from "@orbis/ports";
+import type { ChatModel, SttProvider, TtsProvider, Vad } from "@orbis/ports";
 import { createLlmBrain, createRealtimeAgent } from "@orbis/brain";
 import type { AgentConfig } from "@orbis/contracts";
 import type { TenantScope } from "@orbis/db";
@@ -56,6 +56,8 @@ export interface CallPipeline {
   takeUsage?(options: { sttToNextTurn: boolean }): UsageSlice;
   /** At hang-up: the call's totals. */
   totalUsage?(): { usage: PricedUsage; costUsd: number };
+  /** The agent's chat model (agents with an LLM): it writes the call's summary at hang-up, before `close`. */
+  summaryModel?: ChatModel;
   close?(): void;
 }
 
@@ -187,6 +189,7 @@ export function providerPipeline(o: ProviderPipelineOptions): PipelineFactory {
       pipeline,
       kind: "cascaded",
       ...(session ? { session } : {}),
+      ...(providers.llm ? { summaryModel: providers.llm } : {}),
       notes,
       takeUsage: (opts) => slicer.take(opts),
       totalUsage: () => slicer.total(),

@@ -1,5 +1,6 @@
 import type { AgentConfig, Channel, ServerMessage } from "@orbis/contracts";
 import { createId } from "@orbis/contracts";
+import { buildCallSummary, summarizeWithModel, type SummaryTurn } from "@orbis/agent-runtime";
 import type { TenantScope } from "@orbis/db";
 import { systemTimerClock as systemClock, type TimerClock as Clock } from "@orbis/ports";
 import { frames, OutputPacer, pacingClock, Pipeline, type Brain, type BrainSession, type CallContext, type Frame } from "@orbis/voice";
@@ -45,6 +46,8 @@ export interface CallSessionOptions {
   callFields?: { providerCallId?: string; callee?: string; metadata?: Record<string, unknown> };
   /** A call row created earlier (a carrier webhook, status ringing): the session adopts it instead of inserting one. */
   callId?: string;
+  /** A dashboard test call (the agent's draft, "Try this agent"): a call, but it does not activate the workspace. */
+  test?: boolean;
 }
 
 export type EndReason = "caller_hangup" | "agent_ended" | "transfer" | "idle_timeout" | "error" | "server_shutdown" | "protocol_error";
@@ -68,6 +71,8 @@ export class CallSession {
   private pendingWrites = new Set<Promise<unknown>>();
   private events: { at: string; kind: string; detail?: unknown }[] = [];
   private recording: CallRecording | undefined;
+  /** What the call's summary is built from: each completed turn's caller text and tool calls. */
+  private readonly turnLog: SummaryTurn[] = [];
   lastActivityAt = Date.now();
 
   constructor(private readonly o: CallSessionOptions) {
@@ -82,19 +87,29 @@ export class CallSession {
     if (o.callId) {
       await o.tenant.calls.update(o.callId, { status: "in_progress", gatewayId: o.gatewayId, heartbeatAt: this.startedAt, answeredAt: this.startedAt });
     } else
-      await o.tenant.calls.insert({
-        id: this.callId,
-        agentId: o.agentId,
-        channel: o.channel,
-        caller: o.caller ?? null,
-        callee: o.callFields?.callee ?? null,
-        providerCallId: o.callFields?.providerCallId ?? null,
-        status: "in_progress",
-        gatewayId: o.gatewayId,
-        heartbeatAt: this.startedAt,
-        startedAt: this.startedAt,
-        answeredAt: this.startedAt,
-        metadata: o.callFields?.metadata ?? {},
+      await o.tenant.transaction(async (t) => {
+        const call = await t.calls.insert({
+          id: this.callId,
+          agentId: o.agentId,
+          channel: o.channel,
+          caller: o.caller ?? null,
+          callee: o.callFields?.callee ?? null,
+          providerCallId: o.callFields?.providerCallId ?? null,
+          status: "in_progress",
+          gatewayId: o.gatewayId,
+          heartbeatAt: this.startedAt,
+          startedAt: this.startedAt,
+          answeredAt: this.startedAt,
+          metadata: this.metadata(),
+        });
+        await t.events.record("call.started", {
+          callId: call.id,
+          agentId: call.agentId,
+          channel: call.channel,
+          direction: call.direction,
+          caller: call.caller,
+          startedAt: call.startedAt.toISOString(),
+        });
       });
     o.metrics.liveCalls.inc({ channel: o.channel });
     if (o.agent.recordCalls && o.recordings) {
@@ -250,7 +265,12 @@ export class CallSession {
     this.events.push({ at: new Date().toISOString(), kind, ...(detail === undefined ? {} : { detail }) });
   }
 
+  private metadata(): Record<string, unknown> {
+    return { ...(this.o.callFields?.metadata ?? {}), ...(this.o.test ? { test: true } : {}) };
+  }
+
   private persistTurn(turn: CompletedTurn) {
+    this.turnLog.push({ userText: turn.userText, agentText: turn.agentText, toolCalls: turn.toolCalls });
     const l = turn.latency;
     const ms = (v: number | undefined) => (v === undefined ? null : Math.round(v));
     void this.track(
@@ -301,19 +321,52 @@ export class CallSession {
       () => true,
       (err: unknown) => (o.log.error({ callId: this.callId, err }, "call recording failed"), false),
     );
+    // The outcome and summary from the call's structured record; an agent with an LLM may word the
+    // summary itself (bounded wait, and before the totals so its tokens are counted).
+    const timezone = await o.tenant.workspace.get().then(
+      (w) => w?.timezone ?? "UTC",
+      () => "UTC",
+    );
+    const result = buildCallSummary(this.turnLog, { timezone, endReason: reason });
+    const model = this.stack?.summaryModel;
+    const summary = (model && (await summarizeWithModel(model, this.turnLog, result))) || result.summary;
+    const { outcome } = result;
     const totals = this.stack?.totalUsage?.();
     this.stack?.close?.();
     await Promise.allSettled([...this.pendingWrites]);
     const recordingPath = (await recorded) ? this.recording?.location : undefined;
-    await o.tenant.calls
-      .update(this.callId, {
-        status: reason === "error" ? "failed" : "completed",
-        endedAt,
-        durationSec: Math.max(0, Math.round((endedAt.getTime() - this.startedAt.getTime()) / 1000)),
-        endReason: reason,
-        ...(recordingPath ? { recordingPath } : {}),
-        ...(totals ? { usage: totals.usage, costUsd: totals.costUsd } : {}),
-        metadata: { ...(o.callFields?.metadata ?? {}), events: this.events },
+    const status = reason === "error" ? "failed" : "completed";
+    const durationSec = Math.max(0, Math.round((endedAt.getTime() - this.startedAt.getTime()) / 1000));
+    // The close, its outcome and summary, `call.ended` and (for the workspace's first real call)
+    // `user.activated` are one transaction.
+    await o.tenant
+      .transaction(async (t) => {
+        await t.calls.update(this.callId, {
+          status,
+          endedAt,
+          durationSec,
+          endReason: reason,
+          outcome,
+          summary,
+          ...(recordingPath ? { recordingPath } : {}),
+          ...(totals ? { usage: totals.usage, costUsd: totals.costUsd } : {}),
+          metadata: { ...this.metadata(), events: this.events },
+        });
+        // Once per call, even when the reaper closed it first (a stalled process that came back); none
+        // for a call whose row was never written.
+        if (!(await t.calls.get(this.callId)) || (await t.events.existsForCall("call.ended", this.callId, new Date(this.startedAt.getTime() - 60_000)))) return;
+        await t.events.record("call.ended", {
+          callId: this.callId,
+          agentId: o.agentId,
+          channel: o.channel,
+          status,
+          durationSec,
+          endReason: reason,
+          outcome,
+          summary,
+          endedAt: endedAt.toISOString(),
+        });
+        if (!o.test) await t.events.recordOnce("user.activated", { workspaceId: o.tenant.workspaceId, callId: this.callId, channel: o.channel });
       })
       .catch((error: unknown) => o.log.error({ callId: this.callId, err: error }, "call close failed"));
     o.transport.sendEvent({ type: "end", reason });

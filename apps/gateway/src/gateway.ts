@@ -175,6 +175,7 @@ export function gatewayMount(options: GatewayOptions) {
               agentId: grant.agentId,
               agent: grant.agent,
               channel: "web",
+              ...(grant.test ? { test: true } : {}),
               gatewayId,
               brain,
               pipelineFactory: options.pipeline,

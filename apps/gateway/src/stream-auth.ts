@@ -17,6 +17,8 @@ interface StreamGrant {
   keyId?: string;
   /** Present when the socket came with a voice token. */
   voiceToken?: VoiceTokenUse;
+  /** A dashboard test call: the token asked for the agent's draft ("Try this agent"). */
+  test?: boolean;
 }
 
 const usedTokenKey = (id: string) => `voice-token:used:${id}`;
@@ -75,5 +77,8 @@ export async function authenticateStream(
   const loaded = await loadAgentConfigForCall(tenant, agentId, mode);
   if (!loaded.ok) return { ok: false, message: refusalOf(loaded.reason) };
   const agent = loaded.config;
-  return { ok: true, grant: { tenant, agentId, agent, ...(keyId ? { keyId } : {}), ...(voiceToken ? { voiceToken } : {}) } };
+  return {
+    ok: true,
+    grant: { tenant, agentId, agent, ...(keyId ? { keyId } : {}), ...(voiceToken ? { voiceToken } : {}), ...(mode === "draft" ? { test: true } : {}) },
+  };
 }

@@ -20,11 +20,27 @@ const DASHBOARD_PAGES = [
   "analytics",
   "audit",
   "api-keys",
+  "webhooks",
   "team",
   "settings",
   "security",
+  "privacy",
+  "outbox",
 ];
-const TOP_PAGES = ["features", "pricing", "guides", `guides/${SEGMENT}`, "affiliates", "login", "signup", "reset-password", "invite", "onboarding"];
+const TOP_PAGES = [
+  "features",
+  "pricing",
+  "guides",
+  `guides/${SEGMENT}`,
+  "affiliates",
+  "login",
+  "signup",
+  "reset-password",
+  "forgot-password",
+  "verify-email",
+  "invite",
+  "onboarding",
+];
 
 const SPA_ROUTE = new RegExp(`^/(?:|(?:${TOP_PAGES.join("|")})/?|dashboard(?:/(?:${DASHBOARD_PAGES.join("|")}))?/?)$`);
 

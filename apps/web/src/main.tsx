@@ -13,6 +13,7 @@ import { AgentEditor, AgentsList } from "./pages/app/Agents.tsx";
 import { AgentTools } from "./pages/app/AgentTools.tsx";
 import { AgentTests } from "./pages/app/AgentTests.tsx";
 import { ApiKeys } from "./pages/app/ApiKeys.tsx";
+import { Webhooks } from "./pages/app/Webhooks.tsx";
 import { Appointments } from "./pages/app/Appointments.tsx";
 import { AppLayout } from "./pages/app/AppLayout.tsx";
 import { AuditLog } from "./pages/app/AuditLog.tsx";
@@ -27,6 +28,9 @@ import { Settings, Team } from "./pages/app/Team.tsx";
 import { TryAgent } from "./pages/app/TryAgent.tsx";
 import { Usage } from "./pages/app/Usage.tsx";
 import { Analytics } from "./pages/app/Analytics.tsx";
+import { ForgotPassword, VerifyEmail } from "./pages/public/EmailAuth.tsx";
+import { Outbox } from "./pages/app/Outbox.tsx";
+import { Privacy } from "./pages/app/Privacy.tsx";
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -51,6 +55,8 @@ createRoot(document.getElementById("root")!).render(
           <Route path="login" element={<Login />} />
           <Route path="signup" element={<Signup />} />
           <Route path="reset-password" element={<ResetPassword />} />
+          <Route path="forgot-password" element={<ForgotPassword />} />
+          <Route path="verify-email" element={<VerifyEmail />} />
           <Route path="invite" element={<AcceptInvite />} />
           <Route
             path="onboarding"
@@ -84,9 +90,12 @@ createRoot(document.getElementById("root")!).render(
             <Route path="analytics" element={<Analytics />} />
             <Route path="audit" element={<AuditLog />} />
             <Route path="api-keys" element={<ApiKeys />} />
+            <Route path="webhooks" element={<Webhooks />} />
             <Route path="team" element={<Team />} />
             <Route path="settings" element={<Settings />} />
             <Route path="security" element={<Security />} />
+            <Route path="privacy" element={<Privacy />} />
+            <Route path="outbox" element={<Outbox />} />
           </Route>
         </Routes>
       </BrowserRouter>

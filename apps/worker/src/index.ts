@@ -1,2 +1,6 @@
 export { startWorker, type WorkerDeps } from "./worker.ts";
 export type { EventConsumer, PendingJob } from "./consumer.ts";
+export { webhooksConsumer } from "./webhooks/index.ts";
+export { emailConsumer } from "./email/index.ts";
+export { smsConsumer } from "./sms/index.ts";
+export { privacyConsumer } from "./privacy/index.ts";

@@ -9,8 +9,8 @@ import {
   type WallClock as Clock,
   type NewAppointment,
 } from "@orbis/ports";
-import { tenantScope, type AppointmentRowPatch, type Database, type TenantScope } from "@orbis/db";
-import { callIdOrNull, toAppointmentDto } from "./mappers.ts";
+import { tenantScope, type AppointmentRow, type AppointmentRowPatch, type Database, type TenantScope } from "@orbis/db";
+import { callIdOrNull, isoInZone, toAppointmentDto } from "./mappers.ts";
 
 export interface DbCalendarOptions {
   /** The business zone: new appointments are stored with it and read back in it. */
@@ -19,6 +19,25 @@ export interface DbCalendarOptions {
 }
 
 const at = (iso: string) => new Date(iso);
+
+/** The payload of an `appointment.*` event: instants with the appointment's offset, and its zone. */
+function appointmentEventOf(row: AppointmentRow) {
+  const zone = row.timezone;
+  return {
+    appointmentId: row.id,
+    agentId: row.agentId,
+    callId: row.callId,
+    serviceId: row.serviceId,
+    staffId: row.staffId,
+    start: isoInZone(row.startAt, zone),
+    end: isoInZone(row.endAt, zone),
+    timezone: zone,
+    customerName: row.customerName,
+    customerPhone: row.customerPhone,
+    customerEmail: row.customerEmail,
+    source: row.source,
+  };
+}
 
 /**
  * The built-in calendar: one workspace's appointments table. No double booking is the exclusion
@@ -58,28 +77,32 @@ export class DbCalendar implements CalendarProvider {
     return row ? toAppointmentDto(row) : null;
   }
 
+  /** The booking and its `appointment.booked` event in one transaction: a conflict writes neither. */
   async createAppointment(input: NewAppointment): Promise<Appointment> {
     const now = this.clock.now();
-    const row = await this.tenant.appointments.insert({
-      id: createId("appointment"),
-      agentId: input.agentId,
-      callId: callIdOrNull(input.callId),
-      serviceId: input.serviceId,
-      staffId: input.staffId,
-      startAt: at(input.start),
-      endAt: at(input.end),
-      busyEndAt: at(input.busyEnd),
-      timezone: this.options.timezone,
-      status: "booked",
-      customerName: input.customerName,
-      customerPhone: input.customerPhone,
-      customerEmail: input.customerEmail ?? "",
-      notes: input.notes ?? "",
-      source: input.source,
-      createdAt: now,
-      updatedAt: now,
+    return this.tenant.transaction(async (t) => {
+      const row = await t.appointments.insert({
+        id: createId("appointment"),
+        agentId: input.agentId,
+        callId: callIdOrNull(input.callId),
+        serviceId: input.serviceId,
+        staffId: input.staffId,
+        startAt: at(input.start),
+        endAt: at(input.end),
+        busyEndAt: at(input.busyEnd),
+        timezone: this.options.timezone,
+        status: "booked",
+        customerName: input.customerName,
+        customerPhone: input.customerPhone,
+        customerEmail: input.customerEmail ?? "",
+        notes: input.notes ?? "",
+        source: input.source,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await t.events.record("appointment.booked", appointmentEventOf(row));
+      return toAppointmentDto(row);
     });
-    return toAppointmentDto(row);
   }
 
   async updateAppointment(id: string, patch: AppointmentPatch): Promise<Appointment> {
@@ -93,9 +116,15 @@ export class DbCalendar implements CalendarProvider {
     if (patch.customerPhone !== undefined) values.customerPhone = patch.customerPhone;
     if (patch.notes !== undefined) values.notes = patch.notes;
     if (patch.status !== undefined) values.status = patch.status;
-    const row = await this.tenant.appointments.update(id, values);
-    if (!row) throw new AppError("not_found", "appointment not found");
-    return toAppointmentDto(row);
+    // A move (time, staff member or service) is an `appointment.rescheduled`, written with the change.
+    return this.tenant.transaction(async (t) => {
+      const before = await t.appointments.get(id);
+      const row = before && (await t.appointments.update(id, values));
+      if (!before || !row) throw new AppError("not_found", "appointment not found");
+      const moved = row.startAt.getTime() !== before.startAt.getTime() || row.staffId !== before.staffId || row.serviceId !== before.serviceId;
+      if (moved) await t.events.record("appointment.rescheduled", { ...appointmentEventOf(row), previousStart: isoInZone(before.startAt, before.timezone) });
+      return toAppointmentDto(row);
+    });
   }
 
   async cancelAppointment(id: string, reason?: string): Promise<Appointment> {
@@ -104,8 +133,9 @@ export class DbCalendar implements CalendarProvider {
       if (!current) throw new AppError("not_found", "appointment not found");
       if (current.status === "cancelled") return toAppointmentDto(current);
       const notes = reason ? [current.notes, `Cancelled: ${reason}`].filter(Boolean).join("\n") : current.notes;
-      const row = await t.appointments.update(id, { status: "cancelled", notes, cancelReason: reason ?? null, cancelledAt: this.clock.now() });
-      return toAppointmentDto(row!);
+      const row = (await t.appointments.update(id, { status: "cancelled", notes, cancelReason: reason ?? null, cancelledAt: this.clock.now() }))!;
+      await t.events.record("appointment.cancelled", { ...appointmentEventOf(row), reason: reason ?? null });
+      return toAppointmentDto(row);
     });
   }
 }

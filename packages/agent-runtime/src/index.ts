@@ -3,5 +3,6 @@ export { createAgentSetupFactory, createBrainFactory, type AgentSetupFactory, ty
 export { businessOfAgent, effectiveBusiness, fallbackBusiness, type EffectiveBusiness } from "./business.ts";
 export { DbCalendar, type DbCalendarOptions } from "./db-calendar.ts";
 export { DbMessageSink, toMessageDto } from "./db-message-sink.ts";
+export { buildCallSummary, summarizeWithModel, type SummaryTurn } from "./call-summary.ts";
 export { callIdOrNull, isoInZone, toAppointmentDto } from "./mappers.ts";
 export { compileStoredTool, toolConfigOf } from "./stored-tools.ts";

@@ -71,6 +71,16 @@ const baseSchema = z.object({
    * tools run on the same network). Off: @orbis/outbound refuses them. Read by every role that runs tools.
    */
   ALLOW_PRIVATE_NETWORK_TOOLS: flag,
+  /** Where email goes: an SMTP server (`smtp://user:pass@host:587`, `smtps://…:465`); unset, the dev outbox (Outbox page, nothing sent). */
+  SMTP_URL: optionalUrl(["smtp://", "smtps://"]),
+  /** `From:` of every email the platform sends. */
+  EMAIL_FROM: z
+    .string()
+    .trim()
+    .default("OrbisVoice <no-reply@localhost>")
+    .refine((v) => /^[^<>@\s]+@[^<>@\s]+$|^[^<>]*<[^<>@\s]+@[^<>@\s]+>$/.test(v), "must be an address, like OrbisVoice <no-reply@example.com>"),
+  /** Links in emails and pages (the worker writes emails too); unset: http://localhost:<PORT>. */
+  PUBLIC_BASE_URL: optionalUrl(["http://", "https://"]),
   /** Band-fill noise amplitude for 8 kHz phone audio before the 16 kHz recogniser (docs/telephony.md). */
   PHONE_BAND_FILL: z.coerce.number().min(0).max(0.2).default(0.02),
   ...platformKeyVariables(),
@@ -117,7 +127,6 @@ const listenAddress = z
 const httpSchema = baseSchema.extend({
   PORT: port.default(3000),
   HOST: z.string().default("0.0.0.0"),
-  PUBLIC_BASE_URL: optionalUrl(["http://", "https://"]),
   TRUST_PROXY: flag,
   /** /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` when set. */
   METRICS_TOKEN: z
@@ -196,6 +205,8 @@ function toConfig<R extends Role>(role: R, env: z.infer<(typeof schemas)[R]>) {
     telnyxApiUrl: e.TELNYX_API_URL,
     phoneBandFill: e.PHONE_BAND_FILL,
     allowPrivateNetworkTools: e.ALLOW_PRIVATE_NETWORK_TOOLS,
+    smtpUrl: e.SMTP_URL,
+    emailFrom: e.EMAIL_FROM,
     /** Platform keys and endpoint overrides per vendor (only those set); a workspace's stored key wins over the key. */
     providerKeys: platformKeysOf(e as unknown as RawEnv),
     /** The operator's price overrides (`PROVIDER_PRICES`); the list prices come with the provider definitions. */

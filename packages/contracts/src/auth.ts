@@ -50,6 +50,8 @@ export const workspaceSchema = z.object({
   timezone: z.string(),
   /** Members without two-factor sign-in are asked to enrol at their next sign-in. */
   requireTwoFactor: z.boolean(),
+  /** Text messages to callers (booking confirmation, 24 h reminder) through the workspace's carrier. */
+  smsEnabled: z.boolean(),
   createdAt: z.string(),
 });
 export type WorkspaceDto = z.infer<typeof workspaceSchema>;
@@ -65,6 +67,7 @@ export const updateWorkspaceBodySchema = z
         return false;
       }
     }, "must be an IANA time zone"),
+    smsEnabled: z.boolean(),
   })
   .partial();
 
@@ -84,6 +87,8 @@ export const meSchema = z.object({
   principal: z.enum(["session", "api_key"]),
   /** Whether the user signs in with a TOTP code as well as the password. */
   twoFactorEnabled: z.boolean(),
+  /** Whether the user opened the link of the verification email (the dashboard shows a banner until then). */
+  emailVerified: z.boolean(),
 });
 
 /**

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { callResultSchema } from "./events.ts";
 import { idSchema } from "./ids.ts";
 
 export const CHANNELS = ["web", "twilio", "telnyx"] as const;
@@ -21,6 +22,10 @@ export const callSchema = z.object({
   endedAt: z.string().nullable(),
   durationSec: z.number().int().nullable(),
   endReason: z.string().nullable(),
+  /** What the call achieved, stored when it ended (null while live, and for calls that ended before outcomes were stored). */
+  outcome: callResultSchema.nullable(),
+  /** One or two sentences in plain words, stored when the call ended. */
+  summary: z.string().nullable(),
   turnCount: z.number().int().optional(),
 });
 export type CallDto = z.infer<typeof callSchema>;

@@ -15,3 +15,5 @@ export * from "./ai-vendors.ts";
 export * from "./agent-tests.ts";
 export * from "./analytics.ts";
 export * from "./events.ts";
+export * from "./webhooks.ts";
+export * from "./notifications.ts";

@@ -19,6 +19,8 @@ export const workspaces = pgTable("workspaces", {
   requireTwoFactor: boolean("require_two_factor").notNull().default(false),
   /** Text messages to callers (booking confirmation, reminder) through the workspace's carrier. */
   smsEnabled: boolean("sms_enabled").notNull().default(false),
+  /** Call recordings and transcripts older than this many days are purged by the daily retention job. */
+  retentionDays: integer("retention_days").notNull().default(365),
   createdAt: createdAt(),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });

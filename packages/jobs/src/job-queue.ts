@@ -35,8 +35,15 @@ export interface JobQueueOptions {
   /** How often an idle worker looks for jobs (seconds, at least 0.5; default 1). Sending in this process wakes it at once. */
   pollingIntervalSec?: number;
   onError?: (error: unknown) => void;
+  /** Where failed runs are logged (queue, job id, attempt, error). */
+  log?: { warn(obj: object, msg?: string): void };
   /** Jobs of one queue a worker runs at once (default 4). */
   concurrency?: number;
+  /**
+   * How often expired jobs (their worker died) go back to the queue, old jobs are archived (seconds,
+   * default 15): a job lost with its worker runs again within its `expireInSeconds` plus this.
+   */
+  maintenanceIntervalSec?: number;
 }
 
 export interface JobQueue {
@@ -66,6 +73,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     // Finished jobs are kept for a week, for the record; the delivery and email rows keep the history.
     deleteAfterDays: 7,
     archiveCompletedAfterSeconds: 3600,
+    maintenanceIntervalSeconds: options.maintenanceIntervalSec ?? 15,
   } as PgBoss.ConstructorOptions);
   boss.on("error", (error) => options.onError?.(error));
 
@@ -84,13 +92,11 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       }));
   const defined = new Map<string, Required<Omit<QueueDefinition, "name">>>();
   const workers = new Map<string, string[]>();
-  let started = false;
+  let started: Promise<void> | undefined;
 
-  const api: JobQueue = {
-    async start() {
-      if (started) return;
+  const start = () =>
+    (started ??= (async () => {
       await boss.start();
-      started = true;
       if (registry && !registry.getSingleMetric("orbis_jobs_waiting")) {
         new Gauge({
           name: "orbis_jobs_waiting",
@@ -102,8 +108,13 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
           },
         });
       }
-    },
+    })());
+
+  const api: JobQueue = {
+    // A process that only sends (the api role) starts on its first send.
+    start,
     async define(queue) {
+      await start();
       const settings = {
         retryLimit: queue.retryLimit ?? 5,
         retryDelaySec: queue.retryDelaySec ?? 10,
@@ -127,6 +138,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
         });
     },
     async send(name, data, sendOptions) {
+      await start();
       const id = await boss.send(name, data, {
         ...(sendOptions?.startAfter ? { startAfter: sendOptions.startAfter } : {}),
         ...(sendOptions?.singletonKey ? { singletonKey: sendOptions.singletonKey } : {}),
@@ -136,6 +148,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       return id;
     },
     async work(name, handler) {
+      await start();
       const concurrency = options.concurrency ?? 4;
       const ids: string[] = [];
       for (let i = 0; i < concurrency; i++) {
@@ -162,9 +175,11 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       workers.set(name, [...(workers.get(name) ?? []), ...ids]);
     },
     async schedule(name, cron, data) {
+      await start();
       await boss.schedule(name, cron, data ?? {}, { tz: "UTC" });
     },
     async counts(name) {
+      await start();
       const rows = (await boss.getDb().executeSql(`select state, count(*)::int as n from pgboss.job where name = $1 group by state`, [name])) as {
         rows: { state: string; n: number }[];
       };
@@ -173,7 +188,8 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     },
     async stop(timeoutMs = 10_000) {
       if (!started) return;
-      started = false;
+      await started.catch(() => undefined);
+      started = undefined;
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
     },
   };

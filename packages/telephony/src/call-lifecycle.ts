@@ -106,6 +106,14 @@ export function createTelephonyService(deps: { db: Database; cache: Cache; maxCa
           occurredAt: at,
           detail: input.detail ?? {},
         });
+        await t.events.record("call.started", {
+          callId: call.id,
+          agentId: call.agentId,
+          channel: call.channel,
+          direction: call.direction,
+          caller: call.caller,
+          startedAt: call.startedAt.toISOString(),
+        });
         return call;
       });
       return { kind: "answer", number, tenant, call };
@@ -166,10 +174,27 @@ export function createTelephonyService(deps: { db: Database; cache: Cache; maxCa
         // A call a gateway session ran is counted there when the session ends.
         if (open && !call.gatewayId) phoneCalls?.inc({ carrier: input.provider, status });
         const usage = input.durationSec ?? (call.answeredAt ? Math.max(0, Math.round((at.getTime() - call.answeredAt.getTime()) / 1000)) : 0);
-        await tenant.calls.update(call.id, {
-          ...(open ? { status, endedAt: at, endReason: input.kind } : {}),
-          // The carrier's billed seconds win over our own clock when it reports them.
-          durationSec: input.durationSec ?? (open ? usage : call.durationSec),
+        const durationSec = input.durationSec ?? (open ? usage : call.durationSec);
+        await tenant.transaction(async (t) => {
+          await t.calls.update(call.id, {
+            ...(open ? { status, endedAt: at, endReason: input.kind } : {}),
+            // The carrier's billed seconds win over our own clock when it reports them.
+            durationSec,
+          });
+          // A call no gateway session ran (unanswered, busy) ends here; a session writes its own `call.ended`.
+          if (open && !call.gatewayId) {
+            await t.events.record("call.ended", {
+              callId: call.id,
+              agentId: call.agentId,
+              channel: call.channel,
+              status,
+              durationSec,
+              endReason: input.kind,
+              outcome: null,
+              summary: null,
+              endedAt: at.toISOString(),
+            });
+          }
         });
       } else if (status === "in_progress" && call.status === "ringing") {
         await tenant.calls.update(call.id, { status, answeredAt: call.answeredAt ?? at });

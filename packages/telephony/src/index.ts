@@ -8,3 +8,4 @@ export { telnyxProtocol } from "./telnyx-media.ts";
 export { telnyxTransfer } from "./telnyx-transfer.ts";
 export { twilioProtocol } from "./twilio-media.ts";
 export { twilioTransfer } from "./twilio-transfer.ts";
+export { sendSms, SmsSendError, type SmsCredentials, type SmsRequest } from "./messaging.ts";

@@ -10,6 +10,8 @@ export interface Me {
   workspace: WorkspaceDto;
   role: Role;
   twoFactorEnabled: boolean;
+  /** False until the user opens the link of the verification email (the dashboard shows a banner). */
+  emailVerified?: boolean;
 }
 
 export function useMe() {

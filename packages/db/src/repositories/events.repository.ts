@@ -1,6 +1,6 @@
 import { EVENT_PAYLOADS, EVENT_VERSION, createId, type EventPayload, type EventType } from "@orbis/contracts";
-import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Db, Tx } from "../client.ts";
+import { and, asc, desc, eq, gte, inArray, isNull, sql } from "drizzle-orm";
+import type { Db, Executor, Tx } from "../client.ts";
 import { domainEvents } from "../schema.ts";
 import type { Run } from "./scope.ts";
 
@@ -20,13 +20,45 @@ export function onEventRecorded(listener: (() => void) | undefined): void {
 export function eventsRepository(run: Run, workspaceId: string) {
   return {
     async record<T extends EventType>(type: T, payload: EventPayload<T>): Promise<string> {
-      const data = EVENT_PAYLOADS[type].parse(payload);
-      const id = createId("event");
-      await run((tx) => tx.insert(domainEvents).values({ id, workspaceId, type, version: EVENT_VERSION, payload: data }));
-      // NOTIFY is transactional: listeners hear it when (and only if) the transaction commits.
-      await run((tx) => tx.execute(sql`select pg_notify('orbis_events', '')`));
-      onRecorded?.();
-      return id;
+      return run((tx) => recordEventOn(tx, workspaceId, type, payload));
+    },
+    /**
+     * Records the event unless the workspace already has one of this type (`user.activated`: once per
+     * workspace). Call it in a transaction: a transaction-scoped advisory lock on (workspace, type)
+     * makes two concurrent callers take turns, so only the first writes. Answers the new id, or
+     * undefined when one existed.
+     */
+    async recordOnce<T extends EventType>(type: T, payload: EventPayload<T>): Promise<string | undefined> {
+      return run(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${workspaceId}:${type}`}))`);
+        const [existing] = await tx
+          .select({ id: domainEvents.id })
+          .from(domainEvents)
+          .where(and(eq(domainEvents.workspaceId, workspaceId), eq(domainEvents.type, type)))
+          .limit(1);
+        return existing ? undefined : recordEventOn(tx, workspaceId, type, payload);
+      });
+    },
+    /**
+     * Whether an event of this type about this call exists (its payload's `callId`); `since` (the call's
+     * start: nothing about it is older) keeps the look-up on the (workspace, occurred_at) index.
+     */
+    async existsForCall(type: EventType, callId: string, since: Date): Promise<boolean> {
+      const [row] = await run((tx) =>
+        tx
+          .select({ id: domainEvents.id })
+          .from(domainEvents)
+          .where(
+            and(
+              eq(domainEvents.workspaceId, workspaceId),
+              gte(domainEvents.occurredAt, since),
+              eq(domainEvents.type, type),
+              sql`${domainEvents.payload}->>'callId' = ${callId}`,
+            ),
+          )
+          .limit(1),
+      );
+      return row !== undefined;
     },
     list: (limit = 100, type?: string): Promise<DomainEventRow[]> =>
       run((tx) =>
@@ -47,6 +79,21 @@ export function eventsRepository(run: Run, workspaceId: string) {
       return row;
     },
   };
+}
+
+/**
+ * Writes one event row of the workspace on this connection: the caller's transaction, tenant or system
+ * (signup and the reaper write on the system connection, where the workspace is not the session's).
+ * The payload is checked against its schema: a malformed event fails the producer's transaction.
+ */
+export async function recordEventOn<T extends EventType>(executor: Executor, workspaceId: string, type: T, payload: EventPayload<T>): Promise<string> {
+  const data = EVENT_PAYLOADS[type].parse(payload);
+  const id = createId("event");
+  await executor.insert(domainEvents).values({ id, workspaceId, type, version: EVENT_VERSION, payload: data });
+  // NOTIFY is transactional: listeners hear it when (and only if) the transaction commits.
+  await executor.execute(sql`select pg_notify('orbis_events', '')`);
+  onRecorded?.();
+  return id;
 }
 
 /**

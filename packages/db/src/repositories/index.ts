@@ -8,13 +8,17 @@ import { apiKeysRepository } from "./api-keys.repository.ts";
 import { auditRepository } from "./audit.repository.ts";
 import { calendarFeedsRepository } from "./calendar-feeds.repository.ts";
 import { eventsRepository } from "./events.repository.ts";
+import { emailsRepository } from "./emails.repository.ts";
 import { callsRepository } from "./calls.repository.ts";
 import { invitationsRepository } from "./invitations.repository.ts";
 import { membersRepository } from "./members.repository.ts";
 import { messagesRepository } from "./messages.repository.ts";
+import { privacyRepository } from "./privacy.repository.ts";
 import { runIn, type Run } from "./scope.ts";
+import { smsRepository } from "./sms.repository.ts";
 import { callEventsRepository, credentialsRepository, phoneNumbersRepository } from "./telephony.repository.ts";
 import { workspaceRepository } from "./workspace.repository.ts";
+import { webhooksRepository } from "./webhooks.repository.ts";
 
 const factories = {
   workspace: workspaceRepository,
@@ -33,6 +37,10 @@ const factories = {
   credentials: credentialsRepository,
   callEvents: callEventsRepository,
   events: eventsRepository,
+  emails: emailsRepository,
+  sms: smsRepository,
+  webhooks: webhooksRepository,
+  privacy: privacyRepository,
 } satisfies Record<string, (run: Run, workspaceId: string) => object>;
 type Factories = typeof factories;
 
@@ -106,6 +114,7 @@ export type { MessageRow } from "./messages.repository.ts";
 export { findPhoneNumberByE164, type CallEventRow, type CredentialRow, type NumberLastEvent, type PhoneNumberRow } from "./telephony.repository.ts";
 export { sqlStateOf } from "./pg-errors.ts";
 export { onEventRecorded, relayEvents, type DomainEventRow } from "./events.repository.ts";
+export { smsSystemRepository, type NewSmsMessageRow, type SmsContext, type SmsMessageRow, type SmsSystemRepository } from "./sms.repository.ts";
 export type { ApiKeyRow } from "./api-keys.repository.ts";
 export type { AuditFilter } from "./audit.repository.ts";
 export type { AgentAnalyticsRow, CallRow, CallTurnRow, DailyUsageRows, ProviderUsageSum } from "./calls.repository.ts";
@@ -113,4 +122,19 @@ export type { InvitationRow } from "./invitations.repository.ts";
 export type { MemberRow } from "./members.repository.ts";
 export type { WorkspaceRow } from "./workspace.repository.ts";
 export { systemRepository, type SystemRepository, type UserRow } from "./system.repository.ts";
+export {
+  claimWebhookDelivery,
+  findStrandedWebhookDeliveries,
+  insertWebhookDeliveries,
+  markWebhookDelivered,
+  markWebhookFailed,
+  scheduleWebhookRetry,
+  type ClaimedWebhookDelivery,
+  type WebhookAttemptResult,
+  type WebhookDeliveryRow,
+  type WebhookEndpointRow,
+} from "./webhooks.repository.ts";
 export { accountRepository, type AccountRepository, type TwoFactorRow } from "./accounts.repository.ts";
+export { emailAudience, emailStore, type EmailRecipientRow, type EmailRow, type EmailStore, type NewEmailRow } from "./emails.repository.ts";
+export { userEmailRepository, type EmailVerificationRow, type UserEmailRepository } from "./user-email.repository.ts";
+export { EXPORT_TABLES, phoneDigits, privacySystemRepository, type WorkspaceExport } from "./privacy.repository.ts";

@@ -1,6 +1,8 @@
 import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import type { EventPayload, EventType } from "@orbis/contracts";
 import type { Executor } from "../client.ts";
 import { apiKeys, calls, invitations, memberships, users, workspaces } from "../schema.ts";
+import { eventsRepository, recordEventOn } from "./events.repository.ts";
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -32,6 +34,10 @@ export function systemRepository(db: Executor) {
     /** Signup only: the first owner, in the same system transaction as the workspace. */
     async insertMembership(values: typeof memberships.$inferInsert) {
       await db.insert(memberships).values(values);
+    },
+    /** A domain event of the workspace, on this connection (signup: in its system transaction). */
+    recordEvent<T extends EventType>(workspaceId: string, type: T, payload: EventPayload<T>): Promise<string> {
+      return recordEventOn(db, workspaceId, type, payload);
     },
     async findWorkspaceBySlug(slug: string) {
       const [row] = await db.select().from(workspaces).where(eq(workspaces.slug, slug));
@@ -82,17 +88,41 @@ export function systemRepository(db: Executor) {
       const lastTurn = sql`(select max(t.ended_at) from call_turns t where t.call_id = "calls"."id")`;
       // greatest() skips nulls: a call with no heartbeat and no turn ends at its start.
       const lastSign = sql`greatest(${calls.startedAt}, ${calls.heartbeatAt}, ${lastTurn})`;
-      const rows = await db
-        .update(calls)
-        .set({
-          status: "failed",
-          endReason: "gateway_lost",
-          endedAt: lastSign,
-          durationSec: sql`greatest(0, round(extract(epoch from ${lastSign} - ${calls.startedAt})))::int`,
-        })
-        .where(and(isNull(calls.endedAt), lt(sql`coalesce(${calls.heartbeatAt}, ${calls.startedAt})`, staleBefore), lt(lastSign, staleBefore)))
-        .returning({ id: calls.id });
-      return rows.length;
+      // Each closed call's `call.ended` (and the workspace's `user.activated`, when this was its first
+      // real call) is written in the same transaction as the close.
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .update(calls)
+          .set({
+            status: "failed",
+            endReason: "gateway_lost",
+            endedAt: lastSign,
+            durationSec: sql`greatest(0, round(extract(epoch from ${lastSign} - ${calls.startedAt})))::int`,
+          })
+          .where(and(isNull(calls.endedAt), lt(sql`coalesce(${calls.heartbeatAt}, ${calls.startedAt})`, staleBefore), lt(lastSign, staleBefore)))
+          .returning();
+        for (const call of rows) {
+          await recordEventOn(tx, call.workspaceId, "call.ended", {
+            callId: call.id,
+            agentId: call.agentId,
+            channel: call.channel,
+            status: call.status,
+            durationSec: call.durationSec,
+            endReason: call.endReason,
+            outcome: (call.outcome as EventPayload<"call.ended">["outcome"]) ?? null,
+            summary: call.summary,
+            endedAt: (call.endedAt ?? new Date()).toISOString(),
+          });
+          if ((call.metadata as { test?: unknown }).test !== true && call.answeredAt) {
+            await eventsRepository((fn) => fn(tx), call.workspaceId).recordOnce("user.activated", {
+              workspaceId: call.workspaceId,
+              callId: call.id,
+              channel: call.channel,
+            });
+          }
+        }
+        return rows.length;
+      });
     },
   };
 }

@@ -11,7 +11,7 @@ export function workspaceRepository(run: Run, workspaceId: string) {
       const [row] = await run((tx) => tx.select().from(workspaces).where(mine));
       return row;
     },
-    async update(values: Partial<Pick<WorkspaceRow, "name" | "timezone">>): Promise<WorkspaceRow | undefined> {
+    async update(values: Partial<Pick<WorkspaceRow, "name" | "timezone" | "smsEnabled">>): Promise<WorkspaceRow | undefined> {
       const [row] = await run((tx) =>
         tx
           .update(workspaces)

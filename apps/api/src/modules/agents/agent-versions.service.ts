@@ -47,7 +47,7 @@ export function createAgentVersionsService(assertReady: AssertReadyToPublish) {
         const row = found(await t.agents.get(agentId), "Agent");
         const { version, unchanged } = await publishConfig(t, actor, agentId, draftOf(row), row.publishedVersion);
         const agent = unchanged ? row : (await t.agents.update(agentId, { status: "published", publishedVersion: version.version }))!;
-        if (!unchanged)
+        if (!unchanged) {
           await t.audit.record({
             ...auditedBy(actor),
             action: "agent.published",
@@ -55,6 +55,8 @@ export function createAgentVersionsService(assertReady: AssertReadyToPublish) {
             targetId: agentId,
             metadata: { version: version.version },
           });
+          await t.events.record("agent.published", { agentId, versionId: version.id, version: version.version });
+        }
         return { ...toAgentDto(agent), version: toAgentVersionDto(version), unchanged };
       });
     },
@@ -77,6 +79,7 @@ export function createAgentVersionsService(assertReady: AssertReadyToPublish) {
           targetId: agentId,
           metadata: { from, version: version.version, newVersion: !unchanged },
         });
+        if (!unchanged) await t.events.record("agent.published", { agentId, versionId: version.id, version: version.version });
         return { ...toAgentDto(agent), version: toAgentVersionDto(version), unchanged };
       });
     },

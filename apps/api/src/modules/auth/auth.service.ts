@@ -26,11 +26,13 @@ export interface AuthServiceDeps {
   sessions: SessionsService;
   twoFactor: TwoFactorService;
   throttle: LoginThrottle;
+  /** After a signup commits: sends the verification email (a failure there does not fail the signup). */
+  onSignup?: (userId: string) => Promise<void>;
 }
 
 const invalidCode = () => new AppError("unauthorized", "Invalid or already used code");
 
-export function createAuthService({ db, tokens, cache, sessions, twoFactor, throttle }: AuthServiceDeps) {
+export function createAuthService({ db, tokens, cache, sessions, twoFactor, throttle, onSignup }: AuthServiceDeps) {
   const system = systemRepository(db.system);
 
   async function sessionFor(user: UserRow, workspace: WorkspaceRow, role: Role, client: Client) {
@@ -91,8 +93,12 @@ export function createAuthService({ db, tokens, cache, sessions, twoFactor, thro
           const user = await sys.insertUser({ id: createId("user"), email: body.email, name: body.name, passwordHash });
           const workspace = await sys.insertWorkspace({ id: createId("workspace"), name: body.workspaceName, slug: slugify(body.workspaceName) });
           await sys.insertMembership({ id: createId("membership"), workspaceId: workspace.id, userId: user.id, role: "owner" });
+          await sys.recordEvent(workspace.id, "user.created", { userId: user.id, email: user.email, name: user.name });
+          await sys.recordEvent(workspace.id, "workspace.created", { workspaceId: workspace.id, name: workspace.name, ownerUserId: user.id });
           return { user, workspace };
         });
+        // The user can ask for another one ("resend") if this one could not be written.
+        await onSignup?.(user.id).catch(() => undefined);
         return sessionFor(user, workspace, "owner", client);
       } catch (e) {
         if (sqlStateOf(e) === "23505") throw new AppError("conflict", "An account with this email already exists");
@@ -204,7 +210,14 @@ export function createAuthService({ db, tokens, cache, sessions, twoFactor, thro
     /** The signed-in user, their workspace and role (`GET /v1/auth/me`). */
     async me(tenant: TenantScope, userId: string, role: Role) {
       const [user, workspace, twoFactorEnabled] = await Promise.all([system.findUserById(userId), tenant.workspace.get(), twoFactor.isEnabled(userId)]);
-      return { user: toUserDto(user!), workspace: toWorkspaceDto(workspace!), role, principal: "session" as const, twoFactorEnabled };
+      return {
+        user: toUserDto(user!),
+        workspace: toWorkspaceDto(workspace!),
+        role,
+        principal: "session" as const,
+        twoFactorEnabled,
+        emailVerified: !!user!.emailVerifiedAt,
+      };
     },
 
     signIn,

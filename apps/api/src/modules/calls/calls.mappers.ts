@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AgentAnalyticsDto, CallDto } from "@orbis/contracts";
+import { callResultSchema, type AgentAnalyticsDto, type CallDto } from "@orbis/contracts";
 import type { AgentAnalyticsRow, CallRow, CallTurnRow } from "@orbis/db";
 import { servedRecordSchema, usageByProviderSchema } from "../usage/usage.schemas.ts";
 
@@ -15,6 +15,8 @@ export const toCallDto = (c: CallRow & { turnCount?: number }): CallDto => ({
   endedAt: c.endedAt?.toISOString() ?? null,
   durationSec: c.durationSec,
   endReason: c.endReason,
+  outcome: callResultSchema.nullable().catch(null).parse(c.outcome),
+  summary: c.summary,
   ...(c.turnCount === undefined ? {} : { turnCount: c.turnCount }),
 });
 

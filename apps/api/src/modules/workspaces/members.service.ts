@@ -6,11 +6,18 @@ import type { Client } from "../../lib/client.ts";
 import { found } from "../../lib/found.ts";
 import type { AuthService } from "../auth/auth.service.ts";
 import type { SessionAccessService } from "../auth/session-access.ts";
+import type { InvitationMailer } from "../email/account-email.service.ts";
 import { toInvitationDto, toMemberDto } from "./workspaces.mappers.ts";
 
 const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
-export function createMembersService(db: Database, auth: AuthService, publicBaseUrl: () => string, access: SessionAccessService) {
+export function createMembersService(
+  db: Database,
+  auth: AuthService,
+  publicBaseUrl: () => string,
+  access: SessionAccessService,
+  sendInvitation?: InvitationMailer,
+) {
   const system = systemRepository(db.system);
 
   const memberOrThrow = async (tenant: TenantRepositories, userId: string) => found(await tenant.members.get(userId), "Member");
@@ -37,9 +44,12 @@ export function createMembersService(db: Database, auth: AuthService, publicBase
           expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
         });
         await t.audit.record({ ...auditedBy(actor), action: "member.invited", targetType: "invitation", targetId: row.id, metadata: { email, role } });
+        await t.events.record("member.invited", { invitationId: row.id, email, role, invitedByUserId: actor.actorUserId ?? null });
         return row;
       });
-      return { ...toInvitationDto(row), token, acceptUrl: `${publicBaseUrl()}/invite?token=${token}` };
+      const acceptUrl = `${publicBaseUrl()}/invite?token=${token}`;
+      await sendInvitation?.(tenant, row, acceptUrl, actor.actorUserId ?? null);
+      return { ...toInvitationDto(row), token, acceptUrl };
     },
 
     listInvitations: async (tenant: TenantScope) => (await tenant.invitations.list()).map(toInvitationDto),
@@ -61,7 +71,10 @@ export function createMembersService(db: Database, auth: AuthService, publicBase
       const tenant = tenantScope(db, invitation.workspaceId);
       const userId = user.id;
       await tenant.transaction(async (t) => {
-        if (!(await t.members.get(userId))) await t.members.insert({ id: createId("membership"), userId, role: invitation.role });
+        if (!(await t.members.get(userId))) {
+          await t.members.insert({ id: createId("membership"), userId, role: invitation.role });
+          await t.events.record("member.joined", { userId, role: invitation.role });
+        }
         await t.invitations.markAccepted(invitation.id);
         await t.audit.record({ action: "member.joined", actorUserId: userId, targetType: "user", targetId: userId });
       });

@@ -15,6 +15,7 @@ export const toWorkspaceDto = (w: WorkspaceRow): WorkspaceDto => ({
   slug: w.slug,
   timezone: w.timezone,
   requireTwoFactor: w.requireTwoFactor,
+  smsEnabled: w.smsEnabled,
   createdAt: w.createdAt.toISOString(),
 });
 

@@ -8,7 +8,7 @@ import { toWorkspaceDto } from "./workspaces.mappers.ts";
 export function createWorkspacesService(deps: { twoFactorEnabled: (userId: string) => Promise<boolean> }) {
   return {
     get: async (tenant: TenantScope) => toWorkspaceDto(found(await tenant.workspace.get(), "Workspace")),
-    update: (tenant: TenantScope, actor: Actor, values: Partial<Pick<WorkspaceRow, "name" | "timezone">>) =>
+    update: (tenant: TenantScope, actor: Actor, values: Partial<Pick<WorkspaceRow, "name" | "timezone" | "smsEnabled">>) =>
       tenant.transaction(async (t) => {
         const row = found(await t.workspace.update(values), "Workspace");
         await t.audit.record({ ...auditedBy(actor), action: "workspace.updated", targetType: "workspace", targetId: t.workspaceId, metadata: { ...values } });

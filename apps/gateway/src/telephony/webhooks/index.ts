@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { CredentialsService } from "@orbis/credentials";
 import { createTelephonyService, type StreamTokens } from "@orbis/telephony";
 import type { GatewayRuntime } from "../../gateway.ts";
+import { telnyxSmsRoutes, twilioSmsRoutes } from "./sms-webhooks.ts";
 import { telnyxRoutes } from "./telnyx-webhooks.ts";
 import { twilioRoutes } from "./twilio-webhooks.ts";
 
@@ -31,6 +32,10 @@ export async function registerCarrierWebhooks(
         apiUrl: runtime.config.telnyxApiUrl,
         ...(runtime.now ? { now: () => runtime.now!().getTime() } : {}),
       });
+      // Inbound text messages (STOP / START): their own scopes, their own body parsers.
+      const sms = { telephony, credentials: o.credentials, publicBaseUrl: o.publicBaseUrl };
+      await carriers.register(twilioSmsRoutes, { prefix: "/twilio", ...sms, cache: runtime.cache });
+      await carriers.register(telnyxSmsRoutes, { prefix: "/telnyx", ...sms, ...(runtime.now ? { now: () => runtime.now!().getTime() } : {}) });
     },
     { prefix: "/v1/telephony" },
   );

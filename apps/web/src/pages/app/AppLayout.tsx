@@ -2,6 +2,8 @@ import { useState } from "react";
 import { NavLink, Outlet, useMatch, useNavigate } from "react-router";
 import { useMe, useSignOut } from "../../lib/session.tsx";
 import { Logo } from "../public/PublicLayout.tsx";
+import { VerifyEmailBanner } from "./EmailSettings.tsx";
+import { useOutboxOn } from "./Outbox.tsx";
 
 const NAV = [
   ["/dashboard", "Overview", true],
@@ -14,10 +16,13 @@ const NAV = [
   ["/dashboard/usage", "Usage", false],
   ["/dashboard/providers", "Provider keys", false],
   ["/dashboard/api-keys", "API keys", false],
+  ["/dashboard/webhooks", "Webhooks", false],
   ["/dashboard/team", "Team", false],
   ["/dashboard/settings", "Settings", false],
   ["/dashboard/security", "Security", false],
+  ["/dashboard/privacy", "Data & privacy", false],
   ["/dashboard/audit", "Audit log", false],
+  ["/dashboard/outbox", "Outbox", false],
 ] as const;
 
 const linkClass = ({ isActive }: { isActive: boolean }) =>
@@ -52,6 +57,8 @@ export function AppLayout() {
   const signOut = useSignOut();
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
+  // The dev outbox exists only while no SMTP server is configured.
+  const outboxOn = useOutboxOn();
   return (
     <div className="min-h-screen bg-slate-50 md:flex">
       <aside className="border-b border-slate-200 bg-white md:min-h-screen md:w-60 md:border-b-0 md:border-r">
@@ -69,7 +76,7 @@ export function AppLayout() {
         </div>
         <nav id="app-nav" aria-label="Dashboard" className={`${open ? "block" : "hidden"} px-2 pb-3 md:block`}>
           <ul className="space-y-0.5">
-            {NAV.map(([to, label, end]) => (
+            {NAV.filter(([to]) => to !== "/dashboard/outbox" || outboxOn).map(([to, label, end]) => (
               <li key={to}>
                 <NavLink to={to} end={end} onClick={() => setOpen(false)} className={linkClass}>
                   {label}
@@ -98,6 +105,7 @@ export function AppLayout() {
         </nav>
       </aside>
       <main className="min-w-0 flex-1 px-4 py-6 md:px-8 md:py-8">
+        <VerifyEmailBanner />
         <Outlet />
       </main>
     </div>

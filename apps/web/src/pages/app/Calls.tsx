@@ -31,8 +31,27 @@ const END_REASONS: Record<string, string> = {
 };
 export const endReasonLabel = (r: string | null) => (r ? (END_REASONS[r] ?? r.replace(/_/g, " ")) : "–");
 
-/** What the call achieved, from its successful tool calls; otherwise how it ended. */
-export function callOutcome(call: Pick<CallDetail, "turns" | "endReason" | "status">): { label: string; tone: "green" | "amber" | "slate" | "red" } {
+type Tone = "green" | "amber" | "slate" | "red";
+const STORED_OUTCOMES: Record<NonNullable<CallDto["outcome"]>, { label: string; tone: Tone }> = {
+  booked: { label: "Appointment booked", tone: "green" },
+  rescheduled: { label: "Appointment moved", tone: "green" },
+  cancelled: { label: "Appointment cancelled", tone: "amber" },
+  message: { label: "Message taken", tone: "green" },
+  transferred: { label: "Transferred", tone: "slate" },
+  no_action: { label: "No action", tone: "slate" },
+};
+
+/** The outcome stored when the call ended, as a label; undefined for a call without one (live, or older). */
+export function storedOutcome(call: Pick<CallDto, "outcome" | "status">): { label: string; tone: Tone } | undefined {
+  if (!call.outcome) return undefined;
+  if (call.outcome === "no_action" && call.status === "failed") return { label: "Failed", tone: "red" };
+  return STORED_OUTCOMES[call.outcome];
+}
+
+/** What the call achieved: the outcome stored when it ended, else from its successful tool calls, else how it ended. */
+export function callOutcome(call: Pick<CallDetail, "turns" | "endReason" | "status"> & Partial<Pick<CallDto, "outcome">>): { label: string; tone: Tone } {
+  const stored = storedOutcome({ outcome: call.outcome ?? null, status: call.status });
+  if (stored) return stored;
   const ok = new Set(call.turns.flatMap((t) => t.toolCalls.filter((c) => c.ok).map((c) => c.name)));
   if (ok.has("book_appointment") || ok.has("reschedule_appointment"))
     return { label: ok.has("book_appointment") ? "Appointment booked" : "Appointment moved", tone: "green" };
@@ -144,6 +163,9 @@ export function CallsList() {
                     Status
                   </th>
                   <th scope="col" className="px-4 py-2 font-semibold">
+                    Outcome
+                  </th>
+                  <th scope="col" className="px-4 py-2 font-semibold">
                     Ended
                   </th>
                 </tr>
@@ -166,6 +188,14 @@ export function CallsList() {
                     <td className="px-4 py-2 tabular-nums">{c.turnCount ?? "–"}</td>
                     <td className="px-4 py-2">
                       <Badge tone={STATUS_TONE[c.status]}>{statusLabel(c.status)}</Badge>
+                    </td>
+                    <td className="max-w-xs px-4 py-2" data-testid="call-list-outcome">
+                      {storedOutcome(c) ? <Badge tone={storedOutcome(c)!.tone}>{storedOutcome(c)!.label}</Badge> : "–"}
+                      {c.summary && (
+                        <span className="mt-0.5 block truncate text-xs text-slate-600" title={c.summary}>
+                          {c.summary}
+                        </span>
+                      )}
                     </td>
                     <td className="px-4 py-2">{endReasonLabel(c.endReason)}</td>
                   </tr>
@@ -319,6 +349,12 @@ export function CallPage() {
           </Link>
         }
       />
+      {c.summary && (
+        <p className="mb-4 rounded-xl border border-slate-200 bg-white p-4 text-sm text-slate-900" data-testid="call-summary">
+          <span className="mr-2 text-xs font-medium uppercase tracking-wide text-slate-500">Summary</span>
+          {c.summary}
+        </p>
+      )}
       <dl className="mb-6 grid grid-cols-2 gap-4 md:grid-cols-3 lg:grid-cols-6">
         {(
           [

@@ -7,6 +7,7 @@ import { formValues, validate, type FieldErrors } from "../../lib/forms.ts";
 import { useCan, useMe, useSignOut } from "../../lib/session.tsx";
 import { formatDateTime, useWorkspaceZone } from "../../lib/time.ts";
 import { Badge, Button, Card, ErrorBanner, PageHeader, Spinner, TextInput } from "../../components/ui.tsx";
+import { NotificationPreferencesCard } from "./EmailSettings.tsx";
 
 /** A new authenticator: the otpauth link (opens the app on a phone) and the key to type by hand. */
 export function AuthenticatorSetup({ secret, otpauthUri }: { secret: string; otpauthUri: string }) {
@@ -291,6 +292,7 @@ export function Security() {
         <ChangePasswordCard />
         <TwoFactorCard />
         <SessionsCard />
+        <NotificationPreferencesCard />
         {isOwner && <WorkspaceRequirementCard workspace={me.workspace} />}
       </div>
     </>

@@ -164,6 +164,36 @@ export function Settings() {
           )}
         </form>
       </Card>
+      <SmsSettings />
     </>
+  );
+}
+
+/** The workspace's text messages to callers: one switch, saved at once. The wording is the agent's business copy. */
+function SmsSettings() {
+  const qc = useQueryClient();
+  const me = useMe().data;
+  const canEdit = useCan("admin");
+  const toggle = useMutation({
+    mutationFn: (smsEnabled: boolean) => api("/v1/workspaces/current", { method: "PUT", body: { smsEnabled } }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["me"] }),
+  });
+  if (!me) return null;
+  const enabled = toggle.isPending ? toggle.variables : me.workspace.smsEnabled;
+  return (
+    <Card title="Text messages to callers" className="mt-6 max-w-xl">
+      <label className="flex items-start gap-3 text-sm">
+        <input type="checkbox" className="mt-1" checked={enabled} disabled={!canEdit || toggle.isPending} onChange={(e) => toggle.mutate(e.target.checked)} />
+        <span>
+          <span className="font-medium">Text a confirmation after each booking and a reminder 24 hours before it</span>
+          <span className="mt-1 block text-slate-600">
+            Sent from your Twilio or Telnyx number (the one routed to the agent that booked) to the number the caller gave, using the confirmation and reminder
+            wording of the agent&apos;s business details. Callers who reply STOP get no more texts; START turns them back on. Your carrier charges for each
+            message.
+          </span>
+        </span>
+      </label>
+      <ErrorBanner error={toggle.error} />
+    </Card>
   );
 }

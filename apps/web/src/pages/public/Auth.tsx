@@ -15,7 +15,7 @@ import { Button, ErrorBanner, TextInput } from "../../components/ui.tsx";
 import { Logo } from "./PublicLayout.tsx";
 import { AuthenticatorSetup, RecoveryCodes } from "../app/Security.tsx";
 
-function AuthShell({ title, children, footer }: { title: string; children: React.ReactNode; footer?: React.ReactNode }) {
+export function AuthShell({ title, children, footer }: { title: string; children: React.ReactNode; footer?: React.ReactNode }) {
   return (
     <div className="flex min-h-screen flex-col items-center justify-center bg-slate-50 px-4 py-10">
       <Logo />
@@ -178,7 +178,7 @@ export function Login() {
           Log in
         </Button>
         <p className="text-center text-sm">
-          <Link to="/reset-password" className="text-brand-700 underline">
+          <Link to="/forgot-password" className="text-brand-700 underline">
             Forgot your password?
           </Link>
         </p>
@@ -294,8 +294,11 @@ export function ResetPassword() {
     return (
       <AuthShell title="Forgot your password?" footer={back}>
         <p className="text-sm text-slate-700">
-          This server does not send email yet, so ask an owner or admin of your workspace: on their <strong>Team</strong> page,{" "}
-          <strong>Password reset link</strong> makes a link that lets you choose a new password. It works once, within an hour.
+          Open the link of the reset email, or{" "}
+          <Link className="font-semibold text-brand-700 underline" to="/forgot-password">
+            ask for a reset link by email
+          </Link>
+          . An owner or admin of your workspace can also make one on their <strong>Team</strong> page.
         </p>
       </AuthShell>
     );

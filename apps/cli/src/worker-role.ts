@@ -1,0 +1,28 @@
+import { createCredentialsService } from "@orbis/credentials";
+import { emailConsumer, privacyConsumer, smsConsumer, startWorker, webhooksConsumer, type EventConsumer } from "@orbis/worker";
+import type { Runtime } from "./runtime.ts";
+
+/** The consumers of domain events this platform runs: webhooks, email, text messages, and the data lifecycle. */
+function eventConsumers(runtime: Runtime): EventConsumer[] {
+  const { config, db, jobs, email, log } = runtime;
+  return [
+    webhooksConsumer({ db, queue: jobs, encryptionKey: config.encryptionKey, allowPrivateNetwork: config.allowPrivateNetworkTools, log }),
+    emailConsumer({ db, email, publicBaseUrl: config.publicBaseUrl ?? `http://localhost:${config.port}`, unsubscribeSecret: config.jwtSecret }),
+    smsConsumer({
+      db,
+      credentials: createCredentialsService(config.encryptionKey),
+      twilioApiUrl: config.twilioApiUrl,
+      telnyxApiUrl: config.telnyxApiUrl,
+      log,
+    }),
+    privacyConsumer({ db, recordings: runtime.recordings, log }),
+  ];
+}
+
+/**
+ * Starts the worker role on a runtime: the job handlers, the schedules and the outbox relay.
+ * `orbis start --role worker` runs only this; `--role all` runs it beside the api and the gateway.
+ */
+export async function startWorkerRole(runtime: Runtime) {
+  return startWorker({ db: runtime.db, queue: runtime.jobs, consumers: eventConsumers(runtime), log: runtime.log });
+}

@@ -1,0 +1,1 @@
+export { privacyConsumer } from "./retention.ts";

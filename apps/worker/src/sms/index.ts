@@ -1,0 +1,1 @@
+export { SMS_QUEUE, smsConsumer } from "./sms-consumer.ts";

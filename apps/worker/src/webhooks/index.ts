@@ -1,0 +1,1 @@
+export { webhooksConsumer } from "./webhooks.consumer.ts";

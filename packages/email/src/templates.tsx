@@ -1,0 +1,284 @@
+import { Button, Link, Section, Text } from "@react-email/components";
+import { render, toPlainText } from "@react-email/render";
+import type { ReactElement, ReactNode } from "react";
+import { Layout, buttonStyle, textStyle } from "./layout.tsx";
+
+interface AppointmentData {
+  workspaceName: string;
+  serviceName: string;
+  start: string;
+  end: string;
+  timezone: string;
+  customerName: string;
+  customerPhone: string;
+  customerEmail: string;
+}
+
+/** Every email the platform sends, with what it needs. `unsubscribeUrl` marks the optional ones. */
+export type EmailTemplate =
+  | { template: "verify_email"; data: { name: string; url: string } }
+  | { template: "password_reset"; data: { name: string; url: string } }
+  | { template: "invitation"; data: { workspaceName: string; inviterName: string | null; role: string; url: string } }
+  | {
+      template: "message_taken";
+      data: {
+        workspaceName: string;
+        callerName: string;
+        callbackNumber: string;
+        text: string;
+        urgency: "low" | "normal" | "high";
+        url: string;
+        unsubscribeUrl: string;
+      };
+    }
+  | { template: "appointment_booked"; data: AppointmentData & { url: string; unsubscribeUrl: string } }
+  | { template: "appointment_cancelled"; data: AppointmentData & { reason: string | null; url: string; unsubscribeUrl: string } }
+  | { template: "appointment_booked_caller"; data: AppointmentData }
+  | { template: "appointment_cancelled_caller"; data: AppointmentData & { reason: string | null } }
+  | {
+      template: "daily_summary";
+      data: { workspaceName: string; date: string; calls: number; bookings: number; messages: number; url: string; unsubscribeUrl: string };
+    }
+  | { template: "webhook_disabled"; data: { workspaceName: string; endpointUrl: string; reason: string; url: string; unsubscribeUrl: string } };
+
+export type TemplateName = EmailTemplate["template"];
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** "Tuesday, 4 March 2031, 09:30 (Europe/Paris)": the appointment's time in the business's zone. */
+export function formatWhen(iso: string, timezone: string): string {
+  const date = new Date(iso);
+  let zone = timezone;
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone: zone });
+  } catch {
+    zone = "UTC";
+  }
+  const text = new Intl.DateTimeFormat("en-GB", {
+    timeZone: zone,
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).format(date);
+  return `${text} (${zone})`;
+}
+
+const P = ({ children }: { children: ReactNode }) => <Text style={textStyle}>{children}</Text>;
+const Cta = ({ href, children }: { href: string; children: ReactNode }) => (
+  <Section style={{ margin: "16px 0" }}>
+    <Button href={href} style={buttonStyle}>
+      {children}
+    </Button>
+  </Section>
+);
+const Fallback = ({ href }: { href: string }) => (
+  <Text style={{ ...textStyle, fontSize: "13px", color: "#6b7280" }}>
+    Or paste this link into your browser: <Link href={href}>{href}</Link>
+  </Text>
+);
+
+const businessReason = (ws: string, what: string) =>
+  `You get this email because you are an owner or admin of ${ws} on OrbisVoice and ${what} are on in your notification preferences.`;
+
+function build(email: EmailTemplate): { subject: string; element: ReactElement } {
+  switch (email.template) {
+    case "verify_email": {
+      const d = email.data;
+      return {
+        subject: "Confirm your email address",
+        element: (
+          <Layout
+            preview="Confirm your email address for OrbisVoice"
+            title="Confirm your email address"
+            reason="You get this email because this address was used to create an OrbisVoice account."
+          >
+            <P>Hi {d.name}, please confirm this is your email address. The link works once, for 24 hours.</P>
+            <Cta href={d.url}>Confirm email address</Cta>
+            <Fallback href={d.url} />
+            <P>If you did not create an account, you can ignore this email.</P>
+          </Layout>
+        ),
+      };
+    }
+    case "password_reset": {
+      const d = email.data;
+      return {
+        subject: "Reset your OrbisVoice password",
+        element: (
+          <Layout
+            preview="A link to choose a new password"
+            title="Reset your password"
+            reason="You get this email because someone asked to reset the password of the OrbisVoice account of this address."
+          >
+            <P>Hi {d.name}, choose a new password with the link below. It works once, for one hour, and signs you out everywhere.</P>
+            <Cta href={d.url}>Choose a new password</Cta>
+            <Fallback href={d.url} />
+            <P>If you did not ask for this, ignore this email: your password stays as it is.</P>
+          </Layout>
+        ),
+      };
+    }
+    case "invitation": {
+      const d = email.data;
+      return {
+        subject: `You're invited to ${d.workspaceName} on OrbisVoice`,
+        element: (
+          <Layout
+            preview={`Join ${d.workspaceName} on OrbisVoice`}
+            title={`Join ${d.workspaceName}`}
+            workspaceName={d.workspaceName}
+            reason={`You get this email because ${d.inviterName ?? "a member"} of ${d.workspaceName} invited this address.`}
+          >
+            <P>
+              {d.inviterName ?? "A member"} invited you to join {d.workspaceName} on OrbisVoice as {d.role}. The invitation is valid for 7 days.
+            </P>
+            <Cta href={d.url}>Accept the invitation</Cta>
+            <Fallback href={d.url} />
+          </Layout>
+        ),
+      };
+    }
+    case "message_taken": {
+      const d = email.data;
+      const urgent = d.urgency === "high" ? "Urgent: " : "";
+      return {
+        subject: `${urgent}New message from ${d.callerName || "a caller"} — ${d.workspaceName}`,
+        element: (
+          <Layout
+            preview={`${d.callerName || "A caller"} left a message: ${d.text.slice(0, 80)}`}
+            title={`${urgent}New message from ${d.callerName || "a caller"}`}
+            workspaceName={d.workspaceName}
+            reason={businessReason(d.workspaceName, "message emails")}
+            unsubscribeUrl={d.unsubscribeUrl}
+          >
+            <P>Your receptionist took a message for {d.workspaceName}.</P>
+            <P>
+              <strong>Caller:</strong> {d.callerName || "not given"}
+              <br />
+              <strong>Call back on:</strong> {d.callbackNumber || "not given"}
+              <br />
+              <strong>Urgency:</strong> {d.urgency}
+            </P>
+            <P>“{d.text}”</P>
+            <Cta href={d.url}>Open the message</Cta>
+          </Layout>
+        ),
+      };
+    }
+    case "appointment_booked":
+    case "appointment_cancelled": {
+      const d = email.data;
+      const booked = email.template === "appointment_booked";
+      const when = formatWhen(d.start, d.timezone);
+      const reason = email.template === "appointment_cancelled" ? email.data.reason : null;
+      return {
+        subject: `${booked ? "New booking" : "Booking cancelled"}: ${d.customerName}, ${when} — ${d.workspaceName}`,
+        element: (
+          <Layout
+            preview={`${d.serviceName} for ${d.customerName}, ${when}`}
+            title={booked ? "New appointment booked" : "Appointment cancelled"}
+            workspaceName={d.workspaceName}
+            reason={businessReason(d.workspaceName, "appointment emails")}
+            unsubscribeUrl={d.unsubscribeUrl}
+          >
+            <P>
+              <strong>{d.serviceName}</strong>, {when}
+            </P>
+            <P>
+              <strong>Customer:</strong> {d.customerName}
+              <br />
+              <strong>Phone:</strong> {d.customerPhone || "not given"}
+              <br />
+              <strong>Email:</strong> {d.customerEmail || "not given"}
+            </P>
+            {reason ? <P>Reason: {reason}</P> : null}
+            <Cta href={d.url}>Open the calendar</Cta>
+          </Layout>
+        ),
+      };
+    }
+    case "appointment_booked_caller":
+    case "appointment_cancelled_caller": {
+      const d = email.data;
+      const booked = email.template === "appointment_booked_caller";
+      const when = formatWhen(d.start, d.timezone);
+      return {
+        subject: booked ? `Your appointment with ${d.workspaceName} is confirmed` : `Your appointment with ${d.workspaceName} is cancelled`,
+        element: (
+          <Layout
+            preview={`${d.serviceName}, ${when}`}
+            title={booked ? "Your appointment is confirmed" : "Your appointment is cancelled"}
+            workspaceName={d.workspaceName}
+            reason={`You get this email because an appointment was ${booked ? "booked" : "cancelled"} with ${d.workspaceName} for this address.`}
+          >
+            <P>Hi {d.customerName},</P>
+            <P>
+              {booked ? "See you on" : "This appointment is cancelled:"} <strong>{when}</strong> for {d.serviceName} with {d.workspaceName}.
+            </P>
+            {booked ? <P>To change or cancel it, call {d.workspaceName} back.</P> : null}
+          </Layout>
+        ),
+      };
+    }
+    case "daily_summary": {
+      const d = email.data;
+      return {
+        subject: `${d.workspaceName}: your day on ${d.date}`,
+        element: (
+          <Layout
+            preview={`${d.calls} calls, ${d.bookings} bookings, ${d.messages} messages`}
+            title={`Yesterday at ${d.workspaceName}`}
+            workspaceName={d.workspaceName}
+            reason={`You get this email because you turned on the daily summary for ${d.workspaceName} in your notification preferences.`}
+            unsubscribeUrl={d.unsubscribeUrl}
+          >
+            <P>On {d.date} (UTC) your receptionist handled:</P>
+            <P>
+              <strong>{d.calls}</strong> calls
+              <br />
+              <strong>{d.bookings}</strong> bookings
+              <br />
+              <strong>{d.messages}</strong> messages
+            </P>
+            <Cta href={d.url}>Open the dashboard</Cta>
+          </Layout>
+        ),
+      };
+    }
+    case "webhook_disabled": {
+      const d = email.data;
+      return {
+        subject: `Webhook endpoint disabled — ${d.workspaceName}`,
+        element: (
+          <Layout
+            preview={`We stopped sending events to ${d.endpointUrl}`}
+            title="A webhook endpoint was disabled"
+            workspaceName={d.workspaceName}
+            reason={`You get this email because you are an owner of ${d.workspaceName} on OrbisVoice and webhook alerts are on in your notification preferences.`}
+            unsubscribeUrl={d.unsubscribeUrl}
+          >
+            <P>
+              We stopped sending events to <strong>{d.endpointUrl}</strong>: {d.reason}
+            </P>
+            <P>Fix the endpoint, then turn it back on: events that happen meanwhile are not sent to it.</P>
+            <Cta href={d.url}>Open webhooks</Cta>
+          </Layout>
+        ),
+      };
+    }
+  }
+}
+
+/** The email's subject, HTML and plain text. */
+export async function renderEmail(email: EmailTemplate): Promise<RenderedEmail> {
+  const { subject, element } = build(email);
+  const html = await render(element);
+  const text = toPlainText(html);
+  return { subject, html, text };
+}
