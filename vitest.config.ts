@@ -7,6 +7,8 @@ const ALONE = [
   "e2e/telephony/telnyx-call.int.test.ts",
   // Two gateway processes and a kill -9 (runs only with TEST_DATABASE_URL and TEST_REDIS_URL).
   "e2e/cluster/gateway-crash.int.test.ts",
+  // A worker process killed with SIGKILL mid-job, then another (runs only with TEST_DATABASE_URL).
+  "e2e/cluster/worker-crash.int.test.ts",
 ];
 
 export default defineConfig({

@@ -15,6 +15,7 @@ const BENCHES: [name: string, script: string][] = [
   ["telephony", "bench/telephony/telephony.bench.ts"],
   ["providers", "bench/providers/providers.bench.ts"],
   ["web: widget size and time to ready", "bench/web/measure.ts"],
+  ["events: commit → webhook latency, deliveries/s, emails/s", "bench/events.bench.ts"],
   ["fuzz: every route, carrier webhooks and WebSocket frames at length (FUZZ_CASES)", "bench/fuzz.bench.ts"],
 ];
 

@@ -40,7 +40,21 @@ describe.runIf(hasChromium)("accessibility (axe-core)", () => {
     const base = platform.baseUrl;
     const anonymous = await browser.newPage();
     const found: string[] = [];
-    for (const path of ["/", "/features", "/pricing", "/guides", "/guides/twilio", "/affiliates", "/login", "/signup", "/reset-password", "/no-such-page"]) {
+    for (const path of [
+      "/",
+      "/features",
+      "/pricing",
+      "/guides",
+      "/guides/twilio",
+      "/affiliates",
+      "/login",
+      "/signup",
+      "/reset-password",
+      "/reset-password?token=a-token",
+      "/forgot-password",
+      "/verify-email",
+      "/no-such-page",
+    ]) {
       await anonymous.goto(`${base}${path}`);
       await anonymous.locator("h1").first().waitFor();
       for (const v of await violations(anonymous)) found.push(`${path}: ${v}`);
@@ -68,6 +82,9 @@ describe.runIf(hasChromium)("accessibility (axe-core)", () => {
       "/dashboard/team",
       "/dashboard/settings",
       "/dashboard/security",
+      "/dashboard/webhooks",
+      "/dashboard/privacy",
+      "/dashboard/outbox",
       "/onboarding",
     ]) {
       await page.goto(`${base}${path}`);
@@ -79,6 +96,18 @@ describe.runIf(hasChromium)("accessibility (axe-core)", () => {
         .catch(() => found.push(`${path}: no visible heading`));
       for (const v of await violations(page)) found.push(`${path}: ${v}`);
     }
+    // With content: an email open in the Outbox (the signup's verification email), an endpoint and its delivery log.
+    await page.goto(`${base}/dashboard/outbox`);
+    await page.getByRole("list", { name: "Emails" }).getByRole("button").first().click();
+    await page.locator("iframe").waitFor();
+    for (const v of await violations(page)) found.push(`/dashboard/outbox (an email open): ${v}`);
+    await page.getByRole("tab", { name: "Plain text" }).click();
+    for (const v of await violations(page)) found.push(`/dashboard/outbox (plain text): ${v}`);
+    await ctx.request.post(`${base}/v1/webhook-endpoints`, { data: { url: "https://crm.example.com/hooks", eventTypes: ["message.taken"] } });
+    await page.goto(`${base}/dashboard/webhooks`);
+    await page.getByRole("button", { name: "Deliveries" }).click();
+    await page.getByText("No deliveries yet").waitFor();
+    for (const v of await violations(page)) found.push(`/dashboard/webhooks (an endpoint): ${v}`);
     expect(found).toEqual([]);
     await ctx.close();
   });

@@ -29,12 +29,12 @@ describe.runIf(hasChromium)("passwords in Chromium", () => {
     });
     expect(accepted.ok()).toBe(true);
 
-    // The staff member asks for a reset: the page says honestly how it works on this server.
+    // The staff member opens "Forgot your password?": a link by email (the other journey), or one the owner makes.
     const staffPage = await staffCtx.newPage();
     const staffErrors = watchErrors(staffPage);
     await staffPage.goto(`${base}/login`);
     await staffPage.getByRole("link", { name: "Forgot your password?" }).click();
-    await staffPage.getByText("ask an owner or admin of your workspace").waitFor();
+    await staffPage.getByText("we will send you a link to choose a new password").waitFor();
 
     // The owner makes the link on the Team page.
     const ownerPage = await owner.newPage();

@@ -175,7 +175,8 @@ const gatewaySchema = httpSchema.extend({
   CALL_LEASE_SEC: z.coerce.number().int().min(1).max(60).default(60),
 });
 
-const workerSchema = baseSchema;
+// The worker serves health and metrics on a port of its own.
+const workerSchema = httpSchema;
 
 const schemas = { api: apiSchema, gateway: gatewaySchema, worker: workerSchema, all: apiSchema.extend(gatewaySchema.shape) };
 export type Role = keyof typeof schemas;

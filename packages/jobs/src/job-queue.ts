@@ -150,29 +150,34 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     async work(name, handler) {
       await start();
       const concurrency = options.concurrency ?? 4;
-      const ids: string[] = [];
-      for (let i = 0; i < concurrency; i++) {
-        ids.push(
-          await boss.work(
-            name,
-            { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: Math.max(0.5, options.pollingIntervalSec ?? 1) },
-            async ([job]) => {
-              if (!job) return;
-              const end = duration?.startTimer({ queue: name });
-              try {
-                await handler({ id: job.id, data: job.data as never, retryCount: job.retryCount, retryLimit: job.retryLimit });
-                completed?.inc({ queue: name });
-              } catch (error) {
-                failed?.inc({ queue: name });
-                throw error;
-              } finally {
-                end?.();
-              }
-            },
-          ),
-        );
-      }
-      workers.set(name, [...(workers.get(name) ?? []), ...ids]);
+      // One pg-boss worker per queue fetching up to `concurrency` jobs at once and running them side by
+      // side. Each job succeeds or fails on its own: a failed one is failed by id (retried per its
+      // queue's policy), and pg-boss completes the rest when the batch returns. pg-boss waits a polling
+      // interval after every fetch, so a worker that found jobs asks for more at once (notify).
+      let workerId = "";
+      const runOne = async (job: PgBoss.JobWithMetadata<object>) => {
+        const end = duration?.startTimer({ queue: name });
+        try {
+          await handler({ id: job.id, data: job.data as never, retryCount: job.retryCount, retryLimit: job.retryLimit });
+          completed?.inc({ queue: name });
+        } catch (error) {
+          failed?.inc({ queue: name });
+          const message = error instanceof Error ? error.message : String(error);
+          options.log?.warn({ queue: name, jobId: job.id, attempt: job.retryCount + 1, of: job.retryLimit + 1, err: message }, "job failed");
+          await boss.fail(name, job.id, { message });
+        } finally {
+          end?.();
+        }
+      };
+      workerId = await boss.work<object>(
+        name,
+        { includeMetadata: true, batchSize: concurrency, pollingIntervalSeconds: Math.max(0.5, options.pollingIntervalSec ?? 1) },
+        async (jobs) => {
+          await Promise.all(jobs.map(runOne));
+          if (jobs.length > 0) boss.notifyWorker(workerId);
+        },
+      );
+      workers.set(name, [...(workers.get(name) ?? []), workerId]);
     },
     async schedule(name, cron, data) {
       await start();

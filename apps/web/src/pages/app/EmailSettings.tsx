@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import type { NotificationPreferences } from "@orbis/contracts";
 import { api } from "../../lib/api.ts";
 import { useMe } from "../../lib/session.tsx";
@@ -11,14 +12,26 @@ const KINDS: { key: keyof NotificationPreferences; label: string; hint: string }
   { key: "webhookAlerts", label: "Webhook alerts", hint: "An email when a webhook endpoint is switched off after failing (owners)." },
 ];
 
+const PREFS_KEY = ["notification-preferences"];
+
 /** Which optional emails the signed-in user receives (the account page). */
 export function NotificationPreferencesCard() {
   const qc = useQueryClient();
-  const prefs = useQuery({ queryKey: ["notification-preferences"], queryFn: () => api<NotificationPreferences>("/v1/me/notification-preferences") });
+  const prefs = useQuery({ queryKey: PREFS_KEY, queryFn: () => api<NotificationPreferences>("/v1/me/notification-preferences") });
+  // What the user just ticked, shown at once while it is saved (a controlled checkbox would otherwise stay as it was until
+  // the server answers); dropped when the save is done, so the stored preferences (or, after a failure, the old ones) show.
+  const [ticked, setTicked] = useState<Partial<NotificationPreferences>>({});
+  const untick = (patch: Partial<NotificationPreferences>) =>
+    setTicked((t) => Object.fromEntries(Object.entries(t).filter(([k]) => !(k in patch))) as Partial<NotificationPreferences>);
   const save = useMutation({
     mutationFn: (patch: Partial<NotificationPreferences>) => api<NotificationPreferences>("/v1/me/notification-preferences", { method: "PUT", body: patch }),
-    onSuccess: (data) => qc.setQueryData(["notification-preferences"], data),
+    onSuccess: (data) => qc.setQueryData(PREFS_KEY, data),
+    onSettled: (_data, _err, patch) => untick(patch),
   });
+  const toggle = (key: keyof NotificationPreferences, on: boolean) => {
+    setTicked((t) => ({ ...t, [key]: on }));
+    save.mutate({ [key]: on });
+  };
   return (
     <Card title="Email notifications">
       {prefs.data ? (
@@ -26,7 +39,7 @@ export function NotificationPreferencesCard() {
           <legend className="sr-only">Optional emails</legend>
           {KINDS.map((k) => (
             <label key={k.key} className="flex items-start gap-3 text-sm">
-              <input type="checkbox" className="mt-1" checked={prefs.data[k.key]} onChange={(e) => save.mutate({ [k.key]: e.currentTarget.checked })} />
+              <input type="checkbox" className="mt-1" checked={ticked[k.key] ?? prefs.data[k.key]} onChange={(e) => toggle(k.key, e.currentTarget.checked)} />
               <span>
                 <span className="font-medium text-slate-900">{k.label}</span>
                 <span className="block text-slate-600">{k.hint}</span>
@@ -62,7 +75,7 @@ export function VerifyEmailBanner() {
       <span className="flex items-center gap-2">
         {resend.error instanceof Error && <span className="text-red-800">{resend.error.message}</span>}
         <Button variant="secondary" busy={resend.isPending} disabled={resend.isSuccess} onClick={() => resend.mutate()}>
-          Resend the email
+          Email me a new link
         </Button>
       </span>
     </div>

@@ -55,8 +55,14 @@ function EmailView({ id }: { id: string }) {
         ))}
       </div>
       {view === "html" ? (
-        // No scripts, no same origin: the email's HTML cannot reach the dashboard.
-        <iframe title={`Email: ${e.subject}`} sandbox="" srcDoc={e.html} className="h-[36rem] w-full rounded-lg border border-slate-200 bg-white" />
+        // No scripts, no same origin: the email's HTML cannot reach the dashboard. Its links (target="_blank", as
+        // a mail client opens them) open in a new tab outside the sandbox, so a verification or reset link works.
+        <iframe
+          title={`Email: ${e.subject}`}
+          sandbox="allow-popups allow-popups-to-escape-sandbox"
+          srcDoc={e.html}
+          className="h-[36rem] w-full rounded-lg border border-slate-200 bg-white"
+        />
       ) : (
         <pre className="max-h-[36rem] overflow-auto whitespace-pre-wrap rounded-lg bg-slate-50 p-3 text-sm">{e.text}</pre>
       )}

@@ -53,6 +53,14 @@ function DeliveryLog({ endpointId, canManage }: { endpointId: string; canManage:
         `/v1/webhook-endpoints/${endpointId}/deliveries?limit=20${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`,
       ),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // Follows pending deliveries (a redelivery, a retry) to their outcome while the log is open: every 2 s while one
+    // is due within a minute, every 30 s while the next retries are further off.
+    refetchInterval: (query) => {
+      const pending = query.state.data?.pages.flatMap((p) => p.data).filter((d) => d.status === "pending") ?? [];
+      if (pending.length === 0) return false;
+      const soon = Date.now() + 60_000;
+      return pending.some((d) => !d.nextAttemptAt || Date.parse(d.nextAttemptAt) <= soon) ? 2_000 : 30_000;
+    },
   });
   const redeliver = useMutation({
     mutationFn: (deliveryId: string) => api<WebhookDeliveryDto>(`/v1/webhook-endpoints/${endpointId}/deliveries/${deliveryId}/redeliver`, { method: "POST" }),
