@@ -84,4 +84,15 @@ describe("event relay", () => {
     const ws = await workspace();
     await expect(tenantScope(db, ws).transaction((t) => t.events.record("member.joined", { userId: "nope", role: "staff" }))).rejects.toThrow();
   });
+
+  it("keeps the order of events written in one transaction (each has the moment it was written)", async () => {
+    const ws = await workspace();
+    const [first, second] = await tenantScope(db, ws).transaction(async (t) => [
+      await t.events.record("member.joined", { userId: createId("user"), role: "staff" }),
+      await t.events.record("member.joined", { userId: createId("user"), role: "admin" }),
+    ]);
+    // Newest first, ordered by the database's microsecond timestamps (a random id would decide a tie).
+    const rows = await tenantScope(db, ws).events.list(10);
+    expect(rows.map((r) => r.id)).toEqual([second, first]);
+  });
 });

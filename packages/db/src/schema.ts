@@ -563,7 +563,10 @@ export const domainEvents = pgTable(
     type: text("type").notNull(),
     version: integer("version").notNull().default(1),
     payload: jsonb("payload").notNull(),
-    occurredAt: ts("occurred_at").notNull().defaultNow(),
+    /** The moment of the write (`clock_timestamp()`, not the transaction's start): events of one transaction keep their order. */
+    occurredAt: ts("occurred_at")
+      .notNull()
+      .default(sql`clock_timestamp()`),
     relayedAt: ts("relayed_at"),
   },
   (t) => [

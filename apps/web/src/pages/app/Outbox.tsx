@@ -5,23 +5,19 @@ import { api, ApiError } from "../../lib/api.ts";
 import { formatDateTime, useWorkspaceZone } from "../../lib/time.ts";
 import { Badge, Card, EmptyState, ErrorBanner, PageHeader, Spinner } from "../../components/ui.tsx";
 
-const outboxQuery = () => api<{ data: OutboxEmailDto[] }>("/v1/dev/outbox");
+/** The outbox's emails, or null when the server sends through SMTP (the route answers 404 then). One query for the nav and the page. */
+async function outboxOrOff(): Promise<{ data: OutboxEmailDto[] } | null> {
+  try {
+    return await api<{ data: OutboxEmailDto[] }>("/v1/dev/outbox");
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  }
+}
 
 /** Whether the server keeps mail in the dev outbox (no SMTP server configured): the nav shows the page only then. */
 export function useOutboxOn(): boolean {
-  const q = useQuery({
-    queryKey: ["outbox"],
-    queryFn: async () => {
-      try {
-        return await outboxQuery();
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 404) return null;
-        throw err;
-      }
-    },
-    staleTime: 60_000,
-    retry: false,
-  });
+  const q = useQuery({ queryKey: ["outbox"], queryFn: outboxOrOff, staleTime: 60_000, retry: false });
   return !!q.data;
 }
 
@@ -73,9 +69,10 @@ function EmailView({ id }: { id: string }) {
 /** The dev outbox: emails kept instead of sent while no SMTP server is configured. */
 export function Outbox() {
   const zone = useWorkspaceZone();
-  const list = useQuery({ queryKey: ["outbox"], queryFn: outboxQuery, retry: false });
+  // Fresh on every visit (the nav's copy of this query may be up to a minute old).
+  const list = useQuery({ queryKey: ["outbox"], queryFn: outboxOrOff, retry: false, refetchOnMount: "always" });
   const [selected, setSelected] = useState<string>();
-  const off = list.error instanceof ApiError && list.error.status === 404;
+  const off = list.data === null;
   return (
     <>
       <PageHeader title="Outbox" subtitle="Development only: with no SMTP server configured, emails are kept here instead of being sent." />
