@@ -16,6 +16,8 @@ const BENCHES: [name: string, script: string][] = [
   ["providers", "bench/providers/providers.bench.ts"],
   ["web: widget size and time to ready", "bench/web/measure.ts"],
   ["events: commit → webhook latency, deliveries/s, emails/s", "bench/events.bench.ts"],
+  ["billing: metering overhead per call end, cost per call", "bench/billing.bench.ts"],
+  ["billing: Stripe webhook handling p50/p99", "bench/stripe-webhook.bench.ts"],
   ["fuzz: every route, carrier webhooks and WebSocket frames at length (FUZZ_CASES)", "bench/fuzz.bench.ts"],
 ];
 

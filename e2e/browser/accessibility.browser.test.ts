@@ -76,6 +76,7 @@ describe.runIf(hasChromium)("accessibility (axe-core)", () => {
       "/dashboard/phone-numbers",
       "/dashboard/providers",
       "/dashboard/usage",
+      "/dashboard/billing",
       "/dashboard/analytics",
       "/dashboard/audit",
       "/dashboard/api-keys",

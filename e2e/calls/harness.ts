@@ -5,6 +5,7 @@ import { Registry } from "prom-client";
 import { createBrainFactory } from "@orbis/agent-runtime";
 import { buildPlatform } from "@orbis/cli";
 import { createTokenService } from "@orbis/auth";
+import type { Billing } from "@orbis/billing";
 import { createCache, type Cache } from "@orbis/cache";
 import { testConfig, testTargets, type AppConfig } from "@orbis/config";
 import type { Database } from "@orbis/db";
@@ -35,13 +36,15 @@ export async function startGateway(
     gateway?: Partial<Pick<GatewayOptions, "startTimeoutMs" | "shutdownDrainMs" | "callHeartbeatMs">>;
     /** Also mount the carrier webhooks and media sockets. */
     telephony?: boolean;
+    /** Plans for the api and the gateway (default: from the config, billing off). */
+    billing?: Billing;
   } = {},
 ): Promise<GatewayHarness> {
   const config = testConfig(options.config);
   const db = await createTestDatabase();
   const cache = createCache({ redisUrl: testTargets().redisUrl });
   const tokens = createTokenService(config.jwtSecret!);
-  const runtime = { config, db, cache, tokens, metrics: new Registry() };
+  const runtime = { config, db, cache, tokens, metrics: new Registry(), ...(options.billing ? { billing: options.billing } : {}) };
   const brains = createBrainFactory(db);
   const pipeline = options.pipelineFor?.(db, config) ?? options.pipeline ?? cascadedPipeline(offlineSpeechStack(mkdtempSync(join(tmpdir(), "orbis-gw-"))));
   const mount = gatewayMount({

@@ -6,6 +6,7 @@ import { Registry } from "prom-client";
 import { createBrainFactory } from "@orbis/agent-runtime";
 import { buildPlatform } from "@orbis/cli";
 import { createTokenService } from "@orbis/auth";
+import type { Billing } from "@orbis/billing";
 import { createCache } from "@orbis/cache";
 import { testConfig, testTargets, type AppConfig } from "@orbis/config";
 import { createTestDatabase } from "@orbis/db/testing";
@@ -23,12 +24,25 @@ export interface PhoneHarness extends GatewayHarness {
 
 /** api + gateway + carrier streams on a real port, like `orbis start`, with a public base URL for signatures. */
 export async function startPhoneGateway(
-  options: { pipeline?: PipelineFactory; config?: Partial<AppConfig>; telephony?: Partial<TelephonyStreamOptions> } = {},
+  options: {
+    pipeline?: PipelineFactory;
+    config?: Partial<AppConfig>;
+    telephony?: Partial<TelephonyStreamOptions>;
+    /** Plans for the api and the gateway (default: from the config, billing off). */
+    billing?: Billing;
+  } = {},
 ): Promise<PhoneHarness> {
   const config = testConfig({ publicBaseUrl: PUBLIC_BASE, ...options.config });
   const db = await createTestDatabase();
   const cache = createCache({ redisUrl: testTargets().redisUrl });
-  const runtime = { config, db, cache, tokens: createTokenService(config.jwtSecret!), metrics: new Registry() };
+  const runtime = {
+    config,
+    db,
+    cache,
+    tokens: createTokenService(config.jwtSecret!),
+    metrics: new Registry(),
+    ...(options.billing ? { billing: options.billing } : {}),
+  };
   const brains = createBrainFactory(db);
   const pipeline = options.pipeline ?? cascadedPipeline(offlineSpeechStack(mkdtempSync(join(tmpdir(), "orbis-phone-"))));
   const mount = gatewayMount({ brains, pipeline, heartbeatMs: 1000, extraRoutes: [carrierTelephony({ brains, pipeline, ...options.telephony })] });

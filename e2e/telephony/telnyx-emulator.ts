@@ -57,8 +57,19 @@ const transferSchema = z
     from: z.string().optional(),
   })
   .loose();
+/** An answer without a stream: a call we only speak to (a workspace over its plan hears a goodbye). */
+const answerOnlySchema = z.object({ client_state: z.string().regex(/^[A-Za-z0-9+/]+=*$/), command_id: z.string().min(1) }).strict();
 const commandSchemas: Record<string, z.ZodType> = {
-  answer: answerSchema,
+  answer: z.union([answerSchema, answerOnlySchema]),
+  speak: z
+    .object({
+      payload: z.string().min(1).max(3000),
+      voice: z.string().min(1),
+      language: z.string().optional(),
+      client_state: z.string().optional(),
+      command_id: z.string().optional(),
+    })
+    .strict(),
   transfer: transferSchema,
   hangup: z.object({ command_id: z.string().optional(), client_state: z.string().optional() }).strict(),
 };
@@ -149,7 +160,7 @@ export class TelnyxEmulator {
             errors: [{ code: "90018", title: "Call has already ended", detail: "This call is no longer active and can't receive commands." }],
           });
         answer(200, { data: { result: "ok" } });
-        if (action === "answer" && checked?.success) call.answered?.(checked.data as z.infer<typeof answerSchema>);
+        if (action === "answer" && checked?.success && "stream_url" in (checked.data as object)) call.answered?.(checked.data as z.infer<typeof answerSchema>);
         if (action === "transfer" || action === "hangup") call.stopStream?.(action);
       });
     });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import cookie from "@fastify/cookie";
 import cors from "@fastify/cors";
+import { createBilling } from "@orbis/billing";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
@@ -49,6 +50,11 @@ import { voiceSessionsRoutes } from "./modules/voice/voice-sessions.routes.ts";
 import { createVoiceSessionsService } from "./modules/voice/voice-sessions.service.ts";
 import { callsRoutes } from "./modules/calls/calls.routes.ts";
 import { createCallsService } from "./modules/calls/calls.service.ts";
+import { billingRoutes } from "./modules/billing/billing.routes.ts";
+import { createBillingService } from "./modules/billing/billing.service.ts";
+import { createPlanLimits } from "./modules/billing/plan-limits.ts";
+import { stripeBillingRoutes } from "./modules/billing/stripe.routes.ts";
+import { createStripeBillingService } from "./modules/billing/stripe.service.ts";
 import { usageRoutes } from "./modules/usage/usage.routes.ts";
 import { createUsageService } from "./modules/usage/usage.service.ts";
 import { providersRoutes } from "./modules/providers/providers.routes.ts";
@@ -160,20 +166,25 @@ export async function mountApi(app: Server, deps: ApiDeps) {
   const feeds = createCalendarFeedService(deps.db, publicBaseUrl, () => clock.now());
   const workspaces = createWorkspacesService({ twoFactorEnabled: twoFactor.isEnabled });
   const agentTests = createAgentTestsService({ clock });
+  const billingDeps = deps.billing ?? createBilling(deps.config.billing, deps.now ? { now: deps.now } : {});
+  const planLimits = createPlanLimits(billingDeps);
   const agents = createAgentsService({
     readiness: { platformKeys: deps.config.providerKeys, allowPrivateNetwork: deps.config.allowPrivateNetworkTools },
     tests: agentTests.publishGate,
+    limits: planLimits,
   });
   const apiKeys = createApiKeysService();
   const audit = createAuditService();
   const voiceSessions = createVoiceSessionsService({ tokens: deps.tokens, publicBaseUrl: deps.config.publicBaseUrl });
   const calls = createCallsService({ recordings: deps.recordings ?? localRecordingStore(join(deps.config.dataDir, "recordings")) });
   const usage = createUsageService();
+  const billing = createBillingService({ billing: billingDeps });
+  const stripeBilling = createStripeBillingService({ db: deps.db, billing: billingDeps, publicBaseUrl, ...(deps.now ? { now: deps.now } : {}) });
   const providers = createProvidersService({ manager: deps.providers });
   const business = createBusinessService();
   const messages = createMessagesService();
-  const templates = createTemplatesService({ suites: agentTests });
-  const phoneNumbers = createPhoneNumbersService({ publicBaseUrl, publicBaseUrlSet: deps.config.publicBaseUrl !== undefined });
+  const templates = createTemplatesService({ suites: agentTests, limits: planLimits });
+  const phoneNumbers = createPhoneNumbersService({ publicBaseUrl, publicBaseUrlSet: deps.config.publicBaseUrl !== undefined, limits: planLimits });
   const credentials = createCredentialsService({ encryptionKey: deps.config.encryptionKey, vendorEndpoints: deps.config.providerKeys });
   const jobs = deps.jobs;
   const webhooks = createWebhooksService({
@@ -225,6 +236,8 @@ export async function mountApi(app: Server, deps: ApiDeps) {
       await v1.register(credentialsRoutes, { prefix: "/credentials", principals, credentials });
       await v1.register(webhooksRoutes, { prefix: "/webhook-endpoints", principals, webhooks });
       await v1.register(privacyRoutes, { principals, privacy });
+      await v1.register(billingRoutes, { prefix: "/billing", principals, billing });
+      await v1.register(stripeBillingRoutes, { prefix: "/billing", principals, stripeBilling });
     },
     { prefix: "/v1" },
   );

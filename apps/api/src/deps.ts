@@ -1,3 +1,4 @@
+import type { Billing } from "@orbis/billing";
 import type { AppConfig } from "@orbis/config";
 import type { TokenService } from "@orbis/auth";
 import type { Cache } from "@orbis/cache";
@@ -28,4 +29,6 @@ export interface ApiDeps {
   jobs?: JobQueue;
   /** Renders, stores and enqueues email (`createEmailService` of @orbis/email); built from the config and `jobs` when absent. */
   email?: EmailService;
+  /** Plans, limits and Stripe (`createBilling` of @orbis/billing); built from the config when absent. */
+  billing?: Billing;
 }

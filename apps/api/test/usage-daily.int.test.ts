@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createId } from "@orbis/contracts";
-import { tenantScope } from "@orbis/db";
+import { billingSystemRepository, tenantScope } from "@orbis/db";
 import { dailyUsageCsv, dayBoundaries, daysBetween } from "../src/modules/usage/daily-usage.ts";
 import { addMember, bearer, buildTestApp, signup, validAgent, type Account, type TestApp } from "./helpers.ts";
 
@@ -24,6 +24,31 @@ async function seedCall(account: Account, startedAt: string, channel: "web" | "t
   });
 }
 
+/** A metered call in the ledger (what the worker writes when a call ends), on the workspace's civil day. */
+async function meter(
+  account: Account,
+  day: string,
+  channel: "web" | "twilio" | "telnyx",
+  cost: { stt?: number; llm?: number; carrier?: number; infra?: number },
+) {
+  const tenant = tenantScope(t.db, account.workspaceId);
+  const [stt, llm, carrier, infra] = [cost.stt ?? 0, cost.llm ?? 0, cost.carrier ?? 0, cost.infra ?? 0];
+  await tenant.billing.recordUsage({
+    id: createId("call"),
+    callId: createId("call"),
+    channel,
+    day,
+    startedAt: new Date(`${day}T15:00:00Z`),
+    durationSec: 120,
+    carrierMinutes: channel === "web" ? 0 : 2,
+    sttCostUsd: stt,
+    llmCostUsd: llm,
+    carrierCostUsd: carrier,
+    infraCostUsd: infra,
+    totalCostUsd: stt + llm + carrier + infra,
+  });
+}
+
 beforeAll(async () => {
   t = await buildTestApp();
   a = await signup(t.app, "daily-a");
@@ -34,7 +59,15 @@ beforeAll(async () => {
   await seedCall(a, "2026-03-03T00:30:00Z", "web", 30);
   await seedCall(a, "2026-03-09T12:00:00Z", "web", 60); // outside the range below
   await seedCall(b, "2026-03-02T15:00:00Z", "telnyx", 600, { "openai:gpt-4o-mini": 3 });
+  // The ledger of the same days: two channels on the 2nd (summed into the day), one outside the range, B's own.
+  await meter(a, "2026-03-02", "twilio", { stt: 0.02, llm: 0.5, carrier: 0.017, infra: 0.004 });
+  await meter(a, "2026-03-02", "web", { stt: 0.01, infra: 0.003 });
+  await meter(a, "2026-03-09", "web", { stt: 9, infra: 9 });
+  await meter(b, "2026-03-02", "telnyx", { llm: 3, carrier: 0.05, infra: 0.02 });
+  await billingSystemRepository(t.db.system).rollup(new Date(0));
 });
+
+const noCost = { stt: 0, llm: 0, tts: 0, realtime: 0, carrier: 0, infra: 0 };
 afterAll(() => t.close());
 
 const q = "from=2026-03-01&to=2026-03-03&tz=America%2FNew_York";
@@ -57,12 +90,15 @@ describe("GET /v1/usage/daily", () => {
     expect(second.minutes).toEqual({ web: 0.5, twilio: 2, telnyx: 0 });
     expect(second.costUsd).toBeCloseTo(0.52, 6);
     expect(second.costByProvider).toEqual({ "deepgram:nova-3": 0.02, "openai:gpt-4o-mini": 0.5 });
+    expect(first.costByKind).toEqual(noCost);
+    expect(second.costByKind).toEqual({ stt: 0.03, llm: 0.5, tts: 0, realtime: 0, carrier: 0.017, infra: 0.007 });
     expect(third).toEqual({
       day: "2026-03-03",
       calls: { web: 0, twilio: 0, telnyx: 0 },
       minutes: { web: 0, twilio: 0, telnyx: 0 },
       costUsd: 0,
       costByProvider: {},
+      costByKind: noCost,
     });
   });
 
@@ -80,18 +116,19 @@ describe("GET /v1/usage/daily", () => {
       { web: 0, twilio: 0, telnyx: 0 },
     ]);
     expect(body.days[1].costByProvider).toEqual({ "openai:gpt-4o-mini": 3 });
+    expect(body.days[1].costByKind).toEqual({ ...noCost, llm: 3, carrier: 0.05, infra: 0.02 });
   });
 
-  it("the CSV has a row per day and a column per provider", async () => {
+  it("the CSV has a row per day, a column per provider, then the carrier's and the infrastructure's cost", async () => {
     const res = await t.app.inject({ url: `/v1/usage/daily.csv?${q}`, headers: bearer(a.token) });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers["content-type"]).toMatch(/^text\/csv/);
     expect(res.headers["content-disposition"]).toBe('attachment; filename="usage-2026-03-01-to-2026-03-03.csv"');
     expect(res.body.trim().split("\r\n")).toEqual([
-      "day,calls_web,calls_twilio,calls_telnyx,minutes_web,minutes_twilio,minutes_telnyx,cost_usd,cost_usd_deepgram:nova-3,cost_usd_openai:gpt-4o-mini",
-      "2026-03-01,1,0,0,1.5,0,0,0.01,0.01,0",
-      "2026-03-02,1,1,0,0.5,2,0,0.52,0.02,0.5",
-      "2026-03-03,0,0,0,0,0,0,0,0,0",
+      "day,calls_web,calls_twilio,calls_telnyx,minutes_web,minutes_twilio,minutes_telnyx,cost_usd,cost_usd_deepgram:nova-3,cost_usd_openai:gpt-4o-mini,cost_usd_carrier,cost_usd_infra",
+      "2026-03-01,1,0,0,1.5,0,0,0.01,0.01,0,0,0",
+      "2026-03-02,1,1,0,0.5,2,0,0.52,0.02,0.5,0.017,0.007",
+      "2026-03-03,0,0,0,0,0,0,0,0,0,0,0",
     ]);
   });
 
@@ -120,7 +157,16 @@ describe("GET /v1/usage/daily", () => {
         from: "x",
         to: "x",
         timezone: "UTC",
-        days: [{ day: "x", calls: { web: 0, twilio: 0, telnyx: 0 }, minutes: { web: 0, twilio: 0, telnyx: 0 }, costUsd: 0, costByProvider: { '=cmd,"x"': 1 } }],
+        days: [
+          {
+            day: "x",
+            calls: { web: 0, twilio: 0, telnyx: 0 },
+            minutes: { web: 0, twilio: 0, telnyx: 0 },
+            costUsd: 0,
+            costByProvider: { '=cmd,"x"': 1 },
+            costByKind: noCost,
+          },
+        ],
       }),
     ).toContain(`"cost_usd_=cmd,""x"""`);
   });

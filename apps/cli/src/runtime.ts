@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { createTokenService } from "@orbis/auth";
+import { createBilling, createStripeBilling } from "@orbis/billing";
 import { createCache } from "@orbis/cache";
 import type { AppConfig } from "@orbis/config";
 import { createDatabase } from "@orbis/db";
@@ -42,9 +43,12 @@ export function createRuntime(configIn: AppConfig) {
   const email = createEmailService({ db, jobs, from: config.emailFrom, ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}), log });
   // Where call recordings live: written by the gateway, served by the api, purged by the worker.
   const recordings = localRecordingStore(join(config.dataDir, "recordings"));
+  // Plans, grace period, cost rates (and Stripe with BILLING=stripe): the api sells, the gateway enforces, the worker meters.
+  const billing = createBilling(config.billing, config.billing.stripe ? { stripe: createStripeBilling(config.billing.stripe) } : {});
   return {
     config,
     db,
+    billing,
     cache,
     tokens,
     metrics,

@@ -1,13 +1,13 @@
 import { createCredentialsService } from "@orbis/credentials";
-import { emailConsumer, privacyConsumer, smsConsumer, startWorker, webhooksConsumer, type EventConsumer } from "@orbis/worker";
+import { billingConsumer, emailConsumer, privacyConsumer, smsConsumer, startWorker, webhooksConsumer, type EventConsumer } from "@orbis/worker";
 import type { Runtime } from "./runtime.ts";
 
-/** The consumers of domain events this platform runs: webhooks, email, text messages, and the data lifecycle. */
+/** The consumers of domain events this platform runs: webhooks, email, text messages, the data lifecycle and metering. */
 function eventConsumers(runtime: Runtime): EventConsumer[] {
-  const { config, db, jobs, email, log } = runtime;
+  const { config, db, jobs, email, log, billing } = runtime;
   return [
     webhooksConsumer({ db, queue: jobs, encryptionKey: config.encryptionKey, allowPrivateNetwork: config.allowPrivateNetworkTools, log }),
-    emailConsumer({ db, email, publicBaseUrl: config.publicBaseUrl ?? `http://localhost:${config.port}`, unsubscribeSecret: config.jwtSecret }),
+    emailConsumer({ db, email, publicBaseUrl: config.publicBaseUrl ?? `http://localhost:${config.port}`, unsubscribeSecret: config.jwtSecret, billing }),
     smsConsumer({
       db,
       credentials: createCredentialsService(config.encryptionKey),
@@ -16,6 +16,7 @@ function eventConsumers(runtime: Runtime): EventConsumer[] {
       log,
     }),
     privacyConsumer({ db, recordings: runtime.recordings, log }),
+    billingConsumer({ db, billing, prices: config.prices, log }),
   ];
 }
 

@@ -5,6 +5,7 @@ import websocket from "@fastify/websocket";
 import type { WebSocket } from "ws";
 import type { AppConfig } from "@orbis/config";
 import type { TokenService } from "@orbis/auth";
+import { createBilling, createPlanGate, type Billing, type PlanGate } from "@orbis/billing";
 import type { Cache } from "@orbis/cache";
 import { CLOSE_CODES, type AgentConfig } from "@orbis/contracts";
 import { systemRepository, type Database } from "@orbis/db";
@@ -28,6 +29,8 @@ export interface GatewayRuntime {
   cache: Cache;
   tokens: TokenService;
   metrics: Registry;
+  /** Plans and their limits (the composition root's); built from `config.billing` when absent. */
+  billing?: Billing;
   /** The clock of carrier webhook checks (tests move it); the system clock when absent. */
   now?: () => Date;
 }
@@ -58,6 +61,8 @@ export interface GatewayContext {
   gatewayId: string;
   metrics: GatewayMetrics;
   limiter: CallLimiter;
+  /** The plan check every call passes once as it starts (allowance spent → refused; the plan's concurrency). */
+  gate: PlanGate;
   heartbeats: CallHeartbeats;
   recordings: RecordingStore;
   sockets: LiveSockets;
@@ -74,6 +79,7 @@ export function gatewayMount(options: GatewayOptions) {
       perKey: runtime.config.maxCallsPerKey,
       leaseMs: runtime.config.callLeaseSec * 1000,
     });
+    const gate = createPlanGate(runtime.billing ?? createBilling(runtime.config.billing), { log: app.log, metrics: runtime.metrics });
     const live = new Map<WebSocket, { session?: CallSession; alive: boolean; idleMs: number }>();
     const sockets = new LiveSockets();
     const staleAfterMs = options.staleAfterMs ?? 120_000;
@@ -163,7 +169,16 @@ export function gatewayMount(options: GatewayOptions) {
             if (grant.voiceToken && !(await consumeVoiceToken(runtime.cache, grant.voiceToken))) {
               return refused(CLOSE_CODES.invalidAgentOrToken, "this session token was already used for a call");
             }
-            const slot = await limiter.acquire(grant.tenant.workspaceId, grant.keyId);
+            // The plan, once per call: a spent allowance refuses it, the plan's concurrency bounds the slot.
+            // A dashboard test call ("Try this agent") is never held to the plan: building an agent stays possible.
+            let planLimit: number | null = null;
+            if (!grant.test) {
+              const admitted = await gate.admit(grant.tenant, "web");
+              if (!admitted.ok) return refused(CLOSE_CODES.quotaExceeded, admitted.message);
+              planLimit = admitted.concurrentCalls;
+            }
+            if (socket.readyState !== socket.OPEN) return undefined;
+            const slot = await limiter.acquire(grant.tenant.workspaceId, grant.keyId, planLimit);
             if (!slot.ok) return refused(CLOSE_CODES.rateLimited, `too many concurrent calls for this ${slot.limit}`);
             // Released by the close handling, which runs after this handler whenever the socket closes.
             release = slot.release;
@@ -247,7 +262,8 @@ export function gatewayMount(options: GatewayOptions) {
           );
         });
       });
-      for (const add of options.extraRoutes ?? []) await add(scope, { runtime, gatewayId, metrics, limiter, heartbeats, recordings, sockets, startTimeoutMs });
+      for (const add of options.extraRoutes ?? [])
+        await add(scope, { runtime, gatewayId, metrics, limiter, gate, heartbeats, recordings, sockets, startTimeoutMs });
     });
   };
 }

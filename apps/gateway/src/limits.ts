@@ -15,11 +15,15 @@ export function createCallLimiter(cache: Cache, limits: { perWorkspace: number; 
   return {
     leaseMs: limits.leaseMs,
 
-    /** Takes a slot or answers which limit is full; the returned release must be called once. */
-    async acquire(workspaceId: string, keyId?: string): Promise<SlotResult> {
+    /**
+     * Takes a slot or answers which limit is full; the returned release must be called once.
+     * `workspaceLimit` (the plan's concurrent calls) can only lower the process-wide per-workspace limit.
+     */
+    async acquire(workspaceId: string, keyId?: string, workspaceLimit?: number | null): Promise<SlotResult> {
       const slot = `slot_${randomBytes(9).toString("hex")}`;
       const wsKey = callSlotKeys.workspace(workspaceId);
-      const keys = [{ key: wsKey, limit: limits.perWorkspace }, ...(keyId ? [{ key: callSlotKeys.apiKey(keyId), limit: limits.perKey }] : [])];
+      const perWorkspace = Math.min(limits.perWorkspace, workspaceLimit ?? Infinity);
+      const keys = [{ key: wsKey, limit: perWorkspace }, ...(keyId ? [{ key: callSlotKeys.apiKey(keyId), limit: limits.perKey }] : [])];
       const taken = await cache.takeLease(keys, slot, limits.leaseMs);
       if (!taken.ok) return { ok: false, limit: taken.full === wsKey ? "workspace" : "key" };
       const names = keys.map((k) => k.key);

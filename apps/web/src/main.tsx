@@ -27,6 +27,7 @@ import { Security } from "./pages/app/Security.tsx";
 import { Settings, Team } from "./pages/app/Team.tsx";
 import { TryAgent } from "./pages/app/TryAgent.tsx";
 import { Usage } from "./pages/app/Usage.tsx";
+import { Billing } from "./pages/app/Billing.tsx";
 import { Analytics } from "./pages/app/Analytics.tsx";
 import { ForgotPassword, VerifyEmail } from "./pages/public/EmailAuth.tsx";
 import { Outbox } from "./pages/app/Outbox.tsx";
@@ -87,6 +88,7 @@ createRoot(document.getElementById("root")!).render(
             <Route path="phone-numbers" element={<PhoneNumbers />} />
             <Route path="providers" element={<ProviderKeys />} />
             <Route path="usage" element={<Usage />} />
+            <Route path="billing" element={<Billing />} />
             <Route path="analytics" element={<Analytics />} />
             <Route path="audit" element={<AuditLog />} />
             <Route path="api-keys" element={<ApiKeys />} />

@@ -4,3 +4,4 @@ export { webhooksConsumer } from "./webhooks/index.ts";
 export { emailConsumer } from "./email/index.ts";
 export { smsConsumer } from "./sms/index.ts";
 export { privacyConsumer } from "./privacy/index.ts";
+export { billingConsumer, type BillingConsumerDeps } from "./billing/index.ts";

@@ -62,6 +62,31 @@ describe("loadConfig", () => {
     expect(() => loadConfig("gateway", { PROVIDER_PRICES: '{"x":{"sttPerMinut":1}}' })).toThrowError(/PROVIDER_PRICES must be a JSON price table/);
   });
 
+  it("keeps billing off by default; BILLING=stripe needs both Stripe secrets; carrier rates are checked JSON", () => {
+    for (const role of ["api", "gateway", "worker", "all"] as const) expect(loadConfig(role, {}).billing).toMatchObject({ mode: "off", stripe: undefined });
+    expect(() => loadConfig("api", { BILLING: "stripe", STRIPE_SECRET_KEY: "sk_test_1" })).toThrowError(
+      /BILLING=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET/,
+    );
+    const on = loadConfig("worker", {
+      BILLING: "stripe",
+      STRIPE_SECRET_KEY: "sk_test_1",
+      STRIPE_WEBHOOK_SECRET: "whsec_1",
+      STRIPE_API_URL: "http://127.0.0.1:12111",
+      CARRIER_RATES: '{"twilio":0.01}',
+      BILLING_GRACE_DAYS: "3",
+    }).billing;
+    expect(on).toMatchObject({
+      mode: "stripe",
+      graceDays: 3,
+      carrierRates: { twilio: 0.01 },
+      stripe: { secretKey: "sk_test_1", webhookSecret: "whsec_1", apiUrl: "http://127.0.0.1:12111" },
+    });
+    expect(() => loadConfig("api", { CARRIER_RATES: '{"twilio":"cheap"}' })).toThrowError(/CARRIER_RATES must be JSON like/);
+    expect(() => loadConfig("api", { BILLING: "yes" })).toThrowError(/^Invalid configuration: BILLING/);
+    // A secret's value never shows in the error.
+    expect(() => loadConfig("api", { BILLING: "stripe", STRIPE_SECRET_KEY: "sk_live_secret" })).not.toThrowError(/sk_live_secret/);
+  });
+
   it("guards /metrics with METRICS_TOKEN or moves it to METRICS_ADDRESS, in every role; open when neither is set", () => {
     for (const role of ["api", "gateway", "worker", "all"] as const) {
       expect(loadConfig(role, {})).toMatchObject({ metricsToken: undefined, metricsAddress: undefined });

@@ -47,6 +47,27 @@ export const providerPriceSchema = z.strictObject({
 });
 export const priceTableSchema = z.record(z.string().min(1), providerPriceSchema);
 export type ConfigPriceTable = z.infer<typeof priceTableSchema>;
+/** Carrier voice prices in USD per minute, by carrier. */
+const carrierRatesSchema = z.strictObject({ twilio: z.number().min(0).max(1).optional(), telnyx: z.number().min(0).max(1).optional() });
+
+/** A variable holding JSON checked by `schema`; unset or empty: `{}`. */
+function jsonVariable<T extends z.ZodType<object>>(schema: T, expected: string) {
+  return z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx): z.infer<T> => {
+      if (!v) return {} as z.infer<T>;
+      try {
+        const parsed = schema.safeParse(JSON.parse(v));
+        if (parsed.success) return parsed.data;
+        ctx.addIssue({ code: "custom", message: `${expected} (${parsed.error.issues[0]?.message ?? "invalid"})` });
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be JSON" });
+      }
+      return z.NEVER;
+    });
+}
 
 const baseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -84,22 +105,23 @@ const baseSchema = z.object({
   /** Band-fill noise amplitude for 8 kHz phone audio before the 16 kHz recogniser (docs/telephony.md). */
   PHONE_BAND_FILL: z.coerce.number().min(0).max(0.2).default(0.02),
   ...platformKeyVariables(),
+  /** `stripe`: plans are sold and enforced through Stripe (docs/billing.md); `off` (default): one unlimited plan. */
+  BILLING: z.enum(["off", "stripe"]).default("off"),
+  /** A JSON plan catalogue replacing the built-in Free / Starter / Growth / Custom (docs/billing.md). */
+  BILLING_PLANS_FILE: z.string().trim().optional(),
+  /** Days a past_due subscription keeps its plan before calls stop. */
+  BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(7),
+  STRIPE_SECRET_KEY: z.string().trim().optional(),
+  /** The signing secret of the Stripe webhook endpoint (`whsec_…`) that posts to /v1/billing/stripe/webhook. */
+  STRIPE_WEBHOOK_SECRET: z.string().trim().optional(),
+  /** Stripe's API base: the real API by default, a loopback emulator in tests. */
+  STRIPE_API_URL: optionalUrl(["http://", "https://"]),
+  /** JSON carrier prices per minute, over the defaults: `{"twilio":0.0085,"telnyx":0.005}`. */
+  CARRIER_RATES: jsonVariable(carrierRatesSchema, 'must be JSON like {"twilio":0.0085}'),
+  /** The infrastructure estimate per call minute (compute, storage, bandwidth) in the cost of a call. */
+  INFRA_COST_PER_MINUTE: z.coerce.number().min(0).max(1).default(0.002),
   /** JSON price overrides, per provider id or vendor, over the provider definitions' list prices: `{"deepgram":{"sttPerMinute":0.0043}}`. */
-  PROVIDER_PRICES: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v, ctx) => {
-      if (!v) return {};
-      try {
-        const parsed = priceTableSchema.safeParse(JSON.parse(v));
-        if (parsed.success) return parsed.data;
-        ctx.addIssue({ code: "custom", message: `must be a JSON price table (${parsed.error.issues[0]?.message ?? "invalid"})` });
-      } catch {
-        ctx.addIssue({ code: "custom", message: "must be JSON" });
-      }
-      return z.NEVER;
-    }),
+  PROVIDER_PRICES: jsonVariable(priceTableSchema, "must be a JSON price table"),
 });
 
 /** 32 raw bytes from hex or base64; null when the value is neither. */
@@ -189,6 +211,9 @@ function toConfig<R extends Role>(role: R, env: z.infer<(typeof schemas)[R]>) {
   if (e.NODE_ENV === "production" && !e.JWT_SECRET) {
     throw new ConfigError("JWT_SECRET: required when NODE_ENV=production");
   }
+  if (e.BILLING === "stripe" && (!e.STRIPE_SECRET_KEY || !e.STRIPE_WEBHOOK_SECRET)) {
+    throw new ConfigError("BILLING=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET");
+  }
   if (e.NODE_ENV === "production" && !e.ENCRYPTION_KEY) {
     throw new ConfigError("ENCRYPTION_KEY: required when NODE_ENV=production");
   }
@@ -208,6 +233,17 @@ function toConfig<R extends Role>(role: R, env: z.infer<(typeof schemas)[R]>) {
     allowPrivateNetworkTools: e.ALLOW_PRIVATE_NETWORK_TOOLS,
     smtpUrl: e.SMTP_URL,
     emailFrom: e.EMAIL_FROM,
+    billing: {
+      mode: e.BILLING,
+      plansFile: e.BILLING_PLANS_FILE || undefined,
+      graceDays: e.BILLING_GRACE_DAYS,
+      stripe:
+        e.BILLING === "stripe"
+          ? { secretKey: e.STRIPE_SECRET_KEY!, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, ...(e.STRIPE_API_URL ? { apiUrl: e.STRIPE_API_URL } : {}) }
+          : undefined,
+      carrierRates: e.CARRIER_RATES as { twilio?: number; telnyx?: number },
+      infraCostPerMinute: e.INFRA_COST_PER_MINUTE,
+    },
     /** Platform keys and endpoint overrides per vendor (only those set); a workspace's stored key wins over the key. */
     providerKeys: platformKeysOf(e as unknown as RawEnv),
     /** The operator's price overrides (`PROVIDER_PRICES`); the list prices come with the provider definitions. */

@@ -71,6 +71,10 @@ export const dailyUsageQuerySchema = z
   });
 export type DailyUsageQuery = z.infer<typeof dailyUsageQuerySchema>;
 
+/** USD per cost kind of the metering ledger (`usage_daily`). */
+export const COST_KINDS = ["stt", "llm", "tts", "realtime", "carrier", "infra"] as const;
+const costByKindSchema = z.object(Object.fromEntries(COST_KINDS.map((k) => [k, z.number()])) as Record<(typeof COST_KINDS)[number], z.ZodNumber>);
+
 const perChannel = z.object(Object.fromEntries(CHANNELS.map((c) => [c, z.number()])) as Record<(typeof CHANNELS)[number], z.ZodNumber>);
 
 export const dailyUsageSchema = z.object({
@@ -86,6 +90,12 @@ export const dailyUsageSchema = z.object({
       costUsd: z.number(),
       /** Cost per provider id (`deepgram:nova-3`), only providers with usage that day. */
       costByProvider: z.record(z.string(), z.number()),
+      /**
+       * The metering ledger's cost of the day's ended calls by kind (the daily rollup, days in the
+       * workspace's zone when the call was metered): the providers' share, the carrier's and the
+       * infrastructure estimate. Test calls included: they cost what any call costs.
+       */
+      costByKind: costByKindSchema,
     }),
   ),
 });

@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   validation_failed: 422,
   rate_limited: 429,
   quota_exceeded: 429,
+  /** The workspace's plan does not allow this (more agents, numbers or calls than it includes): upgrade. */
+  plan_limit: 402,
   internal: 500,
   unavailable: 503,
 } as const;

@@ -28,6 +28,14 @@ const appointmentEvent = z.object({
   source: z.enum(["agent", "dashboard", "api"]),
 });
 
+const subscriptionEvent = z.object({
+  planId: z.string(),
+  status: z.string(),
+  stripeSubscriptionId: z.string().nullable(),
+  currentPeriodEnd: instant.nullable(),
+  cancelAtPeriodEnd: z.boolean(),
+});
+
 export const EVENT_PAYLOADS = {
   "user.created": z.object({ userId: idSchema("user"), email: z.string(), name: z.string() }),
   "workspace.created": z.object({ workspaceId: idSchema("workspace"), name: z.string(), ownerUserId: idSchema("user") }),
@@ -69,6 +77,35 @@ export const EVENT_PAYLOADS = {
   "member.joined": z.object({ userId: idSchema("user"), role: z.string() }),
   /** A webhook endpoint was switched off after sustained failure (the owners are emailed). */
   "webhook_endpoint.disabled": z.object({ endpointId: idSchema("webhookEndpoint"), url: z.string(), reason: z.string() }),
+  /** A paid subscription began (Stripe Checkout completed, or created in the Stripe dashboard). */
+  "subscription.created": subscriptionEvent,
+  /** The plan, status or period of the subscription changed (renewal, upgrade, past_due, canceled). */
+  "subscription.updated": subscriptionEvent.extend({ previousPlanId: z.string().nullable(), previousStatus: z.string().nullable() }),
+  "invoice.paid": z.object({
+    invoiceId: z.string(),
+    stripeSubscriptionId: z.string().nullable(),
+    amountPaidUsd: z.number(),
+    currency: z.string(),
+    periodStart: instant.nullable(),
+    periodEnd: instant.nullable(),
+    paidAt: instant,
+  }),
+  "invoice.payment_failed": z.object({
+    invoiceId: z.string(),
+    stripeSubscriptionId: z.string().nullable(),
+    amountDueUsd: z.number(),
+    currency: z.string(),
+    attemptCount: z.number().int(),
+    nextAttemptAt: instant.nullable(),
+  }),
+  /** The billing period's call allowance reached 80 % or 100 % (the owners are emailed once per period and threshold). */
+  "usage.threshold_reached": z.object({
+    periodStart: instant,
+    threshold: z.union([z.literal(80), z.literal(100)]),
+    callsUsed: z.number().int(),
+    callsIncluded: z.number().int(),
+    planId: z.string(),
+  }),
 } as const;
 
 export type EventType = keyof typeof EVENT_PAYLOADS;

@@ -17,3 +17,4 @@ export * from "./analytics.ts";
 export * from "./events.ts";
 export * from "./webhooks.ts";
 export * from "./notifications.ts";
+export * from "./billing.ts";

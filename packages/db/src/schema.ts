@@ -705,6 +705,125 @@ export const smsOptOuts = pgTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.phone] })],
 );
 
+/**
+ * A workspace's plan and its Stripe subscription (docs/billing.md). No row: the catalogue's default plan.
+ * Written by the Stripe webhook handler; `stripe_event_at` keeps an older event from overwriting a newer one.
+ */
+export const billingSubscriptions = pgTable(
+  "billing_subscriptions",
+  {
+    workspaceId: text("workspace_id")
+      .primaryKey()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    planId: text("plan_id").notNull(),
+    status: text("status", { enum: ["none", "trialing", "active", "past_due", "canceled", "unpaid", "incomplete"] })
+      .notNull()
+      .default("none"),
+    stripeCustomerId: text("stripe_customer_id"),
+    stripeSubscriptionId: text("stripe_subscription_id"),
+    currentPeriodStart: ts("current_period_start"),
+    currentPeriodEnd: ts("current_period_end"),
+    cancelAtPeriodEnd: boolean("cancel_at_period_end").notNull().default(false),
+    /** Since when the subscription is past_due: the grace period counts from here. */
+    pastDueSince: ts("past_due_since"),
+    /** The last invoice payment failed (cleared by the next paid invoice): the dashboard's banner. */
+    paymentFailedAt: ts("payment_failed_at"),
+    stripeEventAt: ts("stripe_event_at"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("billing_subscriptions_customer").on(t.stripeCustomerId), uniqueIndex("billing_subscriptions_stripe_sub").on(t.stripeSubscriptionId)],
+);
+
+/** Stripe webhook events already applied, by Stripe's event id: a replay is acknowledged and changes nothing. */
+export const stripeEvents = pgTable("stripe_events", {
+  id: text("id").primaryKey(),
+  workspaceId: workspaceRef(),
+  type: text("type").notNull(),
+  receivedAt: createdAt(),
+});
+
+/**
+ * The usage ledger: one row per ended call, written from its `call.ended` event by the worker (exactly
+ * once: `call_id` is unique). Kept when the call itself is purged by retention: it is what was billed.
+ */
+export const usageRecords = pgTable(
+  "usage_records",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    callId: text("call_id").notNull(),
+    channel: text("channel", { enum: ["web", "twilio", "telnyx"] }).notNull(),
+    /** A dashboard test call: metered for cost, never counted against the plan's allowance. */
+    test: boolean("test").notNull().default(false),
+    /** The civil day of the call's start in the workspace's time zone. */
+    day: text("day").notNull(),
+    startedAt: ts("started_at").notNull(),
+    durationSec: integer("duration_sec").notNull().default(0),
+    carrierMinutes: numeric("carrier_minutes", { precision: 12, scale: 2, mode: "number" }).notNull().default(0),
+    carrierCostUsd: usd("carrier_cost_usd"),
+    sttCostUsd: usd("stt_cost_usd"),
+    llmCostUsd: usd("llm_cost_usd"),
+    ttsCostUsd: usd("tts_cost_usd"),
+    realtimeCostUsd: usd("realtime_cost_usd"),
+    infraCostUsd: usd("infra_cost_usd"),
+    totalCostUsd: usd("total_cost_usd"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("usage_records_call").on(t.callId),
+    index("usage_records_ws_started").on(t.workspaceId, t.startedAt),
+    index("usage_records_created").on(t.createdAt),
+  ],
+);
+
+/** Daily rollup of the ledger per workspace, day and channel, rebuilt by the `billing.rollup` job. */
+export const usageDaily = pgTable(
+  "usage_daily",
+  {
+    workspaceId: workspaceRef(),
+    day: text("day").notNull(),
+    channel: text("channel", { enum: ["web", "twilio", "telnyx"] }).notNull(),
+    calls: integer("calls").notNull().default(0),
+    billableCalls: integer("billable_calls").notNull().default(0),
+    seconds: integer("seconds").notNull().default(0),
+    carrierMinutes: numeric("carrier_minutes", { precision: 12, scale: 2, mode: "number" }).notNull().default(0),
+    carrierCostUsd: usd("carrier_cost_usd"),
+    sttCostUsd: usd("stt_cost_usd"),
+    llmCostUsd: usd("llm_cost_usd"),
+    ttsCostUsd: usd("tts_cost_usd"),
+    realtimeCostUsd: usd("realtime_cost_usd"),
+    infraCostUsd: usd("infra_cost_usd"),
+    totalCostUsd: usd("total_cost_usd"),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.channel] })],
+);
+
+/** An allowance threshold (80, 100) reached in a billing period: recorded once, so the owners are emailed once. */
+export const billingAlerts = pgTable(
+  "billing_alerts",
+  {
+    workspaceId: workspaceRef(),
+    periodStart: ts("period_start").notNull(),
+    threshold: integer("threshold").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.periodStart, t.threshold] })],
+);
+
+/** Overage already reported to Stripe's meter for a billing period: the next report sends only the difference. */
+export const usageMeterReports = pgTable(
+  "usage_meter_reports",
+  {
+    workspaceId: workspaceRef(),
+    periodStart: ts("period_start").notNull(),
+    reportedCalls: integer("reported_calls").notNull().default(0),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.periodStart] })],
+);
+
 /** Tables whose rows belong to one workspace; each gets the RLS policy (see migrations/…_rls.sql). */
 export const TENANT_TABLES = [
   "memberships",
@@ -731,4 +850,10 @@ export const TENANT_TABLES = [
   "emails",
   "sms_messages",
   "sms_opt_outs",
+  "billing_subscriptions",
+  "stripe_events",
+  "usage_records",
+  "usage_daily",
+  "billing_alerts",
+  "usage_meter_reports",
 ] as const;

@@ -39,7 +39,38 @@ export type EmailTemplate =
       template: "daily_summary";
       data: { workspaceName: string; date: string; calls: number; bookings: number; messages: number; url: string; unsubscribeUrl: string };
     }
-  | { template: "webhook_disabled"; data: { workspaceName: string; endpointUrl: string; reason: string; url: string; unsubscribeUrl: string } };
+  | { template: "webhook_disabled"; data: { workspaceName: string; endpointUrl: string; reason: string; url: string; unsubscribeUrl: string } }
+  | {
+      template: "usage_threshold";
+      data: {
+        workspaceName: string;
+        planName: string;
+        threshold: 80 | 100;
+        callsUsed: number;
+        callsIncluded: number;
+        /** When the allowance starts over (ISO), shown in `timezone`. */
+        periodEnd: string;
+        timezone: string;
+        /** The plan's price of a call over the allowance; null: calls are refused instead. */
+        overagePerCallUsd: number | null;
+        url: string;
+      };
+    }
+  | {
+      template: "payment_failed";
+      data: {
+        workspaceName: string;
+        amountDueUsd: number;
+        currency: string;
+        /** When the card is tried again (ISO), if Stripe will. */
+        nextAttemptAt: string | null;
+        /** Until when the paid plan holds (ISO); after it the workspace is on `fallbackPlanName`. */
+        graceEndsAt: string;
+        fallbackPlanName: string;
+        timezone: string;
+        url: string;
+      };
+    };
 
 export type TemplateName = EmailTemplate["template"];
 export interface RenderedEmail {
@@ -82,6 +113,29 @@ const Fallback = ({ href }: { href: string }) => (
     Or paste this link into your browser: <Link href={href}>{href}</Link>
   </Text>
 );
+
+/** "4 March 2031" in the business's zone. */
+function formatDay(iso: string, timezone: string): string {
+  let zone = timezone;
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone: zone });
+  } catch {
+    zone = "UTC";
+  }
+  return new Intl.DateTimeFormat("en-GB", { timeZone: zone, day: "numeric", month: "long", year: "numeric" }).format(new Date(iso));
+}
+
+/** "$1.50", "$0.75", "€12.00": amounts as the invoice states them. */
+function formatMoney(amount: number, currency = "usd"): string {
+  try {
+    return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(amount);
+  } catch {
+    return `${amount.toFixed(2)} ${currency.toUpperCase()}`;
+  }
+}
+
+const billingReason = (ws: string) =>
+  `You get this email because you are an owner of ${ws} on OrbisVoice: it is about the workspace's plan and billing, so it is always sent.`;
 
 const businessReason = (ws: string, what: string) =>
   `You get this email because you are an owner or admin of ${ws} on OrbisVoice and ${what} are on in your notification preferences.`;
@@ -268,6 +322,71 @@ function build(email: EmailTemplate): { subject: string; element: ReactElement }
             </P>
             <P>Fix the endpoint, then turn it back on: events that happen meanwhile are not sent to it.</P>
             <Cta href={d.url}>Open webhooks</Cta>
+          </Layout>
+        ),
+      };
+    }
+    case "usage_threshold": {
+      const d = email.data;
+      const until = formatWhen(d.periodEnd, d.timezone);
+      const spent = d.threshold >= 100;
+      const subject = spent
+        ? `You've used all ${d.callsIncluded} calls included in your plan — ${d.workspaceName}`
+        : `You've used ${d.threshold} % of your calls this month — ${d.workspaceName}`;
+      return {
+        subject,
+        element: (
+          <Layout
+            preview={`${d.callsUsed} of ${d.callsIncluded} calls used on the ${d.planName} plan`}
+            title={spent ? `You've used all ${d.callsIncluded} calls included in your plan` : `You've used ${d.threshold} % of your calls this month`}
+            workspaceName={d.workspaceName}
+            reason={billingReason(d.workspaceName)}
+          >
+            <P>
+              {d.workspaceName} has taken <strong>{d.callsUsed}</strong> of the <strong>{d.callsIncluded}</strong> calls included in the {d.planName} plan this
+              period. The allowance starts over on {until}.
+            </P>
+            {d.overagePerCallUsd !== null ? (
+              <P>
+                {spent ? "Your receptionist keeps answering: further calls" : "Calls over the allowance"} are billed at{" "}
+                <strong>{formatMoney(d.overagePerCallUsd)}</strong> each.
+              </P>
+            ) : spent ? (
+              <P>
+                New calls are refused until <strong>{until}</strong> unless you upgrade: callers will not reach your receptionist.
+              </P>
+            ) : (
+              <P>When all of them are used, new calls are refused until {until} unless you upgrade.</P>
+            )}
+            <Cta href={d.url}>{d.overagePerCallUsd === null ? "Upgrade your plan" : "See your usage"}</Cta>
+            <Fallback href={d.url} />
+          </Layout>
+        ),
+      };
+    }
+    case "payment_failed": {
+      const d = email.data;
+      const amount = formatMoney(d.amountDueUsd, d.currency);
+      const graceEnds = formatWhen(d.graceEndsAt, d.timezone);
+      return {
+        subject: `Your payment failed — update your card — ${d.workspaceName}`,
+        element: (
+          <Layout
+            preview={`We could not charge ${amount} for ${d.workspaceName}'s plan`}
+            title="Your payment failed — update your card"
+            workspaceName={d.workspaceName}
+            reason={billingReason(d.workspaceName)}
+          >
+            <P>
+              We could not charge <strong>{amount}</strong> for {d.workspaceName}&apos;s OrbisVoice plan.
+              {d.nextAttemptAt ? ` We will try the card again on ${formatDay(d.nextAttemptAt, d.timezone)}.` : ""}
+            </P>
+            <P>
+              Your plan stays active until <strong>{graceEnds}</strong>. If the payment has not gone through by then, the workspace moves to the{" "}
+              {d.fallbackPlanName} plan and its limits.
+            </P>
+            <Cta href={d.url}>Update your card</Cta>
+            <Fallback href={d.url} />
           </Layout>
         ),
       };

@@ -3,6 +3,7 @@ export * from "./openai/index.ts";
 export * from "./deepgram/index.ts";
 export * from "./elevenlabs/index.ts";
 export * from "./manager/index.ts";
+export { costByKind, type CostByKind } from "./manager/usage.ts";
 export * from "./anthropic/index.ts";
 export * from "./gemini/index.ts";
 export * from "./groq/index.ts";

@@ -51,6 +51,8 @@ export type InboundDecision =
   | { kind: "unknown_number" }
   | { kind: "no_agent"; number: PhoneNumberRow; tenant: TenantScope }
   | { kind: "over_limit"; number: PhoneNumberRow; tenant: TenantScope }
+  /** The workspace's plan allowance is spent: the message is for its users (logs), never for the caller. */
+  | { kind: "over_plan"; number: PhoneNumberRow; tenant: TenantScope; message: string }
   | { kind: "answer"; number: PhoneNumberRow; tenant: TenantScope; call: CallRow };
 
 /**
@@ -58,7 +60,18 @@ export type InboundDecision =
  * call (ringing), the media stream moves it to in_progress, carrier status events close it; every
  * change is a call_events row with the provider's ids.
  */
-export function createTelephonyService(deps: { db: Database; cache: Cache; maxCallsPerWorkspace: number; now?: () => Date; metrics?: Registry }) {
+/** The plan check a call passes as it starts (the billing gate): refused, or admitted with the plan's concurrency (null: none). */
+type AdmitCall = (tenant: TenantScope, carrier: Carrier) => Promise<{ ok: true; concurrentCalls: number | null } | { ok: false; message: string }>;
+
+export function createTelephonyService(deps: {
+  db: Database;
+  cache: Cache;
+  maxCallsPerWorkspace: number;
+  now?: () => Date;
+  metrics?: Registry;
+  /** Absent: no plan limits (only maxCallsPerWorkspace). */
+  admit?: AdmitCall;
+}) {
   const now = deps.now ?? (() => new Date());
   const phoneCalls = deps.metrics ? phoneCallsCounter(deps.metrics) : undefined;
   return {
@@ -76,12 +89,16 @@ export function createTelephonyService(deps: { db: Database; cache: Cache; maxCa
       const agent = number.agentId ? await tenant.agents.get(number.agentId) : undefined;
       // An agent never published takes no calls: the line is "not in service" until it is.
       if (!agent || agent.publishedVersion === null) return { kind: "no_agent", number, tenant };
-      // The live call-slot leases the gateways' limiter takes when a call starts (expired ones, of a
-      // process that died, no longer count).
-      const live = await deps.cache.countLeases(callSlotKeys.workspace(tenant.workspaceId));
-      if (live >= deps.maxCallsPerWorkspace) return { kind: "over_limit", number, tenant };
+      // A retried webhook for a call already created is answered as before: the plan was checked then
+      // (checking again would count this very call against the allowance).
       const existing = await tenant.callEvents.findCall(input.provider, input.providerCallId);
       if (existing) return { kind: "answer", number, tenant, call: existing };
+      const admitted = deps.admit ? await deps.admit(tenant, input.provider) : { ok: true as const, concurrentCalls: null };
+      if (!admitted.ok) return { kind: "over_plan", number, tenant, message: admitted.message };
+      // The live call-slot leases the gateways' limiter takes when a call starts (expired ones, of a
+      // process that died, no longer count), against the lower of the process's and the plan's limit.
+      const live = await deps.cache.countLeases(callSlotKeys.workspace(tenant.workspaceId));
+      if (live >= Math.min(deps.maxCallsPerWorkspace, admitted.concurrentCalls ?? Infinity)) return { kind: "over_limit", number, tenant };
       const at = now();
       const call = await tenant.transaction(async (t) => {
         const call = await t.calls.insert({

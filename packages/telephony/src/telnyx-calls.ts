@@ -19,6 +19,8 @@ export function telnyxCalls(o: { apiKey: string; apiUrl: string; fetch?: typeof 
     answer: (ccid: string, body: Parameters<typeof client.calls.actions.answer>[1]) => run("answer", () => client.calls.actions.answer(ccid, body)),
     hangup: (ccid: string, body: Parameters<typeof client.calls.actions.hangup>[1] = {}) => run("hangup", () => client.calls.actions.hangup(ccid, body)),
     transfer: (ccid: string, body: Parameters<typeof client.calls.actions.transfer>[1]) => run("transfer", () => client.calls.actions.transfer(ccid, body)),
+    /** Text to speech on the call (Telnyx's own voice); `call.speak.ended` follows when it has played. */
+    speak: (ccid: string, body: Parameters<typeof client.calls.actions.speak>[1]) => run("speak", () => client.calls.actions.speak(ccid, body)),
   };
 }
 export type TelnyxCalls = ReturnType<typeof telnyxCalls>;

@@ -35,7 +35,7 @@ export interface TelephonyStreamOptions {
  */
 export function carrierTelephony(options: TelephonyStreamOptions) {
   return async (scope: FastifyInstance, ctx: GatewayContext) => {
-    const { runtime, metrics, limiter, gatewayId, heartbeats, recordings, sockets, startTimeoutMs } = ctx;
+    const { runtime, metrics, limiter, gate, gatewayId, heartbeats, recordings, sockets, startTimeoutMs } = ctx;
     if (!runtime.config.jwtSecret) throw new Error("telephony streams need JWT_SECRET");
     const tokens = createStreamTokens(runtime.config.jwtSecret);
     const credentials = createCredentialsService(runtime.config.encryptionKey);
@@ -168,7 +168,7 @@ export function carrierTelephony(options: TelephonyStreamOptions) {
 
     route(twilioProtocol, "/v1/telephony/twilio/media");
     route(telnyxProtocol, "/v1/telephony/telnyx/media");
-    await registerCarrierWebhooks(scope, { runtime, credentials, streamTokens: tokens, publicBaseUrl: publicBase });
+    await registerCarrierWebhooks(scope, { runtime, credentials, streamTokens: tokens, publicBaseUrl: publicBase, gate });
   };
 }
 

@@ -1,5 +1,7 @@
+import { DateTime } from "luxon";
+import type { Billing } from "@orbis/billing";
 import { EVENT_PAYLOADS, notificationPreferencesOf, type EventPayload, type EventType, type NotificationKind } from "@orbis/contracts";
-import { emailAudience, emailStore, type Database, type DomainEventRow, type EmailRecipientRow, type Executor } from "@orbis/db";
+import { emailAudience, emailStore, tenantScopeOn, type Database, type DomainEventRow, type EmailRecipientRow, type Executor, type Tx } from "@orbis/db";
 import { EMAIL_SEND_QUEUE, unsubscribeUrl, type EmailMessage, type EmailService } from "@orbis/email";
 import type { Job } from "@orbis/jobs";
 import type { EventConsumer, PendingJob } from "../consumer.ts";
@@ -20,12 +22,16 @@ export interface EmailConsumerDeps {
   now?: () => Date;
   /** Retries of `email.send` (default 5, the first after 30 s, doubling). */
   retry?: { limit?: number; delaySec?: number };
+  /** The plans and grace period, for billing emails (allowance alerts, failed payments); without it they are not sent. */
+  billing?: Pick<Billing, "plans" | "graceDays">;
 }
 
 /**
  * Email as a consequence of domain events: a message taken or an appointment booked or cancelled
  * emails the workspace's owners and admins (and the caller, for an appointment with their address),
  * a disabled webhook endpoint emails the owners; each recipient only for what they did not switch off.
+ * Billing emails (an allowance threshold reached, a failed payment) go to the owners whatever their
+ * preferences: they are about the account itself, like a password reset.
  * The emails are written on the relay's transaction and sent by `email.send` jobs (idempotent on the
  * row). A daily summary goes to those who opted in.
  */
@@ -61,6 +67,77 @@ export function emailConsumer(deps: EmailConsumerDeps): EventConsumer {
       );
     }
     return ids;
+  }
+
+  /** The workspace's owners, each email without unsubscribe link: mail about the account is always sent. */
+  async function owners(
+    tx: Executor,
+    event: DomainEventRow,
+    make: (workspace: { name: string; timezone: string }) => Omit<EmailMessage, "to" | "idempotencyKey" | "workspaceId" | "userId">,
+  ): Promise<string[]> {
+    const audience = emailAudience(tx);
+    const workspace = await audience.workspace(event.workspaceId);
+    if (!workspace) return [];
+    const content = make(workspace);
+    const ids: string[] = [];
+    for (const r of await audience.recipients(event.workspaceId, ["owner"])) {
+      ids.push(
+        await deps.email.draft(tx, {
+          ...content,
+          to: r.email,
+          idempotencyKey: `event:${event.id}:${r.userId}`,
+          workspaceId: event.workspaceId,
+          userId: r.userId,
+        } as EmailMessage),
+      );
+    }
+    return ids;
+  }
+
+  async function usageThreshold(tx: Executor, event: DomainEventRow): Promise<string[]> {
+    const p = payloadOf(event, "usage.threshold_reached");
+    const plans = deps.billing?.plans;
+    if (!p || !plans) return [];
+    const plan = plans.get(p.planId);
+    // Periods are monthly: a subscription's from its anchor, the default plan's the calendar month.
+    const periodEnd = DateTime.fromISO(p.periodStart, { zone: "UTC" }).plus({ months: 1 }).toISO()!;
+    return owners(tx, event, (ws) => ({
+      template: "usage_threshold",
+      data: {
+        workspaceName: ws.name,
+        planName: plan?.name ?? p.planId,
+        threshold: p.threshold,
+        callsUsed: p.callsUsed,
+        callsIncluded: p.callsIncluded,
+        periodEnd,
+        timezone: ws.timezone,
+        overagePerCallUsd: plan?.overage?.perCallUsd ?? null,
+        url: `${base}/dashboard/billing`,
+      },
+    }));
+  }
+
+  async function paymentFailed(tx: Tx, event: DomainEventRow): Promise<string[]> {
+    const p = payloadOf(event, "invoice.payment_failed");
+    const billing = deps.billing;
+    if (!p || !billing) return [];
+    // Grace counts from when the subscription went past_due (the webhook may not have said so yet: from now).
+    const row = await tenantScopeOn(tx, event.workspaceId).billing.subscription();
+    const since = row?.pastDueSince ?? event.occurredAt;
+    const graceEndsAt = new Date(since.getTime() + billing.graceDays * 24 * 3600_000).toISOString();
+    return owners(tx, event, (ws) => ({
+      template: "payment_failed",
+      data: {
+        workspaceName: ws.name,
+        amountDueUsd: p.amountDueUsd,
+        currency: p.currency,
+        nextAttemptAt: p.nextAttemptAt,
+        graceEndsAt,
+        fallbackPlanName: billing.plans.default.name,
+        timezone: ws.timezone,
+        url: `${base}/dashboard/billing`,
+      },
+    }));
   }
 
   function payloadOf<T extends EventType>(event: DomainEventRow, type: T): EventPayload<T> | undefined {
@@ -106,7 +183,7 @@ export function emailConsumer(deps: EmailConsumerDeps): EventConsumer {
     return ids;
   }
 
-  async function fanOut(event: DomainEventRow, tx: Executor): Promise<string[]> {
+  async function fanOut(event: DomainEventRow, tx: Tx): Promise<string[]> {
     switch (event.type) {
       case "message.taken": {
         const p = payloadOf(event, "message.taken");
@@ -136,6 +213,10 @@ export function emailConsumer(deps: EmailConsumerDeps): EventConsumer {
           data: { workspaceName, endpointUrl: p.url, reason: p.reason, url: `${base}/dashboard/webhooks`, unsubscribeUrl },
         }));
       }
+      case "usage.threshold_reached":
+        return usageThreshold(tx, event);
+      case "invoice.payment_failed":
+        return paymentFailed(tx, event);
       default:
         return [];
     }

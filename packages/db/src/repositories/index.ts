@@ -1,11 +1,12 @@
 import { createId } from "@orbis/contracts";
-import type { Database } from "../client.ts";
+import type { Database, Tx } from "../client.ts";
 import { agentTestsRepository } from "./agent-tests.repository.ts";
 import { agentToolsRepository } from "./agent-tools.repository.ts";
 import { agentsRepository } from "./agents.repository.ts";
 import { appointmentsRepository } from "./appointments.repository.ts";
 import { apiKeysRepository } from "./api-keys.repository.ts";
 import { auditRepository } from "./audit.repository.ts";
+import { billingRepository } from "./billing.repository.ts";
 import { calendarFeedsRepository } from "./calendar-feeds.repository.ts";
 import { eventsRepository } from "./events.repository.ts";
 import { emailsRepository } from "./emails.repository.ts";
@@ -41,6 +42,7 @@ const factories = {
   sms: smsRepository,
   webhooks: webhooksRepository,
   privacy: privacyRepository,
+  billing: billingRepository,
 } satisfies Record<string, (run: Run, workspaceId: string) => object>;
 type Factories = typeof factories;
 
@@ -105,6 +107,15 @@ export function tenantScope(db: Database, workspaceId: string): TenantScope {
   return new Scope(db, workspaceId) as unknown as TenantScope;
 }
 
+/**
+ * One workspace's repositories on a transaction already open (the worker's relay batch): what they
+ * write commits or rolls back with it. Every repository filters by the workspace itself; on the system
+ * connection RLS does not apply, so this is for system work that knows the workspace from its data.
+ */
+export function tenantScopeOn(tx: Tx, workspaceId: string): TenantScope {
+  return new TransactionScope(runIn(tx), workspaceId) as unknown as TenantScope;
+}
+
 export { agentConfigOf, type AgentListItem, type AgentRow, type AgentVersionRow, type PageCursor } from "./agents.repository.ts";
 export type { AgentToolRow, NewAgentToolRow } from "./agent-tools.repository.ts";
 export type { TestRunRow, TestScenarioRow } from "./agent-tests.repository.ts";
@@ -137,4 +148,15 @@ export {
 export { accountRepository, type AccountRepository, type TwoFactorRow } from "./accounts.repository.ts";
 export { emailAudience, emailStore, type EmailRecipientRow, type EmailRow, type EmailStore, type NewEmailRow } from "./emails.repository.ts";
 export { userEmailRepository, type EmailVerificationRow, type UserEmailRepository } from "./user-email.repository.ts";
+export {
+  billingSystemRepository,
+  type BillingRepository,
+  type BillingSubscriptionPatch,
+  type BillingSubscriptionRow,
+  type BillingSystemRepository,
+  type NewUsageRecordRow,
+  type PeriodUsage,
+  type UsageDailyRow,
+  type UsageRecordRow,
+} from "./billing.repository.ts";
 export { EXPORT_TABLES, phoneDigits, privacySystemRepository, type WorkspaceExport } from "./privacy.repository.ts";

@@ -81,6 +81,32 @@ export function costOf(usage: UsageByProvider, table: PriceTable): { total: numb
   return { total, byProvider };
 }
 
+/** A call's provider cost split by capability (USD), as the usage ledger stores it. */
+export interface CostByKind {
+  stt: number;
+  llm: number;
+  tts: number;
+  realtime: number;
+  total: number;
+}
+
+/**
+ * `costOf` split by capability: the same prices, each usage field billed to its kind. Stored usage may
+ * carry each provider's `costUsd` too; it is ignored here, so a price change reprices consistently.
+ */
+export function costByKind(usage: UsageByProvider, table: PriceTable): CostByKind {
+  const out: CostByKind = { stt: 0, llm: 0, tts: 0, realtime: 0, total: 0 };
+  for (const [id, u] of Object.entries(usage)) {
+    const p = priceFor(table, id);
+    out.stt += ((u.sttSeconds || 0) / 60) * (p.sttPerMinute ?? 0);
+    out.llm += ((u.llmTokensIn || 0) / 1e6) * (p.llmPerMillionIn ?? 0) + ((u.llmTokensOut || 0) / 1e6) * (p.llmPerMillionOut ?? 0);
+    out.tts += ((u.ttsCharacters || 0) / 1e6) * (p.ttsPerMillionCharacters ?? 0);
+    out.realtime += ((u.realtimeSeconds || 0) / 60) * (p.realtimePerMinute ?? 0);
+  }
+  out.total = out.stt + out.llm + out.tts + out.realtime;
+  return out;
+}
+
 const USAGE_FIELDS = ["sttSeconds", "llmTokensIn", "llmTokensOut", "ttsCharacters", "realtimeSeconds"] as const;
 
 /** `later − earlier` per provider and field; providers with nothing new are left out. */

@@ -3,6 +3,7 @@ import type { AgentRow, TenantScope } from "@orbis/db";
 import { auditedBy, type Actor } from "../../lib/actor.ts";
 import { decodeCursor, pageOf } from "../../lib/cursor.ts";
 import { found } from "../../lib/found.ts";
+import type { PlanLimits } from "../billing/plan-limits.ts";
 import { createAgentVersionsService } from "./agent-versions.service.ts";
 import { toAgentConfig, toAgentDto } from "./agents.mappers.ts";
 import { createPublishReadiness, type PublishReadinessOptions } from "./publish-readiness.ts";
@@ -31,6 +32,8 @@ interface AgentsServiceOptions {
   readiness?: PublishReadinessOptions;
   /** Without one, publishing does not run tests. */
   tests?: PublishTestGate;
+  /** The plan's agent limit; without it, no limit. */
+  limits?: PlanLimits;
 }
 
 /** "N test(s) that passed on version V now fail: <names>", every one in the details. */
@@ -102,6 +105,7 @@ export function createAgentsService(options: AgentsServiceOptions = {}) {
 
     async create(tenant: TenantScope, actor: Actor, config: AgentConfig) {
       return tenant.transaction(async (t) => {
+        await options.limits?.assertCanAdd(t, "agents");
         const row = await t.agents.insert({ id: createId("agent"), ...config });
         await t.audit.record({ ...auditedBy(actor), action: "agent.created", targetType: "agent", targetId: row.id, metadata: { name: row.name } });
         return toAgentDto(row);

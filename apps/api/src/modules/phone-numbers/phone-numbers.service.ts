@@ -3,6 +3,7 @@ import { sqlStateOf, type TenantRepositories, type TenantScope } from "@orbis/db
 import type { z } from "zod";
 import { auditedBy, type Actor } from "../../lib/actor.ts";
 import { found } from "../../lib/found.ts";
+import type { PlanLimits } from "../billing/plan-limits.ts";
 import { toPhoneNumberDto, toPhoneNumberListItem } from "./phone-numbers.mappers.ts";
 
 /** How far back the list looks for a number's last carrier event. */
@@ -26,6 +27,8 @@ export interface PhoneNumbersServiceOptions {
   publicBaseUrl: () => string;
   /** Whether PUBLIC_BASE_URL is set: without it the URLs point at this machine and a carrier cannot reach them. */
   publicBaseUrlSet: boolean;
+  /** The plan's phone number limit; without it, no limit. */
+  limits?: PlanLimits;
 }
 
 /** What to paste into each carrier's console: the webhook URLs and the media stream the webhook answers with. */
@@ -64,6 +67,7 @@ export function createPhoneNumbersService(options: PhoneNumbersServiceOptions) {
     async create(tenant: TenantScope, actor: Actor, body: CreatePhoneNumberBody) {
       return tenant.transaction(async (t) => {
         await agentOrThrow(t, body.agentId);
+        await options.limits?.assertCanAdd(t, "phoneNumbers");
         const row = await t.phoneNumbers.insert({ id: createId("phoneNumber"), ...body }).catch(conflictOnDuplicate);
         await t.audit.record({
           ...auditedBy(actor),

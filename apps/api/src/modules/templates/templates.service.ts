@@ -10,6 +10,7 @@ import {
 import { BUSINESS_TEMPLATES, businessFromTemplate, type BusinessFacts } from "@orbis/brain";
 import type { TenantScope } from "@orbis/db";
 import { found } from "../../lib/found.ts";
+import type { PlanLimits } from "../billing/plan-limits.ts";
 import { toAgentDto } from "../agents/agents.mappers.ts";
 
 /** Where a workspace still on UTC (its time zone never set) is assumed to be until the user says. */
@@ -35,6 +36,8 @@ async function workspaceFacts(tenant: TenantScope): Promise<BusinessFacts> {
 export interface TemplatesServiceOptions {
   /** Copies a template's test scenarios into an agent made from it (agent-tests). */
   suites?: { copyTemplateSuite(tenant: TenantScope, agentId: string, templateId: BusinessTemplateId): Promise<number> };
+  /** The plan's agent limit; without it, no limit. */
+  limits?: PlanLimits;
 }
 
 export function createTemplatesService(options: TemplatesServiceOptions = {}) {
@@ -53,6 +56,7 @@ export function createTemplatesService(options: TemplatesServiceOptions = {}) {
       });
       // The agent and its template's test scenarios together: an agent never starts without its suite.
       return tenant.transaction(async (t) => {
+        await options.limits?.assertCanAdd(t, "agents");
         const agent = await t.agents.insert({ id: createId("agent"), ...config });
         await options.suites?.copyTemplateSuite(t, agent.id, templateId);
         return toAgentDto(agent);

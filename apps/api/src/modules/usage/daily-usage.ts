@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
-import { CHANNELS, type Channel, type DailyUsageDto } from "@orbis/contracts";
-import type { DailyUsageRows } from "@orbis/db";
+import { CHANNELS, COST_KINDS, type Channel, type DailyUsageDto } from "@orbis/contracts";
+import type { DailyUsageRows, UsageDailyRow } from "@orbis/db";
 
 /** The civil days from `from` to `to` (both included, YYYY-MM-DD). */
 export function daysBetween(from: string, to: string): string[] {
@@ -21,9 +21,26 @@ export const dayBoundaries = (days: string[], zone: string): Date[] =>
 const zeroes = (): Record<Channel, number> => ({ web: 0, twilio: 0, telnyx: 0 });
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-/** Every day of the range with its calls and minutes per channel and cost per provider (zeroes included). Pure. */
-export function dailyUsageOf(days: string[], timezone: string, rows: DailyUsageRows): DailyUsageDto {
-  const out = days.map((day) => ({ day, calls: zeroes(), minutes: zeroes(), costUsd: 0, costByProvider: {} as Record<string, number> }));
+type CostKind = (typeof COST_KINDS)[number];
+const noCost = (): Record<CostKind, number> => ({ stt: 0, llm: 0, tts: 0, realtime: 0, carrier: 0, infra: 0 });
+
+/** The ledger rollup's columns per cost kind. */
+const LEDGER_COST: Record<CostKind, (r: UsageDailyRow) => number> = {
+  stt: (r) => r.sttCostUsd,
+  llm: (r) => r.llmCostUsd,
+  tts: (r) => r.ttsCostUsd,
+  realtime: (r) => r.realtimeCostUsd,
+  carrier: (r) => r.carrierCostUsd,
+  infra: (r) => r.infraCostUsd,
+};
+
+/**
+ * Every day of the range with its calls and minutes per channel, cost per provider (zeroes included),
+ * and the ledger's cost per kind (`ledger`: the `usage_daily` rows of the range, one per day and
+ * channel). Pure.
+ */
+export function dailyUsageOf(days: string[], timezone: string, rows: DailyUsageRows, ledger: UsageDailyRow[]): DailyUsageDto {
+  const out = days.map((day) => ({ day, calls: zeroes(), minutes: zeroes(), costUsd: 0, costByProvider: {} as Record<string, number>, costByKind: noCost() }));
   // Buckets are 1-based: bucket i is days[i - 1].
   for (const r of rows.calls) {
     const d = out[r.bucket - 1];
@@ -37,6 +54,12 @@ export function dailyUsageOf(days: string[], timezone: string, rows: DailyUsageR
     d.costByProvider[r.provider] = (d.costByProvider[r.provider] ?? 0) + r.costUsd;
     d.costUsd += r.costUsd;
   }
+  const byDay = new Map(out.map((d) => [d.day, d]));
+  for (const r of ledger) {
+    const d = byDay.get(r.day);
+    if (!d) continue;
+    for (const kind of COST_KINDS) d.costByKind[kind] = round(d.costByKind[kind] + LEDGER_COST[kind](r), 6);
+  }
   return { from: days[0]!, to: days[days.length - 1]!, timezone, days: out };
 }
 
@@ -47,10 +70,21 @@ function cell(value: string | number): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** One row per day: calls and minutes per channel, total cost, then cost per provider (one column each). */
+/**
+ * One row per day: calls and minutes per channel, total cost, cost per provider (one column each), then
+ * the ledger's carrier and infrastructure cost (the providers' share is already in the provider columns).
+ */
 export function dailyUsageCsv(usage: DailyUsageDto): string {
   const providers = [...new Set(usage.days.flatMap((d) => Object.keys(d.costByProvider)))].sort();
-  const header = ["day", ...CHANNELS.map((c) => `calls_${c}`), ...CHANNELS.map((c) => `minutes_${c}`), "cost_usd", ...providers.map((p) => `cost_usd_${p}`)];
+  const header = [
+    "day",
+    ...CHANNELS.map((c) => `calls_${c}`),
+    ...CHANNELS.map((c) => `minutes_${c}`),
+    "cost_usd",
+    ...providers.map((p) => `cost_usd_${p}`),
+    "cost_usd_carrier",
+    "cost_usd_infra",
+  ];
   const lines = usage.days.map((d) =>
     [
       d.day,
@@ -58,6 +92,8 @@ export function dailyUsageCsv(usage: DailyUsageDto): string {
       ...CHANNELS.map((c) => d.minutes[c]),
       round(d.costUsd, 6),
       ...providers.map((p) => round(d.costByProvider[p] ?? 0, 6)),
+      round(d.costByKind.carrier, 6),
+      round(d.costByKind.infra, 6),
     ]
       .map(cell)
       .join(","),

@@ -36,11 +36,15 @@ export function createUsageService() {
     /** The workspace's provider usage and cost over calls started in [from, to). */
     summary: async (tenant: TenantScope, from: Date, to: Date): Promise<UsageSummaryDto> => summarizeUsage(from, to, await tenant.calls.usageSummary(from, to)),
 
-    /** Calls and minutes per day and channel, cost per day and provider; days in `tz`, else the workspace's zone. */
+    /**
+     * Calls and minutes per day and channel, cost per day and provider; days in `tz`, else the workspace's
+     * zone. Cost per kind comes from the ledger's daily rollup, whose days are the workspace's.
+     */
     async daily(tenant: TenantScope, q: DailyUsageQuery): Promise<DailyUsageDto> {
       const timezone = q.tz ?? (await tenant.workspace.get())?.timezone ?? "UTC";
       const days = daysBetween(q.from, q.to);
-      return dailyUsageOf(days, timezone, await tenant.calls.dailyUsage(dayBoundaries(days, timezone)));
+      const [rows, ledger] = await Promise.all([tenant.calls.dailyUsage(dayBoundaries(days, timezone)), tenant.billing.daily(q.from, q.to)]);
+      return dailyUsageOf(days, timezone, rows, ledger);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { PlanGate } from "@orbis/billing";
 import type { CredentialsService } from "@orbis/credentials";
 import { createTelephonyService, type StreamTokens } from "@orbis/telephony";
 import type { GatewayRuntime } from "../../gateway.ts";
@@ -12,7 +13,7 @@ import { twilioRoutes } from "./twilio-webhooks.ts";
  */
 export async function registerCarrierWebhooks(
   app: FastifyInstance,
-  o: { runtime: GatewayRuntime; credentials: CredentialsService; streamTokens: StreamTokens; publicBaseUrl: () => string },
+  o: { runtime: GatewayRuntime; credentials: CredentialsService; streamTokens: StreamTokens; publicBaseUrl: () => string; gate: PlanGate },
 ) {
   const { runtime } = o;
   const telephony = createTelephonyService({
@@ -20,6 +21,8 @@ export async function registerCarrierWebhooks(
     cache: runtime.cache,
     maxCallsPerWorkspace: runtime.config.maxCallsPerWorkspace,
     metrics: runtime.metrics,
+    // The plan, once per inbound call, before its row exists: a spent allowance is a polite goodbye.
+    admit: (tenant, carrier) => o.gate.admit(tenant, carrier),
     ...(runtime.now ? { now: runtime.now } : {}),
   });
   const shared = { telephony, credentials: o.credentials, streamTokens: o.streamTokens, publicBaseUrl: o.publicBaseUrl };

@@ -4,6 +4,7 @@ import { AppError, idSchema, telnyxWebhookSchema, type TelnyxWebhook } from "@or
 import type { TenantScope } from "@orbis/db";
 import type { CredentialsService } from "@orbis/credentials";
 import { telnyxCalls, verifyTelnyxSignature, type StreamTokens, type TelephonyService } from "@orbis/telephony";
+import { SORRY_UNAVAILABLE } from "./twilio-webhooks.ts";
 
 export interface TelnyxRoutesOptions {
   telephony: TelephonyService;
@@ -16,11 +17,18 @@ export interface TelnyxRoutesOptions {
   now?: () => number;
 }
 
-/** Our client_state: the call it belongs to, echoed by Telnyx on every later webhook. Base64 as Telnyx requires. */
-const encodeState = (s: { workspaceId: string; callId: string }) => Buffer.from(JSON.stringify(s)).toString("base64");
-const stateSchema = z.object({ workspaceId: idSchema("workspace"), callId: idSchema("call") });
+/**
+ * Our client_state, echoed by Telnyx on every later webhook (base64 as Telnyx requires): the call it
+ * belongs to, or — for a call the plan refused, which has no call row — that it is only being told goodbye.
+ */
+type CallState = { workspaceId: string; callId: string } | { workspaceId: string; refused: "over_plan" };
+const encodeState = (s: CallState) => Buffer.from(JSON.stringify(s)).toString("base64");
+const stateSchema = z.union([
+  z.object({ workspaceId: idSchema("workspace"), callId: idSchema("call") }),
+  z.object({ workspaceId: idSchema("workspace"), refused: z.literal("over_plan") }),
+]);
 /** Anything but ids of the form we wrote is ignored (docs/protocols.md): it never reaches a query. */
-function decodeState(value: string | null | undefined): { workspaceId: string; callId: string } | undefined {
+function decodeState(value: string | null | undefined): CallState | undefined {
   if (!value) return undefined;
   try {
     const v = stateSchema.safeParse(JSON.parse(Buffer.from(value, "base64").toString("utf8")));
@@ -64,6 +72,16 @@ export const telnyxRoutes: FastifyPluginAsync<TelnyxRoutesOptions> = async (app,
     const creds = await o.credentials.read(tenant, "telnyx");
     if (!creds || !verifyTelnyxSignature(raw, request.headers, creds.publicKey, now())) throw new AppError("forbidden", "Invalid Telnyx signature");
 
+    // A call the plan refused: answered only to say goodbye, hung up once that has been said.
+    if (state && "refused" in state) {
+      if (event.data.event_type === "call.speak.ended") {
+        await calls(creds.apiKey)
+          .hangup(p.call_control_id, { command_id: `hangup-refused-${event.data.id}` })
+          .catch((err: unknown) => request.log.info({ err }, "telnyx hangup after the goodbye failed (the caller may have gone)"));
+      }
+      return reply.status(200).send({ ok: true });
+    }
+
     const occurredAt = Number.isNaN(Date.parse(event.data.occurred_at)) ? new Date(now()) : new Date(event.data.occurred_at);
     if (event.data.event_type === "call.initiated") {
       if (!resolved || resolved.number.provider !== "telnyx" || p.direction === "outgoing") return reply.status(200).send({ ok: true });
@@ -75,6 +93,29 @@ export const telnyxRoutes: FastifyPluginAsync<TelnyxRoutesOptions> = async (app,
         providerEventId: event.data.id,
         detail: { callLegId: p.call_leg_id, callSessionId: p.call_session_id, from: p.from ?? "" },
       });
+      if (decision.kind === "over_plan") {
+        request.log.info({ workspaceId: tenant.workspaceId, reason: decision.message }, "telnyx call refused by the plan");
+        // The caller hears a polite goodbye, no billing words: answered without a media stream, Telnyx speaks,
+        // and call.speak.ended (marked by client_state) hangs up. Command ids make a retried webhook a no-op.
+        const refusedState = encodeState({ workspaceId: tenant.workspaceId, refused: "over_plan" });
+        const cc = calls(creds.apiKey);
+        try {
+          await cc.answer(p.call_control_id, { client_state: refusedState, command_id: `answer-refused-${event.data.id}` });
+          await cc.speak(p.call_control_id, {
+            payload: SORRY_UNAVAILABLE,
+            voice: "female",
+            language: "en-US",
+            client_state: refusedState,
+            command_id: `speak-refused-${event.data.id}`,
+          });
+        } catch (err) {
+          request.log.warn({ err }, "telnyx goodbye to a call the plan refused failed");
+          await cc
+            .hangup(p.call_control_id)
+            .catch((hangupErr: unknown) => request.log.info({ err: hangupErr }, "telnyx hangup after a failed goodbye failed too"));
+        }
+        return reply.status(200).send({ ok: true });
+      }
       if (decision.kind !== "answer") {
         // Not ours to take (no agent, over the limit): a failed hang-up is logged; a retry would decide the same.
         await calls(creds.apiKey)

@@ -18,6 +18,8 @@ export interface TwilioRoutesOptions {
 
 const SORRY_UNKNOWN = "Sorry, this number is not in service. Goodbye.";
 const SORRY_BUSY = "Sorry, all our lines are busy right now. Please call again in a few minutes. Goodbye.";
+/** A workspace whose plan allowance is spent: the caller hears no billing words. */
+export const SORRY_UNAVAILABLE = "Thanks for calling. We can't take your call right now; please try again later. Goodbye.";
 /** A signed request seen again within this window is a replay, not a retry. */
 const REPLAY_WINDOW_SEC = 24 * 3600;
 
@@ -93,6 +95,10 @@ export const twilioRoutes: FastifyPluginAsync<TwilioRoutesOptions> = async (app,
     });
     if (decision.kind === "no_agent") return sayAndHangUp(reply, SORRY_UNKNOWN);
     if (decision.kind === "over_limit") return sayAndHangUp(reply, SORRY_BUSY);
+    if (decision.kind === "over_plan") {
+      request.log.info({ workspaceId: decision.tenant.workspaceId, reason: decision.message }, "twilio call refused by the plan");
+      return sayAndHangUp(reply, SORRY_UNAVAILABLE);
+    }
     if (decision.kind === "unknown_number") return sayAndHangUp(reply, SORRY_UNKNOWN);
     const token = await o.streamTokens.issue({
       workspaceId: decision.tenant.workspaceId,

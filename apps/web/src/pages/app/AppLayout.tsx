@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { NavLink, Outlet, useMatch, useNavigate } from "react-router";
 import { useMe, useSignOut } from "../../lib/session.tsx";
+import { AllowanceBanner } from "../../components/billing/AllowanceBanner.tsx";
 import { Logo } from "../public/PublicLayout.tsx";
 import { VerifyEmailBanner } from "./EmailSettings.tsx";
 import { useOutboxOn } from "./Outbox.tsx";
@@ -14,6 +15,7 @@ const NAV = [
   ["/dashboard/messages", "Messages", false],
   ["/dashboard/phone-numbers", "Phone numbers", false],
   ["/dashboard/usage", "Usage", false],
+  ["/dashboard/billing", "Billing", false],
   ["/dashboard/providers", "Provider keys", false],
   ["/dashboard/api-keys", "API keys", false],
   ["/dashboard/webhooks", "Webhooks", false],
@@ -59,6 +61,8 @@ export function AppLayout() {
   const [open, setOpen] = useState(false);
   // The dev outbox exists only while no SMTP server is configured.
   const outboxOn = useOutboxOn();
+  // The Billing page shows the plan's banner itself, with its own buttons.
+  const onBillingPage = useMatch("/dashboard/billing") !== null;
   return (
     <div className="min-h-screen bg-slate-50 md:flex">
       <aside className="border-b border-slate-200 bg-white md:min-h-screen md:w-60 md:border-b-0 md:border-r">
@@ -106,6 +110,7 @@ export function AppLayout() {
       </aside>
       <main className="min-w-0 flex-1 px-4 py-6 md:px-8 md:py-8">
         <VerifyEmailBanner />
+        {!onBillingPage && <AllowanceBanner />}
         <Outlet />
       </main>
     </div>

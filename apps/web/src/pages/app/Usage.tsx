@@ -5,6 +5,7 @@ import { api } from "../../lib/api.ts";
 import { queryString, useUsage, type UsageSummary } from "../../lib/queries.ts";
 import { addDays, dayOf, formatDay, instantAt, isDay, useWorkspaceZone, type Day } from "../../lib/time.ts";
 import { Button, Card, EmptyState, ErrorBanner, PageHeader, Spinner, TextInput } from "../../components/ui.tsx";
+import { PlanAllowancePanel } from "../../components/billing/PlanAllowancePanel.tsx";
 
 type Channel = (typeof CHANNELS)[number];
 const CHANNEL_FILL: Record<Channel, string> = { web: "fill-brand-600", twilio: "fill-red-600", telnyx: "fill-emerald-600" };
@@ -127,6 +128,7 @@ export function Usage() {
           </a>
         }
       />
+      <PlanAllowancePanel />
       <form
         className="mb-6 flex flex-wrap items-end gap-3"
         aria-label="Date range"

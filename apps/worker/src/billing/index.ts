@@ -1,0 +1,1 @@
+export { billingConsumer, type BillingConsumerDeps } from "./billing-consumer.ts";

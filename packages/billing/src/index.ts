@@ -1,0 +1,10 @@
+export { allowanceOf, thresholdsCrossed, THRESHOLDS } from "./allowance.ts";
+export { callOverheadCost, carrierMinutesOf, DEFAULT_CARRIER_RATES, type CostRates } from "./costs.ts";
+export { billingPeriodOf, calendarMonthOf, type BillingPeriod } from "./period.ts";
+export { createPlans, DEFAULT_CATALOGUE, loadPlanCatalogue, OVERAGE_METER_EVENT, UNLIMITED_PLAN, type Plans } from "./plans.ts";
+export { loadStanding, standingOf, subscriptionView, type BillingDeps, type PlanStanding } from "./state.ts";
+export type { StripeBilling } from "./stripe.ts";
+export { createBilling, type Billing } from "./billing.ts";
+export { createPlanGate, type PlanGate } from "./gate.ts";
+export { createStripeBilling } from "./stripe.ts";
+export { applyStripeEvent, type StripeEventOutcome } from "./stripe-events.ts";
