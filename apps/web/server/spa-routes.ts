@@ -17,6 +17,7 @@ const DASHBOARD_PAGES = [
   "phone-numbers",
   "providers",
   "usage",
+  "billing",
   "analytics",
   "audit",
   "api-keys",
