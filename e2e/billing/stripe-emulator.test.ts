@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Stripe from "stripe";
+import { createStripeBilling } from "@orbis/billing";
 import { parseForm, startStripeEmulator, type StripeEmulator } from "./stripe-emulator.ts";
 
 /** The emulator as the official SDK sees it: the same calls, shapes and errors OrbisVoice relies on. */
@@ -196,5 +197,98 @@ describe("meter events", () => {
     expect(emulator.meterEvents.filter((e) => e.identifier === "ws_1:2026-12")).toEqual([
       { event_name: "orbis_overage_calls", payload: { stripe_customer_id: customer.id, value: "3" }, identifier: "ws_1:2026-12", timestamp: 1_790_000_000 },
     ]);
+  });
+});
+
+describe("Connect transfers", () => {
+  it("records a transfer once per Idempotency-Key and refuses an unknown destination", async () => {
+    const create = () =>
+      stripe.transfers.create({ amount: 4250, currency: "usd", destination: "acct_referrer", metadata: { payoutId: "pay_1" } }, { idempotencyKey: "pay_1" });
+    const first = await create();
+    const again = await create();
+    expect(first).toMatchObject({ object: "transfer", amount: 4250, currency: "usd", destination: "acct_referrer", metadata: { payoutId: "pay_1" } });
+    expect(first.id).toMatch(/^tr_/);
+    expect(again.id).toBe(first.id);
+    expect(emulator.transfers.filter((t) => t.metadata.payoutId === "pay_1")).toEqual([
+      { id: first.id, amount: 4250, currency: "usd", destination: "acct_referrer", metadata: { payoutId: "pay_1" } },
+    ]);
+    const bad = await stripe.transfers.create({ amount: 100, currency: "usd", destination: "cus_nope" }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect((bad as Stripe.errors.StripeError).param).toBe("destination");
+  });
+});
+
+describe("refunds and disputes", () => {
+  /** A customer who paid their first invoice through checkout; answers it. */
+  async function paidInvoice(): Promise<Stripe.Invoice> {
+    const customer = await stripe.customers.create({ email: "eve@example.com" });
+    const [starter] = (await stripe.prices.list({ lookup_keys: ["orbis_starter_monthly"] })).data;
+    const session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      customer: customer.id,
+      line_items: [{ price: starter!.id, quantity: 1 }],
+      success_url: "http://app.test/s",
+      cancel_url: "http://app.test/c",
+    });
+    await emulator.completeCheckout(session.id);
+    return emulator.events.at(-1)!.data.object as Stripe.Invoice;
+  }
+
+  it("charge.refunded carries the charge; its invoice is found through the PaymentIntent's invoice payment", async () => {
+    const invoice = await paidInvoice();
+    await emulator.refund(invoice.id, 100);
+    const partial = emulator.events.at(-1)!;
+    expect(partial.type).toBe("charge.refunded");
+    const charge = partial.data.object as Stripe.Charge;
+    expect(charge).toMatchObject({ object: "charge", amount: 29900, amount_refunded: 10000, refunded: false, customer: invoice.customer });
+    expect(partial.data.previous_attributes).toEqual({ amount_refunded: 0, refunded: false });
+    expect(charge).not.toHaveProperty("invoice");
+    const payments = await stripe.invoicePayments.list({ payment: { type: "payment_intent", payment_intent: charge.payment_intent as string } });
+    expect(payments.data.map((p) => p.invoice)).toEqual([invoice.id]);
+    expect((await stripe.charges.retrieve(charge.id)).amount_refunded).toBe(10000);
+
+    await emulator.refund(invoice.id);
+    expect(emulator.events.at(-1)!.data.object).toMatchObject({ amount_refunded: 29900, refunded: true });
+    await expect(emulator.refund(invoice.id)).rejects.toThrow(/0 left/);
+  });
+
+  it("charge.dispute.created names the charge by id, for the full amount", async () => {
+    const invoice = await paidInvoice();
+    await emulator.dispute(invoice.id);
+    const event = emulator.events.at(-1)!;
+    expect(event.type).toBe("charge.dispute.created");
+    const dispute = event.data.object as Stripe.Dispute;
+    expect(dispute).toMatchObject({ object: "dispute", amount: 29900, status: "needs_response" });
+    const charge = await stripe.charges.retrieve(dispute.charge as string);
+    expect(charge).toMatchObject({ disputed: true, customer: invoice.customer });
+  });
+});
+
+describe("OrbisVoice's StripeBilling against the emulator", () => {
+  it("transfers a payout once and finds the invoice of a refunded or disputed charge", async () => {
+    const billing = createStripeBilling({ secretKey: "sk_test_emulator", webhookSecret, apiUrl: emulator.url });
+    const sent = await billing.transfer({ accountId: "acct_affiliate", amountUsd: 59.8, payoutId: "pay_twice" });
+    expect(await billing.transfer({ accountId: "acct_affiliate", amountUsd: 59.8, payoutId: "pay_twice" })).toEqual(sent);
+    expect(emulator.transfers.filter((t) => t.metadata.payoutId === "pay_twice").map((t) => [t.amount, t.destination])).toEqual([[5980, "acct_affiliate"]]);
+
+    const customer = await stripe.customers.create({ email: "fay@example.com" });
+    const [starter] = (await stripe.prices.list({ lookup_keys: ["orbis_starter_monthly"] })).data;
+    const session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      customer: customer.id,
+      line_items: [{ price: starter!.id, quantity: 1 }],
+      success_url: "http://app.test/s",
+      cancel_url: "http://app.test/c",
+    });
+    await emulator.completeCheckout(session.id);
+    const invoice = emulator.events.at(-1)!.data.object as Stripe.Invoice;
+    await emulator.dispute(invoice.id);
+    const dispute = emulator.events.at(-1)!.data.object as Stripe.Dispute;
+    expect(await billing.invoiceOfCharge(dispute.charge as string)).toEqual({ invoiceId: invoice.id, customerId: customer.id });
+    // A charge of an API version before 2025-03-31 names its invoice: no call needed.
+    expect(await billing.invoiceOfCharge({ id: "ch_legacy", customer: "cus_legacy", invoice: "in_legacy" })).toEqual({
+      invoiceId: "in_legacy",
+      customerId: "cus_legacy",
+    });
   });
 });

@@ -1,7 +1,9 @@
 // A loopback stand-in for the part of Stripe that OrbisVoice uses, spoken to through the official SDK
 // (STRIPE_API_URL = emulator.url): customers, prices by lookup key, Checkout Sessions and their hosted
-// page, Customer Portal sessions and their page, subscriptions, invoices and Billing meter events. What
-// a customer does on a hosted page (or a test through completeCheckout, failNextPayment, renew) becomes
+// page, Customer Portal sessions and their page, subscriptions, invoices (each paid one with its
+// PaymentIntent, charge and invoice payment, as API versions since 2025-03-31 link them), Billing meter
+// events and Connect transfers. What a customer does on a hosted page (or a test through
+// completeCheckout, failNextPayment, renew, refund, dispute) becomes
 // webhook events signed as Stripe signs them and POSTed, in Stripe's order and one at a time, to the
 // webhook URL. It keeps what an integration test needs to be believable, nothing more: no taxes,
 // proration, trials, coupons or payment methods.
@@ -20,12 +22,21 @@ export interface StripeEmulator {
   /** Every webhook delivery and the HTTP status it got (0: no answer), in order. */
   deliveries: { eventId: string; type: string; status: number }[];
   meterEvents: { event_name: string; payload: Record<string, string>; identifier: string; timestamp: number }[];
+  /** Every Connect transfer created (`POST /v1/transfers`; a repeated Idempotency-Key creates none). */
+  transfers: { id: string; amount: number; currency: string; destination: string; metadata: Record<string, string> }[];
   /** What the hosted page's Pay button does: subscription + paid invoice, then checkout.session.completed, customer.subscription.created, invoice.paid. */
   completeCheckout(sessionId: string): Promise<void>;
   /** The next renewal fails: invoice.payment_failed + customer.subscription.updated (past_due). */
   failNextPayment(customerId: string): Promise<void>;
   /** Next period (or, when past due, the open invoice is paid): invoice.paid + customer.subscription.updated. */
   renew(subscriptionId: string): Promise<void>;
+  /**
+   * Refunds the paid invoice's charge, wholly (default) or `amountUsd` of it: `charge.refunded` with the
+   * charge as the current API sends it (no `invoice` field: the invoice is its PaymentIntent's invoice payment).
+   */
+  refund(invoiceId: string, amountUsd?: number): Promise<void>;
+  /** The customer disputes the paid invoice's charge: `charge.dispute.created` (the full amount, `charge` as an id). */
+  dispute(invoiceId: string): Promise<void>;
   /** Replays an event (same id, fresh signature); returns the HTTP status. */
   resend(eventId: string): Promise<number>;
   close(): Promise<void>;
@@ -58,6 +69,15 @@ interface InvoiceObject extends Json {
   customer: string;
   status: string;
   created: number;
+}
+interface ChargeObject extends Json {
+  id: string;
+  amount: number;
+  amount_refunded: number;
+  customer: string;
+  payment_intent: string;
+  refunded: boolean;
+  disputed: boolean;
 }
 
 /** The prices the seeded catalogue sells (the built-in plans' lookup keys). */
@@ -92,6 +112,10 @@ export async function startStripeEmulator(o: { webhookSecret: string; webhookUrl
   const events: Stripe.Event[] = [];
   const deliveries: StripeEmulator["deliveries"] = [];
   const meterEvents: StripeEmulator["meterEvents"] = [];
+  const transfers: StripeEmulator["transfers"] = [];
+  const charges = new Map<string, ChargeObject>();
+  /** The invoice payment of each paid invoice, by invoice id. */
+  const invoicePayments = new Map<string, Json & { id: string; payment: { type: "payment_intent"; payment_intent: string } }>();
   let invoiceNumber = 0;
 
   const now = () => Math.floor(Date.now() / 1000);
@@ -190,6 +214,48 @@ export async function startStripeEmulator(o: { webhookSecret: string; webhookUrl
     },
     { method: "GET", path: /^\/v1\/invoices\/([^/]+)$/, handle: (_p, [id]) => get(invoices, id!, "invoice") },
     { method: "GET", path: /^\/v1\/subscriptions\/([^/]+)$/, handle: (_p, [id]) => get(subscriptions, id!, "subscription") },
+    { method: "GET", path: /^\/v1\/charges\/([^/]+)$/, handle: (_p, [id]) => get(charges, id!, "charge") },
+    {
+      method: "GET",
+      path: /^\/v1\/invoice_payments$/,
+      handle: (p) => {
+        const invoice = str(p.invoice);
+        const payment = (p.payment as Json | undefined) ?? {};
+        const intent = str(payment.payment_intent);
+        if (payment.type !== undefined && payment.type !== "payment_intent") {
+          throw new StripeApiError(400, "This emulator pays invoices with PaymentIntents only.", undefined, "payment[type]");
+        }
+        const data = [...invoicePayments.values()].filter((x) => (!invoice || x.invoice === invoice) && (!intent || x.payment.payment_intent === intent));
+        return list(data.slice(0, limitOf(p)), "/v1/invoice_payments");
+      },
+    },
+    {
+      method: "POST",
+      path: /^\/v1\/transfers$/,
+      handle: (p) => {
+        const amount = Number(p.amount);
+        if (!Number.isInteger(amount) || amount <= 0) throw new StripeApiError(400, "Invalid positive integer", "parameter_invalid_integer", "amount");
+        const currency = str(p.currency);
+        if (!currency) throw new StripeApiError(400, "Missing required param: currency.", "parameter_missing", "currency");
+        const destination = str(p.destination);
+        if (!destination) throw new StripeApiError(400, "Missing required param: destination.", "parameter_missing", "destination");
+        if (!destination.startsWith("acct_")) throw new StripeApiError(400, `No such destination: '${destination}'`, "resource_missing", "destination");
+        const metadata = (p.metadata as Record<string, string> | undefined) ?? {};
+        const transfer = { id: newId("tr"), amount, currency, destination, metadata };
+        transfers.push(transfer);
+        return {
+          ...transfer,
+          object: "transfer",
+          amount_reversed: 0,
+          created: now(),
+          description: str(p.description),
+          livemode: false,
+          reversed: false,
+          reversals: list([], `/v1/transfers/${transfer.id}/reversals`),
+          transfer_group: null,
+        };
+      },
+    },
     {
       method: "POST",
       path: /^\/v1\/billing\/meter_events$/,
@@ -353,7 +419,86 @@ export async function startStripeEmulator(o: { webhookSecret: string; webhookUrl
     };
     invoices.set(id, invoice);
     sub.latest_invoice = id;
+    if (o.paid) payInvoice(invoice);
     return invoice;
+  }
+
+  /** The card payment of an invoice: a PaymentIntent, its charge, and the invoice payment that links them. */
+  function payInvoice(invoice: InvoiceObject): void {
+    const amount = Number(invoice.amount_paid);
+    const created = now();
+    const paymentIntent = newId("pi");
+    const charge: ChargeObject = {
+      id: newId("ch"),
+      object: "charge",
+      amount,
+      amount_captured: amount,
+      amount_refunded: 0,
+      captured: true,
+      created,
+      currency: "usd",
+      customer: invoice.customer,
+      description: invoice.billing_reason === "subscription_create" ? "Subscription creation" : "Subscription update",
+      disputed: false,
+      livemode: false,
+      metadata: {},
+      paid: true,
+      payment_intent: paymentIntent,
+      refunded: false,
+      status: "succeeded",
+    };
+    charges.set(charge.id, charge);
+    invoicePayments.set(invoice.id, {
+      id: newId("inpay"),
+      object: "invoice_payment",
+      amount_paid: amount,
+      amount_requested: amount,
+      created,
+      currency: "usd",
+      invoice: invoice.id,
+      is_default: true,
+      livemode: false,
+      payment: { type: "payment_intent", payment_intent: paymentIntent },
+      status: "paid",
+      status_transitions: { canceled_at: null, paid_at: created },
+    });
+  }
+
+  function chargeOf(invoiceId: string): ChargeObject {
+    const payment = invoicePayments.get(get(invoices, invoiceId, "invoice").id);
+    const charge = payment && [...charges.values()].find((c) => c.payment_intent === payment.payment.payment_intent);
+    if (!charge) throw new Error(`invoice ${invoiceId} is not paid`);
+    return charge;
+  }
+
+  async function refund(invoiceId: string, amountUsd?: number): Promise<void> {
+    const charge = chargeOf(invoiceId);
+    const left = charge.amount - charge.amount_refunded;
+    const amount = amountUsd === undefined ? left : Math.round(amountUsd * 100);
+    if (amount <= 0 || amount > left) throw new Error(`cannot refund ${amount} cents of charge ${charge.id}: ${left} left`);
+    const previous = { amount_refunded: charge.amount_refunded, refunded: charge.refunded };
+    charge.amount_refunded += amount;
+    charge.refunded = charge.amount_refunded === charge.amount;
+    await send("charge.refunded", charge, previous);
+  }
+
+  async function dispute(invoiceId: string): Promise<void> {
+    const charge = chargeOf(invoiceId);
+    charge.disputed = true;
+    await send("charge.dispute.created", {
+      id: newId("dp"),
+      object: "dispute",
+      amount: charge.amount,
+      charge: charge.id,
+      created: now(),
+      currency: "usd",
+      is_charge_refundable: false,
+      livemode: false,
+      metadata: {},
+      payment_intent: charge.payment_intent,
+      reason: "fraudulent",
+      status: "needs_response",
+    });
   }
 
   async function completeCheckout(sessionId: string): Promise<void> {
@@ -453,6 +598,7 @@ export async function startStripeEmulator(o: { webhookSecret: string; webhookUrl
         next_payment_attempt: null,
         status_transitions: { ...(open.status_transitions as Json), paid_at: paidAt },
       });
+      payInvoice(open);
       invoice = open;
     } else {
       previous = { ...previous, ...advance(sub) };
@@ -600,9 +746,12 @@ export async function startStripeEmulator(o: { webhookSecret: string; webhookUrl
     events,
     deliveries,
     meterEvents,
+    transfers,
     completeCheckout,
     failNextPayment,
     renew,
+    refund,
+    dispute,
     resend,
     // Idempotent: a test that takes Stripe away mid-way closes it before its cleanup does.
     close: () =>

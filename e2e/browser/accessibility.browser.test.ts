@@ -47,6 +47,8 @@ describe.runIf(hasChromium)("accessibility (axe-core)", () => {
       "/guides",
       "/guides/twilio",
       "/affiliates",
+      "/affiliates/verify",
+      "/affiliates/dashboard",
       "/login",
       "/signup",
       "/reset-password",

@@ -50,6 +50,16 @@ import { voiceSessionsRoutes } from "./modules/voice/voice-sessions.routes.ts";
 import { createVoiceSessionsService } from "./modules/voice/voice-sessions.service.ts";
 import { callsRoutes } from "./modules/calls/calls.routes.ts";
 import { createCallsService } from "./modules/calls/calls.service.ts";
+import { adminRoutes } from "./modules/admin/admin.routes.ts";
+import { createAdminService } from "./modules/admin/admin.service.ts";
+import { affiliatesRoutes } from "./modules/affiliates/affiliates.routes.ts";
+import { createAffiliatesService } from "./modules/affiliates/affiliates.service.ts";
+import { earningsRoutes } from "./modules/referrals/earnings.routes.ts";
+import { createEarningsService } from "./modules/referrals/earnings.service.ts";
+import { referralRedirectRoutes } from "./modules/referrals/referral-redirect.routes.ts";
+import { createReferralRedirectService } from "./modules/referrals/referral-redirect.service.ts";
+import { referralsRoutes } from "./modules/referrals/referrals.routes.ts";
+import { createReferralsService } from "./modules/referrals/referrals.service.ts";
 import { billingRoutes } from "./modules/billing/billing.routes.ts";
 import { createBillingService } from "./modules/billing/billing.service.ts";
 import { createPlanLimits } from "./modules/billing/plan-limits.ts";
@@ -201,6 +211,14 @@ export async function mountApi(app: Server, deps: ApiDeps) {
     phoneHashKey: deps.config.encryptionKey ?? deps.config.jwtSecret ?? "orbisvoice",
     ...(deps.now ? { now: deps.now } : {}),
   });
+  // Referrals, affiliates and the operator's console share their dependencies.
+  const referralDeps = { db: deps.db, config: deps.config, email, billing: billingDeps, publicBaseUrl, ...(deps.now ? { now: deps.now } : {}) };
+  const referrals = createReferralsService(referralDeps);
+  const earnings = createEarningsService(referralDeps);
+  const affiliates = createAffiliatesService(referralDeps);
+  const admin = createAdminService(referralDeps);
+  // `/r/:code` is a public page address, not an API route.
+  await app.register(referralRedirectRoutes, { principals, service: createReferralRedirectService(referralDeps) });
   await app.register(
     async (v1) => {
       // Both before the routes: the limits' onRequest hook, then authentication moved ahead of the body.
@@ -238,6 +256,10 @@ export async function mountApi(app: Server, deps: ApiDeps) {
       await v1.register(privacyRoutes, { principals, privacy });
       await v1.register(billingRoutes, { prefix: "/billing", principals, billing });
       await v1.register(stripeBillingRoutes, { prefix: "/billing", principals, stripeBilling });
+      await v1.register(referralsRoutes, { principals, service: referrals });
+      await v1.register(earningsRoutes, { principals, service: earnings });
+      await v1.register(affiliatesRoutes, { prefix: "/affiliates", principals, service: affiliates });
+      await v1.register(adminRoutes, { prefix: "/admin", principals, service: admin });
     },
     { prefix: "/v1" },
   );

@@ -1,5 +1,8 @@
-import type { AppConfig, Role } from "@orbis/config";
+import { hashPassword, randomToken } from "@orbis/auth";
 import { getBusinessTemplate } from "@orbis/brain";
+import { ConfigError, type AppConfig, type Role } from "@orbis/config";
+import { createId, signupBodySchema } from "@orbis/contracts";
+import { referralAdminRepository, systemRepository, type Database } from "@orbis/db";
 import { webMount } from "@orbis/web";
 import { tuneHeapForServing } from "./heap-tuning.ts";
 import { buildPlatform, type Mount } from "./platform.ts";
@@ -49,6 +52,64 @@ export async function seedCommand(config: AppConfig) {
   const seeded = await seed(config, runtime);
   console.log(seeded.created ? `orbis: demo workspace created (${seeded.workspaceId})` : "orbis: demo workspace already exists");
   await runtime.close();
+}
+
+export interface PlatformAdminResult {
+  userId: string;
+  email: string;
+  /** True when the user did not exist and was created. */
+  created: boolean;
+  /** The generated password of a new user: shown once, never stored in clear. */
+  password?: string;
+  /** A new user's own workspace ("Operator"): signing in needs a membership (sessions are per workspace). */
+  workspaceId?: string;
+}
+
+/**
+ * Makes the user with this email a platform operator (`platform_admins`). Without such a user, creates
+ * one with a generated password and a workspace of their own named "Operator": the sign-in flow issues a
+ * session for a membership, so a user without a workspace could not sign in to reach the console.
+ */
+export async function createPlatformAdmin(db: Database, o: { email: string; name?: string | undefined }): Promise<PlatformAdminResult> {
+  const parsed = signupBodySchema.shape.email.safeParse(o.email);
+  if (!parsed.success) throw new ConfigError(`--email: not an email address (got "${o.email}")`);
+  const email = parsed.data;
+  const existing = await systemRepository(db.system).findUserByEmail(email);
+  if (existing) {
+    await referralAdminRepository(db.system).addPlatformAdmin(existing.id);
+    return { userId: existing.id, email, created: false };
+  }
+  const password = randomToken(18);
+  const passwordHash = await hashPassword(password);
+  const userId = createId("user");
+  const workspaceId = createId("workspace");
+  await db.system.transaction(async (tx) => {
+    const sys = systemRepository(tx);
+    await sys.insertUser({ id: userId, email, name: o.name?.trim() || "Operator", passwordHash });
+    await sys.insertWorkspace({ id: workspaceId, name: "Operator", slug: `operator-${workspaceId.slice(3, 11)}` });
+    await sys.insertMembership({ id: createId("membership"), workspaceId, userId, role: "owner" });
+    await referralAdminRepository(tx).addPlatformAdmin(userId);
+  });
+  return { userId, email, created: true, password, workspaceId };
+}
+
+/** `orbis admin create --email … [--name …]`. */
+export async function adminCommand(config: AppConfig, action: string | undefined, o: { email?: string | undefined; name?: string | undefined }) {
+  if (action !== "create") throw new ConfigError(`usage: orbis admin create --email <email> [--name <name>]`);
+  if (!o.email) throw new ConfigError("orbis admin create needs --email <email>");
+  const runtime = createRuntime(config);
+  try {
+    await runtime.db.migrate();
+    const result = await createPlatformAdmin(runtime.db, { email: o.email, name: o.name });
+    if (result.created) {
+      console.log(`orbis: created ${result.email} as platform operator (with a workspace "Operator")`);
+      console.log(`orbis: password (shown once): ${result.password}`);
+    } else {
+      console.log(`orbis: ${result.email} is a platform operator`);
+    }
+  } finally {
+    await runtime.close();
+  }
 }
 
 /** What `orbis start` prints: addresses and which services are configured, by variable name, never a secret's value. */

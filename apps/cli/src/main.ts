@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, ROLES, type Role } from "@orbis/config";
 import { callCommand } from "./call-command.ts";
-import { migrateCommand, seedCommand, startCommand } from "./commands.ts";
+import { adminCommand, migrateCommand, seedCommand, startCommand } from "./commands.ts";
 
 const USAGE = `orbis — OrbisVoice command line
 
@@ -11,6 +11,8 @@ const USAGE = `orbis — OrbisVoice command line
   orbis call --say "LINE | EXPECTED" [--say …]  call an agent with a synthetic caller voice; exits 1 when an
              [--script FILE] [--agent agt_… --key pk_… | --url ws://…] [--type] [--speed N] [--voice slt]
                                                expectation fails (defaults: the demo agent on PORT)
+  orbis admin create --email EMAIL [--name NAME] make a user the platform operator (creates the user, with a
+                                               generated password printed once, when there is none)
 
 Configuration comes from environment variables; see README.md.`;
 
@@ -31,9 +33,11 @@ async function main(argv: string[]) {
       voice: { type: "string" },
       speed: { type: "string" },
       type: { type: "boolean" },
+      email: { type: "string" },
+      name: { type: "string" },
     },
   });
-  const [command] = positionals;
+  const [command, action] = positionals;
   if (values.help || !command) {
     console.log(USAGE);
     return;
@@ -50,6 +54,8 @@ async function main(argv: string[]) {
     case "call":
       process.exitCode = await callCommand(loadConfig("api"), values);
       return;
+    case "admin":
+      return adminCommand(loadConfig("worker"), action, { email: values.email, name: values.name });
     default:
       throw new ConfigError(`unknown command "${command}"\n\n${USAGE}`);
   }

@@ -1,13 +1,23 @@
 import { createCredentialsService } from "@orbis/credentials";
-import { billingConsumer, emailConsumer, privacyConsumer, smsConsumer, startWorker, webhooksConsumer, type EventConsumer } from "@orbis/worker";
+import {
+  billingConsumer,
+  emailConsumer,
+  privacyConsumer,
+  referralsConsumer,
+  smsConsumer,
+  startWorker,
+  webhooksConsumer,
+  type EventConsumer,
+} from "@orbis/worker";
 import type { Runtime } from "./runtime.ts";
 
-/** The consumers of domain events this platform runs: webhooks, email, text messages, the data lifecycle and metering. */
+/** The consumers of domain events this platform runs: webhooks, email, text messages, the data lifecycle, metering and referrals. */
 function eventConsumers(runtime: Runtime): EventConsumer[] {
   const { config, db, jobs, email, log, billing } = runtime;
+  const publicBaseUrl = config.publicBaseUrl ?? `http://localhost:${config.port}`;
   return [
     webhooksConsumer({ db, queue: jobs, encryptionKey: config.encryptionKey, allowPrivateNetwork: config.allowPrivateNetworkTools, log }),
-    emailConsumer({ db, email, publicBaseUrl: config.publicBaseUrl ?? `http://localhost:${config.port}`, unsubscribeSecret: config.jwtSecret, billing }),
+    emailConsumer({ db, email, publicBaseUrl, unsubscribeSecret: config.jwtSecret, billing }),
     smsConsumer({
       db,
       credentials: createCredentialsService(config.encryptionKey),
@@ -17,6 +27,7 @@ function eventConsumers(runtime: Runtime): EventConsumer[] {
     }),
     privacyConsumer({ db, recordings: runtime.recordings, log }),
     billingConsumer({ db, billing, prices: config.prices, log }),
+    referralsConsumer({ db, email, publicBaseUrl, log }),
   ];
 }
 

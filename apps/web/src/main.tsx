@@ -6,7 +6,10 @@ import "./styles.css";
 import { ApiError } from "./lib/api.ts";
 import { RequireAuth } from "./lib/session.tsx";
 import { AcceptInvite, Login, ResetPassword, Signup } from "./pages/public/Auth.tsx";
-import { Affiliates, Features, Landing, NotFound, Pricing } from "./pages/public/content.tsx";
+import { Features, Landing, NotFound, Pricing } from "./pages/public/content.tsx";
+import { AffiliateDashboard, AffiliatesPage, AffiliateVerify } from "./pages/public/Affiliates.tsx";
+import { Referrals } from "./pages/app/Referrals.tsx";
+import { AdminConsole } from "./pages/admin/AdminConsole.tsx";
 import { GuidePage, Guides } from "./pages/public/guides.tsx";
 import { PublicLayout } from "./pages/public/PublicLayout.tsx";
 import { AgentEditor, AgentsList } from "./pages/app/Agents.tsx";
@@ -50,9 +53,20 @@ createRoot(document.getElementById("root")!).render(
             <Route path="pricing" element={<Pricing />} />
             <Route path="guides" element={<Guides />} />
             <Route path="guides/:slug" element={<GuidePage />} />
-            <Route path="affiliates" element={<Affiliates />} />
+            <Route path="affiliates" element={<AffiliatesPage />} />
+            <Route path="affiliates/verify" element={<AffiliateVerify />} />
+            <Route path="affiliates/sign-in" element={<AffiliateVerify />} />
+            <Route path="affiliates/dashboard" element={<AffiliateDashboard />} />
             <Route path="*" element={<NotFound />} />
           </Route>
+          <Route
+            path="admin/*"
+            element={
+              <RequireAuth>
+                <AdminConsole />
+              </RequireAuth>
+            }
+          />
           <Route path="login" element={<Login />} />
           <Route path="signup" element={<Signup />} />
           <Route path="reset-password" element={<ResetPassword />} />
@@ -88,6 +102,7 @@ createRoot(document.getElementById("root")!).render(
             <Route path="phone-numbers" element={<PhoneNumbers />} />
             <Route path="providers" element={<ProviderKeys />} />
             <Route path="usage" element={<Usage />} />
+            <Route path="referrals" element={<Referrals />} />
             <Route path="billing" element={<Billing />} />
             <Route path="analytics" element={<Analytics />} />
             <Route path="audit" element={<AuditLog />} />

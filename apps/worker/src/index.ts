@@ -5,3 +5,4 @@ export { emailConsumer } from "./email/index.ts";
 export { smsConsumer } from "./sms/index.ts";
 export { privacyConsumer } from "./privacy/index.ts";
 export { billingConsumer, type BillingConsumerDeps } from "./billing/index.ts";
+export { referralsConsumer, type ReferralsConsumerDeps } from "./referrals/index.ts";

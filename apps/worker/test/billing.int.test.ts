@@ -396,6 +396,8 @@ function fakeStripe() {
     checkout: unused,
     portal: unused,
     invoices: unused,
+    transfer: unused,
+    invoiceOfCharge: unused,
     async reportOverage(o) {
       if (failFor.has(o.customerId)) throw new Error("Stripe is unavailable");
       reports.push(o);

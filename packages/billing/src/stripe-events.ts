@@ -2,12 +2,16 @@ import type { SubscriptionStatus } from "@orbis/contracts";
 import { billingSystemRepository, tenantScope, type BillingSubscriptionRow, type Database, type TenantScope } from "@orbis/db";
 import type Stripe from "stripe";
 import type { Billing } from "./billing.ts";
+import type { ChargeRef } from "./stripe.ts";
 
 /** What became of one Stripe webhook event. */
 export interface StripeEventOutcome {
   applied: boolean;
   workspaceId?: string;
-  /** Why it changed nothing: `duplicate` (seen before), `ignored` (a type we do not use), `unknown_workspace`, `stale` (older than what we hold), `other_subscription`. */
+  /**
+   * Why it changed nothing: `duplicate` (seen before), `ignored` (a type we do not use), `unknown_workspace`,
+   * `stale` (older than what we hold), `other_subscription`, `no_invoice` (a refunded or disputed charge that paid no invoice).
+   */
   reason?: string;
 }
 
@@ -18,6 +22,8 @@ const HANDLED = new Set([
   "customer.subscription.deleted",
   "invoice.paid",
   "invoice.payment_failed",
+  "charge.refunded",
+  "charge.dispute.created",
 ]);
 
 /**
@@ -27,6 +33,7 @@ const HANDLED = new Set([
  */
 export async function applyStripeEvent(db: Database, billing: Billing, event: Stripe.Event): Promise<StripeEventOutcome> {
   if (!HANDLED.has(event.type)) return { applied: false, reason: "ignored" };
+  if (event.type === "charge.refunded" || event.type === "charge.dispute.created") return chargeReversed(db, billing, event);
   const workspaceId = await workspaceOf(db, event.data.object as unknown as StripeObject);
   if (!workspaceId) return { applied: false, reason: "unknown_workspace" };
 
@@ -76,6 +83,38 @@ export async function applyStripeEvent(db: Database, billing: Billing, event: St
       default:
         return { applied: false, workspaceId, reason: "ignored" };
     }
+  });
+}
+
+/**
+ * A charge was refunded (wholly or in part: `amountRefundedUsd` is the charge's total refunded so far) or
+ * disputed (the full amount): `invoice.refunded` on the workspace of the invoice it paid, once per Stripe
+ * event. A refund's event carries the charge; a dispute names its charge by id. The invoice is the
+ * charge's own `invoice` in API versions before 2025-03-31, else found through its PaymentIntent's
+ * invoice payment (`StripeBilling.invoiceOfCharge`, one or two API calls).
+ */
+async function chargeReversed(
+  db: Database,
+  billing: Billing,
+  event: Stripe.ChargeRefundedEvent | Stripe.ChargeDisputeCreatedEvent,
+): Promise<StripeEventOutcome> {
+  const dispute = event.type === "charge.dispute.created" ? event.data.object : undefined;
+  const charge: string | ChargeRef = dispute ? (dispute.charge as string | ChargeRef) : (event.data.object as unknown as ChargeRef);
+  const embedded = typeof charge === "string" ? null : idOf(charge.invoice);
+  const found = embedded
+    ? { invoiceId: embedded, customerId: typeof charge === "string" ? null : idOf(charge.customer) }
+    : billing.stripe
+      ? await billing.stripe.invoiceOfCharge(charge)
+      : { invoiceId: null, customerId: null };
+  if (!found.invoiceId) return { applied: false, reason: "no_invoice" };
+  const workspaceId = await workspaceOf(db, { object: "charge", customer: found.customerId, metadata: event.data.object.metadata });
+  if (!workspaceId) return { applied: false, reason: "unknown_workspace" };
+  const amountCents = dispute ? dispute.amount : (event.data.object as Stripe.Charge).amount_refunded;
+  const invoiceId = found.invoiceId;
+  return tenantScope(db, workspaceId).transaction(async (t) => {
+    if (!(await t.billing.claimStripeEvent(event.id, event.type))) return { applied: false, workspaceId, reason: "duplicate" };
+    await t.events.record("invoice.refunded", { invoiceId, amountRefundedUsd: amountCents / 100, reason: dispute ? "dispute" : "refund" });
+    return { applied: true, workspaceId };
   });
 }
 

@@ -25,6 +25,26 @@ export interface StripeBilling {
   reportOverage(o: { customerId: string; calls: number; identifier: string; timestamp: Date }): Promise<void>;
   /** The event of a webhook, verified with the SDK (`constructEvent`, 300 s tolerance); throws when forged or stale. */
   verifyWebhook(rawBody: string | Buffer, signature: string): Stripe.Event;
+  /**
+   * A Stripe Connect transfer of a referral payout to the referrer's connected account. The payout id is
+   * the idempotency key (and in the metadata): a retried payout transfers once.
+   */
+  transfer(o: { accountId: string; amountUsd: number; payoutId: string }): Promise<{ transferId: string }>;
+  /**
+   * The invoice a charge paid and its customer (for refunds and disputes). A charge names its invoice
+   * itself only in API versions before 2025-03-31; since then the link is the invoice payment of its
+   * PaymentIntent. `charge` is a charge id (a dispute's) or the charge object (a refund's).
+   */
+  invoiceOfCharge(charge: string | ChargeRef): Promise<{ invoiceId: string | null; customerId: string | null }>;
+}
+
+/** The fields of a charge that say what it paid for. */
+export interface ChargeRef {
+  id: string;
+  customer?: string | { id: string } | null;
+  payment_intent?: string | { id: string } | null;
+  /** Only in API versions before 2025-03-31. */
+  invoice?: string | { id: string } | null;
 }
 
 /** How old a webhook's signed timestamp may be (Stripe's own default): an older one is a replay. */
@@ -101,6 +121,27 @@ export function createStripeBilling(o: { secretKey: string; webhookSecret: strin
       );
     },
 
+    async transfer(t) {
+      const transfer = await call(() =>
+        stripe.transfers.create(
+          { amount: Math.round(t.amountUsd * 100), currency: "usd", destination: t.accountId, metadata: { payoutId: t.payoutId } },
+          { idempotencyKey: t.payoutId },
+        ),
+      );
+      return { transferId: transfer.id };
+    },
+
+    async invoiceOfCharge(ref) {
+      const charge: ChargeRef = typeof ref === "string" ? ((await call(() => stripe.charges.retrieve(ref))) as ChargeRef) : ref;
+      const customerId = idOf(charge.customer);
+      const legacy = idOf(charge.invoice);
+      if (legacy) return { invoiceId: legacy, customerId };
+      const paymentIntent = idOf(charge.payment_intent);
+      if (!paymentIntent) return { invoiceId: null, customerId };
+      const payments = await call(() => stripe.invoicePayments.list({ payment: { type: "payment_intent", payment_intent: paymentIntent }, limit: 1 }));
+      return { invoiceId: idOf(payments.data[0]?.invoice), customerId };
+    },
+
     verifyWebhook(rawBody, signature) {
       try {
         return stripe.webhooks.constructEvent(rawBody, signature, o.webhookSecret, WEBHOOK_TOLERANCE_SEC);
@@ -121,6 +162,7 @@ function endpointOf(apiUrl: string | undefined): { host?: string; port?: number;
 }
 
 const isPriceId = (p: string) => p.startsWith("price_");
+const idOf = (v: string | { id?: string } | null | undefined): string | null => (typeof v === "string" ? v : (v?.id ?? null));
 
 /**
  * A Stripe call whose failure the caller can act on: Stripe out of reach, down, throttling or refusing

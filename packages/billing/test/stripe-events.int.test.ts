@@ -287,3 +287,94 @@ describe("finding the plan and the workspace", () => {
     expect(await db.system.select().from(schema.stripeEvents).where(eq(schema.stripeEvents.id, e.id))).toEqual([]);
   });
 });
+
+describe("refunds and disputes", () => {
+  /** A charge of the paid invoice as API versions since 2025-03-31 send it: no `invoice`, a PaymentIntent. */
+  function charge(o: { customer: string; refundedCents?: number; invoice?: string }) {
+    return {
+      id: id("ch"),
+      object: "charge",
+      amount: 29900,
+      amount_refunded: o.refundedCents ?? 29900,
+      customer: o.customer,
+      payment_intent: id("pi"),
+      metadata: {},
+      ...(o.invoice ? { invoice: o.invoice } : {}),
+    };
+  }
+
+  /** Stripe behind `invoiceOfCharge` only: charges by id, and the invoice of each PaymentIntent. */
+  function stripeWith(charges: Map<string, { customer: string; invoice: string }>) {
+    const lookups: unknown[] = [];
+    const unused = () => Promise.reject(new Error("not used here"));
+    const stripe = {
+      checkout: unused,
+      portal: unused,
+      invoices: unused,
+      reportOverage: unused,
+      transfer: unused,
+      verifyWebhook: () => {
+        throw new Error("not used here");
+      },
+      async invoiceOfCharge(ref: string | { id: string }) {
+        lookups.push(ref);
+        const found = charges.get(typeof ref === "string" ? ref : ref.id);
+        return { invoiceId: found?.invoice ?? null, customerId: found?.customer ?? null };
+      },
+    };
+    return { billing: { ...billing, stripe }, lookups };
+  }
+
+  it("charge.refunded → invoice.refunded (the invoice through Stripe's invoice payments), once however often it is sent", async () => {
+    const { t, customer } = await subscribed();
+    const invoiceId = id("in");
+    const refunded = charge({ customer, refundedCents: 10000 });
+    const { billing: withStripe, lookups } = stripeWith(new Map([[refunded.id, { customer, invoice: invoiceId }]]));
+    const e = event("charge.refunded", refunded, T0 + 3600);
+    expect(await applyStripeEvent(db, withStripe, e)).toEqual({ applied: true, workspaceId: t.workspaceId });
+    expect(await applyStripeEvent(db, withStripe, e)).toEqual({ applied: false, workspaceId: t.workspaceId, reason: "duplicate" });
+    expect(lookups).toHaveLength(2);
+    const events = await domainEvents(t.workspaceId, "invoice.refunded");
+    expect(events.map((r) => r.payload)).toEqual([{ invoiceId, amountRefundedUsd: 100, reason: "refund" }]);
+  });
+
+  it("a charge that names its invoice (API versions before 2025-03-31) needs no lookup", async () => {
+    const { t, customer } = await subscribed();
+    const invoiceId = id("in");
+    expect(await applyStripeEvent(db, billing, event("charge.refunded", charge({ customer, invoice: invoiceId }), T0 + 60))).toEqual({
+      applied: true,
+      workspaceId: t.workspaceId,
+    });
+    expect((await domainEvents(t.workspaceId, "invoice.refunded")).map((r) => r.payload)).toEqual([{ invoiceId, amountRefundedUsd: 299, reason: "refund" }]);
+  });
+
+  it("charge.dispute.created → invoice.refunded for the full amount, reason dispute, once", async () => {
+    const { t, customer } = await subscribed();
+    const invoiceId = id("in");
+    const chargeId = id("ch");
+    const { billing: withStripe } = stripeWith(new Map([[chargeId, { customer, invoice: invoiceId }]]));
+    const dispute = {
+      id: id("dp"),
+      object: "dispute",
+      amount: 29900,
+      charge: chargeId,
+      currency: "usd",
+      metadata: {},
+      reason: "fraudulent",
+      status: "needs_response",
+    };
+    const e = event("charge.dispute.created", dispute, T0 + 7200);
+    expect(await applyStripeEvent(db, withStripe, e)).toEqual({ applied: true, workspaceId: t.workspaceId });
+    expect((await applyStripeEvent(db, withStripe, e)).reason).toBe("duplicate");
+    expect((await domainEvents(t.workspaceId, "invoice.refunded")).map((r) => r.payload)).toEqual([{ invoiceId, amountRefundedUsd: 299, reason: "dispute" }]);
+  });
+
+  it("a refunded charge that paid no invoice, or of an unknown customer, changes nothing", async () => {
+    const { t, customer } = await subscribed();
+    const { billing: withStripe } = stripeWith(new Map());
+    expect(await applyStripeEvent(db, withStripe, event("charge.refunded", charge({ customer }), T0))).toEqual({ applied: false, reason: "no_invoice" });
+    const stranger = charge({ customer: id("cus"), invoice: id("in") });
+    expect(await applyStripeEvent(db, billing, event("charge.refunded", stranger, T0))).toEqual({ applied: false, reason: "unknown_workspace" });
+    expect(await domainEvents(t.workspaceId, "invoice.refunded")).toEqual([]);
+  });
+});

@@ -120,6 +120,12 @@ const baseSchema = z.object({
   CARRIER_RATES: jsonVariable(carrierRatesSchema, 'must be JSON like {"twilio":0.0085}'),
   /** The infrastructure estimate per call minute (compute, storage, bandwidth) in the cost of a call. */
   INFRA_COST_PER_MINUTE: z.coerce.number().min(0).max(1).default(0.002),
+  /** Which click a signup is attributed to when a visitor clicked several referral links: the first (default) or the last. */
+  REFERRAL_ATTRIBUTION: z.enum(["first", "last"]).default("first"),
+  /** Days a referral click can still be attributed a signup. */
+  REFERRAL_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(60),
+  /** The version of the affiliate terms shown on /affiliates: a signup records it with the time of acceptance. */
+  AFFILIATE_TERMS_VERSION: z.string().trim().min(1).max(40).default("2026-12"),
   /** JSON price overrides, per provider id or vendor, over the provider definitions' list prices: `{"deepgram":{"sttPerMinute":0.0043}}`. */
   PROVIDER_PRICES: jsonVariable(priceTableSchema, "must be a JSON price table"),
 });
@@ -244,6 +250,7 @@ function toConfig<R extends Role>(role: R, env: z.infer<(typeof schemas)[R]>) {
       carrierRates: e.CARRIER_RATES as { twilio?: number; telnyx?: number },
       infraCostPerMinute: e.INFRA_COST_PER_MINUTE,
     },
+    referrals: { attribution: e.REFERRAL_ATTRIBUTION, windowDays: e.REFERRAL_WINDOW_DAYS, termsVersion: e.AFFILIATE_TERMS_VERSION },
     /** Platform keys and endpoint overrides per vendor (only those set); a workspace's stored key wins over the key. */
     providerKeys: platformKeysOf(e as unknown as RawEnv),
     /** The operator's price overrides (`PROVIDER_PRICES`); the list prices come with the provider definitions. */

@@ -98,6 +98,15 @@ export const EVENT_PAYLOADS = {
     attemptCount: z.number().int(),
     nextAttemptAt: instant.nullable(),
   }),
+  /** Stripe refunded (part of) a paid invoice, or the payment was disputed: commissions on it are reversed. */
+  "invoice.refunded": z.object({ invoiceId: z.string(), amountRefundedUsd: z.number(), reason: z.enum(["refund", "dispute"]) }),
+  /** The new workspace was attributed to a referral link at signup (first- or last-touch, within the window). */
+  "referral.signed_up": z.object({
+    linkId: idSchema("referralLink"),
+    referrerUserId: idSchema("user").nullable(),
+    referrerAffiliateId: idSchema("affiliate").nullable(),
+    flagged: z.array(z.string()),
+  }),
   /** The billing period's call allowance reached 80 % or 100 % (the owners are emailed once per period and threshold). */
   "usage.threshold_reached": z.object({
     periodStart: instant,

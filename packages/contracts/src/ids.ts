@@ -28,6 +28,11 @@ export const ID_PREFIXES = {
   email: "eml",
   emailVerification: "emv",
   sms: "sms",
+  affiliate: "aff",
+  referralLink: "rfl",
+  referralClick: "rck",
+  commission: "com",
+  payout: "pay",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -18,3 +18,4 @@ export * from "./events.ts";
 export * from "./webhooks.ts";
 export * from "./notifications.ts";
 export * from "./billing.ts";
+export * from "./referrals.ts";

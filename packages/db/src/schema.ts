@@ -824,6 +824,188 @@ export const usageMeterReports = pgTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.periodStart] })],
 );
 
+/** Platform operators: a role above workspaces (`orbis admin create --email …`), for the operator console. */
+export const platformAdmins = pgTable("platform_admins", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  createdAt: createdAt(),
+});
+
+/** A referral programme: who it is for and how it pays (set by the operator; docs/referrals.md). */
+export const referralPrograms = pgTable("referral_programs", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  audience: text("audience", { enum: ["users", "affiliates"] }).notNull(),
+  /** `CommissionRule` (contracts): `{type:"percent", percent, months}` or `{type:"fixed", activationUsd, conversionUsd}`. */
+  rule: jsonb("rule").notNull(),
+  holdDays: integer("hold_days").notNull().default(30),
+  active: boolean("active").notNull().default(true),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+/** People in the public affiliate programme (not customers: no workspace). */
+export const affiliates = pgTable("affiliates", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  website: text("website"),
+  promotion: text("promotion"),
+  status: text("status", { enum: ["unverified", "pending", "approved", "rejected"] })
+    .notNull()
+    .default("unverified"),
+  termsVersion: text("terms_version").notNull(),
+  termsAcceptedAt: ts("terms_accepted_at").notNull(),
+  emailVerifiedAt: ts("email_verified_at"),
+  reviewedAt: ts("reviewed_at"),
+  reviewedBy: text("reviewed_by").references(() => users.id, { onDelete: "set null" }),
+  reviewNote: text("review_note"),
+  /** A Stripe Connect account to transfer payouts to (set by the operator). */
+  stripeAccountId: text("stripe_account_id"),
+  signupIpHash: text("signup_ip_hash"),
+  createdAt: createdAt(),
+});
+
+/** One-time tokens of affiliates: email verification and sign-in links (only the hash is kept). */
+export const affiliateTokens = pgTable("affiliate_tokens", {
+  tokenHash: text("token_hash").primaryKey(),
+  affiliateId: text("affiliate_id")
+    .notNull()
+    .references(() => affiliates.id, { onDelete: "cascade" }),
+  purpose: text("purpose", { enum: ["verify", "login"] }).notNull(),
+  expiresAt: ts("expires_at").notNull(),
+  usedAt: ts("used_at"),
+  createdAt: createdAt(),
+});
+
+/** A referral link (`/r/:code`) of a user (Refer & Earn) or of an affiliate. */
+export const referralLinks = pgTable(
+  "referral_links",
+  {
+    id: text("id").primaryKey(),
+    code: text("code").notNull().unique(),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    affiliateId: text("affiliate_id").references(() => affiliates.id, { onDelete: "cascade" }),
+    programId: text("program_id")
+      .notNull()
+      .references(() => referralPrograms.id),
+    campaign: text("campaign"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("referral_links_user").on(t.userId), index("referral_links_affiliate").on(t.affiliateId)],
+);
+
+/** A click on a referral link: when, from where (hashed IP and user agent), to which page; flagged when part of a burst. */
+export const referralClicks = pgTable(
+  "referral_clicks",
+  {
+    id: text("id").primaryKey(),
+    linkId: text("link_id")
+      .notNull()
+      .references(() => referralLinks.id, { onDelete: "cascade" }),
+    /** The first-party cookie's visitor id: the clicks of one browser. */
+    visitorId: text("visitor_id").notNull(),
+    occurredAt: ts("occurred_at").notNull().defaultNow(),
+    referrer: text("referrer"),
+    ipHash: text("ip_hash").notNull(),
+    uaHash: text("ua_hash").notNull(),
+    landingPath: text("landing_path").notNull(),
+    flag: text("flag"),
+  },
+  (t) => [
+    index("referral_clicks_link_at").on(t.linkId, t.occurredAt),
+    index("referral_clicks_ip_at").on(t.ipHash, t.occurredAt),
+    // A returning visitor's burst check on a busy link.
+    index("referral_clicks_link_visitor_at").on(t.linkId, t.visitorId, t.occurredAt),
+    // The operator's funnel: counted clicks in a date range.
+    index("referral_clicks_unflagged_at")
+      .on(t.occurredAt, t.linkId)
+      .where(sql`flag is null`),
+  ],
+);
+
+/** The referrer a new workspace is attributed to at signup, and how far it went: activated, paid. */
+export const referralAttributions = pgTable(
+  "referral_attributions",
+  {
+    workspaceId: text("workspace_id")
+      .primaryKey()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    linkId: text("link_id")
+      .notNull()
+      .references(() => referralLinks.id, { onDelete: "cascade" }),
+    clickId: text("click_id"),
+    programId: text("program_id").notNull(),
+    referrerUserId: text("referrer_user_id").references(() => users.id, { onDelete: "set null" }),
+    referrerAffiliateId: text("referrer_affiliate_id").references(() => affiliates.id, { onDelete: "set null" }),
+    signupAt: ts("signup_at").notNull(),
+    activatedAt: ts("activated_at"),
+    firstPaidAt: ts("first_paid_at"),
+    paidInvoices: integer("paid_invoices").notNull().default(0),
+    revenueUsd: usd("revenue_usd"),
+    signupIpHash: text("signup_ip_hash"),
+    /** Fraud checks that matched (self-referral, burst, disposable email…): its commissions are held for review. */
+    flags: jsonb("flags")
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+  },
+  (t) => [index("referral_attributions_link").on(t.linkId), index("referral_attributions_signup").on(t.signupAt)],
+);
+
+/** An earning of a referrer: pending through the hold period, then approved, then paid (or held, reversed, rejected). */
+export const referralCommissions = pgTable(
+  "referral_commissions",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    linkId: text("link_id").notNull(),
+    programId: text("program_id").notNull(),
+    referrerUserId: text("referrer_user_id").references(() => users.id, { onDelete: "set null" }),
+    referrerAffiliateId: text("referrer_affiliate_id").references(() => affiliates.id, { onDelete: "set null" }),
+    kind: text("kind", { enum: ["activation", "conversion", "invoice"] }).notNull(),
+    /** What earned it: the call that activated, the invoice paid. Unique per kind: a replayed event earns once. */
+    sourceId: text("source_id").notNull(),
+    amountUsd: usd("amount_usd"),
+    status: text("status", { enum: ["pending", "held", "approved", "paid", "reversed", "rejected"] })
+      .notNull()
+      .default("pending"),
+    holdUntil: ts("hold_until"),
+    reasons: jsonb("reasons")
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    payoutId: text("payout_id"),
+    createdAt: createdAt(),
+    approvedAt: ts("approved_at"),
+    paidAt: ts("paid_at"),
+    reversedAt: ts("reversed_at"),
+  },
+  (t) => [
+    uniqueIndex("referral_commissions_source").on(t.kind, t.sourceId),
+    index("referral_commissions_user").on(t.referrerUserId),
+    index("referral_commissions_affiliate").on(t.referrerAffiliateId),
+    index("referral_commissions_status_hold").on(t.status, t.holdUntil),
+  ],
+);
+
+/** Money sent to a referrer for approved commissions: marked paid by the operator, or a Stripe Connect transfer. */
+export const referralPayouts = pgTable("referral_payouts", {
+  id: text("id").primaryKey(),
+  referrerUserId: text("referrer_user_id").references(() => users.id, { onDelete: "set null" }),
+  referrerAffiliateId: text("referrer_affiliate_id").references(() => affiliates.id, { onDelete: "set null" }),
+  amountUsd: usd("amount_usd"),
+  status: text("status", { enum: ["pending", "paid", "failed"] })
+    .notNull()
+    .default("pending"),
+  method: text("method", { enum: ["manual", "stripe_connect"] }).notNull(),
+  transferId: text("transfer_id"),
+  error: text("error"),
+  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+  paidAt: ts("paid_at"),
+});
+
 /** Tables whose rows belong to one workspace; each gets the RLS policy (see migrations/…_rls.sql). */
 export const TENANT_TABLES = [
   "memberships",

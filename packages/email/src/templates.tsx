@@ -70,7 +70,13 @@ export type EmailTemplate =
         timezone: string;
         url: string;
       };
-    };
+    }
+  | { template: "referral_signed_up"; data: { referrerName: string; referredWorkspace: string; url: string } }
+  | { template: "referral_activated"; data: { referrerName: string; referredWorkspace: string; url: string } }
+  | { template: "commission_approved"; data: { referrerName: string; amountUsd: number; url: string } }
+  | { template: "payout_sent"; data: { referrerName: string; amountUsd: number; method: "manual" | "stripe_connect"; url: string } }
+  | { template: "affiliate_verify"; data: { name: string; url: string } }
+  | { template: "affiliate_login"; data: { name: string; url: string } };
 
 export type TemplateName = EmailTemplate["template"];
 export interface RenderedEmail {
@@ -136,6 +142,8 @@ function formatMoney(amount: number, currency = "usd"): string {
 
 const billingReason = (ws: string) =>
   `You get this email because you are an owner of ${ws} on OrbisVoice: it is about the workspace's plan and billing, so it is always sent.`;
+
+const referralReason = "You get this email because you refer businesses to OrbisVoice: it is about your referrals and earnings.";
 
 const businessReason = (ws: string, what: string) =>
   `You get this email because you are an owner or admin of ${ws} on OrbisVoice and ${what} are on in your notification preferences.`;
@@ -387,6 +395,92 @@ function build(email: EmailTemplate): { subject: string; element: ReactElement }
             </P>
             <Cta href={d.url}>Update your card</Cta>
             <Fallback href={d.url} />
+          </Layout>
+        ),
+      };
+    }
+    case "referral_signed_up":
+    case "referral_activated": {
+      const d = email.data;
+      const activated = email.template === "referral_activated";
+      return {
+        subject: activated
+          ? `${d.referredWorkspace} took its first call — your referral is active`
+          : `${d.referredWorkspace} signed up with your referral link`,
+        element: (
+          <Layout
+            preview={activated ? `${d.referredWorkspace} is now answering calls with OrbisVoice` : `${d.referredWorkspace} joined OrbisVoice through your link`}
+            title={activated ? "Your referral is active" : "Someone signed up with your link"}
+            reason={referralReason}
+          >
+            <P>
+              Hi {d.referrerName},{" "}
+              {activated
+                ? `${d.referredWorkspace} has taken its first real call. Commissions follow as it pays for its plan.`
+                : `${d.referredWorkspace} created an OrbisVoice workspace through your referral link.`}
+            </P>
+            <Cta href={d.url}>See your referrals</Cta>
+            <Fallback href={d.url} />
+          </Layout>
+        ),
+      };
+    }
+    case "commission_approved": {
+      const d = email.data;
+      const amount = formatMoney(d.amountUsd);
+      return {
+        subject: `${amount} in referral commission approved`,
+        element: (
+          <Layout preview={`${amount} is approved and will be in your next payout`} title="Commission approved" reason={referralReason}>
+            <P>
+              Hi {d.referrerName}, <strong>{amount}</strong> of referral commission has passed its hold period and is approved. It will be in your next payout.
+            </P>
+            <Cta href={d.url}>See your earnings</Cta>
+            <Fallback href={d.url} />
+          </Layout>
+        ),
+      };
+    }
+    case "payout_sent": {
+      const d = email.data;
+      const amount = formatMoney(d.amountUsd);
+      return {
+        subject: `Payout of ${amount} sent`,
+        element: (
+          <Layout preview={`Your referral payout of ${amount} is on its way`} title="Payout sent" reason={referralReason}>
+            <P>
+              Hi {d.referrerName}, we sent you <strong>{amount}</strong>
+              {d.method === "stripe_connect" ? " to your connected Stripe account" : ""} for your approved referral commissions.
+            </P>
+            <Cta href={d.url}>See your payouts</Cta>
+            <Fallback href={d.url} />
+          </Layout>
+        ),
+      };
+    }
+    case "affiliate_verify":
+    case "affiliate_login": {
+      const d = email.data;
+      const verify = email.template === "affiliate_verify";
+      return {
+        subject: verify ? "Confirm your email for the OrbisVoice affiliate programme" : "Your sign-in link for the OrbisVoice affiliate dashboard",
+        element: (
+          <Layout
+            preview={verify ? "Confirm your email to join the affiliate programme" : "Sign in to your affiliate dashboard"}
+            title={verify ? "Confirm your email address" : "Sign in to your affiliate dashboard"}
+            reason={
+              verify
+                ? "You get this email because this address was used to apply to the OrbisVoice affiliate programme."
+                : "You get this email because someone asked to sign in to the OrbisVoice affiliate dashboard with this address."
+            }
+          >
+            <P>
+              Hi {d.name}, {verify ? "please confirm this is your email address to complete your application." : "here is your link to sign in."} The link works
+              once, for {verify ? "24 hours" : "30 minutes"}.
+            </P>
+            <Cta href={d.url}>{verify ? "Confirm email address" : "Sign in"}</Cta>
+            <Fallback href={d.url} />
+            <P>If this was not you, you can ignore this email.</P>
           </Layout>
         ),
       };

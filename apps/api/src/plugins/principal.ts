@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import { apiKeyKindOf, sha256, SESSION_COOKIE } from "@orbis/auth";
 import { AppError, roleAtLeast, type Role } from "@orbis/contracts";
-import { systemRepository, tenantScope, type TenantScope } from "@orbis/db";
+import { referralAdminRepository, systemRepository, tenantScope, type TenantScope } from "@orbis/db";
 import type { ApiDeps } from "../deps.ts";
 import type { SessionAccessService } from "../modules/auth/session-access.ts";
 
@@ -94,7 +94,24 @@ export function createPrincipalResolver(deps: ApiDeps, access: SessionAccessServ
     return hook;
   }
 
-  return { authorize, authenticateFirst };
+  /**
+   * The platform operator's routes (`/v1/admin/*`): a signed-in session whose user is in
+   * `platform_admins`. Never an API key: a key belongs to a workspace, the console is above them.
+   */
+  function authorizePlatformAdmin() {
+    const admins = referralAdminRepository(deps.db.system);
+    const hook = async (request: FastifyRequest, _reply: FastifyReply) => {
+      const principal = await resolve(request);
+      if (principal.kind !== "session") throw new AppError("forbidden", "The operator console needs a signed-in operator, not an API key");
+      if (!(await admins.isPlatformAdmin(principal.userId))) throw new AppError("forbidden", "This area is for the platform operator");
+      request.principal = principal;
+      request.tenant = tenantScope(deps.db, principal.workspaceId);
+    };
+    authorizeHooks.add(hook);
+    return hook;
+  }
+
+  return { authorize, authorizePlatformAdmin, authenticateFirst };
 }
 
 const authorizeHooks = new WeakSet<object>();

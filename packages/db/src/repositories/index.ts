@@ -160,3 +160,7 @@ export {
   type UsageRecordRow,
 } from "./billing.repository.ts";
 export { EXPORT_TABLES, phoneDigits, privacySystemRepository, type WorkspaceExport } from "./privacy.repository.ts";
+export * from "./referral-links.repository.ts";
+export * from "./referral-commissions.repository.ts";
+export * from "./affiliates.repository.ts";
+export * from "./referral-admin.repository.ts";

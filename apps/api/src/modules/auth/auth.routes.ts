@@ -31,6 +31,8 @@ import { clientOf } from "../../lib/client.ts";
 import { principalOf, tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
 import { perIp } from "../../plugins/rate-limits.ts";
 import { sessionCookieSetter } from "../../plugins/session-cookie.ts";
+import { REFERRAL_COOKIE } from "@orbis/referrals";
+import { createSignupAttribution } from "../referrals/referrals.service.ts";
 import type { AuthService } from "./auth.service.ts";
 import type { PasswordsService } from "./passwords.service.ts";
 import { TooManyAttempts } from "./login-throttle.ts";
@@ -55,6 +57,8 @@ function sessionOf(request: FastifyRequest) {
 
 export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, { config, auth, sessions, twoFactor, passwords, principals }) => {
   const setSessionCookie = sessionCookieSetter(config);
+  // A signup that arrives with a referral cookie is attributed to its link (docs/referrals.md).
+  const attributeReferral = createSignupAttribution(config, { onError: (err) => app.log.warn({ err }, "referral attribution failed; the signup goes on") });
   const clearSessionCookie = (reply: FastifyReply) => reply.clearCookie(SESSION_COOKIE, { path: "/" });
   const tags = ["auth"];
   const signedIn = principals.authorize("viewer");
@@ -68,7 +72,8 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     "/signup",
     { config: perIp, schema: { tags, summary: "Create a workspace and its owner", body: signupBodySchema, response: { 201: sessionSchema } } },
     async (request, reply) => {
-      const session = await auth.signup(request.body, clientOf(request));
+      const referral = { cookie: request.cookies[REFERRAL_COOKIE], attribute: attributeReferral };
+      const session = await auth.signup(request.body, clientOf(request), referral);
       setSessionCookie(reply, session.token);
       return reply.status(201).send(session);
     },

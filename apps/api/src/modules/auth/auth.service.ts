@@ -3,6 +3,7 @@ import type { Cache } from "@orbis/cache";
 import { AppError, createId, type Role, type SignInResultDto, type SignupBody } from "@orbis/contracts";
 import { sqlStateOf, systemRepository, tenantScope, type Database, type TenantScope, type UserRow, type WorkspaceRow } from "@orbis/db";
 import type { Client } from "../../lib/client.ts";
+import type { AttributeSignup } from "../referrals/referrals.service.ts";
 import { invalid } from "../../lib/validation.ts";
 import { toUserDto, toWorkspaceDto } from "../workspaces/workspaces.mappers.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
@@ -85,7 +86,11 @@ export function createAuthService({ db, tokens, cache, sessions, twoFactor, thro
   }
 
   return {
-    async signup(body: SignupBody, client: Client) {
+    /**
+     * A new user and their workspace. With `referral`, the referral cookie the browser sent is attributed
+     * in the same transaction (guarded there: attribution never fails a signup).
+     */
+    async signup(body: SignupBody, client: Client, referral?: { cookie: string | undefined; attribute: AttributeSignup }) {
       const passwordHash = await hashPassword(body.password);
       try {
         const { user, workspace } = await db.system.transaction(async (tx) => {
@@ -95,6 +100,7 @@ export function createAuthService({ db, tokens, cache, sessions, twoFactor, thro
           await sys.insertMembership({ id: createId("membership"), workspaceId: workspace.id, userId: user.id, role: "owner" });
           await sys.recordEvent(workspace.id, "user.created", { userId: user.id, email: user.email, name: user.name });
           await sys.recordEvent(workspace.id, "workspace.created", { workspaceId: workspace.id, name: workspace.name, ownerUserId: user.id });
+          if (referral?.cookie) await referral.attribute(tx, { cookie: referral.cookie, ip: client.ip, email: user.email, workspaceId: workspace.id });
           return { user, workspace };
         });
         // The user can ask for another one ("resend") if this one could not be written.

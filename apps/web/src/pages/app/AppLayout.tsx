@@ -1,4 +1,6 @@
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { api } from "../../lib/api.ts";
 import { NavLink, Outlet, useMatch, useNavigate } from "react-router";
 import { useMe, useSignOut } from "../../lib/session.tsx";
 import { AllowanceBanner } from "../../components/billing/AllowanceBanner.tsx";
@@ -16,6 +18,7 @@ const NAV = [
   ["/dashboard/phone-numbers", "Phone numbers", false],
   ["/dashboard/usage", "Usage", false],
   ["/dashboard/billing", "Billing", false],
+  ["/dashboard/referrals", "Refer & Earn", false],
   ["/dashboard/providers", "Provider keys", false],
   ["/dashboard/api-keys", "API keys", false],
   ["/dashboard/webhooks", "Webhooks", false],
@@ -54,6 +57,17 @@ function AgentSubNav({ onNavigate }: { onNavigate: () => void }) {
   );
 }
 
+/** Whether the signed-in user is a platform operator (`GET /v1/admin/me` answers 200): the console link. */
+function useIsOperator(): boolean {
+  const q = useQuery({
+    queryKey: ["admin", "me"],
+    queryFn: () => api<{ platformAdmin: boolean }>("/v1/admin/me").catch(() => ({ platformAdmin: false })),
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
+  return q.data?.platformAdmin === true;
+}
+
 export function AppLayout() {
   const me = useMe().data;
   const signOut = useSignOut();
@@ -61,6 +75,7 @@ export function AppLayout() {
   const [open, setOpen] = useState(false);
   // The dev outbox exists only while no SMTP server is configured.
   const outboxOn = useOutboxOn();
+  const operator = useIsOperator();
   // The Billing page shows the plan's banner itself, with its own buttons.
   const onBillingPage = useMatch("/dashboard/billing") !== null;
   return (
@@ -94,6 +109,11 @@ export function AppLayout() {
             <p className="text-slate-600">
               {me?.user.email} · <span data-testid="role">{me?.role}</span>
             </p>
+            {operator && (
+              <NavLink to="/admin" className="mt-2 block text-brand-800 underline">
+                Operator console
+              </NavLink>
+            )}
             <button
               type="button"
               className="mt-3 rounded-md px-2 py-1 text-slate-700 ring-1 ring-slate-300 hover:bg-slate-100"

@@ -185,7 +185,7 @@ export function Pricing() {
               ))}
             </ul>
             <Link
-              to={p.name === "Custom" ? "/affiliates" : "/signup"}
+              to="/signup"
               className={`mt-6 rounded-lg px-4 py-2.5 text-center font-semibold ${p.featured ? "bg-brand-600 text-white hover:bg-brand-700" : "ring-1 ring-slate-300 hover:bg-slate-50"}`}
             >
               {p.cta}
@@ -193,34 +193,6 @@ export function Pricing() {
           </li>
         ))}
       </ul>
-    </div>
-  );
-}
-
-export function Affiliates() {
-  return (
-    <div className="mx-auto max-w-3xl px-4 py-14">
-      <h1 className="text-3xl font-bold">Affiliate programme</h1>
-      <p className="mt-3 text-lg text-slate-700">Recommend OrbisVoice to the businesses you work with and earn a share of every subscription you bring.</p>
-      <ul className="mt-6 space-y-3 text-slate-700">
-        <li>
-          <strong>30 % recurring commission</strong> for the first 12 months of every customer you refer.
-        </li>
-        <li>
-          <strong>90-day cookie</strong>: referrals count when they sign up within three months of your link.
-        </li>
-        <li>
-          <strong>Monthly payouts</strong> once your balance passes $50.
-        </li>
-        <li>Made for agencies, web designers, IT providers and consultants serving local businesses.</li>
-      </ul>
-      <div className="mt-8 rounded-xl bg-brand-50 p-5 text-slate-800">
-        Affiliate sign-up opens with the referrals release. Until then,{" "}
-        <Link to="/signup" className="font-semibold text-brand-700 underline">
-          create an account
-        </Link>{" "}
-        and we will invite you first.
-      </div>
     </div>
   );
 }

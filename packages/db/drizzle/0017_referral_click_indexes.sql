@@ -1,0 +1,2 @@
+CREATE INDEX "referral_clicks_link_visitor_at" ON "referral_clicks" USING btree ("link_id","visitor_id","occurred_at");--> statement-breakpoint
+CREATE INDEX "referral_clicks_unflagged_at" ON "referral_clicks" USING btree ("occurred_at","link_id") WHERE flag is null;
