@@ -194,6 +194,8 @@ describe.runIf(hasChromium)("billing with Stripe in Chromium", () => {
     expect(await page.getByTestId("current-plan").textContent()).toBe("Free");
     await cancelled.getByRole("button", { name: "Dismiss" }).click();
     await page.waitForURL(`${base}/dashboard/billing`);
+    // The URL changes first; the notice leaves on the render after it.
+    await cancelled.waitFor({ state: "detached" });
     expect(await cancelled.count()).toBe(0);
 
     // 25 of 25 on a plan without overage: an alert saying when calls resume.
