@@ -4,12 +4,11 @@
 // $0.20–0.50 per call.
 //   npx tsx bench/billing.bench.ts [calls=300]
 // PGlite always; PostgreSQL too when TEST_DATABASE_URL (or DATABASE_URL) is set (a fresh database, dropped after).
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { callOverheadCost, createBilling, type CostRates } from "@orbis/billing";
 import { loadConfig } from "@orbis/config";
 import { createId, type Channel } from "@orbis/contracts";
-import { createDatabase, systemRepository, tenantScope, type Database, type Tx } from "@orbis/db";
+import { systemRepository, tenantScope, type Database, type Tx } from "@orbis/db";
+import { createTestDatabase } from "@orbis/db/testing";
 import { costByKind, type UsageByProvider } from "@orbis/providers";
 import { billingConsumer } from "@orbis/worker";
 
@@ -19,31 +18,10 @@ const config = loadConfig("all", { NODE_ENV: "development", LOG_LEVEL: "silent" 
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
+/** A throwaway migrated database: PGlite, or a fresh one on the server at `url` (dropped on close). */
 async function openDatabase(url?: string): Promise<{ db: Database; drop: () => Promise<void> }> {
-  if (!url) {
-    const db = createDatabase();
-    await db.migrate();
-    return { db, drop: () => db.close() };
-  }
-  const name = `orbis_bench_billing_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  const db = createDatabase({ databaseUrl: target.toString(), poolSize: 5 });
-  await db.migrate();
-  return {
-    db,
-    async drop() {
-      await db.close();
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
+  const db = await createTestDatabase({ databaseUrl: url ?? null, poolSize: 5 });
+  return { db, drop: () => db.close() };
 }
 
 // ── (a) metering overhead per call end ────────────────────────────────────────────────────────────

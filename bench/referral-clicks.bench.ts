@@ -4,45 +4,23 @@
 // every click is a flagged burst: the same statements run, which is the cost being measured.
 //   npx tsx bench/referral-clicks.bench.ts [rate=500] [seconds=10]
 // PGlite always; PostgreSQL too when TEST_DATABASE_URL (or DATABASE_URL) is set (a fresh database, dropped after).
-import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import pg from "pg";
 import { Registry } from "prom-client";
 import { buildApp } from "@orbis/api";
 import { createTokenService } from "@orbis/auth";
 import { createCache } from "@orbis/cache";
 import { loadConfig } from "@orbis/config";
-import { createDatabase, type Database } from "@orbis/db";
+import { type Database } from "@orbis/db";
+import { createTestDatabase } from "@orbis/db/testing";
 import { openLoop, type OpenLoopResult } from "./open-loop.ts";
 
 const [rate = 500, seconds = 10] = process.argv.slice(2).map(Number);
 const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 
+/** A throwaway migrated database: PGlite, or a fresh one on the server at `url` (dropped on close). */
 async function openDatabase(url?: string): Promise<{ db: Database; drop: () => Promise<void> }> {
-  if (!url) {
-    const db = createDatabase();
-    await db.migrate();
-    return { db, drop: () => db.close() };
-  }
-  const name = `orbis_bench_referrals_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  const db = createDatabase({ databaseUrl: target.toString(), poolSize: 10 });
-  await db.migrate();
-  return {
-    db,
-    async drop() {
-      await db.close();
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
+  const db = await createTestDatabase({ databaseUrl: url ?? null, poolSize: 5 });
+  return { db, drop: () => db.close() };
 }
 
 async function run(url?: string): Promise<{ result: OpenLoopResult; stored: number }> {

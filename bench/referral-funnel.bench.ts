@@ -5,10 +5,8 @@
 // PostgreSQL when TEST_DATABASE_URL (or DATABASE_URL) is set (a fresh database, dropped after), at full
 // size; PGlite otherwise, at a tenth of it (PGlite is one in-process connection: it is not the target).
 // Rows are generated in SQL (generate_series): seeding takes seconds, not minutes.
-import { randomBytes } from "node:crypto";
-import pg from "pg";
-import { createDatabase, referralAdminRepository, type Database } from "@orbis/db";
-import { sql } from "@orbis/db/testing";
+import { referralAdminRepository, type Database } from "@orbis/db";
+import { createTestDatabase, sql } from "@orbis/db/testing";
 
 const runs = Number(process.argv[2] ?? 20);
 const withIndex = process.argv.includes("index");
@@ -24,31 +22,10 @@ const TARGET_MS = 200;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
+/** A throwaway migrated database: PGlite, or a fresh one on the server at `url` (dropped on close). */
 async function openDatabase(url?: string): Promise<{ db: Database; drop: () => Promise<void> }> {
-  if (!url) {
-    const db = createDatabase();
-    await db.migrate();
-    return { db, drop: () => db.close() };
-  }
-  const name = `orbis_bench_referrals_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  const db = createDatabase({ databaseUrl: target.toString(), poolSize: 5 });
-  await db.migrate();
-  return {
-    db,
-    async drop() {
-      await db.close();
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
+  const db = await createTestDatabase({ databaseUrl: url ?? null, poolSize: 5 });
+  return { db, drop: () => db.close() };
 }
 
 /** 18 months of referrals ending now: users and affiliates with a link each, clicks (5 % flagged), signups (60 % activated, 20 % paid), commissions. */

@@ -10,8 +10,15 @@ export { count, eq, getTableName, sql, type Table } from "drizzle-orm";
  * A fresh, migrated database for one test file: a new database on the configured PostgreSQL server
  * (dropped on close) or an in-memory PGlite.
  */
-export async function createTestDatabase(options: { poolSize?: number; tenantBinding?: "connection" | "transaction" } = {}): Promise<Database> {
-  const { databaseUrl } = testTargets();
+export async function createTestDatabase(
+  options: {
+    poolSize?: number;
+    tenantBinding?: "connection" | "transaction";
+    /** The server to create the throwaway database on; `null`: PGlite; absent: TEST_DATABASE_URL (benchmarks pick both). */
+    databaseUrl?: string | null;
+  } = {},
+): Promise<Database> {
+  const databaseUrl = options.databaseUrl === undefined ? testTargets().databaseUrl : (options.databaseUrl ?? undefined);
   if (!databaseUrl) {
     const db = createDatabase();
     await db.migrate();
