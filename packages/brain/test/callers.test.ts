@@ -146,6 +146,28 @@ describe("corrections before the booking is made", () => {
     });
   }
 
+  for (const name of ["my name is James Eighth", "my name is April Jones"]) {
+    it(`"${name}" is a name, not a change of day`, async () => {
+      const c = await call("dental", ["I'd like a cleaning on Monday at 10", name, "two one two five five five zero one four two", "yes"]);
+      const a = await onlyBooking(c);
+      expect(a.local).toBe("Mon 2026-03-09 10:00");
+      expect(a.customerName).toBe(name.replace("my name is ", ""));
+      expect(c.transcript.join("\n")).not.toMatch(/changed that/);
+    });
+  }
+
+  it("a name and a new day in one answer: both are taken", async () => {
+    const c = await call("dental", [
+      "I'd like a cleaning on Monday at 10",
+      "my name is Sam Rivera, and can we do Wednesday instead",
+      "two one two five five five zero one four two",
+      "yes",
+    ]);
+    const a = await onlyBooking(c);
+    expect(a.local).toBe("Wed 2026-03-11 10:00");
+    expect(a.customerName).toBe("Sam Rivera");
+  });
+
   it("a typed correction is never saved as the caller's name", async () => {
     const c = await call("auto_repair", [
       "oil change tomorrow at 8",

@@ -4,7 +4,7 @@ import { isUrgent } from "./flows/messages.ts";
 import { asksQuestion } from "./flows/questions.ts";
 import { booking } from "./flows/booking.ts";
 import { chooseOffered } from "./flows/slots.ts";
-import { extractName, extractPhone, lastNameSaid } from "./nlu.ts";
+import { extractName, extractPhone, extractWhen, lastNameSaid, normalize } from "./nlu.ts";
 import type { Understanding } from "./nlu.ts";
 
 /**
@@ -62,6 +62,8 @@ async function takeChangeOfDay(dialogue: Dialogue, u: Understanding): Promise<bo
   // "Jane, Wednesday works": both are taken. A bare day is a change only with a correction word or
   // no name in it ("Friday" is nobody's name here).
   if (!u.correction && at === "name" && !u.when.date && !u.when.time) return false;
+  // "My name is James Eighth" (or April Jones): the day word is in the name the caller gave, not a change.
+  if (!u.correction && at === "name" && !whenOutsideName(dialogue, u)) return false;
   const d = dialogue.draft;
   if (at === "name" && u.introduced?.firm) d.name = u.introduced.name;
   if (dialogue.task === "book" && u.service && u.service.id !== d.serviceId) {
@@ -72,6 +74,17 @@ async function takeChangeOfDay(dialogue: Dialogue, u: Understanding): Promise<bo
   const staffChanged = applyStaff(dialogue.business, d, u);
   if (!applyWhen(dialogue.business, d, u) && staffChanged) delete d.slot;
   return advanced(dialogue, dialogue.phrases.changeNoted());
+}
+
+/** A day or time said outside the name the caller firmly introduced; true too when there is no such name. */
+function whenOutsideName(dialogue: Dialogue, u: Understanding): boolean {
+  if (!u.introduced?.firm) return true;
+  const words = u.introduced.name.split(" ").map((w) => w.replace(/[^a-z']/gi, ""));
+  const inName = new RegExp(`\\b${words.join("\\W+")}\\b`, "i");
+  if (!inName.test(u.text)) return true;
+  const rest = u.text.replace(inName, " ");
+  const when = extractWhen(normalize(rest), dialogue.business.timezone, dialogue.now().toJSDate(), { business: dialogue.business });
+  return !!(when.date || when.time || when.partOfDay);
 }
 
 async function takeService(dialogue: Dialogue, u: Understanding): Promise<boolean> {
