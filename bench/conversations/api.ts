@@ -66,7 +66,8 @@ export async function openStreamUrl(t: BenchTenant): Promise<string> {
     origin: BENCH_ORIGIN,
     body: { agentId: t.agentId },
   });
-  return s.url;
+  // The session's URL is the platform's public one; the bench reaches the same server on its local port.
+  return s.url.replace(/^wss?:\/\/[^/]+/, t.baseUrl.replace(/^http/, "ws"));
 }
 
 /** The part of GET /v1/calls/:id the verdict reads (the rest of the call detail is not the bench's concern). */

@@ -3,6 +3,7 @@ import { BENCH_ORIGIN, createBenchTenant, openStreamUrl, readStoredState } from 
 import { judge, type Failure } from "./judge.ts";
 import type { CallerPath, CallTrace, PathId } from "./paths/caller-path.ts";
 import type { Scenario } from "./scenario.ts";
+import { callWordErrors } from "./wer.ts";
 
 export interface ScenarioResult {
   id: string;
@@ -17,6 +18,10 @@ export interface ScenarioResult {
   unanswered: number;
   /** Times the caller spoke over the agent (see CallTrace.interrupts): should stay 0, or the caller is not waiting long enough. */
   interrupts: number;
+  /** Voiced paths: caller turns the agent started answering before the caller had finished (cut-offs). */
+  cutOffs: number;
+  /** Voiced paths: recognition errors over the call's words (what the caller said vs the stored caller text; numbers left out). */
+  wordErrors?: { errors: number; words: number };
   callId?: string;
   endReason?: string;
   durationMs: number;
@@ -31,7 +36,7 @@ export async function runScenario(baseUrl: string, path: CallerPath, scenario: S
   const base = { id: scenario.id, template: scenario.template, path: path.id, intent: scenario.intent };
   try {
     const tenant = await createBenchTenant(baseUrl, scenario.template);
-    trace = await path.call(scenario, await openStreamUrl(tenant), BENCH_ORIGIN);
+    trace = await path.call(scenario, { tenant, streamUrl: () => openStreamUrl(tenant), origin: BENCH_ORIGIN });
     const state = await readStoredState(tenant, trace.callId);
     const failures = judge(scenario, state, { now, timezone: tenant.timezone, path: path.id });
     for (const e of trace.errors) failures.push({ kind: "call-error", detail: e });
@@ -42,6 +47,15 @@ export async function runScenario(baseUrl: string, path: CallerPath, scenario: S
       latenciesMs: trace.turns.flatMap((t) => (t.firstTextMs === undefined ? [] : [t.firstTextMs])),
       unanswered: trace.turns.filter((t) => t.firstTextMs === undefined).length,
       interrupts: trace.interrupts,
+      cutOffs: trace.turns.filter((t) => t.cutOff).length,
+      ...(path.id !== "web-text" && state.call
+        ? {
+            wordErrors: callWordErrors(
+              trace.turns.map((t) => t.said),
+              state.call.turns.map((t) => t.userText ?? ""),
+            ),
+          }
+        : {}),
       ...(trace.callId ? { callId: trace.callId } : {}),
       ...(trace.endReason ? { endReason: trace.endReason } : {}),
       durationMs: Math.round(performance.now() - started),
@@ -56,6 +70,7 @@ export async function runScenario(baseUrl: string, path: CallerPath, scenario: S
       latenciesMs: [],
       unanswered: 0,
       interrupts: trace.interrupts,
+      cutOffs: 0,
       durationMs: Math.round(performance.now() - started),
       transcript: [],
       stored: { appointments: 0, messages: 0 },

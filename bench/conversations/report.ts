@@ -17,7 +17,9 @@ export interface Report {
   failureKinds: { kind: string; count: number }[];
   latencyMs: { path: string; turns: number; p50: number | null; p95: number | null }[];
   /** Caller turns the agent never answered, and times the caller spoke over the agent, per path. */
-  callerSide: { path: string; unanswered: number; interrupts: number }[];
+  callerSide: { path: string; unanswered: number; interrupts: number; cutOffs: number; turns: number }[];
+  /** Voiced paths: word error rate of the recogniser over every call of the path (numbers left out), in %. */
+  wordErrorRate: { path: string; words: number; wer: number | null }[];
   failures: { id: string; path: string; failures: ScenarioResult["failures"]; agentLastSaid: string }[];
   results: ScenarioResult[];
 }
@@ -60,8 +62,22 @@ export function buildReport(results: readonly ScenarioResult[], fixedNow: Date):
     }),
     callerSide: paths.map((path) => {
       const of = results.filter((r) => r.path === path);
-      return { path, unanswered: of.reduce((n, r) => n + r.unanswered, 0), interrupts: of.reduce((n, r) => n + r.interrupts, 0) };
+      return {
+        path,
+        unanswered: of.reduce((n, r) => n + r.unanswered, 0),
+        interrupts: of.reduce((n, r) => n + r.interrupts, 0),
+        cutOffs: of.reduce((n, r) => n + (r.cutOffs ?? 0), 0),
+        turns: of.reduce((n, r) => n + r.transcript.length - 1, 0),
+      };
     }),
+    wordErrorRate: paths
+      .filter((path) => path !== "web-text")
+      .map((path) => {
+        const of = results.filter((r) => r.path === path && r.wordErrors);
+        const words = of.reduce((n, r) => n + r.wordErrors!.words, 0);
+        const errors = of.reduce((n, r) => n + r.wordErrors!.errors, 0);
+        return { path, words, wer: words ? Math.round((1000 * errors) / words) / 10 : null };
+      }),
     failures: results
       .filter((r) => !r.passed)
       .map((r) => ({ id: r.id, path: r.path, failures: r.failures, agentLastSaid: r.transcript[r.transcript.length - 1]?.agent ?? "" })),
@@ -86,15 +102,24 @@ export function toMarkdown(r: Report): string {
     table(["path", "passed", "success"], rateRows(r.byPath)),
     "",
     table(
-      ["path", "caller turns answered", "first agent text p50 (ms)", "p95 (ms)"],
+      ["path", "caller turns answered", "first agent text (typed) or audio (voiced) p50 (ms)", "p95 (ms)"],
       r.latencyMs.map((l) => [l.path, l.turns, l.p50, l.p95]),
     ),
     "",
     table(
-      ["path", "caller turns unanswered", "caller spoke over the agent"],
-      r.callerSide.map((c) => [c.path, c.unanswered, c.interrupts]),
+      ["path", "caller turns unanswered", "caller spoke over the agent", "cut-offs (agent spoke before the caller finished)"],
+      r.callerSide.map((c) => [c.path, c.unanswered, c.interrupts, `${c.cutOffs}/${c.turns}`]),
     ),
     "",
+    ...(r.wordErrorRate.length
+      ? [
+          table(
+            ["path", "words said (numbers left out)", "word error rate %"],
+            r.wordErrorRate.map((w) => [w.path, w.words, w.wer]),
+          ),
+          "",
+        ]
+      : []),
     table(
       ["failure kind", "count"],
       r.failureKinds.map((k) => [k.kind, k.count]),

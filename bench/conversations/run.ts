@@ -3,7 +3,7 @@
  * bench/conversations/scenarios/ is one call to a fresh agent through the composed platform, judged on
  * what the call stored (appointments, messages, transfer, transcript), read back through the API.
  *
- *   npx tsx bench/conversations/run.ts [--path web-text] [--only dental] [--concurrency 4] [--out file.json]
+ *   npx tsx bench/conversations/run.ts [--path web-text|web-voice|twilio-8k …] [--only dental] [--concurrency 4] [--out file.json]
  *
  * Prints a markdown report and writes bench/conversations/results/latest.json.
  */
@@ -16,8 +16,10 @@ import { z } from "zod";
 import { BENCH_NOW } from "./clock.ts";
 import { runScenarios } from "./conversations.ts";
 import { PATH_IDS, type CallerPath, type PathId } from "./paths/caller-path.ts";
+import { twilio8kPath } from "./paths/twilio-8k.ts";
 import { webTextPath } from "./paths/web-text.ts";
-import { startBenchPlatform } from "./platform.ts";
+import { webVoicePath } from "./paths/web-voice.ts";
+import { startBenchPlatform, type BenchPlatform } from "./platform.ts";
 import { buildReport, toMarkdown } from "./report.ts";
 import { SCENARIOS } from "./scenarios/index.ts";
 
@@ -33,9 +35,10 @@ const { values } = parseArgs({
 });
 const args = argsSchema.parse(values);
 
-function pathOf(id: PathId): CallerPath {
+function pathOf(id: PathId, platform: BenchPlatform): CallerPath {
   if (id === "web-text") return webTextPath();
-  throw new Error(`path ${id} is not implemented yet (see bench/conversations/README.md)`);
+  if (id === "web-voice") return webVoicePath();
+  return twilio8kPath({ localBase: platform.baseUrl, publicBase: platform.publicBase });
 }
 
 const scenarios = SCENARIOS.filter((s) => !args.only || s.id.includes(args.only) || s.template === args.only);
@@ -43,7 +46,7 @@ const platform = await startBenchPlatform(BENCH_NOW);
 const results = [];
 try {
   for (const id of args.path) {
-    const path = pathOf(id);
+    const path = pathOf(id, platform);
     console.error(`${id}: ${scenarios.length} scenarios, ${args.concurrency} at a time`);
     results.push(
       ...(await runScenarios(platform.baseUrl, path, scenarios, {

@@ -8,6 +8,8 @@ import { startBenchPlatform, type BenchPlatform } from "../../bench/conversation
 import { buildReport, toMarkdown } from "../../bench/conversations/report.ts";
 import { parseScenarios } from "../../bench/conversations/scenario.ts";
 import { SCENARIOS } from "../../bench/conversations/scenarios/index.ts";
+import { spokenForm } from "../../bench/conversations/paths/caller-path.ts";
+import { callWordErrors } from "../../bench/conversations/wer.ts";
 
 /** The conversation benchmark (npm run bench:conversations) on three of its scenarios, so the runner cannot rot. */
 
@@ -40,6 +42,20 @@ const appointment = (start: string, over: Partial<StoredState["appointments"][nu
   ...over,
 });
 const scenario = SCENARIOS.find((s) => s.id === "dental-001-cleaning-simple")!;
+
+describe("conversation benchmark: voiced paths' word error rate and spoken numbers", () => {
+  it("counts substitutions, insertions and deletions over the whole call, numbers left out", () => {
+    expect(callWordErrors(["Hi, I'd like to book a cleaning."], ["hi i'd like to book a cleaning"])).toEqual({ errors: 0, words: 7 });
+    // Split differently into turns by the recogniser: still no error.
+    expect(callWordErrors(["Sarah Mitchell.", "Tomorrow at ten"], ["sarah", "mitchell tomorrow at"])).toEqual({ errors: 0, words: 4 });
+    expect(callWordErrors(["book a cleaning tomorrow"], ["look a cleaning"])).toEqual({ errors: 2, words: 4 });
+    expect(callWordErrors(["It's 212 555 0143."], ["it's two one two five five five oh one four three"])).toEqual({ errors: 0, words: 1 });
+  });
+
+  it("reads digit strings digit by digit, as callers read numbers out", () => {
+    expect(spokenForm("It's 212 555 0143, at 10:30")).toBe("It's 2 1 2 5 5 5 0 1 4 3, at 10:30");
+  });
+});
 
 describe("conversation benchmark: days and the judge", () => {
   it("resolves days against the fixed Monday", () => {

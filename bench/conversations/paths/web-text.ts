@@ -1,7 +1,7 @@
 import WebSocket from "ws";
 import { serverMessageSchema } from "@orbis/contracts";
 import type { Scenario } from "../scenario.ts";
-import type { CallerPath, CallTrace } from "./caller-path.ts";
+import type { CallerPath, CallTarget, CallTrace } from "./caller-path.ts";
 
 export interface WebTextOptions {
   /** Agent quiet (no audio frame, transcript or tool event) this long after it said something = it has finished its reply. */
@@ -32,9 +32,9 @@ export function webTextPath(options: WebTextOptions = {}): CallerPath {
   const turnTimeoutMs = options.turnTimeoutMs ?? 15_000;
   return {
     id: "web-text",
-    async call(scenario: Scenario, streamUrl: string, origin: string): Promise<CallTrace> {
+    async call(scenario: Scenario, target: CallTarget): Promise<CallTrace> {
       const trace: CallTrace = { greeting: "", turns: [], unsaid: 0, interrupts: 0, errors: [] };
-      const ws = new WebSocket(streamUrl, { origin });
+      const ws = new WebSocket(await target.streamUrl(), { origin: target.origin });
       let closed = false;
       let lastLife = 0;
       let lines: string[] = [];

@@ -156,6 +156,19 @@ describe("corrections before the booking is made", () => {
     });
   }
 
+  it("the chosen day and time said again is not a change", async () => {
+    const c = await call("dental", [
+      "I'd like a cleaning on Monday at 10",
+      "Sam Rivera",
+      "yes, Monday at 10 is right",
+      "two one two five five five zero one four two",
+      "yes",
+    ]);
+    const a = await onlyBooking(c);
+    expect(a.local).toBe("Mon 2026-03-09 10:00");
+    expect(c.transcript.join("\n")).not.toMatch(/changed that/);
+  });
+
   it("a name and a new day in one answer: both are taken", async () => {
     const c = await call("dental", [
       "I'd like a cleaning on Monday at 10",

@@ -1,3 +1,4 @@
+import { DateTime } from "luxon";
 import type { Awaiting, Dialogue, Flow } from "./dialogue.ts";
 import { applyBookingRequest, applyStaff, applyWhen, markWeak } from "./draft.ts";
 import { isUrgent } from "./flows/messages.ts";
@@ -65,6 +66,9 @@ async function takeChangeOfDay(dialogue: Dialogue, u: Understanding): Promise<bo
   // "My name is James Eighth" (or April Jones): the day word is in the name the caller gave, not a change.
   if (!u.correction && at === "name" && !whenOutsideName(dialogue, u)) return false;
   const d = dialogue.draft;
+  // The day and time already chosen, said again ("yes, Tuesday at ten"): nothing to change.
+  const serviceChange = dialogue.task === "book" && !!u.service && u.service.id !== d.serviceId;
+  if (!serviceChange && !u.staff && restatesChosen(dialogue, u)) return false;
   if (at === "name" && u.introduced?.firm) d.name = u.introduced.name;
   if (dialogue.task === "book" && u.service && u.service.id !== d.serviceId) {
     d.serviceId = u.service.id;
@@ -74,6 +78,17 @@ async function takeChangeOfDay(dialogue: Dialogue, u: Understanding): Promise<bo
   const staffChanged = applyStaff(dialogue.business, d, u);
   if (!applyWhen(dialogue.business, d, u) && staffChanged) delete d.slot;
   return advanced(dialogue, dialogue.phrases.changeNoted());
+}
+
+/** The words name only the day and time already chosen (or asked for), and no part of the day. */
+function restatesChosen(dialogue: Dialogue, u: Understanding): boolean {
+  const d = dialogue.draft;
+  const zone = dialogue.business.timezone;
+  const chosen = d.slot ? DateTime.fromISO(d.slot.start, { zone }) : undefined;
+  const date = chosen?.toISODate() ?? d.date;
+  const time = chosen?.toFormat("HH:mm") ?? d.time;
+  if (u.when.partOfDay && !u.when.time) return false;
+  return (!u.when.date || u.when.date === date) && (!u.when.time || u.when.time === time) && !!(u.when.date || u.when.time);
 }
 
 /** A day or time said outside the name the caller firmly introduced; true too when there is no such name. */
