@@ -20,6 +20,7 @@ const BENCHES: [name: string, script: string][] = [
   ["billing: Stripe webhook handling p50/p99", "bench/stripe-webhook.bench.ts"],
   ["referrals: /r/:code click recording at 250 and 500 clicks/s", "bench/referral-clicks.bench.ts"],
   ["referrals: the operator's funnel over 1M clicks and 100k signups (PostgreSQL)", "bench/referral-funnel.bench.ts"],
+  ["practice: scoring per 10-minute transcript", "bench/practice/scoring.bench.ts"],
   ["fuzz: every route, carrier webhooks and WebSocket frames at length (FUZZ_CASES)", "bench/fuzz.bench.ts"],
 ];
 

@@ -88,6 +88,16 @@ describe.runIf(hasChromium)("accessibility (axe-core)", () => {
       "/dashboard/webhooks",
       "/dashboard/privacy",
       "/dashboard/outbox",
+      "/dashboard/practice",
+      "/dashboard/practice/personas/builtin_logistics_ops_manager",
+      "/dashboard/practice/personas/new",
+      "/dashboard/practice/scenarios/builtin_cold_call_book_meeting",
+      "/dashboard/practice/sessions",
+      "/dashboard/practice/progress",
+      "/dashboard/practice/team",
+      "/dashboard/practice/goals",
+      "/dashboard/practice/activities",
+      "/dashboard/practice/what-if",
       "/onboarding",
     ]) {
       await page.goto(`${base}${path}`);

@@ -85,6 +85,13 @@ import { accountEmailAuthRoutes, emailRoutes } from "./modules/email/email.route
 import { webhooksRoutes } from "./modules/webhooks/webhooks.routes.ts";
 import { createWebhooksService } from "./modules/webhooks/webhooks.service.ts";
 import { privacyRoutes } from "./modules/privacy/privacy.routes.ts";
+import { featuresRoutes } from "./modules/features/features.routes.ts";
+import { createFeaturesService } from "./modules/features/features.service.ts";
+import { practiceRoutes } from "./modules/practice/practice.routes.ts";
+import { createPracticeLibraryService } from "./modules/practice/library.service.ts";
+import { createPracticeProgressService } from "./modules/practice/progress.service.ts";
+import { createPracticeSessionsService } from "./modules/practice/sessions.service.ts";
+import { createWhatIfService } from "./modules/practice/what-if.service.ts";
 import { createPrivacyService } from "./modules/privacy/privacy.service.ts";
 
 export interface BuildAppOptions {
@@ -216,7 +223,16 @@ export async function mountApi(app: Server, deps: ApiDeps) {
   const referrals = createReferralsService(referralDeps);
   const earnings = createEarningsService(referralDeps);
   const affiliates = createAffiliatesService(referralDeps);
-  const admin = createAdminService(referralDeps);
+  const features = createFeaturesService({ billing: billingDeps });
+  const admin = createAdminService({ ...referralDeps, features });
+  const practiceLibrary = createPracticeLibraryService();
+  const practice = {
+    features,
+    library: practiceLibrary,
+    sessions: createPracticeSessionsService({ tokens: deps.tokens, library: practiceLibrary, now: () => clock.now() }),
+    progress: createPracticeProgressService({ now: () => clock.now() }),
+    whatIf: createWhatIfService(),
+  };
   // `/r/:code` is a public page address, not an API route.
   await app.register(referralRedirectRoutes, { principals, service: createReferralRedirectService(referralDeps) });
   await app.register(
@@ -260,6 +276,8 @@ export async function mountApi(app: Server, deps: ApiDeps) {
       await v1.register(earningsRoutes, { principals, service: earnings });
       await v1.register(affiliatesRoutes, { prefix: "/affiliates", principals, service: affiliates });
       await v1.register(adminRoutes, { prefix: "/admin", principals, service: admin });
+      await v1.register(featuresRoutes, { principals, features });
+      await v1.register(practiceRoutes, { prefix: "/practice", principals, ...practice });
     },
     { prefix: "/v1" },
   );

@@ -1,14 +1,15 @@
 import type { AgentConfig, Channel, ServerMessage } from "@orbis/contracts";
-import { createId } from "@orbis/contracts";
-import { buildCallSummary, summarizeWithModel, type SummaryTurn } from "@orbis/agent-runtime";
 import type { TenantScope } from "@orbis/db";
 import { systemTimerClock as systemClock, type TimerClock as Clock } from "@orbis/ports";
 import { frames, OutputPacer, pacingClock, Pipeline, type Brain, type BrainSession, type CallContext, type Frame } from "@orbis/voice";
 import type { CallPipeline, PipelineFactory } from "./agent-pipeline.ts";
 import type { GatewayMetrics } from "./metrics.ts";
-import { TurnRecorder, type CompletedTurn } from "./turn-recorder.ts";
+import { TurnRecorder, type CallerSpeech } from "./turn-recorder.ts";
 import { CallRecording, type RecordingStore } from "@orbis/recordings";
 import type { CallHeartbeats } from "./call-heartbeats.ts";
+import { callRecordStore, type CallRecordStore, type EndReason, type SessionNote } from "./call-record-store.ts";
+
+export type { EndReason } from "./call-record-store.ts";
 
 export const PIPELINE_RATE = 16_000;
 
@@ -48,13 +49,14 @@ export interface CallSessionOptions {
   callId?: string;
   /** A dashboard test call (the agent's draft, "Try this agent"): a call, but it does not activate the workspace. */
   test?: boolean;
+  /** Where the session's record goes; default a call (`callRecordStore` from the options above). */
+  store?: CallRecordStore;
 }
 
-export type EndReason = "caller_hangup" | "agent_ended" | "transfer" | "idle_timeout" | "error" | "server_shutdown" | "protocol_error";
-
 /**
- * One call: the call row, the pipeline assembled from the agent, steady 20 ms output pacing, the turn
- * log written as each turn completes, and one way to end. The session knows no wire format.
+ * One call: its record (the call row by default, `CallRecordStore`), the pipeline assembled from the
+ * agent, steady 20 ms output pacing, the turn log written as each turn completes, and one way to end.
+ * The session knows no wire format.
  */
 export class CallSession {
   readonly callId: string;
@@ -69,54 +71,46 @@ export class CallSession {
   private ended = false;
   private endAfterPlayback: EndReason | undefined;
   private pendingWrites = new Set<Promise<unknown>>();
-  private events: { at: string; kind: string; detail?: unknown }[] = [];
+  private events: SessionNote[] = [];
   private recording: CallRecording | undefined;
-  /** What the call's summary is built from: each completed turn's caller text and tool calls. */
-  private readonly turnLog: SummaryTurn[] = [];
+  private readonly store: CallRecordStore;
+  /** Caller audio received, in ms of audio: the timeline the caller's speech is measured on. */
+  private audioMs = 0;
+  /** The caller's turn under way (turn-taker `user-turn-start` → `user-turn-end`), on the audio timeline. */
+  private speech: { at: Date; fromAudioMs: number; speechMs?: number } | undefined;
+  /** Why the brain ended the call (`agent-end`), for stores that keep it. */
+  private agentEndReason: string | undefined;
   lastActivityAt = Date.now();
 
   constructor(private readonly o: CallSessionOptions) {
     this.clock = o.clock ?? systemClock;
-    this.callId = o.callId ?? createId("call");
+    this.store =
+      o.store ??
+      callRecordStore({
+        tenant: o.tenant,
+        agentId: o.agentId,
+        channel: o.channel,
+        ...(o.caller !== undefined ? { caller: o.caller } : {}),
+        gatewayId: o.gatewayId,
+        ...(o.callFields ? { callFields: o.callFields } : {}),
+        ...(o.callId ? { callId: o.callId } : {}),
+        ...(o.test ? { test: true } : {}),
+        log: o.log,
+      });
+    this.callId = this.store.id;
   }
 
-  /** Writes the call row, builds the pipeline and lets the agent greet. */
+  /** Writes the session's record (the call row), builds the pipeline and lets the agent greet. */
   async start(): Promise<void> {
     const o = this.o;
     this.startedAt = new Date();
-    if (o.callId) {
-      await o.tenant.calls.update(o.callId, { status: "in_progress", gatewayId: o.gatewayId, heartbeatAt: this.startedAt, answeredAt: this.startedAt });
-    } else
-      await o.tenant.transaction(async (t) => {
-        const call = await t.calls.insert({
-          id: this.callId,
-          agentId: o.agentId,
-          channel: o.channel,
-          caller: o.caller ?? null,
-          callee: o.callFields?.callee ?? null,
-          providerCallId: o.callFields?.providerCallId ?? null,
-          status: "in_progress",
-          gatewayId: o.gatewayId,
-          heartbeatAt: this.startedAt,
-          startedAt: this.startedAt,
-          answeredAt: this.startedAt,
-          metadata: this.metadata(),
-        });
-        await t.events.record("call.started", {
-          callId: call.id,
-          agentId: call.agentId,
-          channel: call.channel,
-          direction: call.direction,
-          caller: call.caller,
-          startedAt: call.startedAt.toISOString(),
-        });
-      });
+    await this.store.start(this.startedAt);
     o.metrics.liveCalls.inc({ channel: o.channel });
     if (o.agent.recordCalls && o.recordings) {
       this.recording = new CallRecording(o.recordings, `${o.tenant.workspaceId}/${this.callId}.wav`);
     }
     this.recorder = new TurnRecorder(
-      (turn) => this.persistTurn(turn),
+      (turn) => void this.track(this.store.turn(turn)),
       undefined,
       (options) => this.stack?.takeUsage?.(options),
     );
@@ -150,7 +144,7 @@ export class CallSession {
     if (this.stack.session) this.brainSession = this.stack.session;
     for (const n of this.stack.notes ?? []) this.note(n.kind, n.detail);
     // Lets the reaper tell a live call from one whose process died.
-    o.heartbeats.add(o.tenant, this.callId);
+    if (this.store.heartbeats) o.heartbeats.add(o.tenant, this.callId);
     this.pipeline.push(frames.start(PIPELINE_RATE, this.callId));
   }
 
@@ -158,6 +152,7 @@ export class CallSession {
   pushAudio(pcm: Int16Array): void {
     if (this.ended) return;
     this.o.metrics.framesIn.inc();
+    this.audioMs += (pcm.length * 1000) / PIPELINE_RATE;
     this.recording?.callerFrame(pcm);
     this.pipeline.push(frames.audioIn(pcm, PIPELINE_RATE));
   }
@@ -201,12 +196,20 @@ export class CallSession {
         this.note("interrupted", { heard, reason: frame.reason });
         break;
       }
-      case "user-turn-start":
+      case "user-turn-start": {
         this.lastActivityAt = Date.now();
+        // The turn-taker starts a turn only after this much speech: the words began that long ago.
+        const t = this.o.agent.turnTaking;
+        const lead = frame.bargeIn ? Math.max(t.bargeInMs, t.minSpeechMs) : t.minSpeechMs;
+        this.speech = { at: new Date(Date.now() - lead), fromAudioMs: Math.max(0, this.audioMs - lead) };
+        break;
+      }
+      case "user-turn-end":
+        if (this.speech) this.speech.speechMs = Math.max(0, Math.round(this.audioMs - frame.trailingSilenceMs - this.speech.fromAudioMs));
         break;
       case "transcript":
         transport.sendEvent({ type: "transcript", role: "user", text: frame.text, final: frame.final });
-        if (frame.final && frame.text.trim()) this.recorder.callerSaid(frame.text);
+        if (frame.final && frame.text.trim()) this.recorder.callerSaid(frame.text, this.takeSpeech());
         break;
       case "text":
         this.recorder.agentSentence(frame.text);
@@ -228,6 +231,7 @@ export class CallSession {
         this.endAfterPlayback = "transfer";
         break;
       case "agent-end":
+        this.agentEndReason = frame.reason;
         this.endAfterPlayback = "agent_ended";
         if (this.pacer.queuedMs === 0) void this.end("agent_ended");
         break;
@@ -254,45 +258,22 @@ export class CallSession {
     }
   }
 
+  /** The caller's speech of the turn just recognised, once. */
+  private takeSpeech(): CallerSpeech | undefined {
+    const s = this.speech;
+    this.speech = undefined;
+    return s?.speechMs !== undefined ? { at: s.at, speechMs: s.speechMs } : undefined;
+  }
+
   private onSpeaking(speaking: boolean) {
     this.pipeline.push(frames.agentSpeaking(speaking), "up");
-    if (speaking) return;
+    if (speaking) return this.recorder.agentPlaying();
     this.recorder.playbackFinished();
     if (this.endAfterPlayback) void this.end(this.endAfterPlayback);
   }
 
   private note(kind: string, detail?: unknown) {
     this.events.push({ at: new Date().toISOString(), kind, ...(detail === undefined ? {} : { detail }) });
-  }
-
-  private metadata(): Record<string, unknown> {
-    return { ...(this.o.callFields?.metadata ?? {}), ...(this.o.test ? { test: true } : {}) };
-  }
-
-  private persistTurn(turn: CompletedTurn) {
-    this.turnLog.push({ userText: turn.userText, agentText: turn.agentText, toolCalls: turn.toolCalls });
-    const l = turn.latency;
-    const ms = (v: number | undefined) => (v === undefined ? null : Math.round(v));
-    void this.track(
-      this.o.tenant.calls.insertTurn({
-        id: createId("turn"),
-        callId: this.callId,
-        seq: turn.seq,
-        userText: turn.userText,
-        agentText: turn.agentText,
-        heardText: turn.heardText,
-        interrupted: turn.interrupted,
-        toolCalls: turn.toolCalls,
-        endpointMs: ms(l?.endpoint_ms),
-        asrMs: ms(l?.asr_ms),
-        llmMs: ms(l?.llm_ms),
-        ttsMs: ms(l?.tts_ms),
-        e2eMs: ms(l?.e2e_ms),
-        ...(turn.usage ? { servedBy: turn.usage.servedBy, usage: turn.usage.usage, costUsd: turn.usage.costUsd } : {}),
-        startedAt: turn.startedAt,
-        endedAt: turn.endedAt,
-      }),
-    );
   }
 
   private track(p: Promise<unknown>) {
@@ -303,12 +284,16 @@ export class CallSession {
     return tracked;
   }
 
-  /** Ends the call once: stops audio, writes the open turn and the call's outcome, closes the wire. */
-  async end(reason: EndReason, closeCode = 1000): Promise<void> {
+  /**
+   * Ends the call once: stops audio, writes the open turn and the record's end, closes the wire.
+   * `detail` says how, where the reason lumps cases together (`disconnected`: the socket closed without
+   * an `end` message; `time_up`: the gateway's time limit); the brain's own reason is added here.
+   */
+  async end(reason: EndReason, closeCode = 1000, detail?: string): Promise<void> {
     if (this.ended) return;
     this.ended = true;
     const o = this.o;
-    o.heartbeats.remove(o.tenant, this.callId);
+    if (this.store.heartbeats) o.heartbeats.remove(o.tenant, this.callId);
     if (this.pacer) {
       this.pacer.stop();
       if (this.pipeline) this.pipeline.push(frames.end(reason));
@@ -321,56 +306,27 @@ export class CallSession {
       () => true,
       (err: unknown) => (o.log.error({ callId: this.callId, err }, "call recording failed"), false),
     );
-    // The outcome and summary from the call's structured record; an agent with an LLM may word the
-    // summary itself (bounded wait, and before the totals so its tokens are counted).
-    const timezone = await o.tenant.workspace.get().then(
-      (w) => w?.timezone ?? "UTC",
-      () => "UTC",
-    );
-    const result = buildCallSummary(this.turnLog, { timezone, endReason: reason });
-    const model = this.stack?.summaryModel;
-    const summary = (model && (await summarizeWithModel(model, this.turnLog, result))) || result.summary;
-    const { outcome } = result;
-    const totals = this.stack?.totalUsage?.();
-    this.stack?.close?.();
-    await Promise.allSettled([...this.pendingWrites]);
-    const recordingPath = (await recorded) ? this.recording?.location : undefined;
-    const status = reason === "error" ? "failed" : "completed";
-    const durationSec = Math.max(0, Math.round((endedAt.getTime() - this.startedAt.getTime()) / 1000));
-    // The close, its outcome and summary, `call.ended` and (for the workspace's first real call)
-    // `user.activated` are one transaction.
-    await o.tenant
-      .transaction(async (t) => {
-        await t.calls.update(this.callId, {
-          status,
-          endedAt,
-          durationSec,
-          endReason: reason,
-          outcome,
-          summary,
-          ...(recordingPath ? { recordingPath } : {}),
-          ...(totals ? { usage: totals.usage, costUsd: totals.costUsd } : {}),
-          metadata: { ...this.metadata(), events: this.events },
-        });
-        // Once per call, even when the reaper closed it first (a stalled process that came back); none
-        // for a call whose row was never written.
-        if (!(await t.calls.get(this.callId)) || (await t.events.existsForCall("call.ended", this.callId, new Date(this.startedAt.getTime() - 60_000)))) return;
-        await t.events.record("call.ended", {
-          callId: this.callId,
-          agentId: o.agentId,
-          channel: o.channel,
-          status,
-          durationSec,
-          endReason: reason,
-          outcome,
-          summary,
-          endedAt: endedAt.toISOString(),
-        });
-        if (!o.test) await t.events.recordOnce("user.activated", { workspaceId: o.tenant.workspaceId, callId: this.callId, channel: o.channel });
+    const stack = this.stack;
+    const how = detail ?? (reason === "agent_ended" ? this.agentEndReason : undefined);
+    const told = await this.store
+      .end({
+        reason,
+        ...(how ? { detail: how } : {}),
+        startedAt: this.startedAt,
+        endedAt,
+        notes: this.events,
+        ...(stack?.summaryModel ? { summaryModel: stack.summaryModel } : {}),
+        settle: async () => {
+          const totals = stack?.totalUsage?.();
+          stack?.close?.();
+          await Promise.allSettled([...this.pendingWrites]);
+          const recordingPath = (await recorded) ? this.recording?.location : undefined;
+          return { ...(totals ? { totals } : {}), ...(recordingPath ? { recordingPath } : {}) };
+        },
       })
-      .catch((error: unknown) => o.log.error({ callId: this.callId, err: error }, "call close failed"));
-    o.transport.sendEvent({ type: "end", reason });
-    o.transport.close(closeCode, reason);
+      .catch((error: unknown) => (o.log.error({ callId: this.callId, err: error }, "session close failed"), undefined));
+    o.transport.sendEvent({ type: "end", reason: told ?? reason });
+    o.transport.close(closeCode, told ?? reason);
     o.log.info({ callId: this.callId, reason }, "call ended");
   }
 

@@ -10,6 +10,7 @@ import type { Cache } from "@orbis/cache";
 import { CLOSE_CODES, type AgentConfig } from "@orbis/contracts";
 import { systemRepository, type Database } from "@orbis/db";
 import { localRecordingStore, type RecordingStore } from "@orbis/recordings";
+import { createProspectBrain } from "@orbis/practice";
 import type { Brain } from "@orbis/voice";
 import type { Registry } from "prom-client";
 import type { PipelineFactory } from "./agent-pipeline.ts";
@@ -19,9 +20,14 @@ import { createCallLimiter, type CallLimiter } from "./limits.ts";
 import { createGatewayMetrics, type GatewayMetrics } from "./metrics.ts";
 import { LiveSockets } from "./shutdown.ts";
 import { authenticateStream, consumeVoiceToken } from "./stream-auth.ts";
+import type { PracticeGrant } from "./practice/practice-grant.ts";
+import { practiceDeadline } from "./practice/practice-deadline.ts";
+import { practiceRecordStore } from "./practice/practice-store.ts";
 import { BrowserStreamReader, browserTransport } from "./transports/browser-stream.ts";
 
 export type BrainFactory = (workspaceId: string, agentId: string, agent: AgentConfig) => Brain | Promise<Brain>;
+/** The prospect of a sales practice session. */
+type ProspectFactory = (practice: PracticeGrant) => Brain | Promise<Brain>;
 
 export interface GatewayRuntime {
   config: AppConfig;
@@ -38,6 +44,8 @@ export interface GatewayRuntime {
 export interface GatewayOptions {
   brains: BrainFactory;
   pipeline: PipelineFactory;
+  /** Sales practice sessions' prospects; default the offline prospect engine of `@orbis/practice`. */
+  prospects?: ProspectFactory;
   /** A call whose process stopped heart-beating this long ago is closed by the reaper. */
   staleAfterMs?: number;
   heartbeatMs?: number;
@@ -150,6 +158,7 @@ export function gatewayMount(options: GatewayOptions) {
         }, startTimeoutMs);
 
         let release: (() => Promise<void>) | undefined;
+        let cancelDeadline: (() => void) | undefined;
         const ready = (async () => {
           const auth = await authenticateStream(runtime, request.query as Record<string, string | undefined>, request.headers.origin);
           if (!auth.ok) {
@@ -171,8 +180,9 @@ export function gatewayMount(options: GatewayOptions) {
             }
             // The plan, once per call: a spent allowance refuses it, the plan's concurrency bounds the slot.
             // A dashboard test call ("Try this agent") is never held to the plan: building an agent stays possible.
+            // A practice session is not a call: it spends no allowance (the concurrency limits still hold).
             let planLimit: number | null = null;
-            if (!grant.test) {
+            if (!grant.test && !grant.practice) {
               const admitted = await gate.admit(grant.tenant, "web");
               if (!admitted.ok) return refused(CLOSE_CODES.quotaExceeded, admitted.message);
               planLimit = admitted.concurrentCalls;
@@ -182,7 +192,10 @@ export function gatewayMount(options: GatewayOptions) {
             if (!slot.ok) return refused(CLOSE_CODES.rateLimited, `too many concurrent calls for this ${slot.limit}`);
             // Released by the close handling, which runs after this handler whenever the socket closes.
             release = slot.release;
-            const brain = await options.brains(grant.tenant.workspaceId, grant.agentId, grant.agent);
+            const practice = grant.practice;
+            const brain = practice
+              ? await (options.prospects ?? defaultProspects)(practice)
+              : await options.brains(grant.tenant.workspaceId, grant.agentId, grant.agent);
             if (sockets.closing) return refused(CLOSE_CODES.serverShutdown, "server shutting down");
             if (socket.readyState !== socket.OPEN) return undefined;
             const session = new CallSession({
@@ -199,9 +212,11 @@ export function gatewayMount(options: GatewayOptions) {
               heartbeats,
               log,
               recordings,
+              ...(practice ? { store: practiceRecordStore({ tenant: grant.tenant, practice, log }) } : {}),
             });
             entry.session = session;
             await session.start();
+            if (practice) cancelDeadline = practiceDeadline(session, practice.scenario.timeLimitSec);
             transport.sendEvent({ type: "ready", callId: session.callId, sampleRate: 16000 });
             return session;
           },
@@ -224,7 +239,7 @@ export function gatewayMount(options: GatewayOptions) {
         let queued = 0;
         let chain: Promise<unknown> = ready.then((grant) => (authenticated = grant !== undefined));
         socket.on("message", (data: Buffer, isBinary: boolean) => {
-          if (!startSeen && !isBinary && isStart(data)) {
+          if (!startSeen && !isBinary && isControl(data, "start")) {
             startSeen = true;
             clearTimeout(startTimer);
           }
@@ -239,7 +254,9 @@ export function gatewayMount(options: GatewayOptions) {
           queued++;
           chain = chain
             .then(async () => {
-              if (socket.readyState !== socket.OPEN) return;
+              // A client that sends `end` and closes at once (the voice client's hang-up) still hung up,
+              // rather than dropped: the queued `end` is handled though the socket has closed.
+              if (socket.readyState !== socket.OPEN && (isBinary || !isControl(data, "end"))) return;
               if ((await ready) === undefined) return;
               await reader.onMessage(data, isBinary);
             })
@@ -248,6 +265,7 @@ export function gatewayMount(options: GatewayOptions) {
         });
         socket.on("close", () => {
           clearTimeout(startTimer);
+          cancelDeadline?.();
           live.delete(socket);
           reader.dispose();
           sockets.closed(
@@ -255,7 +273,8 @@ export function gatewayMount(options: GatewayOptions) {
             chain
               .catch(() => undefined)
               .then(async () => {
-                await entry.session?.end("caller_hangup");
+                // Closed without an `end` message (a practice session tells the two apart; a call does not).
+                await entry.session?.end("caller_hangup", 1000, "disconnected");
                 await release?.();
               })
               .catch((err: unknown) => log.error({ err }, "call cleanup failed")),
@@ -267,6 +286,8 @@ export function gatewayMount(options: GatewayOptions) {
     });
   };
 }
+
+const defaultProspects: ProspectFactory = ({ persona, scenario }) => createProspectBrain({ persona, scenario });
 
 /** The WebSocket layer refuses a larger message (close 1009) before it is buffered. */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -289,10 +310,11 @@ function socketErrorHandler(error: Error & { code?: unknown }, socket: WebSocket
 }
 
 /** Whether a text frame is a `start` message (checked before the frame is queued behind authentication). */
-function isStart(data: Buffer): boolean {
+/** A small control message of this type (read before the reader validates it). */
+function isControl(data: Buffer, type: "start" | "end"): boolean {
   if (data.length > 1024) return false;
   try {
-    return (JSON.parse(data.toString("utf8")) as { type?: unknown } | null)?.type === "start";
+    return (JSON.parse(data.toString("utf8")) as { type?: unknown } | null)?.type === type;
   } catch {
     return false;
   }

@@ -3,6 +3,7 @@ import type { Cache } from "@orbis/cache";
 import { idSchema, type AgentConfig } from "@orbis/contracts";
 import { loadAgentConfigForCall, refusalOf, type AgentConfigMode } from "@orbis/agent-runtime";
 import { systemRepository, tenantScope, type Database, type TenantScope } from "@orbis/db";
+import { admitPractice, type PracticeGrant } from "./practice/practice-grant.ts";
 
 /** A voice token, by its id: admits one call (`consumeVoiceToken`). */
 interface VoiceTokenUse {
@@ -19,6 +20,8 @@ interface StreamGrant {
   voiceToken?: VoiceTokenUse;
   /** A dashboard test call: the token asked for the agent's draft ("Try this agent"). */
   test?: boolean;
+  /** A sales practice session: the prospect plays instead of the agent, and no call is recorded (`agentId` is the session's id). */
+  practice?: PracticeGrant;
 }
 
 const usedTokenKey = (id: string) => `voice-token:used:${id}`;
@@ -60,6 +63,12 @@ export async function authenticateStream(
     // Tokens issued before they carried a jti are told apart by their hash.
     voiceToken = { id: claims.jti ?? sha256(query.token), expiresAt: claims.expiresAt };
     if ((await deps.cache.get(usedTokenKey(voiceToken.id))) !== null) return { ok: false, message: "this session token was already used for a call" };
+    if (claims.practiceSessionId) {
+      const tenant = tenantScope(deps.db, workspaceId);
+      const admitted = await admitPractice(tenant, { ...claims, practiceSessionId: claims.practiceSessionId });
+      if (!admitted.ok) return admitted;
+      return { ok: true, grant: { tenant, agentId: admitted.practice.sessionId, agent: admitted.agent, voiceToken, practice: admitted.practice } };
+    }
   } else if (query.agentId && query.apiKey) {
     if (apiKeyKindOf(query.apiKey) !== "publishable" || !agentIdSchema.safeParse(query.agentId).success) {
       return { ok: false, message: "agentId and a publishable key (pk_…) are required" };

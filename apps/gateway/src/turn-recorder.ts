@@ -4,6 +4,14 @@ import type { ToolCallRecord, TurnLatency } from "@orbis/voice";
 /** Drains what the call's providers did since the previous turn (`UsageSlicer.take`). */
 export type TurnUsageSource = (options: { sttToNextTurn: boolean }) => UsageSlice | undefined;
 
+/** When the caller's words of a turn were spoken, measured on the audio (absent for typed text and DTMF). */
+export interface CallerSpeech {
+  /** When the caller started speaking. */
+  at: Date;
+  /** How long they spoke: first voiced audio to last, pauses inside the turn included. */
+  speechMs: number;
+}
+
 /** One exchange as stored in call_turns: what the caller said and what the agent answered. */
 export interface CompletedTurn {
   seq: number;
@@ -17,6 +25,14 @@ export interface CompletedTurn {
   usage?: UsageSlice;
   startedAt: Date;
   endedAt: Date;
+  /** The caller's speech that opened the turn (spoken turns only). */
+  callerSpeech?: CallerSpeech;
+  /** Length of the agent's audio produced for the turn (what it would take to play all of it). */
+  agentAudioMs: number;
+  /** When the agent's audio of the turn started playing (absent when none played). */
+  agentStartedAt?: Date;
+  /** Interrupted turns: how much of the agent's audio had played when it was cut. */
+  playedMs?: number;
 }
 
 interface Spoken {
@@ -39,6 +55,8 @@ export class TurnRecorder {
     latency?: TurnLatency;
     startedAt: Date;
     agentDone: boolean;
+    callerSpeech?: CallerSpeech;
+    agentStartedAt?: Date;
   };
 
   constructor(
@@ -49,8 +67,8 @@ export class TurnRecorder {
     this.current = this.fresh(null);
   }
 
-  private fresh(userText: string | null) {
-    return { userText, agentSentences: [], spoken: [], toolCalls: [], startedAt: this.now(), agentDone: false };
+  private fresh(userText: string | null, callerSpeech?: CallerSpeech) {
+    return { userText, agentSentences: [], spoken: [], toolCalls: [], startedAt: this.now(), agentDone: false, ...(callerSpeech ? { callerSpeech } : {}) };
   }
 
   private get hasContent() {
@@ -59,10 +77,10 @@ export class TurnRecorder {
   }
 
   /** The caller finished a turn (final transcript, typed text, DTMF): the previous turn is over. */
-  callerSaid(text: string): void {
+  callerSaid(text: string, speech?: CallerSpeech): void {
     // The new utterance's recognition is already metered: it belongs to the turn it starts.
     this.flush(false, null, true);
-    this.current = this.fresh(text);
+    this.current = this.fresh(text, speech);
   }
 
   agentSentence(text: string): void {
@@ -74,6 +92,11 @@ export class TurnRecorder {
     const last = this.current.spoken[this.current.spoken.length - 1];
     if (last && last.text === text) last.ms += ms;
     else this.current.spoken.push({ text, ms });
+  }
+
+  /** The agent's audio started playing (the first time in a turn counts). */
+  agentPlaying(): void {
+    this.current.agentStartedAt ??= this.now();
   }
 
   tool(call: ToolCallRecord): void {
@@ -96,7 +119,7 @@ export class TurnRecorder {
   /** Barge-in: `playedMs` of the agent's audio reached the caller before it was cut. */
   interrupted(playedMs: number): string {
     const heard = heardText(this.current.spoken, playedMs);
-    this.flush(true, heard);
+    this.flush(true, heard, false, playedMs);
     return heard;
   }
 
@@ -105,7 +128,7 @@ export class TurnRecorder {
     this.flush(false, null);
   }
 
-  private flush(interrupted: boolean, heard: string | null, sttToNextTurn = false): void {
+  private flush(interrupted: boolean, heard: string | null, sttToNextTurn = false, playedMs?: number): void {
     if (!this.hasContent) return;
     const c = this.current;
     const usage = this.usage?.({ sttToNextTurn });
@@ -120,6 +143,10 @@ export class TurnRecorder {
       ...(usage ? { usage } : {}),
       startedAt: c.startedAt,
       endedAt: this.now(),
+      ...(c.callerSpeech ? { callerSpeech: c.callerSpeech } : {}),
+      agentAudioMs: c.spoken.reduce((sum, s) => sum + s.ms, 0),
+      ...(c.agentStartedAt ? { agentStartedAt: c.agentStartedAt } : {}),
+      ...(interrupted && playedMs !== undefined ? { playedMs } : {}),
     });
     this.current = this.fresh(null);
   }

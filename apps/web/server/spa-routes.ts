@@ -28,6 +28,16 @@ const DASHBOARD_PAGES = [
   "security",
   "privacy",
   "outbox",
+  "practice",
+  `practice/personas/${SEGMENT}`,
+  `practice/scenarios/${SEGMENT}`,
+  "practice/sessions",
+  `practice/sessions/${SEGMENT}`,
+  "practice/progress",
+  "practice/team",
+  "practice/goals",
+  "practice/activities",
+  "practice/what-if",
 ];
 const TOP_PAGES = [
   "features",

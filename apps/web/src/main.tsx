@@ -35,6 +35,16 @@ import { Analytics } from "./pages/app/Analytics.tsx";
 import { ForgotPassword, VerifyEmail } from "./pages/public/EmailAuth.tsx";
 import { Outbox } from "./pages/app/Outbox.tsx";
 import { Privacy } from "./pages/app/Privacy.tsx";
+import { PracticeLibrary } from "./pages/app/practice/PracticeLibrary.tsx";
+import { PersonaEditor } from "./pages/app/practice/PersonaEditor.tsx";
+import { ScenarioEditor } from "./pages/app/practice/ScenarioEditor.tsx";
+import { PracticeHistory } from "./pages/app/practice/PracticeHistory.tsx";
+import { PracticeSession } from "./pages/app/practice/PracticeSession.tsx";
+import { PracticeProgress } from "./pages/app/practice/PracticeProgress.tsx";
+import { PracticeTeam } from "./pages/app/practice/PracticeTeam.tsx";
+import { PracticeGoals } from "./pages/app/practice/PracticeGoals.tsx";
+import { PracticeActivities } from "./pages/app/practice/PracticeActivities.tsx";
+import { WhatIf } from "./pages/app/practice/WhatIf.tsx";
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -113,6 +123,16 @@ createRoot(document.getElementById("root")!).render(
             <Route path="security" element={<Security />} />
             <Route path="privacy" element={<Privacy />} />
             <Route path="outbox" element={<Outbox />} />
+            <Route path="practice" element={<PracticeLibrary />} />
+            <Route path="practice/personas/:id" element={<PersonaEditor />} />
+            <Route path="practice/scenarios/:id" element={<ScenarioEditor />} />
+            <Route path="practice/sessions" element={<PracticeHistory />} />
+            <Route path="practice/sessions/:id" element={<PracticeSession />} />
+            <Route path="practice/progress" element={<PracticeProgress />} />
+            <Route path="practice/team" element={<PracticeTeam />} />
+            <Route path="practice/goals" element={<PracticeGoals />} />
+            <Route path="practice/activities" element={<PracticeActivities />} />
+            <Route path="practice/what-if" element={<WhatIf />} />
           </Route>
         </Routes>
       </BrowserRouter>

@@ -47,6 +47,8 @@ export interface VoiceTokenClaims {
   jti?: string;
   /** Which config the call runs: the agent's latest published version (the default) or its draft (the dashboard's "Try this agent"). */
   mode?: "draft" | "published";
+  /** A sales practice session (`prs_…`): the call plays its prospect for the rep `userId`, not the agent. */
+  practiceSessionId?: string;
   expiresAt: Date;
 }
 
@@ -115,7 +117,12 @@ export function createTokenService(secret: string, now: () => Date = () => new D
     async issueVoiceToken(claims: Omit<VoiceTokenClaims, "expiresAt" | "jti">, ttlSec = 300) {
       // A unique id: two tokens issued in the same second for the same agent and key are still two tokens.
       const jti = crypto.randomUUID();
-      const token = await sign({ ws: claims.workspaceId, key: claims.keyId, usr: claims.userId, mode: claims.mode, jti }, claims.agentId, "voice", ttlSec);
+      const token = await sign(
+        { ws: claims.workspaceId, key: claims.keyId, usr: claims.userId, mode: claims.mode, prs: claims.practiceSessionId, jti },
+        claims.agentId,
+        "voice",
+        ttlSec,
+      );
       return { token, jti, expiresAt: new Date(now().getTime() + ttlSec * 1000) };
     },
     async verifyVoiceToken(token: string): Promise<VoiceTokenClaims | undefined> {
@@ -128,6 +135,7 @@ export function createTokenService(secret: string, now: () => Date = () => new D
         userId: typeof p.usr === "string" ? p.usr : undefined,
         jti: typeof p.jti === "string" ? p.jti : undefined,
         mode: p.mode === "draft" ? "draft" : "published",
+        ...(typeof p.prs === "string" ? { practiceSessionId: p.prs } : {}),
         expiresAt: new Date(p.exp * 1000),
       };
     },

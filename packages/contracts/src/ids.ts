@@ -33,6 +33,13 @@ export const ID_PREFIXES = {
   referralClick: "rck",
   commission: "com",
   payout: "pay",
+  practicePersona: "prp",
+  practiceScenario: "psc",
+  practiceSession: "prs",
+  practiceTurn: "prt",
+  goal: "goal",
+  activity: "act",
+  whatIf: "wif",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

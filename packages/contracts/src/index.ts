@@ -19,3 +19,4 @@ export * from "./webhooks.ts";
 export * from "./notifications.ts";
 export * from "./billing.ts";
 export * from "./referrals.ts";
+export * from "./practice.ts";

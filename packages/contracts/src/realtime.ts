@@ -12,7 +12,8 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
 export const serverMessageSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("ready"), callId: idSchema("call"), sampleRate: z.number().int() }),
+  /** `callId` is the call's id, or the practice session's (`prs_…`) when the stream is a sales practice session. */
+  z.object({ type: z.literal("ready"), callId: z.union([idSchema("call"), idSchema("practiceSession")]), sampleRate: z.number().int() }),
   z.object({ type: z.literal("transcript"), role: z.enum(["user", "agent"]), text: z.string(), final: z.boolean() }),
   z.object({ type: z.literal("interrupt") }),
   z.object({ type: z.literal("tool"), name: z.string(), status: z.enum(["started", "succeeded", "failed"]) }),

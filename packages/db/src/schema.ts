@@ -1006,6 +1006,151 @@ export const referralPayouts = pgTable("referral_payouts", {
   paidAt: ts("paid_at"),
 });
 
+/**
+ * Sales practice (docs/practice.md). Personas and scenarios of the workspace (the built-in library is
+ * code, `@orbis/practice`); sessions, their turns, goals, activities and what-if scenarios belong to a
+ * rep: RLS lets the rep and the workspace's owners and admins read them (`app.user_id`,
+ * `app.member_role`, set per transaction by the practice repository).
+ */
+export const practicePersonas = pgTable("practice_personas", {
+  id: text("id").primaryKey(),
+  workspaceId: workspaceRef(),
+  /** The persona as entered (`personaInputSchema`). */
+  definition: jsonb("definition").notNull(),
+  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+export const practiceScenarios = pgTable("practice_scenarios", {
+  id: text("id").primaryKey(),
+  workspaceId: workspaceRef(),
+  /** The scenario as entered (`scenarioInputSchema`). */
+  definition: jsonb("definition").notNull(),
+  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+export const practiceSessions = pgTable(
+  "practice_sessions",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    /** The rep: the owner of the session. */
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    personaId: text("persona_id").notNull(),
+    scenarioId: text("scenario_id").notNull(),
+    /** The persona and scenario as they were when the session started (they may change or go later). */
+    persona: jsonb("persona").notNull(),
+    scenario: jsonb("scenario").notNull(),
+    status: text("status", { enum: ["live", "completed", "abandoned"] })
+      .notNull()
+      .default("live"),
+    channel: text("channel", { enum: ["web", "twilio", "telnyx"] })
+      .notNull()
+      .default("web"),
+    startedAt: ts("started_at").notNull().defaultNow(),
+    endedAt: ts("ended_at"),
+    durationSec: integer("duration_sec"),
+    endReason: text("end_reason"),
+    usage: jsonb("usage")
+      .notNull()
+      .default(sql`'{}'::jsonb`),
+    costUsd: usd("cost_usd"),
+    /** `practiceScoreSchema`, written when the session ends. */
+    score: jsonb("score"),
+    overallScore: integer("overall_score"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("practice_sessions_user").on(t.workspaceId, t.userId, t.startedAt), index("practice_sessions_ws_started").on(t.workspaceId, t.startedAt)],
+);
+
+export const practiceTurns = pgTable(
+  "practice_turns",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    sessionId: text("session_id")
+      .notNull()
+      .references(() => practiceSessions.id, { onDelete: "cascade" }),
+    /** The session's rep (for the row policy). */
+    userId: text("user_id").notNull(),
+    seq: integer("seq").notNull(),
+    speaker: text("speaker", { enum: ["rep", "prospect"] }).notNull(),
+    text: text("text").notNull(),
+    atMs: integer("at_ms").notNull(),
+    speechMs: integer("speech_ms").notNull(),
+    interrupted: boolean("interrupted").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("practice_turns_session_seq").on(t.sessionId, t.seq)],
+);
+
+export const practiceGoals = pgTable(
+  "practice_goals",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    /** Null: a team goal (everyone's activities count). */
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    metric: text("metric", { enum: ["calls", "meetings_booked", "practice_sessions", "average_score", "revenue"] }).notNull(),
+    target: numeric("target", { precision: 14, scale: 2, mode: "number" }).notNull(),
+    period: text("period", { enum: ["week", "month", "quarter"] }).notNull(),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("practice_goals_user").on(t.workspaceId, t.userId)],
+);
+
+export const practiceActivities = pgTable(
+  "practice_activities",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["call", "meeting_booked", "email", "practice_session", "deal_won", "note"] }).notNull(),
+    amountUsd: numeric("amount_usd", { precision: 14, scale: 2, mode: "number" }),
+    note: text("note").notNull().default(""),
+    source: text("source", { enum: ["manual", "api", "practice"] }).notNull(),
+    practiceSessionId: text("practice_session_id").references(() => practiceSessions.id, { onDelete: "set null" }),
+    occurredAt: ts("occurred_at").notNull().defaultNow(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("practice_activities_user").on(t.workspaceId, t.userId, t.occurredAt), uniqueIndex("practice_activities_session").on(t.practiceSessionId)],
+);
+
+export const whatIfScenarios = pgTable(
+  "what_if_scenarios",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** `whatIfInputSchema`. */
+    inputs: jsonb("inputs").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("what_if_scenarios_user").on(t.workspaceId, t.userId)],
+);
+
+/** The operator's per-workspace feature overrides over the plan's features. */
+export const featureFlags = pgTable(
+  "feature_flags",
+  {
+    workspaceId: workspaceRef(),
+    flag: text("flag").notNull(),
+    enabled: boolean("enabled").notNull(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.flag] })],
+);
+
 /** Tables whose rows belong to one workspace; each gets the RLS policy (see migrations/…_rls.sql). */
 export const TENANT_TABLES = [
   "memberships",
@@ -1038,4 +1183,12 @@ export const TENANT_TABLES = [
   "usage_daily",
   "billing_alerts",
   "usage_meter_reports",
+  "practice_personas",
+  "practice_scenarios",
+  "practice_sessions",
+  "practice_turns",
+  "practice_goals",
+  "practice_activities",
+  "what_if_scenarios",
+  "feature_flags",
 ] as const;

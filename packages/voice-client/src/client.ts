@@ -24,6 +24,11 @@ export interface VoiceClientOptions {
   apiKey?: string;
   /** Which configuration answers: callers hear the published one; the dashboard's "Try this agent" may run the draft (signed-in members only). */
   mode?: "published" | "draft";
+  /**
+   * A voice token issued elsewhere (a sales-practice session's): the client opens `/v1/stream?token=…`
+   * with it instead of asking `/v1/voice/sessions` for one. Such a token is good for one connection.
+   */
+  token?: string;
   /** Browser voice processing; on by default (echo cancellation matters for barge-in on speakers). */
   audioProcessing?: boolean;
   maxReconnects?: number;
@@ -69,6 +74,8 @@ async function openSession(opts: Pick<VoiceClientOptions, "baseUrl" | "agentId" 
   }
   return { url: body.url, token: body.token };
 }
+
+const streamUrl = (baseUrl: string, token: string) => `${baseUrl.replace(/^http/, "ws")}/v1/stream?token=${encodeURIComponent(token)}`;
 
 /** Schedules agent audio back to back; stop() silences it at once (barge-in). */
 export class Player {
@@ -175,7 +182,7 @@ export class VoiceClient {
     this.setStatus(this.attempts ? "reconnecting" : "connecting");
     let url: string;
     try {
-      url = (await openSession(this.opts)).url;
+      url = this.opts.token ? streamUrl(this.opts.baseUrl, this.opts.token) : (await openSession(this.opts)).url;
     } catch (err) {
       const e = err instanceof SessionError ? err : new SessionError(String(err), 0);
       return e.retryable ? this.retry(e.message) : this.fail(e.message);

@@ -14,6 +14,7 @@ import { callsRepository } from "./calls.repository.ts";
 import { invitationsRepository } from "./invitations.repository.ts";
 import { membersRepository } from "./members.repository.ts";
 import { messagesRepository } from "./messages.repository.ts";
+import { practiceRepository } from "./practice.repository.ts";
 import { privacyRepository } from "./privacy.repository.ts";
 import { runIn, type Run } from "./scope.ts";
 import { smsRepository } from "./sms.repository.ts";
@@ -43,6 +44,7 @@ const factories = {
   webhooks: webhooksRepository,
   privacy: privacyRepository,
   billing: billingRepository,
+  practice: practiceRepository,
 } satisfies Record<string, (run: Run, workspaceId: string) => object>;
 type Factories = typeof factories;
 
@@ -127,6 +129,18 @@ export { sqlStateOf } from "./pg-errors.ts";
 export { onEventRecorded, relayEvents, type DomainEventRow } from "./events.repository.ts";
 export { smsSystemRepository, type NewSmsMessageRow, type SmsContext, type SmsMessageRow, type SmsSystemRepository } from "./sms.repository.ts";
 export type { ApiKeyRow } from "./api-keys.repository.ts";
+export {
+  isManager,
+  type PracticeActivityRow,
+  type PracticeGoalRow,
+  type PracticePersonaRow,
+  type PracticeScenarioRow,
+  type PracticeSessionPatch,
+  type PracticeSessionRow,
+  type PracticeTurnRow,
+  type PracticeViewer,
+  type WhatIfRow,
+} from "./practice.repository.ts";
 export type { AuditFilter } from "./audit.repository.ts";
 export type { AgentAnalyticsRow, CallRow, CallTurnRow, DailyUsageRows, ProviderUsageSum } from "./calls.repository.ts";
 export type { InvitationRow } from "./invitations.repository.ts";

@@ -1,6 +1,13 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { FastifyRequest } from "fastify";
-import { referralAnalyticsSchema, referralProgramSchema, updateReferralProgramSchema } from "@orbis/contracts";
+import {
+  featureFlagOverrideSchema,
+  featureFlagsSchema,
+  idSchema,
+  referralAnalyticsSchema,
+  referralProgramSchema,
+  updateReferralProgramSchema,
+} from "@orbis/contracts";
 import { z } from "zod";
 import { principalOf, type PrincipalResolver } from "../../plugins/principal.ts";
 import { attributionsCsv, payoutsCsv } from "./admin.mappers.ts";
@@ -303,5 +310,24 @@ export const adminRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver;
       },
     },
     async (request) => service.workspaces(request.query),
+  );
+
+  app.put(
+    "/workspaces/:id/features",
+    {
+      preHandler: operator,
+      schema: {
+        tags,
+        summary: "Override one feature for a workspace over its plan (enabled null: back to the plan); the workspace's flags after",
+        params: z.strictObject({ id: idSchema("workspace") }),
+        body: featureFlagOverrideSchema,
+        response: { 200: featureFlagsSchema },
+      },
+    },
+    async (request) => {
+      const flags = await service.setFeature(request.params.id, request.body.flag, request.body.enabled);
+      logChange(request, "workspace.feature", request.params.id, { flag: request.body.flag, enabled: request.body.enabled });
+      return flags;
+    },
   );
 };

@@ -1,8 +1,9 @@
-import { AppError, commissionRuleSchema, createId, type ReferralAnalyticsDto, type ReferralProgramDto } from "@orbis/contracts";
-import { referralAdminRepository, systemRepository, type AdminAffiliateStatus, type PayoutReferrer } from "@orbis/db";
+import { AppError, commissionRuleSchema, createId, type PlanFeature, type ReferralAnalyticsDto, type ReferralProgramDto } from "@orbis/contracts";
+import { referralAdminRepository, systemRepository, tenantScope, type AdminAffiliateStatus, type PayoutReferrer } from "@orbis/db";
 import type { z } from "zod";
 import { decodeCursor, pageOf } from "../../lib/cursor.ts";
 import { found } from "../../lib/found.ts";
+import type { FeaturesService } from "../features/features.service.ts";
 import type { ReferralDeps } from "../referrals/referral-deps.ts";
 import type { adminWorkspaceListSchema, createPayoutSchema } from "./admin.schemas.ts";
 import { toAdminAffiliate, toAdminCommission, toAdminPayout, toBalance } from "./admin.mappers.ts";
@@ -23,8 +24,8 @@ const nothingToPay = () => new AppError("conflict", "Nothing to pay: this referr
 /** Money in cents, as a payout carries it: sums of numeric(14, 8) amounts are rounded once, here. */
 const cents = (usd: number) => Math.round(usd * 100) / 100;
 
-/** /v1/admin/* — the platform operator's console: analytics, affiliates, commissions, payouts, programmes, workspaces. */
-export function createAdminService(deps: ReferralDeps) {
+/** /v1/admin/* — the platform operator's console: analytics, affiliates, commissions, payouts, programmes, workspaces and their features. */
+export function createAdminService(deps: ReferralDeps & { features: FeaturesService }) {
   const admin = referralAdminRepository(deps.db.system);
   const system = systemRepository(deps.db.system);
   const now = () => deps.now?.() ?? new Date();
@@ -226,6 +227,13 @@ export function createAdminService(deps: ReferralDeps) {
         })),
         nextCursor: page.nextCursor,
       };
+    },
+
+    /** Turns a feature on or off for one workspace over its plan (`enabled: null`: the plan decides again); its flags after. */
+    async setFeature(workspaceId: string, flag: PlanFeature, enabled: boolean | null) {
+      const tenant = tenantScope(deps.db, workspaceId);
+      found(await tenant.workspace.get(), "Workspace");
+      return { flags: await deps.features.override(tenant, flag, enabled) };
     },
   };
 

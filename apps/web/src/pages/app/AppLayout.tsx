@@ -7,12 +7,14 @@ import { AllowanceBanner } from "../../components/billing/AllowanceBanner.tsx";
 import { Logo } from "../public/PublicLayout.tsx";
 import { VerifyEmailBanner } from "./EmailSettings.tsx";
 import { useOutboxOn } from "./Outbox.tsx";
+import { usePracticeOn } from "../../components/practice/practice-api.ts";
 
 const NAV = [
   ["/dashboard", "Overview", true],
   ["/dashboard/agents", "Agents", false],
   ["/dashboard/calls", "Calls", false],
   ["/dashboard/analytics", "Analytics", false],
+  ["/dashboard/practice", "Sales practice", false],
   ["/dashboard/appointments", "Appointments", false],
   ["/dashboard/messages", "Messages", false],
   ["/dashboard/phone-numbers", "Phone numbers", false],
@@ -75,6 +77,8 @@ export function AppLayout() {
   const [open, setOpen] = useState(false);
   // The dev outbox exists only while no SMTP server is configured.
   const outboxOn = useOutboxOn();
+  // Sales practice only when the workspace's plan (or the operator) turned it on.
+  const practiceOn = usePracticeOn();
   const operator = useIsOperator();
   // The Billing page shows the plan's banner itself, with its own buttons.
   const onBillingPage = useMatch("/dashboard/billing") !== null;
@@ -95,7 +99,7 @@ export function AppLayout() {
         </div>
         <nav id="app-nav" aria-label="Dashboard" className={`${open ? "block" : "hidden"} px-2 pb-3 md:block`}>
           <ul className="space-y-0.5">
-            {NAV.filter(([to]) => to !== "/dashboard/outbox" || outboxOn).map(([to, label, end]) => (
+            {NAV.filter(([to]) => (to !== "/dashboard/outbox" || outboxOn) && (to !== "/dashboard/practice" || practiceOn)).map(([to, label, end]) => (
               <li key={to}>
                 <NavLink to={to} end={end} onClick={() => setOpen(false)} className={linkClass}>
                   {label}

@@ -1,0 +1,412 @@
+import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
+import type { Executor } from "../client.ts";
+import {
+  featureFlags,
+  practiceActivities,
+  practiceGoals,
+  practicePersonas,
+  practiceScenarios,
+  practiceSessions,
+  practiceTurns,
+  whatIfScenarios,
+} from "../schema.ts";
+import type { Run } from "./scope.ts";
+
+export type PracticePersonaRow = typeof practicePersonas.$inferSelect;
+export type PracticeScenarioRow = typeof practiceScenarios.$inferSelect;
+export type PracticeSessionRow = typeof practiceSessions.$inferSelect;
+export type NewPracticeSessionRow = Omit<typeof practiceSessions.$inferInsert, "workspaceId" | "createdAt">;
+export type PracticeSessionPatch = Partial<Omit<typeof practiceSessions.$inferInsert, "id" | "workspaceId" | "userId" | "createdAt">>;
+export type PracticeTurnRow = typeof practiceTurns.$inferSelect;
+export type NewPracticeTurnRow = Omit<typeof practiceTurns.$inferInsert, "workspaceId" | "userId" | "createdAt">;
+export type PracticeGoalRow = typeof practiceGoals.$inferSelect;
+export type NewPracticeGoalRow = Omit<typeof practiceGoals.$inferInsert, "workspaceId" | "createdAt">;
+export type PracticeActivityRow = typeof practiceActivities.$inferSelect;
+export type NewPracticeActivityRow = Omit<typeof practiceActivities.$inferInsert, "workspaceId" | "createdAt">;
+export type WhatIfRow = typeof whatIfScenarios.$inferSelect;
+export type FeatureFlagRow = typeof featureFlags.$inferSelect;
+
+/**
+ * Who is reading or writing a rep's practice data. The row policies on sessions, turns, activities,
+ * goals and what-if scenarios let a member see their own rows and owners and admins see everyone's;
+ * every method below runs its statements in a (sub)transaction with the viewer set, so a query that
+ * forgot its filter still returns only what the viewer may see.
+ */
+export interface PracticeViewer {
+  userId: string;
+  role: "owner" | "admin" | "staff" | "viewer";
+}
+
+export const isManager = (viewer: PracticeViewer) => viewer.role === "owner" || viewer.role === "admin";
+
+/**
+ * Sales practice, tenant side: the workspace's own personas and scenarios (any member reads them), and
+ * the reps' sessions, turns, goals, activities and what-if scenarios (row policy: the rep, or a manager).
+ */
+export function practiceRepository(run: Run, workspaceId: string) {
+  const ws = (t: { workspaceId: PgColumn }) => eq(t.workspaceId, workspaceId);
+  /** Statements as `viewer`: the settings last until the (sub)transaction ends. */
+  const as = <T>(viewer: PracticeViewer, fn: (tx: Executor) => Promise<T>) =>
+    run((outer) =>
+      outer.transaction(async (tx) => {
+        await tx.execute(sql`select set_config('app.user_id', ${viewer.userId}, true), set_config('app.member_role', ${viewer.role}, true)`);
+        return fn(tx);
+      }),
+    );
+  /** Only the viewer's own rows unless a manager asks (the API's check; the row policy enforces the same). */
+  const visible = (column: PgColumn, viewer: PracticeViewer, userId?: string) =>
+    userId ? eq(column, userId) : isManager(viewer) ? undefined : eq(column, viewer.userId);
+
+  return {
+    // Personas and scenarios of the workspace.
+    listPersonas: () => run((tx) => tx.select().from(practicePersonas).where(ws(practicePersonas)).orderBy(asc(practicePersonas.createdAt))),
+    getPersona: async (id: string): Promise<PracticePersonaRow | undefined> =>
+      (
+        await run((tx) =>
+          tx
+            .select()
+            .from(practicePersonas)
+            .where(and(ws(practicePersonas), eq(practicePersonas.id, id))),
+        )
+      )[0],
+    insertPersona: async (row: { id: string; definition: unknown; createdBy: string | null }): Promise<PracticePersonaRow> =>
+      (
+        await run((tx) =>
+          tx
+            .insert(practicePersonas)
+            .values({ ...row, workspaceId })
+            .returning(),
+        )
+      )[0]!,
+    updatePersona: async (id: string, definition: unknown): Promise<PracticePersonaRow | undefined> =>
+      (
+        await run((tx) =>
+          tx
+            .update(practicePersonas)
+            .set({ definition, updatedAt: new Date() })
+            .where(and(ws(practicePersonas), eq(practicePersonas.id, id)))
+            .returning(),
+        )
+      )[0],
+    deletePersona: async (id: string): Promise<boolean> =>
+      (
+        await run((tx) =>
+          tx
+            .delete(practicePersonas)
+            .where(and(ws(practicePersonas), eq(practicePersonas.id, id)))
+            .returning({ id: practicePersonas.id }),
+        )
+      ).length > 0,
+
+    listScenarios: () => run((tx) => tx.select().from(practiceScenarios).where(ws(practiceScenarios)).orderBy(asc(practiceScenarios.createdAt))),
+    getScenario: async (id: string): Promise<PracticeScenarioRow | undefined> =>
+      (
+        await run((tx) =>
+          tx
+            .select()
+            .from(practiceScenarios)
+            .where(and(ws(practiceScenarios), eq(practiceScenarios.id, id))),
+        )
+      )[0],
+    insertScenario: async (row: { id: string; definition: unknown; createdBy: string | null }): Promise<PracticeScenarioRow> =>
+      (
+        await run((tx) =>
+          tx
+            .insert(practiceScenarios)
+            .values({ ...row, workspaceId })
+            .returning(),
+        )
+      )[0]!,
+    updateScenario: async (id: string, definition: unknown): Promise<PracticeScenarioRow | undefined> =>
+      (
+        await run((tx) =>
+          tx
+            .update(practiceScenarios)
+            .set({ definition, updatedAt: new Date() })
+            .where(and(ws(practiceScenarios), eq(practiceScenarios.id, id)))
+            .returning(),
+        )
+      )[0],
+    deleteScenario: async (id: string): Promise<boolean> =>
+      (
+        await run((tx) =>
+          tx
+            .delete(practiceScenarios)
+            .where(and(ws(practiceScenarios), eq(practiceScenarios.id, id)))
+            .returning({ id: practiceScenarios.id }),
+        )
+      ).length > 0,
+
+    // Sessions and their turns.
+    insertSession: async (viewer: PracticeViewer, row: NewPracticeSessionRow): Promise<PracticeSessionRow> =>
+      as(
+        viewer,
+        async (tx) =>
+          (
+            await tx
+              .insert(practiceSessions)
+              .values({ ...row, workspaceId })
+              .returning()
+          )[0]!,
+      ),
+    getSession: async (viewer: PracticeViewer, id: string): Promise<PracticeSessionRow | undefined> =>
+      as(
+        viewer,
+        async (tx) =>
+          (
+            await tx
+              .select()
+              .from(practiceSessions)
+              .where(and(ws(practiceSessions), eq(practiceSessions.id, id)))
+          )[0],
+      ),
+    /** Newest first; `userId` narrows to one rep (a non-manager sees only their own either way). */
+    listSessions: (viewer: PracticeViewer, opts: { userId?: string; before?: { startedAt: Date; id: string }; since?: Date; limit: number }) =>
+      as(viewer, (tx) =>
+        tx
+          .select()
+          .from(practiceSessions)
+          .where(
+            and(
+              ws(practiceSessions),
+              visible(practiceSessions.userId, viewer, opts.userId),
+              opts.since ? gte(practiceSessions.startedAt, opts.since) : undefined,
+              opts.before
+                ? or(
+                    lt(practiceSessions.startedAt, opts.before.startedAt),
+                    and(eq(practiceSessions.startedAt, opts.before.startedAt), lt(practiceSessions.id, opts.before.id)),
+                  )
+                : undefined,
+            ),
+          )
+          .orderBy(desc(practiceSessions.startedAt), desc(practiceSessions.id))
+          .limit(opts.limit),
+      ),
+    updateSession: async (viewer: PracticeViewer, id: string, patch: PracticeSessionPatch): Promise<PracticeSessionRow | undefined> =>
+      as(
+        viewer,
+        async (tx) =>
+          (
+            await tx
+              .update(practiceSessions)
+              .set(patch)
+              .where(and(ws(practiceSessions), eq(practiceSessions.id, id)))
+              .returning()
+          )[0],
+      ),
+    /** A turn of the viewer's own session (the gateway writes as the rep). */
+    insertTurn: (viewer: PracticeViewer, row: NewPracticeTurnRow) =>
+      as(viewer, async (tx) => {
+        await tx.insert(practiceTurns).values({ ...row, workspaceId, userId: viewer.userId });
+      }),
+    turns: (viewer: PracticeViewer, sessionId: string) =>
+      as(viewer, (tx) =>
+        tx
+          .select()
+          .from(practiceTurns)
+          .where(and(ws(practiceTurns), eq(practiceTurns.sessionId, sessionId)))
+          .orderBy(asc(practiceTurns.seq)),
+      ),
+
+    /**
+     * Per rep: sessions started since `since` (all when absent), completed ones, their average score
+     * and the latest start. Aggregated in SQL so the dashboards never page through every session.
+     */
+    sessionSummary: (viewer: PracticeViewer, opts: { userId?: string; since?: Date; until?: Date }) =>
+      as(viewer, (tx) =>
+        tx
+          .select({
+            userId: practiceSessions.userId,
+            sessions: sql<number>`count(*)::int`,
+            completed: sql<number>`(count(*) filter (where ${practiceSessions.status} = 'completed'))::int`,
+            averageScore: sql<number | null>`(avg(${practiceSessions.overallScore}) filter (where ${practiceSessions.status} = 'completed'))::float8`,
+            lastStartedAt: sql<Date | null>`max(${practiceSessions.startedAt})`.mapWith(practiceSessions.startedAt),
+          })
+          .from(practiceSessions)
+          .where(
+            and(
+              ws(practiceSessions),
+              visible(practiceSessions.userId, viewer, opts.userId),
+              opts.since ? gte(practiceSessions.startedAt, opts.since) : undefined,
+              opts.until ? lt(practiceSessions.startedAt, opts.until) : undefined,
+            ),
+          )
+          .groupBy(practiceSessions.userId),
+      ),
+    /** The latest `perRep` scores of completed sessions, per rep, newest first. */
+    recentScores: (viewer: PracticeViewer, opts: { userId?: string; perRep: number }) =>
+      as(viewer, async (tx) => {
+        const ranked = tx
+          .select({
+            userId: practiceSessions.userId,
+            startedAt: practiceSessions.startedAt,
+            score: sql<number>`${practiceSessions.overallScore}`.as("score"),
+            rank: sql<number>`row_number() over (partition by ${practiceSessions.userId} order by ${practiceSessions.startedAt} desc, ${practiceSessions.id} desc)`.as(
+              "rank",
+            ),
+          })
+          .from(practiceSessions)
+          .where(
+            and(
+              ws(practiceSessions),
+              visible(practiceSessions.userId, viewer, opts.userId),
+              eq(practiceSessions.status, "completed"),
+              sql`${practiceSessions.overallScore} is not null`,
+            ),
+          )
+          .as("ranked");
+        return tx
+          .select({ userId: ranked.userId, startedAt: ranked.startedAt, score: ranked.score })
+          .from(ranked)
+          .where(sql`${ranked.rank} <= ${opts.perRep}`)
+          .orderBy(asc(ranked.userId), desc(ranked.startedAt));
+      }),
+    /**
+     * Activity totals by kind in `[from, to)`: one rep's (`userId`), or everyone's the viewer may see
+     * (`userId: null`; a team goal's progress is computed as a manager).
+     */
+    activityTotals: (viewer: PracticeViewer, opts: { userId: string | null; from: Date; to: Date }) =>
+      as(viewer, (tx) =>
+        tx
+          .select({
+            kind: practiceActivities.kind,
+            count: sql<number>`count(*)::int`,
+            amountUsd: sql<number>`coalesce(sum(${practiceActivities.amountUsd}), 0)::float8`,
+          })
+          .from(practiceActivities)
+          .where(
+            and(
+              ws(practiceActivities),
+              opts.userId ? eq(practiceActivities.userId, opts.userId) : isManager(viewer) ? undefined : eq(practiceActivities.userId, viewer.userId),
+              gte(practiceActivities.occurredAt, opts.from),
+              lt(practiceActivities.occurredAt, opts.to),
+            ),
+          )
+          .groupBy(practiceActivities.kind),
+      ),
+
+    // Goals, activities, what-if scenarios.
+    insertGoal: (viewer: PracticeViewer, row: NewPracticeGoalRow) =>
+      as(
+        viewer,
+        async (tx) =>
+          (
+            await tx
+              .insert(practiceGoals)
+              .values({ ...row, workspaceId })
+              .returning()
+          )[0]!,
+      ),
+    /** The viewer's goals and the team's; a manager asking for `userId` gets that rep's and the team's. */
+    listGoals: (viewer: PracticeViewer, userId?: string) =>
+      as(viewer, (tx) =>
+        tx
+          .select()
+          .from(practiceGoals)
+          .where(and(ws(practiceGoals), or(isNull(practiceGoals.userId), eq(practiceGoals.userId, userId ?? viewer.userId))))
+          .orderBy(asc(practiceGoals.createdAt)),
+      ),
+    getGoal: async (viewer: PracticeViewer, id: string): Promise<PracticeGoalRow | undefined> =>
+      as(
+        viewer,
+        async (tx) =>
+          (
+            await tx
+              .select()
+              .from(practiceGoals)
+              .where(and(ws(practiceGoals), eq(practiceGoals.id, id)))
+          )[0],
+      ),
+    deleteGoal: (viewer: PracticeViewer, id: string) =>
+      as(
+        viewer,
+        async (tx) =>
+          (
+            await tx
+              .delete(practiceGoals)
+              .where(and(ws(practiceGoals), eq(practiceGoals.id, id)))
+              .returning({ id: practiceGoals.id })
+          ).length > 0,
+      ),
+
+    /** An activity; one per practice session at most (a repeated write of the same session's is ignored). */
+    insertActivity: (viewer: PracticeViewer, row: NewPracticeActivityRow) =>
+      as(
+        viewer,
+        async (tx) =>
+          (
+            await tx
+              .insert(practiceActivities)
+              .values({ ...row, workspaceId })
+              .onConflictDoNothing()
+              .returning()
+          )[0],
+      ),
+    listActivities: (viewer: PracticeViewer, opts: { userIds?: string[]; since?: Date; before?: { occurredAt: Date; id: string }; limit: number }) =>
+      as(viewer, (tx) =>
+        tx
+          .select()
+          .from(practiceActivities)
+          .where(
+            and(
+              ws(practiceActivities),
+              opts.userIds ? inArray(practiceActivities.userId, opts.userIds) : isManager(viewer) ? undefined : eq(practiceActivities.userId, viewer.userId),
+              opts.since ? gte(practiceActivities.occurredAt, opts.since) : undefined,
+              opts.before
+                ? or(
+                    lt(practiceActivities.occurredAt, opts.before.occurredAt),
+                    and(eq(practiceActivities.occurredAt, opts.before.occurredAt), lt(practiceActivities.id, opts.before.id)),
+                  )
+                : undefined,
+            ),
+          )
+          .orderBy(desc(practiceActivities.occurredAt), desc(practiceActivities.id))
+          .limit(opts.limit),
+      ),
+
+    insertWhatIf: (viewer: PracticeViewer, row: { id: string; inputs: unknown }) =>
+      as(
+        viewer,
+        async (tx) =>
+          (
+            await tx
+              .insert(whatIfScenarios)
+              .values({ ...row, workspaceId, userId: viewer.userId })
+              .returning()
+          )[0]!,
+      ),
+    listWhatIf: (viewer: PracticeViewer) =>
+      as(viewer, (tx) =>
+        tx
+          .select()
+          .from(whatIfScenarios)
+          .where(and(ws(whatIfScenarios), eq(whatIfScenarios.userId, viewer.userId)))
+          .orderBy(desc(whatIfScenarios.createdAt)),
+      ),
+    deleteWhatIf: (viewer: PracticeViewer, id: string) =>
+      as(
+        viewer,
+        async (tx) =>
+          (
+            await tx
+              .delete(whatIfScenarios)
+              .where(and(ws(whatIfScenarios), eq(whatIfScenarios.id, id), eq(whatIfScenarios.userId, viewer.userId)))
+              .returning({ id: whatIfScenarios.id })
+          ).length > 0,
+      ),
+
+    // Feature overrides (the operator's, over the plan's features).
+    featureFlags: (): Promise<FeatureFlagRow[]> => run((tx) => tx.select().from(featureFlags).where(ws(featureFlags))),
+    /** Sets an override, or removes it (`enabled: null`: the plan decides again). */
+    setFeatureFlag: (flag: string, enabled: boolean | null) =>
+      run(async (tx) => {
+        if (enabled === null) await tx.delete(featureFlags).where(and(ws(featureFlags), eq(featureFlags.flag, flag)));
+        else
+          await tx
+            .insert(featureFlags)
+            .values({ workspaceId, flag, enabled })
+            .onConflictDoUpdate({ target: [featureFlags.workspaceId, featureFlags.flag], set: { enabled, updatedAt: new Date() } });
+      }),
+  };
+}
