@@ -19,7 +19,11 @@ afterAll(() => h?.close());
 const url = () => `${h.wsUrl}?agentId=${t.agentId}&apiKey=${t.publishableKey}`;
 
 describe.runIf(speech.stt)("real audio through /v1/stream (flite → VAD → pocketsphinx → receptionist → flite)", () => {
-  it("books an appointment by voice and stores the transcript and per-turn latency", { timeout: 120_000 }, async () => {
+  // Retried: the prepared first sentence (prefetch, asserted last) needs the recogniser's early transcript
+  // within the end-of-turn window, which a loaded machine can miss; each attempt books in a fresh workspace.
+  it("books an appointment by voice and stores the transcript and per-turn latency", { timeout: 120_000, retry: 1 }, async () => {
+    const t = await createTenant(h);
+    const url = () => `${h.wsUrl}?agentId=${t.agentId}&apiKey=${t.publishableKey}`;
     const lines: string[] = [];
     const result = await simulateCall(
       [
