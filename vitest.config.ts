@@ -9,10 +9,12 @@ const ALONE = [
   "e2e/cluster/gateway-crash.int.test.ts",
   // A worker process killed with SIGKILL mid-job, then another (runs only with TEST_DATABASE_URL).
   "e2e/cluster/worker-crash.int.test.ts",
+  // 2 api + 2 gateway + 1 worker processes, one of them stopped with SIGTERM (runs only with TEST_DATABASE_URL and TEST_REDIS_URL).
+  "e2e/cluster/many-processes.int.test.ts",
 ];
 
 /**
- * Real-audio calls: speech through the pipeline at real time. `SKIP_SPEECH_CALLS=1` leaves them out (CI's
+ * Calls that play the agent's audio at real time (real speech, or the LLM prospect's sessions). `SKIP_SPEECH_CALLS=1` leaves them out (CI's
  * second run, on PostgreSQL and Redis: what they store goes through the repositories the typed-call,
  * protocol and API suites already run there).
  */
@@ -20,6 +22,7 @@ const SPEECH_CALLS = [
   "e2e/calls/voice.int.test.ts",
   "e2e/calls/conversations-bench.int.test.ts",
   "e2e/practice/practice-voice.int.test.ts",
+  "e2e/practice/practice-llm.int.test.ts",
   "e2e/telephony/parity.int.test.ts",
   "e2e/telephony/twilio-call.int.test.ts",
   "e2e/telephony/telnyx-call.int.test.ts",

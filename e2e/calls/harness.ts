@@ -33,7 +33,7 @@ export async function startGateway(
     /** Builds the pipeline from the harness's database (provider pipelines). */ pipelineFor?: (db: Database, config: AppConfig) => PipelineFactory;
     config?: Partial<AppConfig>;
     /** Gateway options over the harness's (start timeout, shutdown drain, …). */
-    gateway?: Partial<Pick<GatewayOptions, "startTimeoutMs" | "shutdownDrainMs" | "callHeartbeatMs">>;
+    gateway?: Partial<Pick<GatewayOptions, "startTimeoutMs" | "shutdownDrainMs" | "callHeartbeatMs" | "prospects">>;
     /** Also mount the carrier webhooks and media sockets. */
     telephony?: boolean;
     /** Plans for the api and the gateway (default: from the config, billing off). */

@@ -152,7 +152,11 @@ describe("/v1/stream typed conversation and limits", () => {
     });
     const detail = await h.app.inject({ url: `/v1/calls/${callId}`, headers: { authorization: `Bearer ${rec.token}` } });
     expect(detail.json().recordingUrl).toBe(`/v1/calls/${callId}/recording`);
-    const res = await h.app.inject({ url: detail.json().recordingUrl, headers: { authorization: `Bearer ${rec.token}` } });
+    // The route answers a redirect to a short-lived signed link, which needs no credentials.
+    const redirect = await h.app.inject({ url: detail.json().recordingUrl, headers: { authorization: `Bearer ${rec.token}` } });
+    expect(redirect.statusCode).toBe(302);
+    const signed = new URL(String(redirect.headers.location));
+    const res = await h.app.inject({ url: signed.pathname + signed.search });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toBe("audio/wav");
     const wav = res.rawPayload;

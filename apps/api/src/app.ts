@@ -11,7 +11,7 @@ import { z } from "zod";
 import { toolJsonSchemaSchema } from "@orbis/contracts";
 import type { ApiDeps } from "./deps.ts";
 import { join } from "node:path";
-import { localRecordingStore } from "@orbis/recordings";
+import { createRecordingStore } from "@orbis/recordings";
 import { createServer, registerHealthRoutes, type Server } from "@orbis/server";
 import { createPrincipalResolver } from "./plugins/principal.ts";
 import { rateLimitOptions } from "./plugins/rate-limits.ts";
@@ -50,6 +50,7 @@ import { voiceSessionsRoutes } from "./modules/voice/voice-sessions.routes.ts";
 import { createVoiceSessionsService } from "./modules/voice/voice-sessions.service.ts";
 import { callsRoutes } from "./modules/calls/calls.routes.ts";
 import { createCallsService } from "./modules/calls/calls.service.ts";
+import { createRecordingLinks } from "./modules/calls/recording-links.ts";
 import { adminRoutes } from "./modules/admin/admin.routes.ts";
 import { createAdminService } from "./modules/admin/admin.service.ts";
 import { affiliatesRoutes } from "./modules/affiliates/affiliates.routes.ts";
@@ -193,7 +194,16 @@ export async function mountApi(app: Server, deps: ApiDeps) {
   const apiKeys = createApiKeysService();
   const audit = createAuditService();
   const voiceSessions = createVoiceSessionsService({ tokens: deps.tokens, publicBaseUrl: deps.config.publicBaseUrl });
-  const calls = createCallsService({ recordings: deps.recordings ?? localRecordingStore(join(deps.config.dataDir, "recordings")) });
+  // Written by the gateway, served here through signed URLs, deleted by retention and erasure.
+  const recordings =
+    deps.recordings ?? createRecordingStore(deps.config.recordings, { dataDir: deps.config.dataDir, encryptionKey: deps.config.encryptionKey });
+  const calls = createCallsService({
+    db: deps.db,
+    recordings,
+    links: createRecordingLinks(deps.config.jwtSecret, () => clock.now()),
+    urlTtlSec: deps.config.recordings.urlTtlSec,
+    now: () => clock.now(),
+  });
   const usage = createUsageService();
   const billing = createBillingService({ billing: billingDeps });
   const stripeBilling = createStripeBillingService({ db: deps.db, billing: billingDeps, publicBaseUrl, ...(deps.now ? { now: deps.now } : {}) });
@@ -212,7 +222,7 @@ export async function mountApi(app: Server, deps: ApiDeps) {
 
   const privacy = createPrivacyService({
     db: deps.db,
-    recordings: deps.recordings ?? localRecordingStore(join(deps.config.dataDir, "recordings")),
+    recordings,
     access: sessionAccess,
     throttle,
     phoneHashKey: deps.config.encryptionKey ?? deps.config.jwtSecret ?? "orbisvoice",
@@ -249,7 +259,7 @@ export async function mountApi(app: Server, deps: ApiDeps) {
       await v1.register(apiKeysRoutes, { prefix: "/api-keys", principals, apiKeys });
       await v1.register(auditRoutes, { prefix: "/audit-logs", principals, audit });
       await v1.register(voiceSessionsRoutes, { prefix: "/voice", principals, voiceSessions });
-      await v1.register(callsRoutes, { principals, calls });
+      await v1.register(callsRoutes, { principals, calls, publicBaseUrl: deps.config.publicBaseUrl });
       await v1.register(usageRoutes, { principals, usage });
       await v1.register(providersRoutes, { principals, providers });
       await v1.register(businessRoutes, { prefix: "/agents", principals, business });

@@ -19,7 +19,7 @@ export interface ApiDeps {
   /** The process's provider manager (shared with the gateway role), for provider health. */
   providers?: ProviderManager;
   now?: () => Date;
-  /** Where call recordings are read from; default the directory `<DATA_DIR>/recordings`. */
+  /** Where call recordings are read from; default the store of `config.recordings` (`createRecordingStore`). */
   recordings?: RecordingStore;
   /**
    * The durable job queue (pg-boss), for work the api hands to the worker role: sending an email,

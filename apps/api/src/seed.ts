@@ -1,6 +1,6 @@
 import { generateApiKey, hashPassword, randomToken } from "@orbis/auth";
 import { agentConfigSchema, createId } from "@orbis/contracts";
-import { systemRepository, tenantScope, type Database } from "@orbis/db";
+import { sqlStateOf, systemRepository, tenantScope, type Database } from "@orbis/db";
 
 export const DEMO_WORKSPACE_SLUG = "riverside-dental";
 
@@ -42,12 +42,20 @@ export async function seedDemo(db: Database, options: { origins: string[]; templ
   const passwordHash = await hashPassword(password);
   const workspaceId = createId("workspace");
   const userId = createId("user");
-  await db.system.transaction(async (tx) => {
-    const sys = systemRepository(tx);
-    await sys.insertWorkspace({ id: workspaceId, name: "Riverside Dental", slug: DEMO_WORKSPACE_SLUG, timezone: "America/New_York" });
-    const user = (await sys.findUserByEmail(email)) ?? (await sys.insertUser({ id: userId, email, name: "Demo Owner", passwordHash }));
-    await sys.insertMembership({ id: createId("membership"), workspaceId, userId: user.id, role: "owner" });
-  });
+  try {
+    await db.system.transaction(async (tx) => {
+      const sys = systemRepository(tx);
+      await sys.insertWorkspace({ id: workspaceId, name: "Riverside Dental", slug: DEMO_WORKSPACE_SLUG, timezone: "America/New_York" });
+      const user = (await sys.findUserByEmail(email)) ?? (await sys.insertUser({ id: userId, email, name: "Demo Owner", passwordHash }));
+      await sys.insertMembership({ id: createId("membership"), workspaceId, userId: user.id, role: "owner" });
+    });
+  } catch (error) {
+    // Another api process starting at the same time (two replicas on a fresh database) seeded it first:
+    // its workspace is the demo, and this process starts rather than failing on the unique slug.
+    const theirs = sqlStateOf(error) === "23505" ? await system.findWorkspaceBySlug(DEMO_WORKSPACE_SLUG) : undefined;
+    if (theirs) return { created: false, workspaceId: theirs.id };
+    throw error;
+  }
 
   const tenant = tenantScope(db, workspaceId);
   const key = generateApiKey("publishable");

@@ -10,6 +10,7 @@ import { voiceGateway } from "./voice.ts";
 import { readDemoCredentials, saveDemoCredentials } from "./local-secrets.ts";
 import { createRuntime } from "./runtime.ts";
 import { startWorkerRole } from "./worker-role.ts";
+import { startTelemetry } from "./telemetry.ts";
 
 export async function migrateCommand(config: AppConfig) {
   const runtime = createRuntime(config);
@@ -143,6 +144,8 @@ export function banner(config: AppConfig, dbKind: string, role: Role) {
 
 export async function startCommand(config: AppConfig, role: Role) {
   tuneHeapForServing();
+  // Traces (OTEL_EXPORTER_OTLP_ENDPOINT): flushed after the server and its calls have closed.
+  const telemetry = await startTelemetry(config, role);
   const runtime = createRuntime(config);
   await runtime.db.migrate();
   if (role === "worker") {
@@ -155,6 +158,7 @@ export async function startCommand(config: AppConfig, role: Role) {
       await app.close();
       await worker.stop();
       await runtime.close();
+      await telemetry.shutdown();
     }, app.log);
     return;
   }
@@ -164,7 +168,7 @@ export async function startCommand(config: AppConfig, role: Role) {
   // api: control plane and web app; gateway: /v1/stream and the carrier endpoints only; all: both.
   const mounts: Mount[] = [];
   if (servesApi) mounts.push(webMount);
-  if (role === "gateway" || role === "all") mounts.push(voiceGateway(runtime));
+  if (role === "gateway" || role === "all") mounts.push(voiceGateway(runtime, telemetry));
   const app = await buildPlatform(runtime, { api: servesApi, mounts });
   // `all` is one process: it runs the jobs too.
   const worker = role === "all" ? await startWorkerRole(runtime) : undefined;
@@ -174,6 +178,7 @@ export async function startCommand(config: AppConfig, role: Role) {
     await app.close();
     await worker?.stop();
     await runtime.close();
+    await telemetry.shutdown();
   }, app.log);
 }
 

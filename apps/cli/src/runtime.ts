@@ -7,7 +7,7 @@ import type { AppConfig } from "@orbis/config";
 import { createDatabase } from "@orbis/db";
 import { createEmailService } from "@orbis/email";
 import { createJobQueue } from "@orbis/jobs";
-import { localRecordingStore } from "@orbis/recordings";
+import { createRecordingStore } from "@orbis/recordings";
 import { ProviderManager } from "@orbis/providers";
 import { localEncryptionKey, localJwtSecret } from "./local-secrets.ts";
 
@@ -42,7 +42,8 @@ export function createRuntime(configIn: AppConfig) {
   // One email service per process: the api queues (verification, resets, invitations), the worker sends.
   const email = createEmailService({ db, jobs, from: config.emailFrom, ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}), log });
   // Where call recordings live: written by the gateway, served by the api, purged by the worker.
-  const recordings = localRecordingStore(join(config.dataDir, "recordings"));
+  // RECORDINGS_STORE: a directory under DATA_DIR by default, or an S3-compatible bucket every process shares.
+  const recordings = createRecordingStore(config.recordings, { dataDir: config.dataDir, encryptionKey: config.encryptionKey });
   // Plans, grace period, cost rates (and Stripe with BILLING=stripe): the api sells, the gateway enforces, the worker meters.
   const billing = createBilling(config.billing, config.billing.stripe ? { stripe: createStripeBilling(config.billing.stripe) } : {});
   return {

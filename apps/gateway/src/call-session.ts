@@ -1,13 +1,15 @@
+import type { Tracer } from "@opentelemetry/api";
 import type { AgentConfig, Channel, ServerMessage } from "@orbis/contracts";
 import type { TenantScope } from "@orbis/db";
 import { systemTimerClock as systemClock, type TimerClock as Clock } from "@orbis/ports";
 import { frames, OutputPacer, pacingClock, Pipeline, type Brain, type BrainSession, type CallContext, type Frame } from "@orbis/voice";
 import type { CallPipeline, PipelineFactory } from "./agent-pipeline.ts";
-import type { GatewayMetrics } from "./metrics.ts";
+import { countTurnUsage, type GatewayMetrics } from "./metrics.ts";
 import { TurnRecorder, type CallerSpeech } from "./turn-recorder.ts";
 import { CallRecording, type RecordingStore } from "@orbis/recordings";
 import type { CallHeartbeats } from "./call-heartbeats.ts";
 import { callRecordStore, type CallRecordStore, type EndReason, type SessionNote } from "./call-record-store.ts";
+import { startCallTrace, type CallTrace } from "./tracing.ts";
 
 export type { EndReason } from "./call-record-store.ts";
 
@@ -26,6 +28,28 @@ export interface CallTransport {
   unplayedMs?(): number;
 }
 
+/** A session's logger: Fastify's (pino) in the gateway, whose `child` binds the call's ids to every line. */
+export interface SessionLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child?(bindings: Record<string, unknown>): SessionLog;
+}
+
+/** `log` with `bindings` on every line: pino's child when there is one, else merged into each line's object. */
+function boundLog(log: SessionLog, bindings: Record<string, unknown>): SessionLog {
+  return log.child ? log.child(bindings) : mergedLog(log, bindings);
+}
+
+/** `bindings` merged into each line's object: a line that names one of them itself says it once, not twice. */
+function mergedLog(log: SessionLog, bindings: Record<string, unknown>): SessionLog {
+  return {
+    info: (obj, msg) => log.info({ ...bindings, ...obj }, msg),
+    warn: (obj, msg) => log.warn({ ...bindings, ...obj }, msg),
+    error: (obj, msg) => log.error({ ...bindings, ...obj }, msg),
+  };
+}
+
 export interface CallSessionOptions {
   tenant: TenantScope;
   agentId: string;
@@ -39,7 +63,7 @@ export interface CallSessionOptions {
   metrics: GatewayMetrics;
   /** The process's heartbeat registry: a live call is beaten for until it ends. */
   heartbeats: CallHeartbeats;
-  log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+  log: SessionLog;
   clock?: Clock;
   /** Where call recordings go (agent setting `recordCalls`), under `<workspace>/<call>.wav`. */
   recordings?: RecordingStore;
@@ -51,6 +75,10 @@ export interface CallSessionOptions {
   test?: boolean;
   /** Where the session's record goes; default a call (`callRecordStore` from the options above). */
   store?: CallRecordStore;
+  /** A sales practice session (its store is the practice store): on the trace and on every log line. */
+  practiceSessionId?: string;
+  /** OpenTelemetry: one trace per session (`tracing.ts`); absent, tracing is off and costs nothing. */
+  tracer?: Tracer;
 }
 
 /**
@@ -80,6 +108,11 @@ export class CallSession {
   private speech: { at: Date; fromAudioMs: number; speechMs?: number } | undefined;
   /** Why the brain ended the call (`agent-end`), for stores that keep it. */
   private agentEndReason: string | undefined;
+  private trace: CallTrace | undefined;
+  /** The session's logger: every line carries callId, workspaceId and agentId (and practiceSessionId). */
+  readonly log: SessionLog;
+  /** The same ids for the pipeline's lines, merged (they name callId themselves). */
+  private readonly pipelineLog: SessionLog;
   lastActivityAt = Date.now();
 
   constructor(private readonly o: CallSessionOptions) {
@@ -95,9 +128,17 @@ export class CallSession {
         ...(o.callFields ? { callFields: o.callFields } : {}),
         ...(o.callId ? { callId: o.callId } : {}),
         ...(o.test ? { test: true } : {}),
-        log: o.log,
+        log: { error: (obj, msg) => this.log.error(obj, msg) },
       });
     this.callId = this.store.id;
+    const ids = {
+      callId: this.callId,
+      workspaceId: o.tenant.workspaceId,
+      agentId: o.agentId,
+      ...(o.practiceSessionId ? { practiceSessionId: o.practiceSessionId } : {}),
+    };
+    this.log = boundLog(o.log, ids);
+    this.pipelineLog = mergedLog(o.log, ids);
   }
 
   /** Writes the session's record (the call row), builds the pipeline and lets the agent greet. */
@@ -105,12 +146,29 @@ export class CallSession {
     const o = this.o;
     this.startedAt = new Date();
     await this.store.start(this.startedAt);
+    this.trace = startCallTrace(
+      o.tracer,
+      {
+        callId: this.callId,
+        workspaceId: o.tenant.workspaceId,
+        agentId: o.agentId,
+        channel: o.channel,
+        ...(o.practiceSessionId ? { practiceSessionId: o.practiceSessionId } : {}),
+        ...(o.test ? { test: true } : {}),
+      },
+      this.startedAt,
+      this.clock,
+    );
     o.metrics.liveCalls.inc({ channel: o.channel });
     if (o.agent.recordCalls && o.recordings) {
       this.recording = new CallRecording(o.recordings, `${o.tenant.workspaceId}/${this.callId}.wav`);
     }
     this.recorder = new TurnRecorder(
-      (turn) => void this.track(this.store.turn(turn)),
+      (turn) => {
+        this.trace?.turn(turn, this.ended);
+        countTurnUsage(o.metrics, turn.usage);
+        void this.track(this.store.turn(turn));
+      },
       undefined,
       (options) => this.stack?.takeUsage?.(options),
     );
@@ -137,7 +195,7 @@ export class CallSession {
       sinks: { down: (f) => this.fromPipeline(f), up: (f) => f.type === "error" && this.fromPipeline(f) },
       tenant: o.tenant,
       call,
-      log: o.log,
+      log: this.pipelineLog,
     });
     this.stack = built instanceof Pipeline ? { pipeline: built } : built;
     this.pipeline = this.stack.pipeline;
@@ -223,6 +281,7 @@ export class CallSession {
         transport.sendEvent({ type: "tool", name: frame.name, status: "started" });
         break;
       case "tool-result":
+        this.trace?.toolFinished(frame.call);
         this.recorder.tool(frame.call);
         transport.sendEvent({ type: "tool", name: frame.call.name, status: frame.call.ok ? "succeeded" : "failed" });
         break;
@@ -250,7 +309,7 @@ export class CallSession {
         break;
       case "error":
         this.note("error", frame.error);
-        this.o.log.warn({ callId: this.callId, error: frame.error }, "pipeline error");
+        this.log.warn({ error: frame.error }, "pipeline error");
         if (frame.error.fatal) void this.end("error");
         break;
       default:
@@ -277,9 +336,7 @@ export class CallSession {
   }
 
   private track(p: Promise<unknown>) {
-    const tracked = p
-      .catch((error: unknown) => this.o.log.error({ callId: this.callId, err: error }, "call write failed"))
-      .finally(() => this.pendingWrites.delete(tracked));
+    const tracked = p.catch((error: unknown) => this.log.error({ err: error }, "call write failed")).finally(() => this.pendingWrites.delete(tracked));
     this.pendingWrites.add(tracked);
     return tracked;
   }
@@ -304,7 +361,7 @@ export class CallSession {
     const endedAt = new Date();
     const recorded = this.recording?.close().then(
       () => true,
-      (err: unknown) => (o.log.error({ callId: this.callId, err }, "call recording failed"), false),
+      (err: unknown) => (this.log.error({ err }, "call recording failed"), false),
     );
     const stack = this.stack;
     const how = detail ?? (reason === "agent_ended" ? this.agentEndReason : undefined);
@@ -324,10 +381,11 @@ export class CallSession {
           return { ...(totals ? { totals } : {}), ...(recordingPath ? { recordingPath } : {}) };
         },
       })
-      .catch((error: unknown) => (o.log.error({ callId: this.callId, err: error }, "session close failed"), undefined));
+      .catch((error: unknown) => (this.log.error({ err: error }, "session close failed"), undefined));
+    this.trace?.end(reason, endedAt, this.startedAt, how);
     o.transport.sendEvent({ type: "end", reason: told ?? reason });
     o.transport.close(closeCode, told ?? reason);
-    o.log.info({ callId: this.callId, reason }, "call ended");
+    this.log.info({ reason }, "call ended");
   }
 
   get isEnded() {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Tracer } from "@opentelemetry/api";
 import websocket from "@fastify/websocket";
 import type { WebSocket } from "ws";
 import type { AppConfig } from "@orbis/config";
@@ -9,7 +9,7 @@ import { createBilling, createPlanGate, type Billing, type PlanGate } from "@orb
 import type { Cache } from "@orbis/cache";
 import { CLOSE_CODES, type AgentConfig } from "@orbis/contracts";
 import { systemRepository, type Database } from "@orbis/db";
-import { localRecordingStore, type RecordingStore } from "@orbis/recordings";
+import { createRecordingStore, type RecordingStore } from "@orbis/recordings";
 import { createProspectBrain } from "@orbis/practice";
 import type { Brain } from "@orbis/voice";
 import type { Registry } from "prom-client";
@@ -58,10 +58,12 @@ export interface GatewayOptions {
   startTimeoutMs?: number;
   /** At shutdown, how long live calls get to end (`end`, close 1012) before their sockets are cut. Default 3 s. */
   shutdownDrainMs?: number;
-  /** Call recordings (agents with `recordCalls`); default the directory `<DATA_DIR>/recordings`. */
+  /** Call recordings (agents with `recordCalls`); default the store of `config.recordings` (`createRecordingStore`). */
   recordings?: RecordingStore;
   /** More WebSocket routes (carrier media streams) in the same websocket scope, sharing metrics and limits. */
   extraRoutes?: ((scope: FastifyInstance, ctx: GatewayContext) => Promise<void>)[];
+  /** OpenTelemetry: a trace per call (the composition root's tracer when OTEL_EXPORTER_OTLP_ENDPOINT is set); absent, off. */
+  tracer?: Tracer;
 }
 
 export interface GatewayContext {
@@ -75,6 +77,7 @@ export interface GatewayContext {
   recordings: RecordingStore;
   sockets: LiveSockets;
   startTimeoutMs: number;
+  tracer?: Tracer;
 }
 
 /** The gateway role: WebSocket /v1/stream (and, later, carrier media streams) on the given server. */
@@ -92,7 +95,8 @@ export function gatewayMount(options: GatewayOptions) {
     const sockets = new LiveSockets();
     const staleAfterMs = options.staleAfterMs ?? 120_000;
     const startTimeoutMs = options.startTimeoutMs ?? 5_000;
-    const recordings = options.recordings ?? localRecordingStore(join(runtime.config.dataDir, "recordings"));
+    const recordings =
+      options.recordings ?? createRecordingStore(runtime.config.recordings, { dataDir: runtime.config.dataDir, encryptionKey: runtime.config.encryptionKey });
     const heartbeats = new CallHeartbeats(
       (err) => app.log.error({ err }, "call heartbeat failed"),
       options.callHeartbeatMs ?? Math.min(30_000, limiter.leaseMs / 3),
@@ -212,7 +216,10 @@ export function gatewayMount(options: GatewayOptions) {
               heartbeats,
               log,
               recordings,
-              ...(practice ? { store: practiceRecordStore({ tenant: grant.tenant, practice, log }) } : {}),
+              ...(practice
+                ? { store: practiceRecordStore({ tenant: grant.tenant, practice, prospect: brain, log }), practiceSessionId: practice.sessionId }
+                : {}),
+              ...(options.tracer ? { tracer: options.tracer } : {}),
             });
             entry.session = session;
             await session.start();
@@ -222,7 +229,7 @@ export function gatewayMount(options: GatewayOptions) {
           },
           audioHandled: (ms) => metrics.frameHandling.observe(ms),
           violation: ({ code, message }) => {
-            log.info({ code, message }, "stream protocol violation");
+            (entry.session?.log ?? log).info({ code, message }, "stream protocol violation");
             if (entry.session) void entry.session.end("protocol_error", code);
             else reject(code, message);
           },
@@ -231,7 +238,7 @@ export function gatewayMount(options: GatewayOptions) {
         // Messages are handled one at a time, in order, after authentication settled. Audio arriving
         // while nothing is queued takes the synchronous path: no promise per 20 ms frame.
         const failed = (err: unknown) => {
-          log.error({ err }, "stream handler failed");
+          (entry.session?.log ?? log).error({ err }, "stream handler failed");
           if (entry.session) void entry.session.end("error", CLOSE_CODES.internal);
           else transport.close(CLOSE_CODES.internal, "internal error");
         };
@@ -282,7 +289,18 @@ export function gatewayMount(options: GatewayOptions) {
         });
       });
       for (const add of options.extraRoutes ?? [])
-        await add(scope, { runtime, gatewayId, metrics, limiter, gate, heartbeats, recordings, sockets, startTimeoutMs });
+        await add(scope, {
+          runtime,
+          gatewayId,
+          metrics,
+          limiter,
+          gate,
+          heartbeats,
+          recordings,
+          sockets,
+          startTimeoutMs,
+          ...(options.tracer ? { tracer: options.tracer } : {}),
+        });
     });
   };
 }

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { phoneCallsCounter } from "@orbis/telephony";
-import { flitePhraseCache } from "@orbis/providers";
+import { flitePhraseCache, type UsageSlice } from "@orbis/providers";
 
 export function createGatewayMetrics(registry: Registry) {
   const stageBuckets = [25, 50, 100, 200, 300, 450, 700, 1000, 1500, 2500, 5000];
@@ -31,6 +31,22 @@ export function createGatewayMetrics(registry: Registry) {
       buckets: stageBuckets,
       registers: [registry],
     }),
+    /**
+     * Work (an utterance, a sentence, a model call) not served by the first provider of its chain: another
+     * one did (`served: "fallback"`) or none could (`served: "none"`). By capability and the provider first asked.
+     */
+    providerFallbacks: new Counter({
+      name: "orbis_provider_fallbacks_total",
+      help: "Units of provider work not served by the first provider of their chain, by capability, first provider and outcome",
+      labelNames: ["capability", "provider", "served"] as const,
+      registers: [registry],
+    }),
+    /** What the providers of calls cost (list prices or PROVIDER_PRICES), added turn by turn; carrier and infrastructure costs are billed at call end, not here. */
+    providerCost: new Counter({
+      name: "orbis_provider_cost_usd_total",
+      help: "Metered provider cost of calls in USD (STT, LLM, TTS, realtime), counted as each turn is stored",
+      registers: [registry],
+    }),
     /** The offline TTS phrase cache: how often a sentence was ready, and how often an answer prepared ahead was the one said. */
     phraseCache: new Gauge({
       name: "orbis_tts_phrase_cache",
@@ -53,6 +69,18 @@ export function createGatewayMetrics(registry: Registry) {
   };
 }
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
+
+/** Counts a stored turn's provider work into the fallback and cost counters (the Grafana dashboard's panels). */
+export function countTurnUsage(metrics: Pick<GatewayMetrics, "providerFallbacks" | "providerCost">, usage: UsageSlice | undefined): void {
+  if (!usage) return;
+  for (const record of usage.servedBy) {
+    const first = record.tried[0];
+    if (first === undefined) continue;
+    if (record.servedBy === null) metrics.providerFallbacks.inc({ capability: record.capability, provider: first, served: "none" });
+    else if (record.tried.length > 1) metrics.providerFallbacks.inc({ capability: record.capability, provider: first, served: "fallback" });
+  }
+  if (usage.costUsd > 0) metrics.providerCost.inc(usage.costUsd);
+}
 
 /**
  * Per-carrier phone metrics (Twilio, Telnyx): calls by final status, inbound frame health, and the

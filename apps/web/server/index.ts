@@ -23,19 +23,24 @@ export interface WebMountOptions {
 /** Paths the SPA never answers for: they belong to the api, the gateway or the platform. */
 const NOT_SPA = /^\/(v1(\/|$)|docs(\/|$)|healthz$|readyz$|metrics$|openapi\.json$|widget\.js$)/;
 
-/** The dashboard's own policy (the api turns helmet's CSP off for /docs). blob: is the mic AudioWorklet. */
-const SPA_CSP = [
-  "default-src 'self'",
-  "script-src 'self' blob:",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self' ws: wss:",
-  "media-src 'self' blob:",
-  "worker-src 'self' blob:",
-  "frame-ancestors 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-].join("; ");
+/**
+ * The dashboard's own policy (the api turns helmet's CSP off for /docs). blob: is the mic AudioWorklet;
+ * `mediaOrigins` are where an object store's presigned recording URLs point (the player follows the
+ * api's redirect there).
+ */
+const spaCsp = (mediaOrigins: readonly string[] = []) =>
+  [
+    "default-src 'self'",
+    "script-src 'self' blob:",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self' ws: wss:",
+    ["media-src 'self' blob:", ...mediaOrigins].join(" "),
+    "worker-src 'self' blob:",
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+  ].join("; ");
 
 interface DemoCredentials {
   agentId: string;
@@ -81,7 +86,8 @@ export function createWebMount(options: WebMountOptions = {}) {
   const widgetDist = resolve(options.widgetDist ?? join(here, "../../widget/dist"));
   const examplesDir = resolve(options.examplesDir ?? join(here, "../../../examples"));
 
-  return async (app: FastifyInstance, runtime?: { config: { dataDir: string } }) => {
+  return async (app: FastifyInstance, runtime?: { config: { dataDir: string }; recordings?: { mediaOrigins?: readonly string[] } }) => {
+    const pageCsp = spaCsp(runtime?.recordings?.mediaOrigins);
     // serve:false: only reply.sendFile, so this mount's one catch-all route decides what is a file.
     // preCompressed: the build's `.br` / `.gz` beside a file go to clients that accept them (Vary: Accept-Encoding).
     await app.register(fastifyStatic, { root: webDist, serve: false, cacheControl: false, preCompressed: true });
@@ -91,7 +97,7 @@ export function createWebMount(options: WebMountOptions = {}) {
       if (!existsSync(join(webDist, "index.html"))) {
         return reply.status(503).type("text/html; charset=utf-8").send(notBuiltPage("the dashboard (apps/web/dist)"));
       }
-      return reply.status(status).header("cache-control", "no-cache").header("content-security-policy", SPA_CSP).sendFile("index.html", webDist);
+      return reply.status(status).header("cache-control", "no-cache").header("content-security-policy", pageCsp).sendFile("index.html", webDist);
     };
 
     app.get("/widget.js", hidden, async (_request, reply) => {

@@ -68,6 +68,16 @@ describe("webMount", () => {
     }
   });
 
+  it("lets the recording player follow a redirect to the object store (media-src), and nowhere else by default", async () => {
+    expect((await app.inject({ url: "/dashboard" })).headers["content-security-policy"]).toContain("media-src 'self' blob:;");
+    const withBucket = Fastify();
+    const runtime = { config: { dataDir: root }, recordings: { mediaOrigins: ["https://minio.example:9000"] } };
+    await createWebMount(dirs)(withBucket, runtime);
+    const csp = String((await withBucket.inject({ url: "/dashboard" })).headers["content-security-policy"]);
+    expect(csp).toContain("media-src 'self' blob: https://minio.example:9000;");
+    await withBucket.close();
+  });
+
   it("serves built files, hashed assets immutable", async () => {
     const asset = await app.inject({ url: "/assets/app-abc.js" });
     expect(asset.statusCode).toBe(200);

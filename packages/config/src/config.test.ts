@@ -42,6 +42,17 @@ describe("loadConfig", () => {
     expect(loadConfig("gateway", { MAX_CALLS_PER_WORKSPACE: "3" }).maxCallsPerWorkspace).toBe(3);
   });
 
+  it("reads the sales practice model: offline when unset, <provider>:<model> otherwise", () => {
+    expect(loadConfig("gateway", {}).practiceLlm).toBeUndefined();
+    expect(loadConfig("gateway", { PRACTICE_LLM: " " }).practiceLlm).toBeUndefined();
+    expect(loadConfig("gateway", { PRACTICE_LLM: "openai:gpt-4o-mini" }).practiceLlm).toEqual({ provider: "openai", model: "gpt-4o-mini" });
+    // A model id with a colon of its own (Ollama tags) stays whole.
+    expect(loadConfig("all", { PRACTICE_LLM: "ollama:llama3.2:3b" }).practiceLlm).toEqual({ provider: "ollama", model: "llama3.2:3b" });
+    expect(loadConfig("gateway", { PRACTICE_LLM: "anthropic" }).practiceLlm).toEqual({ provider: "anthropic" });
+    expect(() => loadConfig("gateway", { PRACTICE_LLM: "gpt-4o-mini" })).toThrowError(/^Invalid configuration: PRACTICE_LLM must be <provider>:<model>/);
+    expect(() => loadConfig("gateway", { PRACTICE_LLM: "openai:" })).toThrowError(/PRACTICE_LLM must be/);
+  });
+
   it("reads platform provider keys (names from AI_VENDORS) and the price overrides", () => {
     const c = loadConfig("gateway", {
       GEMINI_API_KEY: "gm-key",

@@ -50,6 +50,14 @@ export type ConfigPriceTable = z.infer<typeof priceTableSchema>;
 /** Carrier voice prices in USD per minute, by carrier. */
 const carrierRatesSchema = z.strictObject({ twilio: z.number().min(0).max(1).optional(), telnyx: z.number().min(0).max(1).optional() });
 
+/** A trimmed string; empty or unset: undefined. */
+const optionalText = () =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || undefined);
+
 /** A variable holding JSON checked by `schema`; unset or empty: `{}`. */
 function jsonVariable<T extends z.ZodType<object>>(schema: T, expected: string) {
   return z
@@ -116,6 +124,23 @@ const baseSchema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().trim().optional(),
   /** Stripe's API base: the real API by default, a loopback emulator in tests. */
   STRIPE_API_URL: optionalUrl(["http://", "https://"]),
+  /** Where call recordings go: `local` (`<DATA_DIR>/recordings`, default) or `s3` (an S3-compatible bucket, `S3_*`). */
+  RECORDINGS_STORE: z.enum(["local", "s3"]).default("local"),
+  /** Encryption at rest: `sse-s3` / `sse-kms` ask the bucket; `aes-gcm` seals files with ENCRYPTION_KEY before they leave the process (either store). */
+  RECORDINGS_ENCRYPTION: z.enum(["none", "sse-s3", "sse-kms", "aes-gcm"]).default("none"),
+  /** How long a recording's signed URL works (the dashboard's player asks for a new one each time). */
+  RECORDING_URL_TTL_SEC: z.coerce.number().int().min(10).max(86_400).default(300),
+  S3_BUCKET: optionalText(),
+  S3_REGION: z.string().trim().min(1).default("us-east-1"),
+  /** An S3-compatible service (MinIO, Ceph…), addressed path-style; unset: AWS S3. */
+  S3_ENDPOINT: optionalUrl(["http://", "https://"]),
+  /** Unset: the AWS SDK's default chain (environment, instance or pod role). */
+  S3_ACCESS_KEY_ID: optionalText(),
+  S3_SECRET_ACCESS_KEY: optionalText(),
+  /** Prepended to every recording's key, e.g. `recordings/`. */
+  S3_PREFIX: z.string().trim().default(""),
+  /** The KMS key of `RECORDINGS_ENCRYPTION=sse-kms`; unset: the bucket's AWS-managed key. */
+  S3_KMS_KEY_ID: optionalText(),
   /** JSON carrier prices per minute, over the defaults: `{"twilio":0.0085,"telnyx":0.005}`. */
   CARRIER_RATES: jsonVariable(carrierRatesSchema, 'must be JSON like {"twilio":0.0085}'),
   /** The infrastructure estimate per call minute (compute, storage, bandwidth) in the cost of a call. */
@@ -128,7 +153,43 @@ const baseSchema = z.object({
   AFFILIATE_TERMS_VERSION: z.string().trim().min(1).max(40).default("2026-12"),
   /** JSON price overrides, per provider id or vendor, over the provider definitions' list prices: `{"deepgram":{"sttPerMinute":0.0043}}`. */
   PROVIDER_PRICES: jsonVariable(priceTableSchema, "must be a JSON price table"),
+  /** Where OpenTelemetry traces go over OTLP/HTTP (`/v1/traces` is appended); unset: tracing is off, nothing is loaded. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(["http://", "https://"]),
+  /** The `service.name` of this process's traces; default `orbisvoice-<role>`. */
+  OTEL_SERVICE_NAME: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || undefined),
+  /** Headers sent with every export (the collector's auth): `key=value,key2=value2`, values URL-encoded (the OTel convention). */
+  OTEL_EXPORTER_OTLP_HEADERS: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx): Record<string, string> => {
+      const headers = v ? parseOtlpHeaders(v) : {};
+      if (headers) return headers;
+      ctx.addIssue({ code: "custom", message: "must be key=value pairs separated by commas" });
+      return z.NEVER;
+    }),
 });
+
+/** `key=value,key2=value2` (values URL-encoded) as headers; null when a pair is malformed. */
+function parseOtlpHeaders(value: string): Record<string, string> | null {
+  const headers: Record<string, string> = {};
+  for (const pair of value.split(",")) {
+    if (!pair.trim()) continue;
+    const at = pair.indexOf("=");
+    const key = pair.slice(0, at).trim();
+    if (at <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) return null;
+    try {
+      headers[key] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      return null;
+    }
+  }
+  return headers;
+}
 
 /** 32 raw bytes from hex or base64; null when the value is neither. */
 export function parseEncryptionKey(value: string): Buffer | null {
@@ -196,11 +257,32 @@ const apiSchema = httpSchema.extend({
   RATE_LIMIT_SESSION_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 });
 
+/**
+ * `PRACTICE_LLM`: the language model that plays sales practice prospects, as `<provider>:<model>`
+ * (`openai:gpt-4o-mini`, `anthropic:claude-haiku-4-5`, `ollama:llama3.2:3b`) or a provider alone (its
+ * default model). The provider is a chat chain id of @orbis/providers (the gateway checks it at
+ * start-up); its key is the workspace's stored one or the platform's. Unset: the offline prospect.
+ */
+const practiceLlm = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx): { provider: string; model?: string } | undefined => {
+    if (!v) return undefined;
+    const match = /^([a-z][a-z0-9-]*)(?::(\S+))?$/.exec(v);
+    if (!match || !(AI_VENDOR_IDS as string[]).includes(match[1]!)) {
+      ctx.addIssue({ code: "custom", message: `must be <provider>:<model> with a provider among ${AI_VENDOR_IDS.join(", ")}` });
+      return z.NEVER;
+    }
+    return { provider: match[1]!, ...(match[2] ? { model: match[2] } : {}) };
+  });
+
 const gatewaySchema = httpSchema.extend({
   MAX_CALLS_PER_WORKSPACE: z.coerce.number().int().min(1).default(50),
   MAX_CALLS_PER_KEY: z.coerce.number().int().min(1).default(20),
   /** A call's slot is a lease renewed by its gateway's heartbeat: a crashed gateway's calls stop counting within this. */
   CALL_LEASE_SEC: z.coerce.number().int().min(1).max(60).default(60),
+  PRACTICE_LLM: practiceLlm,
 });
 
 // The worker serves health and metrics on a port of its own.
@@ -268,6 +350,44 @@ function toConfig<R extends Role>(role: R, env: z.infer<(typeof schemas)[R]>) {
     maxCallsPerWorkspace: e.MAX_CALLS_PER_WORKSPACE ?? 50,
     maxCallsPerKey: e.MAX_CALLS_PER_KEY ?? 20,
     callLeaseSec: e.CALL_LEASE_SEC ?? 60,
+    /** The model sales practice prospects are played by (`PRACTICE_LLM`); undefined: the offline prospect. */
+    practiceLlm: e.PRACTICE_LLM,
+    /** Call recordings: the store (`createRecordingStore` of @orbis/recordings), encryption at rest, signed URLs' lifetime. */
+    recordings: recordingsOf(e),
+    /** OpenTelemetry traces (apps/cli/src/telemetry.ts): off unless an OTLP endpoint is set. */
+    telemetry: {
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: e.OTEL_SERVICE_NAME ?? `orbisvoice-${role}`,
+      otlpHeaders: e.OTEL_EXPORTER_OTLP_HEADERS,
+    },
+  };
+}
+
+type BaseEnv = z.infer<typeof baseSchema>;
+
+/** The recordings settings, checked together: what S3 needs is set, and bucket-side encryption only with a bucket. */
+function recordingsOf(e: BaseEnv) {
+  if (e.RECORDINGS_STORE === "s3" && !e.S3_BUCKET) throw new ConfigError("RECORDINGS_STORE=s3 needs S3_BUCKET");
+  if (e.RECORDINGS_STORE === "local" && (e.RECORDINGS_ENCRYPTION === "sse-s3" || e.RECORDINGS_ENCRYPTION === "sse-kms")) {
+    throw new ConfigError(`RECORDINGS_ENCRYPTION=${e.RECORDINGS_ENCRYPTION} needs RECORDINGS_STORE=s3 (aes-gcm encrypts local files)`);
+  }
+  if (!e.S3_ACCESS_KEY_ID !== !e.S3_SECRET_ACCESS_KEY) throw new ConfigError("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither");
+  return {
+    store: e.RECORDINGS_STORE,
+    encryption: e.RECORDINGS_ENCRYPTION,
+    kmsKeyId: e.S3_KMS_KEY_ID,
+    urlTtlSec: e.RECORDING_URL_TTL_SEC,
+    s3:
+      e.RECORDINGS_STORE === "s3" && e.S3_BUCKET
+        ? {
+            bucket: e.S3_BUCKET,
+            region: e.S3_REGION,
+            endpoint: e.S3_ENDPOINT,
+            accessKeyId: e.S3_ACCESS_KEY_ID,
+            secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+            prefix: e.S3_PREFIX,
+          }
+        : undefined,
   };
 }
 
@@ -287,8 +407,8 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-/** Variables whose value is a secret (JWT_SECRET, ENCRYPTION_KEY, every `<VENDOR>_API_KEY`…): an error names them, never shows them. */
-const SECRET_NAME = /(SECRET|API_KEY|ENCRYPTION_KEY|TOKEN|PASSWORD)/;
+/** Variables whose value is a secret (JWT_SECRET, ENCRYPTION_KEY, every `<VENDOR>_API_KEY`, the OTLP headers…): an error names them, never shows them. */
+const SECRET_NAME = /(SECRET|API_KEY|ENCRYPTION_KEY|TOKEN|PASSWORD|OTLP_HEADERS)/;
 
 /** What an error may show of a bad value: none of a secret's, and a URL without its user and password. */
 function shownValue(name: string, got: string): string {

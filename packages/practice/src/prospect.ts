@@ -73,7 +73,22 @@ const SAYS: Record<Personality, Record<"first" | "fallback" | "rude" | "leave" |
   },
 };
 
-const NUDGES = ["Hello? Are you still there?", "Hello? I can't hear you.", "Are you there?"];
+/**
+ * The lines of the end conditions every prospect keeps, the offline engine and the language-model one
+ * alike (`llm-prospect-brain.ts`): the time limit, the second rude turn, a rep gone silent.
+ */
+export const RULE_LINES = {
+  timeUp: "I'm out of time, I have to jump into another meeting. Send me an email.",
+  rudeHangUp: "I'm not going to be spoken to like that. Goodbye.",
+  lostEachOther: "I think we lost each other. Goodbye.",
+  nudges: ["Hello? Are you still there?", "Hello? I can't hear you.", "Are you there?"],
+} as const;
+/** Rude turns before the prospect hangs up (the first is warned). */
+export const RUDE_TURNS_TO_HANG_UP = 2;
+/** Silent turns in a row before the prospect hangs up (the others are nudged). */
+export const SILENT_TURNS_TO_HANG_UP = 3;
+
+const NUDGES = RULE_LINES.nudges;
 const NOT_ANSWERED = ["That doesn't really answer my concern.", "You haven't answered my question.", "I'm still stuck on that."];
 const PUSHBACK = ["Not so fast.", "Before I agree to anything, one thing.", "Hold on."];
 
@@ -181,13 +196,13 @@ class ProspectSession implements BrainSession {
   private turn(input: BrainInput): ProspectEndReason | undefined {
     if (input.kind === "dtmf") return undefined;
     if (this.now() - this.startedAt >= this.scenario.timeLimitSec * 1000) {
-      this.lines.line("I'm out of time, I have to jump into another meeting. Send me an email.");
+      this.lines.line(RULE_LINES.timeUp);
       return this.end("time_up");
     }
     const text = input.kind === "silence" ? "" : input.text.trim();
     if (!text) {
-      if (++this.silences >= 3) {
-        this.lines.line("I think we lost each other. Goodbye.");
+      if (++this.silences >= SILENT_TURNS_TO_HANG_UP) {
+        this.lines.line(RULE_LINES.lostEachOther);
         return this.end("prospect_hung_up");
       }
       this.lines.pick("nudge", NUDGES);
@@ -197,8 +212,8 @@ class ProspectSession implements BrainSession {
     this.repTurns++;
 
     if (isRude(text)) {
-      if (++this.rudeness >= 2) {
-        this.lines.line("I'm not going to be spoken to like that. Goodbye.");
+      if (++this.rudeness >= RUDE_TURNS_TO_HANG_UP) {
+        this.lines.line(RULE_LINES.rudeHangUp);
         return this.end("prospect_hung_up");
       }
       this.lines.pick("rude", this.says.rude);

@@ -6,6 +6,8 @@ import { practiceAgentConfig } from "./practice-agent.ts";
 /** A practice session the stream may run: whose it is, and the prospect it plays (the session's snapshots). */
 export interface PracticeGrant {
   sessionId: string;
+  /** The session's workspace (its stored provider keys, for a prospect played by a language model). */
+  tenant: TenantScope;
   /** The rep, as the practice repository's row policies see them. */
   viewer: PracticeViewer;
   persona: PersonaDto;
@@ -37,7 +39,7 @@ export async function admitPractice(
   if (!snapshots) return refused("the practice session's persona or scenario cannot be read");
   return {
     ok: true,
-    practice: { sessionId: session.id, viewer, ...snapshots, startedAt: session.startedAt },
+    practice: { sessionId: session.id, tenant, viewer, ...snapshots, startedAt: session.startedAt },
     agent: practiceAgentConfig(snapshots.persona, snapshots.scenario),
   };
 }

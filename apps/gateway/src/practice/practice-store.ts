@@ -4,6 +4,7 @@ import { finishPracticeSession, PROSPECT_END_REASONS } from "@orbis/practice";
 import type { CallRecordStore, EndReason } from "../call-record-store.ts";
 import type { CompletedTurn } from "../turn-recorder.ts";
 import type { PracticeGrant } from "./practice-grant.ts";
+import type { PracticeProspect } from "./practice-prospects.ts";
 
 type PracticeEndReason = (typeof SESSION_END_REASONS)[number];
 /** A practice_turns row as the repository inserts it, before its ids. */
@@ -79,7 +80,13 @@ export function typedSpeechMs(text: string): number {
  * A practice session's record: no call row, no call events and no plan allowance — `practice_turns`
  * rows as each turn completes, and at the end the session scored and finished (`finishPracticeSession`).
  */
-export function practiceRecordStore(o: { tenant: TenantScope; practice: PracticeGrant; log: { error(obj: object, msg?: string): void } }): CallRecordStore {
+export function practiceRecordStore(o: {
+  tenant: TenantScope;
+  practice: PracticeGrant;
+  /** The prospect: one played by a model adds the model's usage and cost to the session's. */
+  prospect?: PracticeProspect;
+  log: { error(obj: object, msg?: string): void };
+}): CallRecordStore {
   const { tenant, practice } = o;
   const { viewer, sessionId } = practice;
   let startedAt = practice.startedAt;
@@ -108,12 +115,13 @@ export function practiceRecordStore(o: { tenant: TenantScope; practice: Practice
     async end(end) {
       const endReason = practiceEndReason(end.reason, end.detail);
       const { totals } = await end.settle();
+      const model = o.prospect?.usage?.();
       await finishPracticeSession(tenant, viewer, sessionId, {
         endReason,
         endedAt: end.endedAt,
-        // A pipeline without metering (the offline stack) costs nothing.
-        usage: totals?.usage ?? {},
-        costUsd: totals?.costUsd ?? 0,
+        // A pipeline without metering (the offline stack) and the offline prospect cost nothing.
+        usage: { ...totals?.usage, ...model?.usage },
+        costUsd: (totals?.costUsd ?? 0) + (model?.costUsd ?? 0),
       }).catch((err: unknown) => o.log.error({ practiceSessionId: sessionId, err }, "practice session finish failed"));
       return endReason;
     },

@@ -35,7 +35,7 @@ export interface TelephonyStreamOptions {
  */
 export function carrierTelephony(options: TelephonyStreamOptions) {
   return async (scope: FastifyInstance, ctx: GatewayContext) => {
-    const { runtime, metrics, limiter, gate, gatewayId, heartbeats, recordings, sockets, startTimeoutMs } = ctx;
+    const { runtime, metrics, limiter, gate, gatewayId, heartbeats, recordings, sockets, startTimeoutMs, tracer } = ctx;
     if (!runtime.config.jwtSecret) throw new Error("telephony streams need JWT_SECRET");
     const tokens = createStreamTokens(runtime.config.jwtSecret);
     const credentials = createCredentialsService(runtime.config.encryptionKey);
@@ -103,6 +103,7 @@ export function carrierTelephony(options: TelephonyStreamOptions) {
                 heartbeats,
                 recordings,
                 log,
+                ...(tracer ? { tracer } : {}),
                 callId: grant.callId,
                 callFields: {
                   providerCallId: grant.providerCallId,

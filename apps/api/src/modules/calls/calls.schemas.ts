@@ -8,3 +8,9 @@ export const callDetailWithUsageSchema = callDetailSchema.extend({
   costUsd: z.number(),
   turns: z.array(callTurnSchema.extend({ servedBy: z.array(servedRecordSchema), usage: usageByProviderSchema, costUsd: z.number() })),
 });
+
+/** A recording's short-lived URL (`GET /v1/calls/:id/recording-url`). */
+export const recordingUrlSchema = z.object({
+  url: z.string().describe("Works until expiresAt: an object store's presigned URL or a signed link to this api"),
+  expiresAt: z.iso.datetime(),
+});

@@ -1,19 +1,26 @@
-import type { ListCallsQuery } from "@orbis/contracts";
-import type { TenantScope } from "@orbis/db";
+import { AppError, notFound, type ListCallsQuery } from "@orbis/contracts";
+import { tenantScope, type Database, type TenantScope } from "@orbis/db";
 import type { RecordingStore } from "@orbis/recordings";
 import { decodeCursor, pageOf } from "../../lib/cursor.ts";
 import { found } from "../../lib/found.ts";
 import { callEventsOf, toAgentAnalyticsDto, toCallDto, toCallTurnDto, usageJson } from "./calls.mappers.ts";
+import type { RecordingLinks } from "./recording-links.ts";
 
 export interface CallsServiceOptions {
+  db: Database;
   /** Where the gateway wrote the recordings. */
   recordings: RecordingStore;
+  /** Signs and checks the api's own recording links (`/v1/recordings/download?token=…`). */
+  links: RecordingLinks;
+  /** How long a recording URL works (`RECORDING_URL_TTL_SEC`). */
+  urlTtlSec: number;
+  now?: () => Date;
 }
 
 const roundOrNull = (n: number | null) => (n === null ? null : Math.round(n));
 
 /** Call logs, transcripts with per-turn latency and usage, recordings, and the dashboard overview. */
-export function createCallsService({ recordings }: CallsServiceOptions) {
+export function createCallsService({ db, recordings, links, urlTtlSec, now = () => new Date() }: CallsServiceOptions) {
   return {
     /** Newest first, with filters; one row more than asked tells whether a next page exists. */
     async list(tenant: TenantScope, q: ListCallsQuery) {
@@ -42,10 +49,28 @@ export function createCallsService({ recordings }: CallsServiceOptions) {
       };
     },
 
-    /** The recording's WAV body and size, or a 404 when the call has none (or it is gone from the store). */
-    async recording(tenant: TenantScope, id: string) {
+    /**
+     * A short-lived URL of the call's recording: the object store's presigned GET when it has one,
+     * else a signed link to this api (`origin` + `/v1/recordings/download?token=…`). 404 when the call
+     * has no recording. Recordings are never streamed from a gateway's disk.
+     */
+    async recordingUrl(tenant: TenantScope, id: string, origin: string): Promise<{ url: string; expiresAt: string }> {
       const call = found(await tenant.calls.get(id), "Call");
-      return found(call.recordingPath ? await recordings.read(call.recordingPath) : undefined, "Recording");
+      const location = found(call.recordingPath, "Recording");
+      const direct = await recordings.directUrl?.(location, urlTtlSec);
+      if (direct) return { url: direct, expiresAt: new Date(now().getTime() + urlTtlSec * 1000).toISOString() };
+      const { token, expiresAt } = links.sign({ workspaceId: tenant.workspaceId, callId: call.id }, urlTtlSec);
+      return { url: `${origin}/v1/recordings/download?token=${token}`, expiresAt: expiresAt.toISOString() };
+    },
+
+    /** The recording a signed link names: its WAV body and size. A forged link or a missing recording is a 404, an expired link a 403. */
+    async signedRecording(token: string) {
+      const claims = links.verify(token);
+      if (claims === "expired") throw new AppError("forbidden", "This recording link has expired; open the recording again");
+      if (!claims) throw notFound("Recording");
+      const call = await tenantScope(db, claims.workspaceId).calls.get(claims.callId);
+      const recording = call?.recordingPath ? await recordings.read(call.recordingPath) : undefined;
+      return { ...found(recording, "Recording"), callId: claims.callId };
     },
 
     async overview(tenant: TenantScope, now = new Date()) {
