@@ -40,6 +40,68 @@ export interface PracticeViewer {
 
 export const isManager = (viewer: PracticeViewer) => viewer.role === "owner" || viewer.role === "admin";
 
+/** A persona or a scenario row: the two tables have the same columns. */
+type DefinitionRow = PracticePersonaRow;
+
+/**
+ * The workspace's own personas or scenarios (a definition with who made it and when), as
+ * `list<Kind>`, `get<Kind>`, `insert<Kind>`, `update<Kind>`, `delete<Kind>`.
+ */
+function definitionsIn<K extends "Persona" | "Scenario">(run: Run, workspaceId: string, kind: K, source: typeof practicePersonas | typeof practiceScenarios) {
+  // Same columns in both tables: one set of queries serves either.
+  const table = source as typeof practicePersonas;
+  const mine = eq(table.workspaceId, workspaceId);
+  const methods = {
+    list: (): Promise<DefinitionRow[]> => run((tx) => tx.select().from(table).where(mine).orderBy(asc(table.createdAt))),
+    get: async (id: string): Promise<DefinitionRow | undefined> =>
+      (
+        await run((tx) =>
+          tx
+            .select()
+            .from(table)
+            .where(and(mine, eq(table.id, id))),
+        )
+      )[0],
+    insert: async (row: { id: string; definition: unknown; createdBy: string | null }): Promise<DefinitionRow> =>
+      (
+        await run((tx) =>
+          tx
+            .insert(table)
+            .values({ ...row, workspaceId })
+            .returning(),
+        )
+      )[0]!,
+    update: async (id: string, definition: unknown): Promise<DefinitionRow | undefined> =>
+      (
+        await run((tx) =>
+          tx
+            .update(table)
+            .set({ definition, updatedAt: new Date() })
+            .where(and(mine, eq(table.id, id)))
+            .returning(),
+        )
+      )[0],
+    remove: async (id: string): Promise<boolean> =>
+      (
+        await run((tx) =>
+          tx
+            .delete(table)
+            .where(and(mine, eq(table.id, id)))
+            .returning({ id: table.id }),
+        )
+      ).length > 0,
+  };
+  return {
+    [`list${kind}s`]: methods.list,
+    [`get${kind}`]: methods.get,
+    [`insert${kind}`]: methods.insert,
+    [`update${kind}`]: methods.update,
+    [`delete${kind}`]: methods.remove,
+  } as { [M in `list${K}s`]: typeof methods.list } & { [M in `get${K}`]: typeof methods.get } & { [M in `insert${K}`]: typeof methods.insert } & {
+    [M in `update${K}`]: typeof methods.update;
+  } & { [M in `delete${K}`]: typeof methods.remove };
+}
+
 /**
  * Sales practice, tenant side: the workspace's own personas and scenarios (any member reads them), and
  * the reps' sessions, turns, goals, activities and what-if scenarios (row policy: the rep, or a manager).
@@ -58,85 +120,13 @@ export function practiceRepository(run: Run, workspaceId: string) {
   const visible = (column: PgColumn, viewer: PracticeViewer, userId?: string) =>
     userId ? eq(column, userId) : isManager(viewer) ? undefined : eq(column, viewer.userId);
 
+  const definitions = <K extends "Persona" | "Scenario">(kind: K, table: typeof practicePersonas | typeof practiceScenarios) =>
+    definitionsIn(run, workspaceId, kind, table);
+
   return {
     // Personas and scenarios of the workspace.
-    listPersonas: () => run((tx) => tx.select().from(practicePersonas).where(ws(practicePersonas)).orderBy(asc(practicePersonas.createdAt))),
-    getPersona: async (id: string): Promise<PracticePersonaRow | undefined> =>
-      (
-        await run((tx) =>
-          tx
-            .select()
-            .from(practicePersonas)
-            .where(and(ws(practicePersonas), eq(practicePersonas.id, id))),
-        )
-      )[0],
-    insertPersona: async (row: { id: string; definition: unknown; createdBy: string | null }): Promise<PracticePersonaRow> =>
-      (
-        await run((tx) =>
-          tx
-            .insert(practicePersonas)
-            .values({ ...row, workspaceId })
-            .returning(),
-        )
-      )[0]!,
-    updatePersona: async (id: string, definition: unknown): Promise<PracticePersonaRow | undefined> =>
-      (
-        await run((tx) =>
-          tx
-            .update(practicePersonas)
-            .set({ definition, updatedAt: new Date() })
-            .where(and(ws(practicePersonas), eq(practicePersonas.id, id)))
-            .returning(),
-        )
-      )[0],
-    deletePersona: async (id: string): Promise<boolean> =>
-      (
-        await run((tx) =>
-          tx
-            .delete(practicePersonas)
-            .where(and(ws(practicePersonas), eq(practicePersonas.id, id)))
-            .returning({ id: practicePersonas.id }),
-        )
-      ).length > 0,
-
-    listScenarios: () => run((tx) => tx.select().from(practiceScenarios).where(ws(practiceScenarios)).orderBy(asc(practiceScenarios.createdAt))),
-    getScenario: async (id: string): Promise<PracticeScenarioRow | undefined> =>
-      (
-        await run((tx) =>
-          tx
-            .select()
-            .from(practiceScenarios)
-            .where(and(ws(practiceScenarios), eq(practiceScenarios.id, id))),
-        )
-      )[0],
-    insertScenario: async (row: { id: string; definition: unknown; createdBy: string | null }): Promise<PracticeScenarioRow> =>
-      (
-        await run((tx) =>
-          tx
-            .insert(practiceScenarios)
-            .values({ ...row, workspaceId })
-            .returning(),
-        )
-      )[0]!,
-    updateScenario: async (id: string, definition: unknown): Promise<PracticeScenarioRow | undefined> =>
-      (
-        await run((tx) =>
-          tx
-            .update(practiceScenarios)
-            .set({ definition, updatedAt: new Date() })
-            .where(and(ws(practiceScenarios), eq(practiceScenarios.id, id)))
-            .returning(),
-        )
-      )[0],
-    deleteScenario: async (id: string): Promise<boolean> =>
-      (
-        await run((tx) =>
-          tx
-            .delete(practiceScenarios)
-            .where(and(ws(practiceScenarios), eq(practiceScenarios.id, id)))
-            .returning({ id: practiceScenarios.id }),
-        )
-      ).length > 0,
+    ...definitions("Persona", practicePersonas),
+    ...definitions("Scenario", practiceScenarios),
 
     // Sessions and their turns.
     insertSession: async (viewer: PracticeViewer, row: NewPracticeSessionRow): Promise<PracticeSessionRow> =>
