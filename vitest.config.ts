@@ -5,6 +5,7 @@ const ALONE = [
   "e2e/telephony/parity.int.test.ts",
   "e2e/telephony/twilio-call.int.test.ts",
   "e2e/telephony/telnyx-call.int.test.ts",
+  "e2e/practice/practice-phone-voice.int.test.ts",
   // Two gateway processes and a kill -9 (runs only with TEST_DATABASE_URL and TEST_REDIS_URL).
   "e2e/cluster/gateway-crash.int.test.ts",
   // A worker process killed with SIGKILL mid-job, then another (runs only with TEST_DATABASE_URL).
@@ -23,9 +24,12 @@ const SPEECH_CALLS = [
   "e2e/calls/conversations-bench.int.test.ts",
   "e2e/practice/practice-voice.int.test.ts",
   "e2e/practice/practice-llm.int.test.ts",
+  "e2e/practice/practice-phone-voice.int.test.ts",
   "e2e/telephony/parity.int.test.ts",
   "e2e/telephony/twilio-call.int.test.ts",
   "e2e/telephony/telnyx-call.int.test.ts",
+  "e2e/telephony/outbound-speech.int.test.ts",
+  "e2e/calls/cloud-voices-downgrade.int.test.ts",
 ];
 const skipped = process.env.SKIP_SPEECH_CALLS === "1" ? SPEECH_CALLS : [];
 

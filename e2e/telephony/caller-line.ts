@@ -23,6 +23,8 @@ export interface EmulatedCallResult {
   /** Arrival time (ms, performance.now) of every outbound media frame. */
   frameTimes: number[];
   closeCode?: number;
+  /** Loudest agent sample heard (|PCM16|): real speech, not silence. */
+  agentPeak?: number;
 }
 
 /** Offline speech as μ-law 8 kHz 20 ms frames (flite 16 kHz → speex → G.711). */
@@ -109,7 +111,8 @@ export class CallerLine {
     if (m.kind === "media") {
       const bytes = Buffer.from(m.payload, "base64");
       if (bytes.length !== PHONE_FRAME) this.shapeError(`media of ${bytes.length} bytes`);
-      decodeMulaw(bytes);
+      const pcm = decodeMulaw(bytes);
+      for (const v of pcm) if (Math.abs(v) > (this.result.agentPeak ?? 0)) this.result.agentPeak = Math.abs(v);
       const now = performance.now();
       this.result.frameTimes.push(now);
       this.lastAudioAt = now;
@@ -171,10 +174,28 @@ export class CallerLine {
   }
 
   private async speak(text: string) {
-    const frames = await speechFrames(text, this.o.voice);
+    await this.play(await speechFrames(text, this.o.voice));
+  }
+
+  /** The callee speaks before the agent does (an outbound call answered with "Hello?", a voicemail greeting). */
+  async say(text: string) {
+    this.log(`callee: ${text}`);
+    await this.speak(text);
+  }
+
+  /** Plays 20 ms μ-law frames into the line at real time (a voicemail beep). */
+  async play(frames: Uint8Array[]) {
+    if (this.closed) return;
     const done = new Promise<void>((r) => (this.speechDone = r));
-    this.speech = frames;
+    this.speech = [...frames];
     await done;
+  }
+
+  /** Waits until the agent has spoken and gone quiet for 1.5 s (or the line closed); ms of agent audio since `since`. */
+  async agentSpoke(): Promise<number> {
+    this.turnAudioFrames = 0;
+    await this.agentFinished(performance.now());
+    return this.turnAudioFrames * 20;
   }
 
   private async agentFinished(since: number) {

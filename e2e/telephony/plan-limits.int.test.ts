@@ -15,9 +15,12 @@ import { postTwilioForm, type TwilioAccount } from "./twilio-emulator.ts";
 const GOODBYE = "Thanks for calling. We can't take your call right now; please try again later. Goodbye.";
 const BILLING_WORDS = /plan|allowance|upgrade|billing|quota/i;
 
-// BILLING=stripe; the built-in Free plan (25 calls, one at a time), here with room for phone numbers so a
-// Free workspace can have one (the built-in Free includes none).
-const catalogue = { ...DEFAULT_CATALOGUE, plans: DEFAULT_CATALOGUE.plans.map((p) => (p.id === "free" ? { ...p, phoneNumbers: 1 } : p)) };
+// BILLING=stripe; the built-in Free plan (25 calls, one at a time), here with room for phone numbers (and the
+// `phone_numbers` feature) so a Free workspace can have one (the built-in Free includes none).
+const catalogue = {
+  ...DEFAULT_CATALOGUE,
+  plans: DEFAULT_CATALOGUE.plans.map((p) => (p.id === "free" ? { ...p, phoneNumbers: 1, features: [...p.features, "phone_numbers" as const] } : p)),
+};
 const billing: Billing = { ...createBilling({ ...testConfig().billing, mode: "stripe" }), plans: createPlans("stripe", catalogue) };
 
 let h: PhoneHarness;

@@ -59,7 +59,29 @@ const transferSchema = z
   .loose();
 /** An answer without a stream: a call we only speak to (a workspace over its plan hears a goodbye). */
 const answerOnlySchema = z.object({ client_state: z.string().regex(/^[A-Za-z0-9+/]+=*$/), command_id: z.string().min(1) }).strict();
+/** `streaming_start` for a call we dialled: the same bidirectional PCMU stream as an answer's. */
+const streamingStartSchema = answerSchema.extend({
+  client_state: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]+=*$/)
+    .optional(),
+});
+/** `POST /v2/calls` (dial) as we must send it. */
+export const dialSchema = z
+  .object({
+    connection_id: z.string().min(1),
+    to: z.string().regex(/^\+[1-9]\d{6,14}$/),
+    from: z.string().regex(/^\+[1-9]\d{6,14}$/),
+    webhook_url: z.string().regex(/^https:\/\/[^/]+\/v1\/telephony\/telnyx\/outbound\/webhook\?ws=[^&]+&call=[^&]+$/),
+    client_state: z.string().regex(/^[A-Za-z0-9+/]+=*$/),
+    command_id: z.string().min(1),
+    timeout_secs: z.number().int().min(5).max(600).optional(),
+    answering_machine_detection: z.enum(["premium", "detect", "detect_beep", "detect_words", "greeting_end", "disabled"]).optional(),
+  })
+  .strict();
+export type TelnyxDial = z.infer<typeof dialSchema> & { callControlId: string };
 const commandSchemas: Record<string, z.ZodType> = {
+  streaming_start: streamingStartSchema,
   answer: z.union([answerSchema, answerOnlySchema]),
   speak: z
     .object({
@@ -71,6 +93,24 @@ const commandSchemas: Record<string, z.ZodType> = {
     })
     .strict(),
   transfer: transferSchema,
+  /** The practice line: ask for the code (Telnyx speaks the prompt and collects keys). */
+  gather_using_speak: z
+    .object({
+      payload: z.string().min(1).max(3000),
+      voice: z.string().min(1),
+      language: z.string().optional(),
+      minimum_digits: z.number().int().min(1).max(128),
+      maximum_digits: z.number().int().min(1).max(128),
+      maximum_tries: z.number().int().min(1).max(10).optional(),
+      timeout_millis: z.number().int().min(1000).max(120_000).optional(),
+      valid_digits: z
+        .string()
+        .regex(/^[0-9*#A-D]+$/)
+        .optional(),
+      client_state: z.string().regex(/^[A-Za-z0-9+/]+=*$/),
+      command_id: z.string().min(1),
+    })
+    .strict(),
   hangup: z.object({ command_id: z.string().optional(), client_state: z.string().optional() }).strict(),
 };
 
@@ -106,6 +146,10 @@ export interface TelnyxCommand {
 
 interface EmulatedCall {
   answered?: (body: z.infer<typeof answerSchema>) => void;
+  /** A dialled call: our `streaming_start` after `call.answered`. */
+  streamStarted?: (body: z.infer<typeof answerSchema>) => void;
+  /** Every accepted command for this call, after its 200 (the practice line's gather follows them). */
+  onCommand?: (action: string, body: Record<string, unknown>) => void;
   /** The carrier moved the call elsewhere (transfer) or dropped it (hangup): the media stream stops. */
   stopStream?: (reason: string) => void;
   ended: boolean;
@@ -124,6 +168,11 @@ export class TelnyxEmulator {
   readonly failNextMessages: number[] = [];
   readonly shapeErrors: string[] = [];
   readonly calls = new Map<string, EmulatedCall>();
+  /** Calls we dialled (`POST /v2/calls`); `onDial` decides what the callee does. */
+  readonly dials: TelnyxDial[] = [];
+  onDial: ((dial: TelnyxDial) => void) | undefined;
+  /** The account's numbers and their Call Control connection (`GET /v2/phone_numbers`). */
+  readonly numbers = new Map<string, string>();
   private constructor(
     readonly account: TelnyxAccount,
     private readonly server: Server,
@@ -139,6 +188,9 @@ export class TelnyxEmulator {
       req.on("end", () => {
         const answer = (status: number, body: object) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
         if (req.method === "POST" && req.url === "/v2/messages" && self.emu) return self.emu.sendMessage(req.headers.authorization, raw, answer);
+        if (req.method === "POST" && req.url === "/v2/calls" && self.emu) return self.emu.dial(req.headers.authorization, raw, answer);
+        if (req.method === "GET" && req.url?.startsWith("/v2/phone_numbers") && self.emu)
+          return self.emu.listNumbers(req.headers.authorization, req.url, answer);
         const m = /^\/v2\/calls\/([^/]+)\/actions\/([a-z_]+)$/.exec(req.url ?? "");
         if (req.method !== "POST" || !m || !self.emu) return answer(404, { errors: [{ code: "10005", title: "Resource not found" }] });
         if (req.headers.authorization !== `Bearer ${account.apiKey}`) return answer(401, { errors: [{ code: "10009", title: "Authentication failed" }] });
@@ -160,7 +212,9 @@ export class TelnyxEmulator {
             errors: [{ code: "90018", title: "Call has already ended", detail: "This call is no longer active and can't receive commands." }],
           });
         answer(200, { data: { result: "ok" } });
+        call.onCommand?.(action, body);
         if (action === "answer" && checked?.success && "stream_url" in (checked.data as object)) call.answered?.(checked.data as z.infer<typeof answerSchema>);
+        if (action === "streaming_start" && checked?.success) call.streamStarted?.(checked.data as z.infer<typeof answerSchema>);
         if (action === "transfer" || action === "hangup") call.stopStream?.(action);
       });
     });
@@ -228,6 +282,51 @@ export class TelnyxEmulator {
     });
   }
 
+  /**
+   * Dial as Telnyx documents it: Bearer key, JSON body checked against what we must send; 200 with
+   * `{data: {call_control_id, call_leg_id, call_session_id, is_alive: false, record_type: "call"}}`,
+   * 422 (10015) for a bad body. The callee then does what `onDial` makes it do.
+   */
+  private dial(authorization: string | undefined, raw: string, answer: (status: number, body: object) => void) {
+    if (authorization !== `Bearer ${this.account.apiKey}`) return answer(401, { errors: [{ code: "10009", title: "Authentication failed" }] });
+    let json: unknown;
+    try {
+      json = JSON.parse(raw || "{}");
+    } catch {
+      return answer(400, { errors: [{ code: "10015", title: "Bad request" }] });
+    }
+    const parsed = dialSchema.safeParse(json);
+    if (!parsed.success) {
+      this.shapeErrors.push(`dial: ${JSON.stringify(parsed.error.issues[0])}`);
+      return answer(422, { errors: [{ code: "10015", title: "Invalid parameter", detail: parsed.error.issues[0]?.message }] });
+    }
+    const callControlId = `v3:${randomBytes(18).toString("base64url")}`;
+    const dial = { ...parsed.data, callControlId };
+    this.dials.push(dial);
+    this.calls.set(callControlId, { ended: false });
+    answer(200, {
+      data: {
+        call_control_id: callControlId,
+        call_leg_id: randomUUID(),
+        call_session_id: randomUUID(),
+        is_alive: false,
+        record_type: "call",
+        client_state: dial.client_state,
+      },
+    });
+    setImmediate(() => this.onDial?.(dial));
+  }
+
+  /** `GET /v2/phone_numbers?filter[phone_number]=…`: the account's numbers with their connection. */
+  private listNumbers(authorization: string | undefined, url: string, answer: (status: number, body: object) => void) {
+    if (authorization !== `Bearer ${this.account.apiKey}`) return answer(401, { errors: [{ code: "10009", title: "Authentication failed" }] });
+    const wanted = new URL(url, "http://x").searchParams.get("filter[phone_number]");
+    const data = [...this.numbers]
+      .filter(([n]) => !wanted || n === wanted)
+      .map(([phone_number, connection_id]) => ({ id: randomUUID(), record_type: "phone_number", phone_number, connection_id, status: "active" }));
+    answer(200, { data, meta: { page_number: 1, page_size: 20, total_pages: 1, total_results: data.length } });
+  }
+
   close() {
     return new Promise<void>((r) => this.server.close(() => r()));
   }
@@ -266,6 +365,8 @@ export function telnyxMessageReceived(o: { from: string; to: string; text: strin
 export interface TelnyxCallResult extends EmulatedCallResult {
   callControlId: string;
   answer?: z.infer<typeof answerSchema>;
+  /** The practice line: what each gather prompt said, in order. */
+  prompts?: string[];
   /** Why the media stream stopped: "caller" (we hung up), "transfer" or "hangup" (a command), "gateway" (socket closed by us). */
   stoppedBy: string;
 }
@@ -296,6 +397,8 @@ export async function placeTelnyxCall(
     log?: (line: string) => void;
     hangUpAfterMs?: number;
     turnTimeoutMs?: number;
+    /** Keys the caller presses at each `gather_using_speak` prompt, in order (a practice line's code). */
+    gather?: readonly string[];
   },
 ): Promise<TelnyxCallResult> {
   const callControlId = `v3:${randomBytes(18).toString("base64url")}`;
@@ -303,6 +406,8 @@ export async function placeTelnyxCall(
   const call: EmulatedCall = { ended: false };
   emu.calls.set(callControlId, call);
   const answered = new Promise<z.infer<typeof answerSchema>>((r) => (call.answered = r));
+  // The practice line's commands start with the answer to call.initiated: queue them from the start.
+  const commands = o.gather ? commandQueue(call) : undefined;
   const startTime = new Date().toISOString();
   const initiated = await postTelnyxWebhook(
     emu.account,
@@ -329,14 +434,22 @@ export async function placeTelnyxCall(
     ...extra,
   });
   if (initiated.status !== 200) return result(undefined, { shapeErrors: [`call.initiated answered ${initiated.status}: ${initiated.body}`] });
-  const answer = await Promise.race([answered, sleep(10_000).then(() => undefined)]);
-  if (!answer) return result(undefined, { shapeErrors: ["no valid answer command within 10 s"] });
+  let answer: z.infer<typeof answerSchema> | undefined;
+  const prompts: string[] = [];
+  if (o.gather) {
+    const gathered = await gatherThenStream(emu, call, commands!, { ...o, gather: o.gather, ids, startTime, prompts });
+    if (!gathered.stream) return result(undefined, { prompts, stoppedBy: gathered.stoppedBy, shapeErrors: gathered.errors });
+    answer = gathered.stream;
+  } else {
+    answer = await Promise.race([answered, sleep(10_000).then(() => undefined)]);
+    if (!answer) return result(undefined, { shapeErrors: ["no valid answer command within 10 s"] });
+    await postTelnyxWebhook(
+      emu.account,
+      o.localBase,
+      telnyxEvent("call.answered", { ...ids, client_state: answer.client_state, from: o.from, to: o.to, state: "answered", start_time: startTime }),
+    );
+  }
   const state = { client_state: answer.client_state };
-  await postTelnyxWebhook(
-    emu.account,
-    o.localBase,
-    telnyxEvent("call.answered", { ...ids, ...state, from: o.from, to: o.to, state: "answered", start_time: startTime }),
-  );
 
   const streamId = randomUUID();
   const ws = new WebSocket(answer.stream_url.replace(/^wss?:\/\/[^/]+/, o.localBase.replace(/^http/, "ws")));
@@ -439,5 +552,79 @@ export async function placeTelnyxCall(
       end_time: new Date().toISOString(),
     }),
   );
-  return result(line, { answer, stoppedBy });
+  return result(line, { answer, stoppedBy, ...(o.gather ? { prompts } : {}) });
+}
+
+/** The commands a call receives, in order: `next()` waits up to 10 s for the next one. */
+function commandQueue(call: EmulatedCall): () => Promise<{ action: string; body: Record<string, unknown> } | undefined> {
+  const queue: { action: string; body: Record<string, unknown> }[] = [];
+  let wake: (() => void) | undefined;
+  call.onCommand = (action, body) => {
+    queue.push({ action, body });
+    wake?.();
+  };
+  return async () => {
+    const until = Date.now() + 10_000;
+    while (queue.length === 0 && Date.now() < until) await Promise.race([new Promise<void>((r) => (wake = r)), sleep(until - Date.now())]);
+    return queue.shift();
+  };
+}
+
+/**
+ * The practice line's first part, as Telnyx runs it: our `answer` without a stream → `call.answered`;
+ * each `gather_using_speak` → `call.gather.ended` with the caller's next keys (`valid` for six digits,
+ * `invalid` for others, `timeout` for none); a `speak` → `call.speak.ended`; a `hangup` ends the call
+ * (`call.hangup`); `streaming_start` hands over to the media stream (its body, checked like an answer's).
+ */
+async function gatherThenStream(
+  emu: TelnyxEmulator,
+  call: EmulatedCall,
+  next: () => Promise<{ action: string; body: Record<string, unknown> } | undefined>,
+  o: { localBase: string; from: string; to: string; gather: readonly string[]; ids: Record<string, string>; startTime: string; prompts: string[] },
+): Promise<{ stream?: z.infer<typeof answerSchema>; stoppedBy: string; errors: string[] }> {
+  const post = (type: string, payload: Record<string, unknown>) =>
+    postTelnyxWebhook(emu.account, o.localBase, telnyxEvent(type, { ...o.ids, from: o.from, to: o.to, ...payload }));
+  const entries = [...o.gather];
+  for (;;) {
+    const cmd = await next();
+    if (!cmd) return { stoppedBy: "none", errors: ["no command within 10 s"] };
+    const clientState = typeof cmd.body.client_state === "string" ? cmd.body.client_state : null;
+    switch (cmd.action) {
+      case "answer":
+        await post("call.answered", { client_state: clientState, state: "answered", start_time: o.startTime });
+        break;
+      case "gather_using_speak": {
+        o.prompts.push(String(cmd.body.payload));
+        const digits = entries.shift() ?? "";
+        await post("call.gather.ended", {
+          client_state: clientState,
+          digits,
+          status: digits === "" ? "timeout" : /^\d{6}$/.test(digits) ? "valid" : "invalid",
+        });
+        break;
+      }
+      case "speak":
+        o.prompts.push(String(cmd.body.payload));
+        await post("call.speak.ended", { client_state: clientState, status: "completed" });
+        break;
+      case "hangup":
+        call.ended = true;
+        await post("call.hangup", {
+          client_state: clientState,
+          state: "hangup",
+          hangup_cause: "normal_clearing",
+          hangup_source: "callee",
+          start_time: o.startTime,
+        });
+        return { stoppedBy: "hangup", errors: [] };
+      case "streaming_start": {
+        const parsed = answerSchema.safeParse(cmd.body);
+        return parsed.success
+          ? { stream: parsed.data, stoppedBy: "none", errors: [] }
+          : { stoppedBy: "none", errors: [`streaming_start: ${parsed.error.message}`] };
+      }
+      default:
+        return { stoppedBy: "none", errors: [`unexpected command ${cmd.action}`] };
+    }
+  }
 }

@@ -20,6 +20,46 @@ export interface TwilioCallResult extends EmulatedCallResult {
   twiml: string;
   /** TwiML the call was redirected to through the REST API (a transfer), if any. */
   redirectedTo?: string;
+  /** Every TwiML document the call was answered with, in order (the voice webhook, then each `<Gather>` action). */
+  twimls: string[];
+}
+
+const unescapeXml = (s: string) =>
+  s
+    .replace(/&amp;/g, "&")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">");
+
+/**
+ * Follows `<Gather input="dtmf">` like Twilio: the caller keys `entries` one per prompt ("" keys nothing),
+ * Twilio posts the call's form plus `Digits` to the gather's action (signed over the absolute action URL).
+ * Stops at a document without a `<Gather>`, or when the caller has nothing more to key.
+ */
+async function followGathers(
+  account: TwilioAccount,
+  o: { localBase: string; publicBase: string },
+  first: string,
+  form: Record<string, string>,
+  entries: readonly string[],
+): Promise<string[]> {
+  const docs = [first];
+  for (const digits of entries) {
+    const doc = docs[docs.length - 1]!;
+    const gather = /<Gather\b[^>]*>/.exec(doc)?.[0];
+    if (!gather) break;
+    const action = unescapeXml(/action="([^"]+)"/.exec(gather)?.[1] ?? "");
+    if (!action.startsWith(o.publicBase)) throw new Error(`gather action is not on the public base: ${action}`);
+    const res = await postTwilioForm(account, {
+      localBase: o.localBase,
+      publicBase: o.publicBase,
+      path: action.slice(o.publicBase.length),
+      params: { ...form, CallStatus: "in-progress", Digits: digits, ...(digits ? { FinishedOnKey: "" } : {}) },
+    });
+    if (res.status !== 200) throw new Error(`gather action answered ${res.status}: ${res.body}`);
+    docs.push(res.body);
+  }
+  return docs;
 }
 
 /** Signs and posts a form like Twilio does (X-Twilio-Signature over the public URL). */
@@ -56,6 +96,8 @@ export async function placeTwilioCall(
     turnTimeoutMs?: number;
     callSid?: string;
     rest?: TwilioRestEmulator;
+    /** Keys the caller presses at each `<Gather>` prompt, in order (a practice line's code). */
+    gather?: readonly string[];
   },
 ): Promise<TwilioCallResult> {
   const callSid = o.callSid ?? `CA${hex(16)}`;
@@ -72,12 +114,15 @@ export async function placeTwilioCall(
     To: o.to,
   };
   const voice = await postTwilioForm(account, { localBase: o.localBase, publicBase: o.publicBase, path: "/v1/telephony/twilio/voice", params: form });
-  const url = /<Stream url="([^"]+)"/.exec(voice.body)?.[1];
-  const token = /<Parameter name="token" value="([^"]+)"\/>/.exec(voice.body)?.[1];
+  const twimls = o.gather ? await followGathers(account, o, voice.body, form, o.gather) : [voice.body];
+  const last = twimls[twimls.length - 1]!;
+  const url = /<Stream url="([^"]+)"/.exec(last)?.[1];
+  const token = /<Parameter name="token" value="([^"]+)"\/>/.exec(last)?.[1];
   const done = (line?: CallerLine): TwilioCallResult => ({
     ...(line?.result ?? { greetingMs: 0, turns: [], clears: 0, marksEchoed: 0, shapeErrors: [], frameTimes: [] }),
     callSid,
-    twiml: voice.body,
+    twiml: last,
+    twimls,
   });
   if (!url || !token) return done();
   const local = url.replace(/^wss?:\/\/[^/]+/, o.localBase.replace(/^http/, "ws"));

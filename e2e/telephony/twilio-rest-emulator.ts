@@ -19,6 +19,18 @@ export interface TwilioSentMessage {
   form: Record<string, string>;
 }
 
+/** A call placed through the REST API (`POST …/Calls.json`), as Twilio accepted it. */
+export interface TwilioPlacedCall {
+  sid: string;
+  accountSid: string;
+  to: string;
+  from: string;
+  /** The form fields as posted (Url, StatusCallback, MachineDetection, AsyncAmd, …). */
+  form: Record<string, string>;
+  /** `StatusCallbackEvent`, which the SDK repeats once per event. */
+  statusCallbackEvents: string[];
+}
+
 const E164 = /^\+[1-9]\d{6,14}$/;
 const rfc2822 = (d: Date) => d.toUTCString().replace("GMT", "+0000");
 const hex32 = () => Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join("");
@@ -39,6 +51,9 @@ export class TwilioRestEmulator {
   /** Statuses the next Messages requests answer with (a 500 to exercise retries), consumed in order. */
   readonly failNextMessages: number[] = [];
   readonly rejected: { status: number; path: string }[] = [];
+  /** Outbound calls placed (`POST …/Calls.json`); `onPlaced` decides what the callee does. */
+  readonly placed: TwilioPlacedCall[] = [];
+  onPlaced: ((call: TwilioPlacedCall) => void) | undefined;
   private readonly live = new Map<string, (update: TwilioCallUpdate) => void>();
   private constructor(
     private readonly server: Server,
@@ -58,6 +73,8 @@ export class TwilioRestEmulator {
         };
         const msg = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Messages\.json$/.exec(req.url ?? "");
         if (msg && self.emu && req.method === "POST") return self.emu.createMessage(account, msg[1]!, req.headers, raw, reply);
+        const placing = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Calls\.json$/.exec(req.url ?? "");
+        if (placing && self.emu && req.method === "POST") return self.emu.placeCall(account, placing[1]!, req.headers, raw, reply);
         const m = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Calls\/(CA[0-9a-fA-F]{32})\.json$/.exec(req.url ?? "");
         if (!self.emu || req.method !== "POST" || !m) return reply(404, { code: 20404, message: "The requested resource was not found", status: 404 });
         const expected = `Basic ${Buffer.from(`${account.accountSid}:${account.authToken}`).toString("base64")}`;
@@ -134,6 +151,48 @@ export class TwilioRestEmulator {
       to: form.To,
       uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`,
     });
+  }
+
+  /**
+   * Call creation as Twilio documents it: Basic auth, a form with `To`, `From` and `Url` (or `Twiml`);
+   * 201 with the Call resource (`sid` CA + 32 hex, `status` queued, `direction` outbound-api); 400 with
+   * 21201 / 21213 / 21205 for a missing To / From / Url, 21217 for a To that is not a phone number.
+   * The call then does what `onPlaced` makes it do (ring, answer and stream, be busy…).
+   */
+  private placeCall(account: TwilioAccount, accountSid: string, headers: IncomingHttpHeaders, raw: string, reply: (status: number, body: object) => void) {
+    const expected = `Basic ${Buffer.from(`${account.accountSid}:${account.authToken}`).toString("base64")}`;
+    if (headers.authorization !== expected || accountSid !== account.accountSid) return reply(401, { code: 20003, message: "Authenticate", status: 401 });
+    if (!String(headers["content-type"]).startsWith("application/x-www-form-urlencoded"))
+      return reply(400, { code: 20001, message: "Form body expected", status: 400 });
+    const params = new URLSearchParams(raw);
+    const form = Object.fromEntries(params);
+    const error = (code: number, message: string) => reply(400, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status: 400 });
+    if (!form.To) return error(21201, "No 'To' number is specified");
+    if (!form.From) return error(21213, "No 'From' number is specified");
+    if (!form.Url && !form.Twiml) return error(21205, "Url parameter is required");
+    if (!E164.test(form.To)) return error(21217, "Phone number does not appear to be valid");
+    const sid = `CA${hex32()}`;
+    const call: TwilioPlacedCall = { sid, accountSid, to: form.To, from: form.From, form, statusCallbackEvents: params.getAll("StatusCallbackEvent") };
+    this.placed.push(call);
+    const now = rfc2822(new Date());
+    reply(201, {
+      sid,
+      account_sid: accountSid,
+      to: form.To,
+      from: form.From,
+      status: "queued",
+      direction: "outbound-api",
+      api_version: "2010-04-01",
+      date_created: now,
+      date_updated: now,
+      start_time: null,
+      end_time: null,
+      duration: null,
+      price: null,
+      answered_by: null,
+      uri: `/2010-04-01/Accounts/${accountSid}/Calls/${sid}.json`,
+    });
+    setImmediate(() => this.onPlaced?.(call));
   }
 
   /** A live call: `redirected` runs when its TwiML is replaced. */

@@ -51,6 +51,8 @@ import { createVoiceSessionsService } from "./modules/voice/voice-sessions.servi
 import { callsRoutes } from "./modules/calls/calls.routes.ts";
 import { createCallsService } from "./modules/calls/calls.service.ts";
 import { createRecordingLinks } from "./modules/calls/recording-links.ts";
+import { outboundCallsRoutes } from "./modules/calls/outbound-calls.routes.ts";
+import { createOutboundCallsService } from "./modules/calls/outbound-calls.service.ts";
 import { adminRoutes } from "./modules/admin/admin.routes.ts";
 import { createAdminService } from "./modules/admin/admin.service.ts";
 import { affiliatesRoutes } from "./modules/affiliates/affiliates.routes.ts";
@@ -92,8 +94,12 @@ import { practiceRoutes } from "./modules/practice/practice.routes.ts";
 import { createPracticeLibraryService } from "./modules/practice/library.service.ts";
 import { createPracticeProgressService } from "./modules/practice/progress.service.ts";
 import { createPracticeSessionsService } from "./modules/practice/sessions.service.ts";
+import { createPracticePhoneLineService } from "./modules/practice/phone-line.service.ts";
 import { createWhatIfService } from "./modules/practice/what-if.service.ts";
 import { createPrivacyService } from "./modules/privacy/privacy.service.ts";
+import { createCalendarConnections } from "@orbis/calendars";
+import { calendarConnectionsRoutes } from "./modules/calendar-connections/calendar-connections.routes.ts";
+import { createCalendarConnectionsService } from "./modules/calendar-connections/calendar-connections.service.ts";
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions["logger"];
@@ -177,19 +183,24 @@ export async function mountApi(app: Server, deps: ApiDeps) {
   const clock = deps.now ? { now: deps.now } : systemClock;
   // Tenant HTTP tools (invoke, chat) reach private networks only when the operator opted in.
   const toolHttp = { allowPrivateNetwork: deps.config.allowPrivateNetworkTools };
-  const brains = createBrainFactory(deps.db, { clock, http: toolHttp, encryptionKey: deps.config.encryptionKey });
-  const appointments = createAppointmentsService({ clock });
-  const tools = createToolsService({ clock, http: toolHttp, encryptionKey: deps.config.encryptionKey });
+  // Connected Google / Microsoft calendars: their busy times block availability (docs/calendars.md).
+  const externalCalendars = createCalendarConnections({ config: deps.config.calendars, encryptionKey: deps.config.encryptionKey, log: app.log });
+  const brains = createBrainFactory(deps.db, { clock, http: toolHttp, encryptionKey: deps.config.encryptionKey, externalCalendars });
+  const appointments = createAppointmentsService({ clock, externalCalendars });
   const chat = createChatService({ brains });
   const feeds = createCalendarFeedService(deps.db, publicBaseUrl, () => clock.now());
   const workspaces = createWorkspacesService({ twoFactorEnabled: twoFactor.isEnabled });
   const agentTests = createAgentTestsService({ clock });
   const billingDeps = deps.billing ?? createBilling(deps.config.billing, deps.now ? { now: deps.now } : {});
   const planLimits = createPlanLimits(billingDeps);
+  // The plan's features (and the operator's overrides): what may be created (cloud voices, numbers, tools, webhooks, practice).
+  const features = createFeaturesService({ billing: billingDeps });
+  const tools = createToolsService({ clock, http: toolHttp, encryptionKey: deps.config.encryptionKey, features });
   const agents = createAgentsService({
     readiness: { platformKeys: deps.config.providerKeys, allowPrivateNetwork: deps.config.allowPrivateNetworkTools },
     tests: agentTests.publishGate,
     limits: planLimits,
+    features,
   });
   const apiKeys = createApiKeysService();
   const audit = createAuditService();
@@ -204,6 +215,16 @@ export async function mountApi(app: Server, deps: ApiDeps) {
     urlTtlSec: deps.config.recordings.urlTtlSec,
     now: () => clock.now(),
   });
+  const outboundCalls = createOutboundCallsService({
+    db: deps.db,
+    cache: deps.cache,
+    config: deps.config,
+    billing: billingDeps,
+    publicBaseUrl,
+    log: app.log,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    now: () => clock.now(),
+  });
   const usage = createUsageService();
   const billing = createBillingService({ billing: billingDeps });
   const stripeBilling = createStripeBillingService({ db: deps.db, billing: billingDeps, publicBaseUrl, ...(deps.now ? { now: deps.now } : {}) });
@@ -211,12 +232,13 @@ export async function mountApi(app: Server, deps: ApiDeps) {
   const business = createBusinessService();
   const messages = createMessagesService();
   const templates = createTemplatesService({ suites: agentTests, limits: planLimits });
-  const phoneNumbers = createPhoneNumbersService({ publicBaseUrl, publicBaseUrlSet: deps.config.publicBaseUrl !== undefined, limits: planLimits });
+  const phoneNumbers = createPhoneNumbersService({ publicBaseUrl, publicBaseUrlSet: deps.config.publicBaseUrl !== undefined, limits: planLimits, features });
   const credentials = createCredentialsService({ encryptionKey: deps.config.encryptionKey, vendorEndpoints: deps.config.providerKeys });
   const jobs = deps.jobs;
   const webhooks = createWebhooksService({
     encryptionKey: deps.config.encryptionKey,
     allowPrivateNetwork: deps.config.allowPrivateNetworkTools,
+    features,
     ...(jobs ? { send: (queue: string, data: { deliveryId: string }) => jobs.send(queue, data) } : {}),
   });
 
@@ -233,13 +255,13 @@ export async function mountApi(app: Server, deps: ApiDeps) {
   const referrals = createReferralsService(referralDeps);
   const earnings = createEarningsService(referralDeps);
   const affiliates = createAffiliatesService(referralDeps);
-  const features = createFeaturesService({ billing: billingDeps });
   const admin = createAdminService({ ...referralDeps, features });
   const practiceLibrary = createPracticeLibraryService();
   const practice = {
     features,
     library: practiceLibrary,
-    sessions: createPracticeSessionsService({ tokens: deps.tokens, library: practiceLibrary, now: () => clock.now() }),
+    sessions: createPracticeSessionsService({ tokens: deps.tokens, library: practiceLibrary, now: () => clock.now(), codeSecret: deps.config.jwtSecret }),
+    phoneLine: createPracticePhoneLineService(),
     progress: createPracticeProgressService({ now: () => clock.now() }),
     whatIf: createWhatIfService(),
   };
@@ -260,6 +282,7 @@ export async function mountApi(app: Server, deps: ApiDeps) {
       await v1.register(auditRoutes, { prefix: "/audit-logs", principals, audit });
       await v1.register(voiceSessionsRoutes, { prefix: "/voice", principals, voiceSessions });
       await v1.register(callsRoutes, { principals, calls, publicBaseUrl: deps.config.publicBaseUrl });
+      await v1.register(outboundCallsRoutes, { principals, outbound: outboundCalls });
       await v1.register(usageRoutes, { principals, usage });
       await v1.register(providersRoutes, { principals, providers });
       await v1.register(businessRoutes, { prefix: "/agents", principals, business });
@@ -276,6 +299,12 @@ export async function mountApi(app: Server, deps: ApiDeps) {
       await v1.register(messagesRoutes, { prefix: "/messages", principals, messages });
       await v1.register(templatesRoutes, { prefix: "/templates", templates, principals });
       await v1.register(calendarRoutes, { prefix: "/calendar", principals, feeds });
+      await v1.register(calendarConnectionsRoutes, {
+        prefix: "/calendar-connections",
+        principals,
+        connections: createCalendarConnectionsService({ calendars: externalCalendars, cache: deps.cache, publicBaseUrl, now: () => clock.now() }),
+        dashboardUrl: () => `${publicBaseUrl().replace(/\/$/, "")}/dashboard/calendars`,
+      });
       await v1.register(phoneNumbersRoutes, { prefix: "/phone-numbers", principals, phoneNumbers });
       await v1.register(credentialsRoutes, { prefix: "/credentials", principals, credentials });
       await v1.register(webhooksRoutes, { prefix: "/webhook-endpoints", principals, webhooks });

@@ -40,7 +40,14 @@ export function createRuntime(configIn: AppConfig) {
     error: (obj: object, msg?: string) => console.error(`orbis: ${msg ?? ""}`, JSON.stringify(obj, errorFields)),
   };
   // One email service per process: the api queues (verification, resets, invitations), the worker sends.
-  const email = createEmailService({ db, jobs, from: config.emailFrom, ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}), log });
+  const email = createEmailService({
+    db,
+    jobs,
+    from: config.emailFrom,
+    ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}),
+    leaseSec: config.jobLeaseSec,
+    log,
+  });
   // Where call recordings live: written by the gateway, served by the api, purged by the worker.
   // RECORDINGS_STORE: a directory under DATA_DIR by default, or an S3-compatible bucket every process shares.
   const recordings = createRecordingStore(config.recordings, { dataDir: config.dataDir, encryptionKey: config.encryptionKey });

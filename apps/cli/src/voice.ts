@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Tracer } from "@opentelemetry/api";
 import { speechAvailability } from "@orbis/providers";
 import { createAgentSetupFactory, createBrainFactory } from "@orbis/agent-runtime";
+import { createCalendarConnections } from "@orbis/calendars";
 import { carrierTelephony, credentialResolver, gatewayMount, offlineSpeechStack, practiceProspects, providerPipeline } from "@orbis/gateway";
 import type { Mount } from "./platform.ts";
 import type { Runtime } from "./runtime.ts";
@@ -18,14 +19,18 @@ export function voiceGateway(runtime: Runtime, o: { tracer?: Tracer | undefined 
   const { config } = runtime;
   // Tenant HTTP tools go through the outbound guard; ALLOW_PRIVATE_NETWORK_TOOLS lets them reach private networks.
   const toolHttp = { allowPrivateNetwork: config.allowPrivateNetworkTools };
-  const brains = createBrainFactory(runtime.db, { http: toolHttp, encryptionKey: config.encryptionKey });
+  // Connected Google / Microsoft calendars block the receptionist's availability (docs/calendars.md).
+  const externalCalendars = createCalendarConnections({ config: config.calendars, encryptionKey: config.encryptionKey });
+  const brains = createBrainFactory(runtime.db, { http: toolHttp, encryptionKey: config.encryptionKey, externalCalendars });
   const pipeline = providerPipeline({
     speech: offlineSpeechStack(join(config.dataDir, "speech")),
     manager: runtime.providers,
     credentials: credentialResolver(config, { warn: (obj, msg) => console.warn(msg, obj) }),
-    setups: createAgentSetupFactory(runtime.db, { http: toolHttp, encryptionKey: config.encryptionKey }),
+    setups: createAgentSetupFactory(runtime.db, { http: toolHttp, encryptionKey: config.encryptionKey, externalCalendars }),
     prices: config.prices,
     cacheDir: join(config.dataDir, "speech", "lm"),
+    // A published agent's cloud voices fall back to the offline engines once the plan no longer has them.
+    billing: runtime.billing,
   });
   // Sales practice prospects: played by PRACTICE_LLM when set and a key resolves, else the offline engine.
   const prospects = practiceProspects({

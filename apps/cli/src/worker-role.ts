@@ -1,6 +1,8 @@
+import { createCalendarConnections } from "@orbis/calendars";
 import { createCredentialsService } from "@orbis/credentials";
 import {
   billingConsumer,
+  calendarSyncConsumer,
   emailConsumer,
   privacyConsumer,
   referralsConsumer,
@@ -16,18 +18,27 @@ function eventConsumers(runtime: Runtime): EventConsumer[] {
   const { config, db, jobs, email, log, billing } = runtime;
   const publicBaseUrl = config.publicBaseUrl ?? `http://localhost:${config.port}`;
   return [
-    webhooksConsumer({ db, queue: jobs, encryptionKey: config.encryptionKey, allowPrivateNetwork: config.allowPrivateNetworkTools, log }),
-    emailConsumer({ db, email, publicBaseUrl, unsubscribeSecret: config.jwtSecret, billing }),
+    webhooksConsumer({
+      db,
+      queue: jobs,
+      encryptionKey: config.encryptionKey,
+      allowPrivateNetwork: config.allowPrivateNetworkTools,
+      leaseSec: config.jobLeaseSec,
+      log,
+    }),
+    emailConsumer({ db, email, publicBaseUrl, unsubscribeSecret: config.jwtSecret, billing, leaseSec: config.jobLeaseSec }),
     smsConsumer({
       db,
       credentials: createCredentialsService(config.encryptionKey),
       twilioApiUrl: config.twilioApiUrl,
       telnyxApiUrl: config.telnyxApiUrl,
+      leaseSec: config.jobLeaseSec,
       log,
     }),
     privacyConsumer({ db, recordings: runtime.recordings, log }),
     billingConsumer({ db, billing, prices: config.prices, log }),
     referralsConsumer({ db, email, publicBaseUrl, log }),
+    calendarSyncConsumer({ db, calendars: createCalendarConnections({ config: config.calendars, encryptionKey: config.encryptionKey, log }), log }),
   ];
 }
 

@@ -1,7 +1,8 @@
 import type { AgentSetupFactory } from "@orbis/agent-runtime";
+import { cloudVoiceFields, effectiveFeatures, type BillingDeps } from "@orbis/billing";
 import type { ChatModel, SttProvider, TtsProvider, Vad } from "@orbis/ports";
 import { createLlmBrain, createRealtimeAgent } from "@orbis/brain";
-import type { AgentConfig } from "@orbis/contracts";
+import { OFFLINE_SPEECH_IDS, type AgentConfig } from "@orbis/contracts";
 import type { TenantScope } from "@orbis/db";
 import { FALLBACK_PHRASES, UsageSlicer, type PriceTable, type PricedUsage, type ProviderManager, type UsageSlice } from "@orbis/providers";
 import { realtimePipeline } from "./realtime-pipeline.ts";
@@ -28,7 +29,8 @@ export interface SpeechStack {
   /** False when no recogniser can run here: calls are text-only (typed input), said loudly at start-up. */
   readonly canListen: boolean;
   vad(): Promise<Vad>;
-  stt(brain: Brain, agentId: string): SttProvider;
+  /** `narrowband`: the call's audio comes from a phone line (8 kHz). */
+  stt(brain: Brain, agentId: string, options?: { narrowband?: boolean }): SttProvider;
   tts(voice: string): TtsProvider;
 }
 
@@ -82,7 +84,7 @@ async function cascade(p: {
             completes: (text) => p.session.isCompleteUtterance?.(text) ?? false,
             offEntity: (text) => p.session.isOffEntity?.(text) ?? false,
           }),
-          new SttProcessor({ provider: p.stt }),
+          new SttProcessor({ provider: p.stt, expecting: () => p.session.expecting() }),
         ]
       : [];
   return new Pipeline(
@@ -99,11 +101,20 @@ async function cascade(p: {
 
 /** The cascaded pipeline on one speech stack (the offline one by default). */
 export function cascadedPipeline(speech: SpeechStack): PipelineFactory {
-  return async ({ agentId, agent, brain, session, sinks }) =>
-    cascade({ ...(speech.canListen ? { vad: () => speech.vad(), stt: speech.stt(brain, agentId) } : {}), tts: speech.tts(agent.voice), agent, session, sinks });
+  return async ({ agentId, agent, brain, session, sinks, call }) =>
+    cascade({
+      ...(speech.canListen ? { vad: () => speech.vad(), stt: speech.stt(brain, agentId, { narrowband: isPhone(call) }) } : {}),
+      tts: speech.tts(agent.voice),
+      agent,
+      session,
+      sinks,
+    });
 }
 
-const OFFLINE_IDS = new Set(["offline", "pocketsphinx", "flite"]);
+/** Phone calls reach the recogniser as 8 kHz audio carried to 16 kHz. */
+const isPhone = (call: CallContext | undefined): boolean => call?.channel === "twilio" || call?.channel === "telnyx";
+
+const OFFLINE_IDS: ReadonlySet<string> = new Set(OFFLINE_SPEECH_IDS);
 
 /** Whether an agent's provider config names anything beyond the offline engines. */
 export function usesCloudProviders(p: AgentConfig["providers"]): boolean {
@@ -122,6 +133,40 @@ export interface ProviderPipelineOptions {
   prices: PriceTable;
   /** Offline STT language models (the fallback of every cloud STT chain). */
   cacheDir: string;
+  /**
+   * Plans (the composition root's billing): an agent naming cloud voices in a workspace whose plan no
+   * longer has `cloud_voices` runs on the offline engines. Absent (pipelines built alone), no check.
+   */
+  billing?: BillingDeps;
+}
+
+/**
+ * The agent's providers for this call: unchanged, or with the offline engines for STT and TTS (and no
+ * realtime model) when it names a cloud voice and the workspace's features (`effectiveFeatures`, as the
+ * api reads them) have no `cloud_voices` (a plan downgraded after the agent was published). Logged once
+ * for the call and noted on it. The language model is not a voice and stays. A workspace whose features
+ * cannot be read keeps its voices (billing never fails a call).
+ */
+async function speechAllowed(o: ProviderPipelineOptions, input: PipelineInput, tenant: TenantScope, notes: NonNullable<CallPipeline["notes"]>) {
+  const p = input.agent.providers;
+  const cloud = cloudVoiceFields(p);
+  if (!o.billing || cloud.length === 0) return p;
+  try {
+    if ((await effectiveFeatures(tenant, o.billing)).cloud_voices) return p;
+  } catch (err) {
+    input.log?.warn(
+      { callId: input.call?.callId, err: err instanceof Error ? err.message : String(err) },
+      "features unreadable: the call keeps its cloud voices",
+    );
+    return p;
+  }
+  const detail = { cloud: Object.fromEntries(cloud.map((f) => [f.field, f.providers])) };
+  notes.push({ kind: "cloud_voices_unavailable", detail });
+  input.log?.warn(
+    { callId: input.call?.callId, workspaceId: tenant.workspaceId, ...detail },
+    "cloud voices are not in the workspace's plan: the call runs on the offline engines",
+  );
+  return { ...p, stt: ["offline"], tts: ["offline"], realtime: null };
 }
 
 /**
@@ -133,12 +178,17 @@ export interface ProviderPipelineOptions {
 export function providerPipeline(o: ProviderPipelineOptions): PipelineFactory {
   const offline = cascadedPipeline(o.speech);
   return async (input) => {
-    const { agent, tenant, call } = input;
-    const p = agent.providers;
-    if (!tenant || !call || !usesCloudProviders(p)) return offline(input);
+    const { tenant, call } = input;
+    if (!tenant || !call || !usesCloudProviders(input.agent.providers)) return offline(input);
     const notes: NonNullable<CallPipeline["notes"]> = [];
+    const p = await speechAllowed(o, input, tenant, notes);
+    const agent = p === input.agent.providers ? input.agent : { ...input.agent, providers: p };
+    if (!usesCloudProviders(p)) {
+      const built = await offline({ ...input, agent });
+      return built instanceof Pipeline ? { pipeline: built, kind: "offline", notes } : { ...built, notes: [...notes, ...(built.notes ?? [])] };
+    }
     const credentials = await o.credentials(tenant);
-    const build = { credentials, cacheDir: o.cacheDir, voice: agent.voice, language: agent.language };
+    const build = { credentials, cacheDir: o.cacheDir, voice: agent.voice, language: agent.language, narrowband: isPhone(call) };
 
     if (p.realtime) {
       const rt = o.manager.createRealtime(p.realtime, { ...build, options: p.options });

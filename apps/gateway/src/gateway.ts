@@ -78,6 +78,8 @@ export interface GatewayContext {
   sockets: LiveSockets;
   startTimeoutMs: number;
   tracer?: Tracer;
+  /** Sales practice prospects (`GatewayOptions.prospects`): the practice line's sessions run them too. */
+  prospects: ProspectFactory;
 }
 
 /** The gateway role: WebSocket /v1/stream (and, later, carrier media streams) on the given server. */
@@ -300,6 +302,7 @@ export function gatewayMount(options: GatewayOptions) {
           sockets,
           startTimeoutMs,
           ...(options.tracer ? { tracer: options.tracer } : {}),
+          prospects: options.prospects ?? defaultProspects,
         });
     });
   };

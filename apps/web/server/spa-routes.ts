@@ -23,6 +23,7 @@ const DASHBOARD_PAGES = [
   "audit",
   "api-keys",
   "webhooks",
+  "calendars",
   "team",
   "settings",
   "security",

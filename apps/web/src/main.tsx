@@ -17,6 +17,7 @@ import { AgentTools } from "./pages/app/AgentTools.tsx";
 import { AgentTests } from "./pages/app/AgentTests.tsx";
 import { ApiKeys } from "./pages/app/ApiKeys.tsx";
 import { Webhooks } from "./pages/app/Webhooks.tsx";
+import { Calendars } from "./pages/app/Calendars.tsx";
 import { Appointments } from "./pages/app/Appointments.tsx";
 import { AppLayout } from "./pages/app/AppLayout.tsx";
 import { AuditLog } from "./pages/app/AuditLog.tsx";
@@ -118,6 +119,7 @@ createRoot(document.getElementById("root")!).render(
             <Route path="audit" element={<AuditLog />} />
             <Route path="api-keys" element={<ApiKeys />} />
             <Route path="webhooks" element={<Webhooks />} />
+            <Route path="calendars" element={<Calendars />} />
             <Route path="team" element={<Team />} />
             <Route path="settings" element={<Settings />} />
             <Route path="security" element={<Security />} />

@@ -6,3 +6,4 @@ export { smsConsumer } from "./sms/index.ts";
 export { privacyConsumer } from "./privacy/index.ts";
 export { billingConsumer, type BillingConsumerDeps } from "./billing/index.ts";
 export { referralsConsumer, type ReferralsConsumerDeps } from "./referrals/index.ts";
+export { CALENDAR_SYNC_QUEUE, calendarSyncConsumer, type CalendarSyncConsumerDeps } from "./calendars/index.ts";

@@ -5,7 +5,7 @@ import { createToolSecretsCipher, type ToolSecretsCipher } from "@orbis/credenti
 import { tenantScope, type AgentToolRow, type Database } from "@orbis/db";
 import type { Brain } from "@orbis/voice";
 import { effectiveBusiness } from "./business.ts";
-import { DbCalendar } from "./db-calendar.ts";
+import { DbCalendar, type ExternalBusySource } from "./db-calendar.ts";
 import { DbMessageSink } from "./db-message-sink.ts";
 import { compileStoredTool } from "./stored-tools.ts";
 
@@ -17,6 +17,8 @@ export interface BrainFactoryOptions {
   http?: HttpToolOptions;
   /** ENCRYPTION_KEY: opens the HTTP tools' signing secrets and headers (a tool that does not open is left out). */
   encryptionKey?: Buffer;
+  /** Connected Google / Microsoft calendars whose busy times block availability (docs/calendars.md). */
+  externalCalendars?: ExternalBusySource;
   /** Brains kept for reuse (their phrase spec is the expensive part); least recently built go first. */
   cacheSize?: number;
 }
@@ -42,7 +44,10 @@ function compileTools(rows: AgentToolRow[], http: HttpToolOptions | undefined, s
  */
 export type AgentSetupFactory = (workspaceId: string, agentId: string, agent: AgentConfig) => Promise<AgentBrainSetup>;
 
-export function createAgentSetupFactory(db: Database, options: Pick<BrainFactoryOptions, "clock" | "http" | "encryptionKey"> = {}): AgentSetupFactory {
+export function createAgentSetupFactory(
+  db: Database,
+  options: Pick<BrainFactoryOptions, "clock" | "http" | "encryptionKey" | "externalCalendars"> = {},
+): AgentSetupFactory {
   const clock = options.clock ?? systemClock;
   const secrets = createToolSecretsCipher(options.encryptionKey);
   return async (workspaceId, agentId, agent) => {
@@ -51,7 +56,12 @@ export function createAgentSetupFactory(db: Database, options: Pick<BrainFactory
     const { business } = effectiveBusiness(agent.business, workspace ?? { name: agent.name, timezone: "UTC" });
     return {
       business,
-      calendar: new DbCalendar(tenant, workspaceId, { timezone: business.timezone, clock }),
+      calendar: new DbCalendar(tenant, workspaceId, {
+        timezone: business.timezone,
+        clock,
+        external: options.externalCalendars,
+        staffIds: business.staff.map((s) => s.id),
+      }),
       messages: new DbMessageSink(tenant),
       clock,
       agentPrompt: agent.systemPrompt,
@@ -84,7 +94,12 @@ export function createBrainFactory(db: Database, options: BrainFactoryOptions = 
 
     const brain = createReceptionistBrain({
       business,
-      calendar: new DbCalendar(tenant, workspaceId, { timezone: business.timezone, clock }),
+      calendar: new DbCalendar(tenant, workspaceId, {
+        timezone: business.timezone,
+        clock,
+        external: options.externalCalendars,
+        staffIds: business.staff.map((s) => s.id),
+      }),
       messages: new DbMessageSink(tenant),
       clock,
       ...(agent.greeting ? { greeting: agent.greeting } : {}),

@@ -12,11 +12,30 @@ import {
 import { tenantScope, type AppointmentRow, type AppointmentRowPatch, type Database, type TenantScope } from "@orbis/db";
 import { callIdOrNull, isoInZone, toAppointmentDto } from "./mappers.ts";
 
+/**
+ * Busy times kept outside our database: the workspace's connected Google / Microsoft 365 calendars
+ * (`createCalendarConnections` of @orbis/calendars, docs/calendars.md). staffId null: the whole business.
+ */
+export interface ExternalBusySource {
+  busy(
+    tenant: TenantScope,
+    range: { from: string; to: string },
+    options?: { fresh?: boolean },
+  ): Promise<{ start: string; end: string; staffId: string | null }[]>;
+}
+
 export interface DbCalendarOptions {
   /** The business zone: new appointments are stored with it and read back in it. */
   timezone: string;
   clock?: Clock;
+  /** Connected calendars whose busy times block availability and are re-checked (fresh) before a booking or a move is written. */
+  external?: ExternalBusySource | undefined;
+  /** The business's staff ids: a busy time of the whole business blocks each of them. */
+  staffIds?: readonly string[];
 }
+
+/** What a refused slot says when the connected calendar has it busy: a `conflict`, so the dialogue offers other times. */
+export const EXTERNAL_BUSY_MESSAGE = "that time is busy in the business's connected calendar";
 
 const at = (iso: string) => new Date(iso);
 
@@ -57,9 +76,28 @@ export class DbCalendar implements CalendarProvider {
   }
 
   async listBusy(range: { from: string; to: string }): Promise<BusyInterval[]> {
-    const rows = await this.tenant.appointments.listBusy(at(range.from), at(range.to));
+    const [rows, external] = await Promise.all([this.tenant.appointments.listBusy(at(range.from), at(range.to)), this.externalBusy(range, false)]);
     // UTC instants: busy intervals are only compared, never shown, and toISOString is ~10× cheaper than zoning.
-    return rows.map((r) => ({ start: r.startAt.toISOString(), end: r.busyEndAt.toISOString(), staffId: r.staffId, appointmentId: r.id }));
+    const own: BusyInterval[] = rows.map((r) => ({ start: r.startAt.toISOString(), end: r.busyEndAt.toISOString(), staffId: r.staffId, appointmentId: r.id }));
+    return external.length === 0 ? own : own.concat(external);
+  }
+
+  /** The connected calendars' busy times, one interval per resource they block (none without connections). */
+  private async externalBusy(range: { from: string; to: string }, fresh: boolean): Promise<BusyInterval[]> {
+    if (!this.options.external) return [];
+    const times = await this.options.external.busy(this.tenant, range, { fresh });
+    const everyone: (string | null)[] = [null, ...(this.options.staffIds ?? [])];
+    return times.flatMap((t) => (t.staffId === null ? everyone : [t.staffId]).map((staffId) => ({ start: t.start, end: t.end, staffId })));
+  }
+
+  /** The re-check before a booking or a move is written: the slot may have become busy there since it was offered. */
+  private async assertExternallyFree(start: string, busyEnd: string, staffId: string | null): Promise<void> {
+    if (!this.options.external) return;
+    const from = at(start).getTime();
+    const to = at(busyEnd).getTime();
+    const busy = await this.externalBusy({ from: new Date(from).toISOString(), to: new Date(to).toISOString() }, true);
+    const hit = busy.some((b) => b.staffId === staffId && at(b.start).getTime() < to && at(b.end).getTime() > from);
+    if (hit) throw new AppError("conflict", EXTERNAL_BUSY_MESSAGE, { reason: "external_busy" });
   }
 
   async listAppointments(filter: AppointmentFilter): Promise<Appointment[]> {
@@ -79,6 +117,7 @@ export class DbCalendar implements CalendarProvider {
 
   /** The booking and its `appointment.booked` event in one transaction: a conflict writes neither. */
   async createAppointment(input: NewAppointment): Promise<Appointment> {
+    await this.assertExternallyFree(input.start, input.busyEnd, input.staffId);
     const now = this.clock.now();
     return this.tenant.transaction(async (t) => {
       const row = await t.appointments.insert({
@@ -116,6 +155,10 @@ export class DbCalendar implements CalendarProvider {
     if (patch.customerPhone !== undefined) values.customerPhone = patch.customerPhone;
     if (patch.notes !== undefined) values.notes = patch.notes;
     if (patch.status !== undefined) values.status = patch.status;
+    if (this.options.external && patch.start !== undefined && patch.busyEnd !== undefined) {
+      const staffId = patch.staffId !== undefined ? patch.staffId : ((await this.tenant.appointments.get(id))?.staffId ?? null);
+      await this.assertExternallyFree(patch.start, patch.busyEnd, staffId);
+    }
     // A move (time, staff member or service) is an `appointment.rescheduled`, written with the change.
     return this.tenant.transaction(async (t) => {
       const before = await t.appointments.get(id);

@@ -6,5 +6,6 @@ export { loadStanding, standingOf, subscriptionView, type BillingDeps, type Plan
 export type { StripeBilling } from "./stripe.ts";
 export { createBilling, type Billing } from "./billing.ts";
 export { createPlanGate, type PlanGate } from "./gate.ts";
+export { cloudVoiceFields, effectiveFeatures, type FeatureFlags } from "./features.ts";
 export { createStripeBilling } from "./stripe.ts";
 export { applyStripeEvent, type StripeEventOutcome } from "./stripe-events.ts";

@@ -102,6 +102,12 @@ const baseSchema = z.object({
   ALLOW_PRIVATE_NETWORK_TOOLS: flag,
   /** Where email goes: an SMTP server (`smtp://user:pass@host:587`, `smtps://…:465`); unset, the dev outbox (Outbox page, nothing sent). */
   SMTP_URL: optionalUrl(["smtp://", "smtps://"]),
+  /**
+   * Seconds a worker holds a job (a webhook delivery, an email, a text message) before another worker may
+   * take it over: a job held by a worker that died runs again after this plus a maintenance pass (15 s).
+   * Longer than the slowest send (webhook requests time out after 10 s).
+   */
+  JOB_LEASE_SEC: z.coerce.number().int().min(15).max(3600).default(60),
   /** `From:` of every email the platform sends. */
   EMAIL_FROM: z
     .string()
@@ -141,6 +147,26 @@ const baseSchema = z.object({
   S3_PREFIX: z.string().trim().default(""),
   /** The KMS key of `RECORDINGS_ENCRYPTION=sse-kms`; unset: the bucket's AWS-managed key. */
   S3_KMS_KEY_ID: optionalText(),
+  /** Google Calendar sync (docs/calendars.md): the OAuth client of the operator's Google Cloud project; both or neither. */
+  GOOGLE_CLIENT_ID: optionalText(),
+  GOOGLE_CLIENT_SECRET: optionalText(),
+  /** Google's OAuth base (authorization `/o/oauth2/v2/auth`, `/token`, `/revoke` under it); unset: accounts.google.com and oauth2.googleapis.com. An emulator in tests. */
+  GOOGLE_OAUTH_URL: optionalUrl(["http://", "https://"]),
+  /** The Google APIs root (`<root>calendar/v3/…`); unset: https://www.googleapis.com/. */
+  GOOGLE_API_URL: optionalUrl(["http://", "https://"]),
+  /** Microsoft 365 / Outlook calendar sync: the Entra ID app registration; both or neither. */
+  MICROSOFT_CLIENT_ID: optionalText(),
+  MICROSOFT_CLIENT_SECRET: optionalText(),
+  /** The Entra tenant accounts sign in through: `common` (work and personal), `organizations`, `consumers` or a tenant id. */
+  MICROSOFT_TENANT: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.-]{1,100}$/, "must be common, organizations, consumers or a tenant id/domain")
+    .default("common"),
+  /** The Microsoft identity platform base; unset: https://login.microsoftonline.com. */
+  MICROSOFT_LOGIN_URL: optionalUrl(["http://", "https://"]),
+  /** Microsoft Graph's base; unset: https://graph.microsoft.com. */
+  MICROSOFT_GRAPH_URL: optionalUrl(["http://", "https://"]),
   /** JSON carrier prices per minute, over the defaults: `{"twilio":0.0085,"telnyx":0.005}`. */
   CARRIER_RATES: jsonVariable(carrierRatesSchema, 'must be JSON like {"twilio":0.0085}'),
   /** The infrastructure estimate per call minute (compute, storage, bandwidth) in the cost of a call. */
@@ -321,6 +347,7 @@ function toConfig<R extends Role>(role: R, env: z.infer<(typeof schemas)[R]>) {
     allowPrivateNetworkTools: e.ALLOW_PRIVATE_NETWORK_TOOLS,
     smtpUrl: e.SMTP_URL,
     emailFrom: e.EMAIL_FROM,
+    jobLeaseSec: e.JOB_LEASE_SEC,
     billing: {
       mode: e.BILLING,
       plansFile: e.BILLING_PLANS_FILE || undefined,
@@ -332,6 +359,8 @@ function toConfig<R extends Role>(role: R, env: z.infer<(typeof schemas)[R]>) {
       carrierRates: e.CARRIER_RATES as { twilio?: number; telnyx?: number },
       infraCostPerMinute: e.INFRA_COST_PER_MINUTE,
     },
+    /** Google / Microsoft 365 calendar sync: a provider is present only when its client id and secret are set (docs/calendars.md). */
+    calendars: calendarsOf(e),
     referrals: { attribution: e.REFERRAL_ATTRIBUTION, windowDays: e.REFERRAL_WINDOW_DAYS, termsVersion: e.AFFILIATE_TERMS_VERSION },
     /** Platform keys and endpoint overrides per vendor (only those set); a workspace's stored key wins over the key. */
     providerKeys: platformKeysOf(e as unknown as RawEnv),
@@ -388,6 +417,35 @@ function recordingsOf(e: BaseEnv) {
             prefix: e.S3_PREFIX,
           }
         : undefined,
+  };
+}
+
+/** The calendar providers the operator configured (client id and secret both set) and where each is reached. */
+function calendarsOf(e: BaseEnv) {
+  if (!e.GOOGLE_CLIENT_ID !== !e.GOOGLE_CLIENT_SECRET) throw new ConfigError("GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET: set both or neither");
+  if (!e.MICROSOFT_CLIENT_ID !== !e.MICROSOFT_CLIENT_SECRET) throw new ConfigError("MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET: set both or neither");
+  const trim = (url: string) => url.replace(/\/+$/, "");
+  const oauth = e.GOOGLE_OAUTH_URL ? trim(e.GOOGLE_OAUTH_URL) : undefined;
+  return {
+    google: e.GOOGLE_CLIENT_ID
+      ? {
+          clientId: e.GOOGLE_CLIENT_ID,
+          clientSecret: e.GOOGLE_CLIENT_SECRET!,
+          authUrl: oauth ? `${oauth}/o/oauth2/v2/auth` : "https://accounts.google.com/o/oauth2/v2/auth",
+          tokenUrl: oauth ? `${oauth}/token` : "https://oauth2.googleapis.com/token",
+          revokeUrl: oauth ? `${oauth}/revoke` : "https://oauth2.googleapis.com/revoke",
+          apiUrl: `${trim(e.GOOGLE_API_URL ?? "https://www.googleapis.com")}/`,
+        }
+      : undefined,
+    microsoft: e.MICROSOFT_CLIENT_ID
+      ? {
+          clientId: e.MICROSOFT_CLIENT_ID,
+          clientSecret: e.MICROSOFT_CLIENT_SECRET!,
+          tenant: e.MICROSOFT_TENANT,
+          loginUrl: trim(e.MICROSOFT_LOGIN_URL ?? "https://login.microsoftonline.com"),
+          graphUrl: trim(e.MICROSOFT_GRAPH_URL ?? "https://graph.microsoft.com"),
+        }
+      : undefined,
   };
 }
 

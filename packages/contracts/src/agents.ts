@@ -18,6 +18,13 @@ export const turnTakingSchema = z.object({
 });
 export type TurnTaking = z.infer<typeof turnTakingSchema>;
 
+/**
+ * The speech engines that run in this process (`@orbis/providers`' `offline` definition and its aliases;
+ * a gateway test keeps the two lists equal). Any other STT or TTS id, and any realtime model, is a cloud
+ * voice: the `cloud_voices` plan feature.
+ */
+export const OFFLINE_SPEECH_IDS: readonly string[] = ["offline", "pocketsphinx", "flite"];
+
 export const providerSettingsSchema = z
   .object({
     stt: z.array(z.string()).default(["offline"]),

@@ -77,6 +77,9 @@ const costByKindSchema = z.object(Object.fromEntries(COST_KINDS.map((k) => [k, z
 
 const perChannel = z.object(Object.fromEntries(CHANNELS.map((c) => [c, z.number()])) as Record<(typeof CHANNELS)[number], z.ZodNumber>);
 
+/** Sales practice in usage: sessions started in the range, their minutes and what their speech and prospect cost (USD). */
+export const practiceUsageSchema = z.object({ sessions: z.number().int(), minutes: z.number(), costUsd: z.number() });
+
 export const dailyUsageSchema = z.object({
   from: z.string(),
   to: z.string(),
@@ -96,6 +99,8 @@ export const dailyUsageSchema = z.object({
        * infrastructure estimate. Test calls included: they cost what any call costs.
        */
       costByKind: costByKindSchema,
+      /** Sales practice sessions started that day: their own line, never calls (not in `calls`, `minutes`, `costUsd`, nor the plan's allowance). */
+      practice: practiceUsageSchema,
     }),
   ),
 });

@@ -6,7 +6,8 @@ export const CHANNELS = ["web", "twilio", "telnyx"] as const;
 export const channelSchema = z.enum(CHANNELS);
 export type Channel = z.infer<typeof channelSchema>;
 
-export const CALL_STATUSES = ["ringing", "in_progress", "completed", "failed", "busy", "no_answer"] as const;
+/** `queued`: an outbound call placed with the carrier, not yet ringing. */
+export const CALL_STATUSES = ["queued", "ringing", "in_progress", "completed", "failed", "busy", "no_answer"] as const;
 export const callStatusSchema = z.enum(CALL_STATUSES);
 export type CallStatus = z.infer<typeof callStatusSchema>;
 

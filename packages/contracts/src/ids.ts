@@ -40,6 +40,8 @@ export const ID_PREFIXES = {
   goal: "goal",
   activity: "act",
   whatIf: "wif",
+  calendarConnection: "calc",
+  calendarEventLink: "cevl",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

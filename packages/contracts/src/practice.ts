@@ -137,7 +137,8 @@ export const practiceTurnSchema = z.object({
 });
 export type PracticeTurn = z.infer<typeof practiceTurnSchema>;
 
-export const SESSION_END_REASONS = ["rep_ended", "next_step", "prospect_hung_up", "time_up", "disconnected", "error"] as const;
+/** `rep_hung_up`: a session by phone that the rep's hang-up ended (`rep_ended` is the browser's End). */
+export const SESSION_END_REASONS = ["rep_ended", "rep_hung_up", "next_step", "prospect_hung_up", "time_up", "disconnected", "error"] as const;
 
 /** A scored item with why, and the words from the transcript that show it. */
 export const scoreItemSchema = z.object({
@@ -193,6 +194,12 @@ export const practiceSessionSchema = z.object({
   endReason: z.enum(SESSION_END_REASONS).nullable(),
   costUsd: z.number().nullable(),
   overallScore: z.number().nullable(),
+  /**
+   * A session by phone: the practice line to dial and where the dial-in stands — `waiting` (the code
+   * can be used until `codeExpiresAt`), `connected` (the code was used: the call is on or over),
+   * `expired` (never dialled in time). Absent for a session in the browser.
+   */
+  phone: z.object({ number: z.string().nullable(), state: z.enum(["waiting", "connected", "expired"]), codeExpiresAt: instant.nullable() }).optional(),
 });
 export type PracticeSessionDto = z.infer<typeof practiceSessionSchema>;
 export const practiceSessionListSchema = z.object({ data: z.array(practiceSessionSchema), nextCursor: z.string().nullable() });
@@ -205,13 +212,30 @@ export const practiceSessionDetailSchema = practiceSessionSchema.extend({
 });
 export type PracticeSessionDetailDto = z.infer<typeof practiceSessionDetailSchema>;
 
-export const startPracticeSessionSchema = z.strictObject({ personaId: personaIdSchema, scenarioId: scenarioIdSchema });
-/** The session and the one-use voice token its browser stream opens `/v1/stream?token=…` with. */
+export const startPracticeSessionSchema = z.strictObject({
+  personaId: personaIdSchema,
+  scenarioId: scenarioIdSchema,
+  /** `phone`: the rep dials the workspace's practice line and keys the code answered here (docs/practice.md, "By phone"). */
+  channel: z.enum(["web", "phone"]).default("web"),
+});
+/**
+ * The session and, in the browser, the one-use voice token its stream opens `/v1/stream?token=…` with;
+ * by phone, the number to dial and the one-use code (shown once: only its hash is kept) until `expiresAt`.
+ */
 export const startedPracticeSessionSchema = z.object({
   session: practiceSessionSchema,
-  token: z.string(),
+  token: z.string().optional(),
   expiresAt: instant,
+  phone: z.object({ number: z.string(), code: z.string(), expiresAt: instant }).optional(),
 });
+
+/** The workspace's sales practice line: the phone number reps dial to practise by phone (null: none). */
+export const practicePhoneLineSchema = z.object({
+  phoneNumberId: z.string().nullable(),
+  number: z.string().nullable(),
+  provider: z.enum(["twilio", "telnyx"]).nullable(),
+});
+export const practicePhoneLineInputSchema = z.strictObject({ phoneNumberId: idSchema("phoneNumber").nullable() });
 
 /** Goals: a target for a period, for a rep (or the whole team when userId is null). */
 export const GOAL_METRICS = ["calls", "meetings_booked", "practice_sessions", "average_score", "revenue"] as const;

@@ -279,7 +279,7 @@ export const calls = pgTable(
       .default("inbound"),
     caller: text("caller"),
     callee: text("callee"),
-    status: text("status", { enum: ["ringing", "in_progress", "completed", "failed", "busy", "no_answer"] }).notNull(),
+    status: text("status", { enum: ["queued", "ringing", "in_progress", "completed", "failed", "busy", "no_answer"] }).notNull(),
     providerCallId: text("provider_call_id"),
     /** The gateway process that owns the live call; the reaper closes calls whose owner stopped beating. */
     gatewayId: text("gateway_id"),
@@ -481,6 +481,10 @@ export const phoneNumbers = pgTable(
     label: text("label").notNull().default(""),
     /** Where a transfer goes (E.164), when the agent hands the call to a person. */
     escalationNumber: text("escalation_number"),
+    /** `agent`: calls go to the agent; `practice`: the workspace's sales practice line (reps dial in with a code, docs/practice.md). */
+    purpose: text("purpose", { enum: ["agent", "practice"] })
+      .notNull()
+      .default("agent"),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
@@ -1063,9 +1067,18 @@ export const practiceSessions = pgTable(
     /** `practiceScoreSchema`, written when the session ends. */
     score: jsonb("score"),
     overallScore: integer("overall_score"),
+    /** By phone: the practice line the rep dials (docs/practice.md, "By phone"). */
+    phoneNumberId: text("phone_number_id").references(() => phoneNumbers.id, { onDelete: "set null" }),
+    /** By phone: the HMAC of the one-use dial-in code; cleared when the code is used. */
+    phoneCodeHash: text("phone_code_hash"),
+    phoneCodeExpiresAt: ts("phone_code_expires_at"),
     createdAt: createdAt(),
   },
-  (t) => [index("practice_sessions_user").on(t.workspaceId, t.userId, t.startedAt), index("practice_sessions_ws_started").on(t.workspaceId, t.startedAt)],
+  (t) => [
+    index("practice_sessions_user").on(t.workspaceId, t.userId, t.startedAt),
+    index("practice_sessions_ws_started").on(t.workspaceId, t.startedAt),
+    index("practice_sessions_phone_code").on(t.workspaceId, t.phoneCodeHash),
+  ],
 );
 
 export const practiceTurns = pgTable(
@@ -1191,4 +1204,74 @@ export const TENANT_TABLES = [
   "practice_activities",
   "what_if_scenarios",
   "feature_flags",
+  "calendar_connections",
+  "calendar_event_links",
 ] as const;
+
+// ─── Calendar connections (Google Calendar, Microsoft 365): docs/calendars.md ───
+
+/** A calendar entry of a connection as the dashboard chooses among them. */
+export interface CalendarChoice {
+  id: string;
+  name: string;
+  primary: boolean;
+  /** Its busy times block the receptionist's availability. */
+  blocks: boolean;
+}
+
+/**
+ * A workspace's (or one staff member's) Google or Microsoft account, connected by OAuth. `tokens` is
+ * sealed (AES-256-GCM, bound to the workspace and the connection) and holds the refresh and access tokens.
+ */
+export const calendarConnections = pgTable(
+  "calendar_connections",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    provider: text("provider", { enum: ["google", "microsoft"] }).notNull(),
+    /** Who connected it. */
+    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
+    /** The business's staff member (its id in the business config) whose calendar this is; null: the whole business. */
+    staffId: text("staff_id"),
+    accountEmail: text("account_email").notNull().default(""),
+    tokens: text("tokens").notNull(),
+    accessExpiresAt: ts("access_expires_at"),
+    calendars: jsonb("calendars").$type<CalendarChoice[]>().notNull().default([]),
+    /** Where our bookings are written; null: none. */
+    bookingCalendarId: text("booking_calendar_id"),
+    status: text("status", { enum: ["active", "error"] })
+      .notNull()
+      .default("active"),
+    lastError: text("last_error"),
+    lastSyncedAt: ts("last_synced_at"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("calendar_connections_workspace").on(t.workspaceId)],
+);
+
+/** One appointment's event in one connection's calendar: the id the provider gave it and how its sync went. */
+export const calendarEventLinks = pgTable(
+  "calendar_event_links",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    appointmentId: text("appointment_id")
+      .notNull()
+      .references(() => appointments.id, { onDelete: "cascade" }),
+    connectionId: text("connection_id")
+      .notNull()
+      .references(() => calendarConnections.id, { onDelete: "cascade" }),
+    calendarId: text("calendar_id"),
+    externalEventId: text("external_event_id"),
+    /** pending: to be (re)written; synced: their event matches; removed: their event is gone; failed: gave up. */
+    status: text("status", { enum: ["pending", "synced", "removed", "failed"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    claimedUntil: ts("claimed_until"),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("calendar_event_links_pair").on(t.appointmentId, t.connectionId), index("calendar_event_links_pending").on(t.status, t.updatedAt)],
+);

@@ -12,3 +12,13 @@ export { scorePractice, type ScoreInput } from "./scoring.ts";
 export { projectWhatIf } from "./what-if.ts";
 export { periodBounds } from "./periods.ts";
 export { finishPracticeSession, practiceSnapshots, type SessionEnd } from "./session-finish.ts";
+export {
+  isPhoneCode,
+  MAX_LIVE_PHONE_CODES,
+  PHONE_CODE_DIGITS,
+  PHONE_CODE_TRIES_PER_CALL,
+  PHONE_CODE_TTL_SEC,
+  PHONE_LINE_LOCK,
+  phoneCodeHasher,
+  uniquePhoneCode,
+} from "./phone-codes.ts";

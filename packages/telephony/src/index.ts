@@ -9,3 +9,15 @@ export { telnyxTransfer } from "./telnyx-transfer.ts";
 export { twilioProtocol } from "./twilio-media.ts";
 export { twilioTransfer } from "./twilio-transfer.ts";
 export { sendSms, SmsSendError, type SmsCredentials, type SmsRequest } from "./messaging.ts";
+export { AnsweringMachineDetector, type AmdDecision, type AmdEvent, type AmdResult } from "./amd.ts";
+export {
+  createOutboundCalls,
+  DEFAULT_OPENING,
+  outboundPlanSchema,
+  placeCallBodySchema,
+  renderTemplate,
+  telnyxStartStreaming,
+  type OutboundCalls,
+  type OutboundPlan,
+  type PlaceCallBody,
+} from "./outbound-calls.ts";

@@ -10,6 +10,12 @@ export const streamGrantSchema = z.object({
   provider: z.enum(["twilio", "telnyx"]),
   providerCallId: z.string(),
   expiresAt: z.number(),
+  /**
+   * A sales practice session by phone (the practice line's code was keyed): the session the stream runs
+   * and its rep. `agentId` and `callId` are then the session's id (there is no agent and no call row).
+   */
+  practiceSessionId: z.string().optional(),
+  userId: z.string().optional(),
 });
 export type StreamGrant = z.infer<typeof streamGrantSchema>;
 
@@ -26,7 +32,13 @@ export function createStreamTokens(jwtSecret: string, now: () => number = Date.n
   return {
     async issue(grant: Omit<StreamGrant, "expiresAt">, ttlSec = 120): Promise<string> {
       const iat = Math.floor(now() / 1000);
-      return new SignJWT({ ws: grant.workspaceId, agent: grant.agentId, carrier: grant.provider, pcid: grant.providerCallId })
+      return new SignJWT({
+        ws: grant.workspaceId,
+        agent: grant.agentId,
+        carrier: grant.provider,
+        pcid: grant.providerCallId,
+        ...(grant.practiceSessionId ? { ps: grant.practiceSessionId, uid: grant.userId } : {}),
+      })
         .setProtectedHeader({ alg: "HS256" })
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
@@ -45,6 +57,7 @@ export function createStreamTokens(jwtSecret: string, now: () => number = Date.n
           provider: p.carrier,
           providerCallId: p.pcid,
           expiresAt: (p.exp ?? 0) * 1000,
+          ...(p.ps !== undefined ? { practiceSessionId: p.ps, userId: p.uid } : {}),
         });
         return grant.success ? grant.data : undefined;
       } catch (e) {

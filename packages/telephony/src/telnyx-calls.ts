@@ -21,6 +21,12 @@ export function telnyxCalls(o: { apiKey: string; apiUrl: string; fetch?: typeof 
     transfer: (ccid: string, body: Parameters<typeof client.calls.actions.transfer>[1]) => run("transfer", () => client.calls.actions.transfer(ccid, body)),
     /** Text to speech on the call (Telnyx's own voice); `call.speak.ended` follows when it has played. */
     speak: (ccid: string, body: Parameters<typeof client.calls.actions.speak>[1]) => run("speak", () => client.calls.actions.speak(ccid, body)),
+    /** Speaks `payload` and collects keys; `call.gather.ended` follows with the `digits`. */
+    gatherUsingSpeak: (ccid: string, body: Parameters<typeof client.calls.actions.gatherUsingSpeak>[1]) =>
+      run("gather_using_speak", () => client.calls.actions.gatherUsingSpeak(ccid, body)),
+    /** Starts the media stream on a call answered without one (`streaming_start`). */
+    startStreaming: (ccid: string, body: Parameters<typeof client.calls.actions.startStreaming>[1]) =>
+      run("streaming_start", () => client.calls.actions.startStreaming(ccid, body)),
   };
 }
 export type TelnyxCalls = ReturnType<typeof telnyxCalls>;

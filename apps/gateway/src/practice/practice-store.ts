@@ -24,10 +24,12 @@ const CUT_OFF_MS = 1000;
  * closed, the prospect's own reason (next step agreed, hung up, out of time; the silence watchdog giving
  * up counts as the prospect hanging up), the gateway's time limit, or a failure.
  */
-export function practiceEndReason(reason: EndReason, detail?: string): PracticeEndReason {
+export function practiceEndReason(reason: EndReason, detail?: string, byPhone = false): PracticeEndReason {
   if (detail === "time_up") return "time_up";
   switch (reason) {
     case "caller_hangup":
+      // By phone, the rep hanging up is how a session ends (the carrier's stop, or its socket closing).
+      if (byPhone) return "rep_hung_up";
       return detail === "disconnected" ? "disconnected" : "rep_ended";
     case "agent_ended":
       return (PROSPECT_END_REASONS as readonly string[]).includes(detail ?? "") ? (detail as PracticeEndReason) : "prospect_hung_up";
@@ -85,6 +87,8 @@ export function practiceRecordStore(o: {
   practice: PracticeGrant;
   /** The prospect: one played by a model adds the model's usage and cost to the session's. */
   prospect?: PracticeProspect;
+  /** A session by phone (the practice line): a caller hang-up is the rep hanging up (`rep_hung_up`). */
+  byPhone?: boolean;
   log: { error(obj: object, msg?: string): void };
 }): CallRecordStore {
   const { tenant, practice } = o;
@@ -113,7 +117,7 @@ export function practiceRecordStore(o: {
       return written;
     },
     async end(end) {
-      const endReason = practiceEndReason(end.reason, end.detail);
+      const endReason = practiceEndReason(end.reason, end.detail, o.byPhone);
       const { totals } = await end.settle();
       const model = o.prospect?.usage?.();
       await finishPracticeSession(tenant, viewer, sessionId, {

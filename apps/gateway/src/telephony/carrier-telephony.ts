@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
 import twilio from "twilio";
@@ -9,10 +9,15 @@ import { loadAgentConfigForCall } from "@orbis/agent-runtime";
 import { tenantScope, type TenantScope } from "@orbis/db";
 import { createStreamTokens, telnyxProtocol, telnyxTransfer, twilioProtocol, twilioTransfer, type CarrierProtocol, type StreamGrant } from "@orbis/telephony";
 import type { PipelineFactory } from "../agent-pipeline.ts";
-import { CallSession } from "../call-session.ts";
+import { CallSession, type CallTransport } from "../call-session.ts";
 import { createPhoneMetrics } from "../metrics.ts";
 import type { BrainFactory, GatewayContext } from "../gateway.ts";
+import { admitPractice } from "../practice/practice-grant.ts";
+import { practiceDeadline } from "../practice/practice-deadline.ts";
+import { practiceRecordStore } from "../practice/practice-store.ts";
 import { CarrierStream } from "./carrier-stream.ts";
+import { carrierCallSession } from "./outbound-session.ts";
+import { registerOutboundWebhooks } from "./outbound-webhooks.ts";
 import { registerCarrierWebhooks } from "./webhooks/index.ts";
 
 export interface TelephonyStreamOptions {
@@ -35,7 +40,7 @@ export interface TelephonyStreamOptions {
  */
 export function carrierTelephony(options: TelephonyStreamOptions) {
   return async (scope: FastifyInstance, ctx: GatewayContext) => {
-    const { runtime, metrics, limiter, gate, gatewayId, heartbeats, recordings, sockets, startTimeoutMs, tracer } = ctx;
+    const { runtime, metrics, limiter, gate, gatewayId, heartbeats, recordings, sockets, startTimeoutMs, tracer, prospects } = ctx;
     if (!runtime.config.jwtSecret) throw new Error("telephony streams need JWT_SECRET");
     const tokens = createStreamTokens(runtime.config.jwtSecret);
     const credentials = createCredentialsService(runtime.config.encryptionKey);
@@ -54,6 +59,52 @@ export function carrierTelephony(options: TelephonyStreamOptions) {
         if (carrier === "telnyx" && !queryToken) return socket.close(CLOSE_CODES.internal, "stream refused: no token");
         let release: (() => Promise<void>) | undefined;
         let active: ActiveCall | undefined;
+        let cancelDeadline: (() => void) | undefined;
+
+        /**
+         * A stream from the practice line (the rep keyed their code): admitted like the browser's practice
+         * token — the session's own rep, an active member, the session live — and once (the token's hash is
+         * remembered until it would have expired). No call row: the practice store writes the session.
+         */
+        const startPractice = async (grant: StreamGrant & { practiceSessionId: string }, token: string, transport: CallTransport) => {
+          const tenant = tenantScope(runtime.db, grant.workspaceId);
+          const admitted = await admitPractice(tenant, { userId: grant.userId, agentId: grant.agentId, practiceSessionId: grant.practiceSessionId });
+          if (!admitted.ok) {
+            log.info({ practiceSessionId: grant.practiceSessionId, reason: admitted.message }, "practice stream refused");
+            return undefined;
+          }
+          const ttlSec = Math.max(1, Math.ceil((grant.expiresAt - Date.now()) / 1000) + 60);
+          if (!(await runtime.cache.setIfAbsent(`practice-stream:used:${createHash("sha256").update(token).digest("hex")}`, "1", ttlSec))) {
+            log.warn({ practiceSessionId: grant.practiceSessionId }, "practice stream token used twice");
+            return undefined;
+          }
+          if (sockets.closing) return undefined;
+          // Not a call: no plan allowance is spent, the concurrency limits still hold.
+          const slot = await limiter.acquire(grant.workspaceId);
+          if (!slot.ok) return undefined;
+          release = slot.release;
+          const { practice, agent } = admitted;
+          const brain = await prospects(practice);
+          const session = new CallSession({
+            tenant,
+            agentId: practice.sessionId,
+            agent,
+            channel: protocol.carrier,
+            gatewayId,
+            brain,
+            pipelineFactory: options.pipeline,
+            transport,
+            metrics,
+            heartbeats,
+            recordings,
+            log,
+            ...(tracer ? { tracer } : {}),
+            store: practiceRecordStore({ tenant, practice, prospect: brain, byPhone: true, log }),
+            practiceSessionId: practice.sessionId,
+          });
+          cancelDeadline = practiceDeadline(session, practice.scenario.timeLimitSec);
+          return session;
+        };
 
         const stream: CarrierStream = new CarrierStream(
           socket,
@@ -61,7 +112,8 @@ export function carrierTelephony(options: TelephonyStreamOptions) {
           log,
           {
             start: async (msg, transport) => {
-              const grant: StreamGrant | undefined = await tokens.verify((protocol.carrier === "twilio" ? msg.token : queryToken) ?? "");
+              const token = (protocol.carrier === "twilio" ? msg.token : queryToken) ?? "";
+              const grant: StreamGrant | undefined = await tokens.verify(token);
               if (!grant || grant.provider !== protocol.carrier || grant.providerCallId !== msg.providerCallId) {
                 log.warn({ carrier: protocol.carrier }, "carrier stream with an invalid or foreign token");
                 return undefined;
@@ -76,6 +128,7 @@ export function carrierTelephony(options: TelephonyStreamOptions) {
                   return undefined;
                 }
               }
+              if (grant.practiceSessionId) return startPractice({ ...grant, practiceSessionId: grant.practiceSessionId }, token, transport);
               // Callers hear the agent's latest published version; an agent never published takes no phone calls.
               const [loaded, call] = await Promise.all([loadAgentConfigForCall(tenant, grant.agentId, "published"), tenant.calls.get(grant.callId)]);
               if (!loaded.ok) log.info({ agentId: grant.agentId, reason: loaded.reason }, "carrier stream refused: agent cannot take calls");
@@ -89,7 +142,8 @@ export function carrierTelephony(options: TelephonyStreamOptions) {
               const agent = loaded.config;
               const phoneNumberId = (call.metadata as { phoneNumberId?: unknown }).phoneNumberId;
               active = { tenant, grant, agent, ...(typeof phoneNumberId === "string" ? { phoneNumberId } : {}) };
-              return new CallSession({
+              // An outbound call (placed through POST /v1/calls) gets its opening and answering-machine detection.
+              return carrierCallSession(call, {
                 tenant,
                 agentId: grant.agentId,
                 agent,
@@ -148,6 +202,7 @@ export function carrierTelephony(options: TelephonyStreamOptions) {
         });
         socket.on("close", () => {
           clearTimeout(startTimer);
+          cancelDeadline?.();
           const cleanup = chain
             .catch(() => undefined)
             .then(async () => {
@@ -159,7 +214,7 @@ export function carrierTelephony(options: TelephonyStreamOptions) {
               if (active && stream.callSession) {
                 const row = await active.tenant.calls.get(active.grant.callId).catch(() => undefined);
                 phone.calls.inc({ carrier, status: row?.status ?? "unknown" });
-              } else if (stream.startReceived) phone.calls.inc({ carrier, status: "refused" });
+              } else if (stream.startReceived && !stream.callSession) phone.calls.inc({ carrier, status: "refused" });
               options.onStreamClosed?.(stream);
             })
             .catch((err: unknown) => log.error({ err }, "carrier call cleanup failed"));
@@ -170,6 +225,7 @@ export function carrierTelephony(options: TelephonyStreamOptions) {
     route(twilioProtocol, "/v1/telephony/twilio/media");
     route(telnyxProtocol, "/v1/telephony/telnyx/media");
     await registerCarrierWebhooks(scope, { runtime, credentials, streamTokens: tokens, publicBaseUrl: publicBase, gate });
+    await registerOutboundWebhooks(scope, { runtime, credentials, streamTokens: tokens, publicBaseUrl: publicBase });
   };
 }
 

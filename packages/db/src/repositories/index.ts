@@ -8,6 +8,7 @@ import { apiKeysRepository } from "./api-keys.repository.ts";
 import { auditRepository } from "./audit.repository.ts";
 import { billingRepository } from "./billing.repository.ts";
 import { calendarFeedsRepository } from "./calendar-feeds.repository.ts";
+import { calendarConnectionsRepository } from "./calendar-connections.repository.ts";
 import { eventsRepository } from "./events.repository.ts";
 import { emailsRepository } from "./emails.repository.ts";
 import { callsRepository } from "./calls.repository.ts";
@@ -35,6 +36,7 @@ const factories = {
   agentTools: agentToolsRepository,
   agentTests: agentTestsRepository,
   calendarFeeds: calendarFeedsRepository,
+  calendarConnections: calendarConnectionsRepository,
   phoneNumbers: phoneNumbersRepository,
   credentials: credentialsRepository,
   callEvents: callEventsRepository,
@@ -123,6 +125,14 @@ export type { AgentToolRow, NewAgentToolRow } from "./agent-tools.repository.ts"
 export type { TestRunRow, TestScenarioRow } from "./agent-tests.repository.ts";
 export type { AppointmentQuery, AppointmentRow, BusyRow, AppointmentRowPatch, NewAppointmentRow } from "./appointments.repository.ts";
 export { findCalendarFeedByToken, type CalendarFeedRow } from "./calendar-feeds.repository.ts";
+export {
+  calendarSyncSystemRepository,
+  type CalendarChoice,
+  type CalendarConnectionPatch,
+  type CalendarConnectionRow,
+  type CalendarEventLinkRow,
+  type NewCalendarConnectionRow,
+} from "./calendar-connections.repository.ts";
 export type { MessageRow } from "./messages.repository.ts";
 export { findPhoneNumberByE164, type CallEventRow, type CredentialRow, type NumberLastEvent, type PhoneNumberRow } from "./telephony.repository.ts";
 export { sqlStateOf } from "./pg-errors.ts";

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Executor } from "../client.ts";
 import {
@@ -185,6 +185,51 @@ export function practiceRepository(run: Run, workspaceId: string) {
               .returning()
           )[0],
       ),
+    /**
+     * By phone: the hashes of the workspace's dial-in codes still usable at `now` (live session, code not
+     * used, not expired). The viewer must be a manager to see every rep's (the API counts them as one).
+     */
+    livePhoneCodes: (viewer: PracticeViewer, now: Date): Promise<string[]> =>
+      as(viewer, async (tx) =>
+        (
+          await tx
+            .select({ hash: practiceSessions.phoneCodeHash })
+            .from(practiceSessions)
+            .where(
+              and(
+                ws(practiceSessions),
+                eq(practiceSessions.status, "live"),
+                isNotNull(practiceSessions.phoneCodeHash),
+                gt(practiceSessions.phoneCodeExpiresAt, now),
+              ),
+            )
+        ).map((r) => r.hash!),
+      ),
+    /**
+     * By phone: uses a dial-in code once. The live session on `phoneNumberId` whose unexpired code hash
+     * is `codeHash` has its code cleared (atomically: two calls with one code open one session) and is
+     * returned; undefined when none matches. The viewer must be a manager (the caller is not known yet).
+     */
+    consumePhoneCode: (viewer: PracticeViewer, o: { phoneNumberId: string; codeHash: string; now: Date }): Promise<PracticeSessionRow | undefined> =>
+      as(
+        viewer,
+        async (tx) =>
+          (
+            await tx
+              .update(practiceSessions)
+              .set({ phoneCodeHash: null })
+              .where(
+                and(
+                  ws(practiceSessions),
+                  eq(practiceSessions.status, "live"),
+                  eq(practiceSessions.phoneNumberId, o.phoneNumberId),
+                  eq(practiceSessions.phoneCodeHash, o.codeHash),
+                  gt(practiceSessions.phoneCodeExpiresAt, o.now),
+                ),
+              )
+              .returning()
+          )[0],
+      ),
     /** A turn of the viewer's own session (the gateway writes as the rep). */
     insertTurn: (viewer: PracticeViewer, row: NewPracticeTurnRow) =>
       as(viewer, async (tx) => {
@@ -224,6 +269,25 @@ export function practiceRepository(run: Run, workspaceId: string) {
           )
           .groupBy(practiceSessions.userId),
       ),
+    /**
+     * The workspace's practice usage per bucket: sessions started in [boundaries[i-1], boundaries[i])
+     * are bucket i (1-based), with their seconds and cost (a live session counts, with no seconds yet).
+     * Every rep's sessions, as the usage pages' totals: counted in SQL, no session leaves the database.
+     */
+    usageByBucket: (boundaries: Date[]): Promise<{ bucket: number; sessions: number; seconds: number; costUsd: number }[]> =>
+      as({ userId: "", role: "admin" }, (tx) => {
+        const thresholds = sql.param(boundaries.map((b) => b.toISOString()));
+        return tx
+          .select({
+            bucket: sql<number>`width_bucket(${practiceSessions.startedAt}, ${thresholds}::timestamptz[])::int`,
+            sessions: sql<number>`count(*)::int`,
+            seconds: sql<number>`coalesce(sum(${practiceSessions.durationSec}), 0)::float8`,
+            costUsd: sql<number>`coalesce(sum(${practiceSessions.costUsd}), 0)::float8`,
+          })
+          .from(practiceSessions)
+          .where(and(ws(practiceSessions), gte(practiceSessions.startedAt, boundaries[0]!), lt(practiceSessions.startedAt, boundaries[boundaries.length - 1]!)))
+          .groupBy(sql`1`);
+      }),
     /** The latest `perRep` scores of completed sessions, per rep, newest first. */
     recentScores: (viewer: PracticeViewer, opts: { userId?: string; perRep: number }) =>
       as(viewer, async (tx) => {

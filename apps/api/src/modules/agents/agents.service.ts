@@ -1,9 +1,11 @@
+import { cloudVoiceFields } from "@orbis/billing";
 import { AppError, agentConfigSchema, createId, notFound, type AgentConfig, type PublishBody } from "@orbis/contracts";
 import type { AgentRow, TenantScope } from "@orbis/db";
 import { auditedBy, type Actor } from "../../lib/actor.ts";
 import { decodeCursor, pageOf } from "../../lib/cursor.ts";
 import { found } from "../../lib/found.ts";
 import type { PlanLimits } from "../billing/plan-limits.ts";
+import type { FeatureGate } from "../features/features.service.ts";
 import { createAgentVersionsService } from "./agent-versions.service.ts";
 import { toAgentConfig, toAgentDto } from "./agents.mappers.ts";
 import { createPublishReadiness, type PublishReadinessOptions } from "./publish-readiness.ts";
@@ -34,6 +36,33 @@ interface AgentsServiceOptions {
   tests?: PublishTestGate;
   /** The plan's agent limit; without it, no limit. */
   limits?: PlanLimits;
+  /** The plan's features (`cloud_voices`); without it, every voice is allowed. */
+  features?: FeatureGate;
+}
+
+/**
+ * Refuses (402 `plan_limit`) speech settings that name a cloud voice when the workspace's plan has no
+ * `cloud_voices`; the message and details name each field (`body.providers.tts` in a request body,
+ * `providers.tts` of the draft or version being published) and the ids in it.
+ */
+async function assertVoicesAllowed(
+  features: FeatureGate | undefined,
+  tenant: TenantScope,
+  providers: Partial<AgentConfig["providers"]> | undefined,
+  at: string,
+) {
+  const fields = providers && features ? cloudVoiceFields(providers) : [];
+  if (fields.length === 0) return;
+  const named = fields.map((f) => `providers.${f.field} names ${f.providers.join(", ")}`).join("; ");
+  await features!.assertEnabled(tenant, "cloud_voices", {
+    message: `Cloud voices are not included in this workspace's plan (${named}): use the offline engines ("offline") or upgrade the plan`,
+    details: fields.map((f) => ({
+      path: `${at}${f.field}`,
+      message: `${f.providers.join(", ")}: cloud voices are not included in this workspace's plan`,
+      feature: "cloud_voices",
+      providers: f.providers,
+    })),
+  });
 }
 
 /** "N test(s) that passed on version V now fail: <names>", every one in the details. */
@@ -104,6 +133,7 @@ export function createAgentsService(options: AgentsServiceOptions = {}) {
     },
 
     async create(tenant: TenantScope, actor: Actor, config: AgentConfig) {
+      await assertVoicesAllowed(options.features, tenant, config.providers, "body.providers.");
       return tenant.transaction(async (t) => {
         await options.limits?.assertCanAdd(t, "agents");
         const row = await t.agents.insert({ id: createId("agent"), ...config });
@@ -115,8 +145,10 @@ export function createAgentsService(options: AgentsServiceOptions = {}) {
     get: async (tenant: TenantScope, id: string) => toAgentDto(await getAgentOrThrow(tenant, id)),
 
     /** The audit row names the fields that changed, never their values (prompts and business details can be long or private). */
-    update: (tenant: TenantScope, actor: Actor, id: string, patch: Partial<AgentConfig>) =>
-      tenant.transaction(async (t) => {
+    async update(tenant: TenantScope, actor: Actor, id: string, patch: Partial<AgentConfig>) {
+      // Only a change of the speech settings is checked: an agent saved on a richer plan stays editable otherwise.
+      await assertVoicesAllowed(options.features, tenant, patch.providers, "body.providers.");
+      return tenant.transaction(async (t) => {
         const row = found(await t.agents.update(id, patch), "Agent");
         await t.audit.record({
           ...auditedBy(actor),
@@ -126,7 +158,8 @@ export function createAgentsService(options: AgentsServiceOptions = {}) {
           metadata: { name: row.name, changed: Object.keys(patch) },
         });
         return toAgentDto(row);
-      }),
+      });
+    },
 
     async remove(tenant: TenantScope, actor: Actor, id: string) {
       await tenant.transaction(async (t) => {
@@ -141,7 +174,9 @@ export function createAgentsService(options: AgentsServiceOptions = {}) {
     /** Snapshots the draft as the next version, after the test gate (versions.publish). */
     async publish(tenant: TenantScope, actor: Actor, agentId: string, body?: PublishBody) {
       const row = await getAgentOrThrow(tenant, agentId);
-      const gate = await testGate(tenant, actor, row, toAgentConfig(row), null, body);
+      const draft = toAgentConfig(row);
+      await assertVoicesAllowed(options.features, tenant, draft.providers, "providers.");
+      const gate = await testGate(tenant, actor, row, draft, null, body);
       return gated(tenant, actor, agentId, gate, (t) => versions.publish(t, actor, agentId));
     },
 
@@ -149,6 +184,7 @@ export function createAgentsService(options: AgentsServiceOptions = {}) {
     async rollback(tenant: TenantScope, actor: Actor, agentId: string, from: number, body?: PublishBody) {
       const row = await getAgentOrThrow(tenant, agentId);
       const snapshot = agentConfigSchema.safeParse((await tenant.agents.getVersion(agentId, from))?.config);
+      if (snapshot.success) await assertVoicesAllowed(options.features, tenant, snapshot.data.providers, "providers.");
       const gate = await testGate(tenant, actor, row, snapshot.success ? snapshot.data : undefined, from, body);
       return gated(tenant, actor, agentId, gate, (t) => versions.rollback(t, actor, agentId, from));
     },

@@ -9,7 +9,7 @@ import { decodeCursor, pageOf } from "../../lib/cursor.ts";
 import { found } from "../../lib/found.ts";
 import { invalid } from "../../lib/validation.ts";
 import { getAgentOrThrow } from "../agents/agents.service.ts";
-import { businessOfAgent, DbCalendar, fallbackBusiness, toAppointmentDto } from "@orbis/agent-runtime";
+import { businessOfAgent, DbCalendar, fallbackBusiness, toAppointmentDto, type ExternalBusySource } from "@orbis/agent-runtime";
 
 const DAY_MS = 24 * 3600_000;
 /** Longest availability window one request may ask for. */
@@ -17,6 +17,8 @@ const MAX_AVAILABILITY_DAYS = 62;
 
 export interface AppointmentsServiceOptions {
   clock?: Clock;
+  /** Connected Google / Microsoft calendars: their busy times block availability and bookings (docs/calendars.md). */
+  externalCalendars?: ExternalBusySource;
 }
 
 export function createAppointmentsService(options: AppointmentsServiceOptions = {}) {
@@ -28,7 +30,13 @@ export function createAppointmentsService(options: AppointmentsServiceOptions = 
     return fallbackBusiness(ws ?? { name: "our office", timezone: "UTC" });
   }
 
-  const calendarFor = (tenant: TenantScope, business: BusinessConfig) => new DbCalendar(tenant, tenant.workspaceId, { timezone: business.timezone, clock });
+  const calendarFor = (tenant: TenantScope, business: BusinessConfig) =>
+    new DbCalendar(tenant, tenant.workspaceId, {
+      timezone: business.timezone,
+      clock,
+      external: options.externalCalendars,
+      staffIds: (business.staff as BusinessConfig["staff"] | undefined)?.map((s) => s.id) ?? [],
+    });
 
   /**
    * The calendar a member books through: each insert is written with its audit row in one transaction

@@ -6,6 +6,18 @@ import { servedRecordSchema, usageByProviderSchema } from "../usage/usage.schema
 export const callDetailWithUsageSchema = callDetailSchema.extend({
   usage: usageByProviderSchema,
   costUsd: z.number(),
+  /** An outbound call's answering-machine verdict (null for inbound calls and before the callee answered). */
+  amd: z
+    .object({
+      result: z.enum(["human", "machine", "unknown", "off"]),
+      reason: z.string().optional(),
+      source: z.enum(["orbis", "carrier"]).optional(),
+      decisionMs: z.number().optional(),
+      mode: z.string().optional(),
+      voicemail: z.object({ cue: z.string() }).optional(),
+    })
+    .nullable()
+    .optional(),
   turns: z.array(callTurnSchema.extend({ servedBy: z.array(servedRecordSchema), usage: usageByProviderSchema, costUsd: z.number() })),
 });
 

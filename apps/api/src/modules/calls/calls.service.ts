@@ -5,6 +5,7 @@ import { decodeCursor, pageOf } from "../../lib/cursor.ts";
 import { found } from "../../lib/found.ts";
 import { callEventsOf, toAgentAnalyticsDto, toCallDto, toCallTurnDto, usageJson } from "./calls.mappers.ts";
 import type { RecordingLinks } from "./recording-links.ts";
+import { callDetailWithUsageSchema } from "./calls.schemas.ts";
 
 export interface CallsServiceOptions {
   db: Database;
@@ -16,6 +17,9 @@ export interface CallsServiceOptions {
   urlTtlSec: number;
   now?: () => Date;
 }
+
+/** `metadata.amd` of an outbound call, as the gateway wrote it (anything else: null). */
+const amdOf = (metadata: unknown) => callDetailWithUsageSchema.shape.amd.catch(null).parse((metadata as { amd?: unknown } | null)?.amd ?? null) ?? null;
 
 const roundOrNull = (n: number | null) => (n === null ? null : Math.round(n));
 
@@ -43,6 +47,7 @@ export function createCallsService({ db, recordings, links, urlTtlSec, now = () 
         recordingUrl,
         usage: usageJson.usage(call.usage),
         costUsd: call.costUsd,
+        amd: amdOf(call.metadata),
         turns: turns.map(toCallTurnDto),
         events: callEventsOf(call),
         carrierEvents: carrierEvents.map((e) => ({ at: e.occurredAt.toISOString(), provider: e.provider, kind: e.kind, status: e.status, detail: e.detail })),

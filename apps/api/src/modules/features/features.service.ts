@@ -1,8 +1,6 @@
-import { loadStanding, type Billing } from "@orbis/billing";
-import { AppError, PLAN_FEATURES, type PlanFeature } from "@orbis/contracts";
+import { effectiveFeatures, type Billing, type FeatureFlags } from "@orbis/billing";
+import { AppError, type PlanFeature } from "@orbis/contracts";
 import type { TenantScope } from "@orbis/db";
-
-export type FeatureFlags = Record<PlanFeature, boolean>;
 
 /** What the dashboard says when a gated route is called without the feature (`plan_limit`, 402). */
 const NOT_INCLUDED: Record<PlanFeature, string> = {
@@ -15,28 +13,22 @@ const NOT_INCLUDED: Record<PlanFeature, string> = {
 };
 
 /**
- * The workspace's feature flags: the features of the plan it is held to (billing off: every feature,
- * self-hosted workspaces have no plan), then the platform operator's per-workspace overrides
- * (`feature_flags` rows), which win either way.
+ * The workspace's feature flags (`effectiveFeatures` of @orbis/billing, the one the gateway reads too):
+ * the features of the plan it is held to (billing off: every feature), then the platform operator's
+ * per-workspace overrides (`feature_flags` rows), which win either way.
  */
 export function createFeaturesService(deps: { billing: Billing }) {
-  async function flags(tenant: TenantScope): Promise<FeatureFlags> {
-    const [planFeatures, overrides] = await Promise.all([
-      deps.billing.plans.mode === "off"
-        ? Promise.resolve<readonly PlanFeature[]>(PLAN_FEATURES)
-        : loadStanding(tenant, deps.billing).then((s) => s.plan.features),
-      tenant.practice.featureFlags(),
-    ]);
-    const result = Object.fromEntries(PLAN_FEATURES.map((f) => [f, planFeatures.includes(f)])) as FeatureFlags;
-    for (const row of overrides) if ((PLAN_FEATURES as readonly string[]).includes(row.flag)) result[row.flag as PlanFeature] = row.enabled;
-    return result;
-  }
+  const flags = (tenant: TenantScope): Promise<FeatureFlags> => effectiveFeatures(tenant, deps.billing);
 
   return {
     flags,
-    /** Throws `plan_limit` (402) when the feature is off for the workspace. */
-    async assertEnabled(tenant: TenantScope, feature: PlanFeature): Promise<void> {
-      if (!(await flags(tenant))[feature]) throw new AppError("plan_limit", NOT_INCLUDED[feature], { feature });
+    /**
+     * Throws `plan_limit` (402) when the feature is off for the workspace: the feature's message (or
+     * `refusal.message`, which names what was refused) and `details` (default `{ feature }`).
+     */
+    async assertEnabled(tenant: TenantScope, feature: PlanFeature, refusal?: { message: string; details: unknown }): Promise<void> {
+      if ((await flags(tenant))[feature]) return;
+      throw new AppError("plan_limit", refusal?.message ?? NOT_INCLUDED[feature], refusal ? refusal.details : { feature });
     },
     /** The operator's override for one workspace (`enabled: null` removes it: the plan decides again). */
     async override(tenant: TenantScope, feature: PlanFeature, enabled: boolean | null): Promise<FeatureFlags> {
@@ -46,3 +38,6 @@ export function createFeaturesService(deps: { billing: Billing }) {
   };
 }
 export type FeaturesService = ReturnType<typeof createFeaturesService>;
+
+/** What creating services need of it: the check alone (absent: nothing is gated, as in services built alone in tests). */
+export type FeatureGate = Pick<FeaturesService, "assertEnabled">;

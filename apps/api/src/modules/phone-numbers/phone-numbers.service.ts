@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { auditedBy, type Actor } from "../../lib/actor.ts";
 import { found } from "../../lib/found.ts";
 import type { PlanLimits } from "../billing/plan-limits.ts";
+import type { FeatureGate } from "../features/features.service.ts";
 import { toPhoneNumberDto, toPhoneNumberListItem } from "./phone-numbers.mappers.ts";
 
 /** How far back the list looks for a number's last carrier event. */
@@ -29,6 +30,8 @@ export interface PhoneNumbersServiceOptions {
   publicBaseUrlSet: boolean;
   /** The plan's phone number limit; without it, no limit. */
   limits?: PlanLimits;
+  /** The plan's features (`phone_numbers`); without it, connecting numbers is not gated. */
+  features?: FeatureGate;
 }
 
 /** What to paste into each carrier's console: the webhook URLs and the media stream the webhook answers with. */
@@ -68,6 +71,8 @@ export function createPhoneNumbersService(options: PhoneNumbersServiceOptions) {
       return tenant.transaction(async (t) => {
         await agentOrThrow(t, body.agentId);
         await options.limits?.assertCanAdd(t, "phoneNumbers");
+        // After the count: a plan that includes no numbers says so with its limit. Numbers already connected keep working.
+        await options.features?.assertEnabled(t, "phone_numbers");
         const row = await t.phoneNumbers.insert({ id: createId("phoneNumber"), ...body }).catch(conflictOnDuplicate);
         await t.audit.record({
           ...auditedBy(actor),

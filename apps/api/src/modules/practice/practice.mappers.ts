@@ -42,8 +42,25 @@ const scenarioSnapshot = z
   .catch({ name: "(unknown scenario)", type: "cold_call" });
 const endReasonSchema = z.enum(SESSION_END_REASONS).nullable().catch(null);
 
-/** A session's summary; `names` maps rep ids to their names (the team dashboard shows who). */
-export function toSessionDto(row: PracticeSessionRow, names: ReadonlyMap<string, string>): PracticeSessionDto {
+/** What a session's summary shows besides its row: rep ids to names (the team dashboard shows who), practice lines' numbers by id. */
+export interface SessionContext {
+  names: ReadonlyMap<string, string>;
+  lines?: ReadonlyMap<string, string>;
+  now?: Date;
+}
+
+/** Where a session by phone stands: its code usable, used (the rep dialled in), or never used in time. */
+function phoneOf(row: PracticeSessionRow, ctx: SessionContext): PracticeSessionDto["phone"] {
+  if (!row.phoneCodeExpiresAt) return undefined;
+  const now = ctx.now ?? new Date();
+  const state = row.phoneCodeHash === null ? "connected" : row.status === "live" && row.phoneCodeExpiresAt > now ? "waiting" : "expired";
+  return { number: (row.phoneNumberId && ctx.lines?.get(row.phoneNumberId)) ?? null, state, codeExpiresAt: row.phoneCodeExpiresAt.toISOString() };
+}
+
+/** A session's summary. */
+export function toSessionDto(row: PracticeSessionRow, ctx: SessionContext): PracticeSessionDto {
+  const { names } = ctx;
+  const phone = phoneOf(row, ctx);
   const persona = personaSnapshot.parse(row.persona);
   const scenario = scenarioSnapshot.parse(row.scenario);
   return {
@@ -64,6 +81,7 @@ export function toSessionDto(row: PracticeSessionRow, names: ReadonlyMap<string,
     // Known once the session has ended; a live session has spent nothing it has recorded yet.
     costUsd: row.status === "live" ? null : row.costUsd,
     overallScore: row.overallScore,
+    ...(phone ? { phone } : {}),
   };
 }
 
@@ -78,9 +96,9 @@ const toTurn = (row: PracticeTurnRow): PracticeTurn => ({
 
 const usageSchema = z.record(z.string(), z.unknown()).catch({});
 
-export function toSessionDetailDto(row: PracticeSessionRow, turns: PracticeTurnRow[], names: ReadonlyMap<string, string>): PracticeSessionDetailDto {
+export function toSessionDetailDto(row: PracticeSessionRow, turns: PracticeTurnRow[], ctx: SessionContext): PracticeSessionDetailDto {
   const score = practiceScoreSchema.safeParse(row.score);
-  return { ...toSessionDto(row, names), turns: turns.map(toTurn), score: score.success ? score.data : null, usage: usageSchema.parse(row.usage) };
+  return { ...toSessionDto(row, ctx), turns: turns.map(toTurn), score: score.success ? score.data : null, usage: usageSchema.parse(row.usage) };
 }
 
 export const toGoalDto = (row: PracticeGoalRow, progress: number, period: { start: Date; end: Date }): GoalDto => ({

@@ -11,6 +11,8 @@ import {
   personaListSchema,
   personaPatchSchema,
   personaSchema,
+  practicePhoneLineInputSchema,
+  practicePhoneLineSchema,
   practiceSessionDetailSchema,
   practiceSessionListSchema,
   repDashboardSchema,
@@ -30,6 +32,7 @@ import { actorFrom } from "../../lib/actor.ts";
 import { tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
 import type { FeaturesService } from "../features/features.service.ts";
 import type { PracticeLibraryService } from "./library.service.ts";
+import type { PracticePhoneLineService } from "./phone-line.service.ts";
 import { callerOf } from "./practice-access.ts";
 import { goalParams, personaParams, repPageQuery, repQuery, scenarioParams, sessionParams, whatIfParams } from "./practice.schemas.ts";
 import type { PracticeProgressService } from "./progress.service.ts";
@@ -43,12 +46,16 @@ export interface PracticeRoutesOptions {
   sessions: PracticeSessionsService;
   progress: PracticeProgressService;
   whatIf: WhatIfService;
+  phoneLine: PracticePhoneLineService;
 }
 
 const hooksOf = (hooks: unknown): unknown[] => (Array.isArray(hooks) ? hooks : hooks ? [hooks] : []);
 
 /** /v1/practice/* — sales practice: the library, sessions, goals, activities, what-if and the dashboards. */
-export const practiceRoutes: FastifyPluginAsyncZod<PracticeRoutesOptions> = async (app, { principals, features, library, sessions, progress, whatIf }) => {
+export const practiceRoutes: FastifyPluginAsyncZod<PracticeRoutesOptions> = async (
+  app,
+  { principals, features, library, sessions, progress, whatIf, phoneLine },
+) => {
   const tags = ["practice"];
   const read = principals.authorize("viewer");
   const manage = principals.authorize("admin");
@@ -146,7 +153,8 @@ export const practiceRoutes: FastifyPluginAsyncZod<PracticeRoutesOptions> = asyn
       preHandler: read,
       schema: {
         tags,
-        summary: "Start a practice session: the live session and the voice token its browser stream opens /v1/stream with",
+        summary:
+          "Start a practice session: the live session and the voice token its browser stream opens /v1/stream with; by phone (channel: phone) the practice line's number and a one-use code",
         body: startPracticeSessionSchema,
         response: { 201: startedPracticeSessionSchema },
       },
@@ -191,6 +199,30 @@ export const practiceRoutes: FastifyPluginAsyncZod<PracticeRoutesOptions> = asyn
       },
     },
     async (request) => sessions.end(tenantOf(request), callerOf(request), request.params.id),
+  );
+
+  // ── The practice line (practice by phone) ──
+  app.get(
+    "/phone-line",
+    {
+      preHandler: read,
+      schema: { tags, summary: "The practice line: the phone number reps dial to practise by phone (null: none)", response: { 200: practicePhoneLineSchema } },
+    },
+    async (request) => phoneLine.get(tenantOf(request)),
+  );
+  app.put(
+    "/phone-line",
+    {
+      preHandler: manage,
+      schema: {
+        tags,
+        summary:
+          "Choose the practice line among the workspace's phone numbers (owners and admins; null: none). Its calls then ask for a rep's code instead of reaching its agent",
+        body: practicePhoneLineInputSchema,
+        response: { 200: practicePhoneLineSchema },
+      },
+    },
+    async (request) => phoneLine.set(tenantOf(request), actorFrom(request), request.body.phoneNumberId),
   );
 
   // ── Goals ──

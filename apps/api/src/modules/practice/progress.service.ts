@@ -164,7 +164,7 @@ export function createPracticeProgressService(deps: { now: () => Date }) {
         averageScore: mine?.averageScore == null ? null : round1(mine.averageScore),
         trend: scores.map((s) => ({ at: new Date(s.startedAt).toISOString(), score: Number(s.score) })).reverse(),
         goals,
-        recent: recent.map((r) => toSessionDto(r, names)),
+        recent: recent.map((r) => toSessionDto(r, { names })),
       };
     },
 

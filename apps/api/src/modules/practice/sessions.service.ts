@@ -1,12 +1,13 @@
 import type { TokenService } from "@orbis/auth";
 import { AppError, createId } from "@orbis/contracts";
 import { isManager, type PracticeSessionRow, type TenantScope } from "@orbis/db";
-import { finishPracticeSession } from "@orbis/practice";
+import { finishPracticeSession, MAX_LIVE_PHONE_CODES, PHONE_CODE_TTL_SEC, phoneCodeHasher, uniquePhoneCode } from "@orbis/practice";
 import { decodeCursor, pageOf } from "../../lib/cursor.ts";
 import { found } from "../../lib/found.ts";
 import type { PracticeLibraryService } from "./library.service.ts";
+import { practiceLineOf } from "./phone-line.service.ts";
 import { assertMember, memberNames, repOf, type PracticeCaller } from "./practice-access.ts";
-import { toSessionDetailDto, toSessionDto } from "./practice.mappers.ts";
+import { toSessionDetailDto, toSessionDto, type SessionContext } from "./practice.mappers.ts";
 
 /** As the widget's and "Try this agent"'s tokens: the browser opens the stream right away. */
 const VOICE_TOKEN_TTL_SEC = 300;
@@ -15,6 +16,8 @@ export interface PracticeSessionsDeps {
   tokens: TokenService;
   library: PracticeLibraryService;
   now: () => Date;
+  /** JWT_SECRET: dial-in codes are stored as an HMAC under a key derived from it (the gateway checks them with the same). */
+  codeSecret: string;
 }
 
 /**
@@ -31,16 +34,41 @@ export function createPracticeSessionsService(deps: PracticeSessionsDeps) {
     return row;
   }
 
+  const hashCode = phoneCodeHasher(deps.codeSecret);
+
+  /** Names of reps, and for sessions by phone the lines' numbers, to show with sessions. */
+  async function contextOf(tenant: TenantScope, rows: readonly PracticeSessionRow[]): Promise<SessionContext> {
+    const byPhone = rows.some((r) => r.phoneCodeExpiresAt !== null);
+    const [names, numbers] = await Promise.all([memberNames(tenant), byPhone ? tenant.phoneNumbers.list() : []]);
+    return { names, lines: new Map(numbers.map((n) => [n.id, n.number])), now: deps.now() };
+  }
+
   async function detail(tenant: TenantScope, caller: PracticeCaller, row: PracticeSessionRow) {
-    const [turns, names] = await Promise.all([tenant.practice.turns(caller.viewer, row.id), memberNames(tenant)]);
-    return toSessionDetailDto(row, turns, names);
+    const [turns, ctx] = await Promise.all([tenant.practice.turns(caller.viewer, row.id), contextOf(tenant, [row])]);
+    return toSessionDetailDto(row, turns, ctx);
+  }
+
+  /**
+   * By phone: the practice line and a one-use code for it. The code is kept only as its hash; a
+   * workspace has at most MAX_LIVE_PHONE_CODES usable at once (counted across reps, as the line sees them).
+   */
+  async function dialIn(tenant: TenantScope, caller: PracticeCaller, now: Date) {
+    const line = await practiceLineOf(tenant);
+    if (!line) throw new AppError("conflict", "This workspace has no practice line: an owner or admin chooses one of its phone numbers first");
+    const live = await tenant.practice.livePhoneCodes({ userId: caller.viewer.userId, role: "admin" }, now);
+    if (live.length >= MAX_LIVE_PHONE_CODES)
+      throw new AppError("rate_limited", `${MAX_LIVE_PHONE_CODES} practice calls are already waiting for a rep to dial in: try again in a few minutes`);
+    const { code, hash } = uniquePhoneCode((c) => hashCode(tenant.workspaceId, c), new Set(live));
+    return { line, code, hash, expiresAt: new Date(now.getTime() + PHONE_CODE_TTL_SEC * 1000) };
   }
 
   return {
-    async start(tenant: TenantScope, caller: PracticeCaller, input: { personaId: string; scenarioId: string }) {
+    async start(tenant: TenantScope, caller: PracticeCaller, input: { personaId: string; scenarioId: string; channel?: "web" | "phone" }) {
       assertMember(caller);
       const [persona, scenario] = await Promise.all([deps.library.persona(tenant, input.personaId), deps.library.scenario(tenant, input.scenarioId)]);
       const id = createId("practiceSession");
+      const now = deps.now();
+      const phone = input.channel === "phone" ? await dialIn(tenant, caller, now) : undefined;
       const row = await tenant.practice.insertSession(caller.viewer, {
         id,
         userId: caller.viewer.userId,
@@ -49,14 +77,20 @@ export function createPracticeSessionsService(deps: PracticeSessionsDeps) {
         persona,
         scenario,
         status: "live",
-        channel: "web",
-        startedAt: deps.now(),
+        channel: phone ? phone.line.provider : "web",
+        startedAt: now,
+        ...(phone ? { phoneNumberId: phone.line.id, phoneCodeHash: phone.hash, phoneCodeExpiresAt: phone.expiresAt } : {}),
       });
+      const session = toSessionDto(row, await contextOf(tenant, [row]));
+      if (phone) {
+        const expiresAt = phone.expiresAt.toISOString();
+        return { session, expiresAt, phone: { number: phone.line.number, code: phone.code, expiresAt } };
+      }
       const { token, expiresAt } = await deps.tokens.issueVoiceToken(
         { workspaceId: tenant.workspaceId, agentId: id, userId: caller.viewer.userId, practiceSessionId: id },
         VOICE_TOKEN_TTL_SEC,
       );
-      return { session: toSessionDto(row, await memberNames(tenant)), token, expiresAt: expiresAt.toISOString() };
+      return { session, token, expiresAt: expiresAt.toISOString() };
     },
 
     /** Newest first; one rep's with `userId` (owners and admins), else the caller's (a manager: everyone's). */
@@ -69,8 +103,8 @@ export function createPracticeSessionsService(deps: PracticeSessionsDeps) {
         ...(before ? { before: { startedAt: before.date, id: before.id } } : {}),
       });
       const page = pageOf(rows, q.limit, (r) => ({ at: r.startedAt, id: r.id }));
-      const names = await memberNames(tenant);
-      return { data: page.rows.map((r) => toSessionDto(r, names)), nextCursor: page.nextCursor };
+      const ctx = await contextOf(tenant, page.rows);
+      return { data: page.rows.map((r) => toSessionDto(r, ctx)), nextCursor: page.nextCursor };
     },
 
     get: async (tenant: TenantScope, caller: PracticeCaller, id: string) => detail(tenant, caller, await visibleSession(tenant, caller, id)),

@@ -9,6 +9,7 @@ import type { z } from "zod";
 import { getAgentOrThrow } from "../agents/agents.service.ts";
 import { businessOfAgent, compileStoredTool, DbCalendar, DbMessageSink, toolConfigOf } from "@orbis/agent-runtime";
 import { auditedBy, type Actor } from "../../lib/actor.ts";
+import type { FeatureGate } from "../features/features.service.ts";
 
 const newSecret = () => `tsec_${randomBytes(24).toString("base64url")}`;
 
@@ -61,6 +62,8 @@ export interface ToolsServiceOptions {
   clock?: Clock;
   /** ENCRYPTION_KEY: seals the tools' signing secrets and header values at rest. */
   encryptionKey?: Buffer;
+  /** The plan's features (`custom_tools`); without it, creating tools is not gated. */
+  features?: FeatureGate;
 }
 
 export function createToolsService(options: ToolsServiceOptions = {}) {
@@ -84,6 +87,8 @@ export function createToolsService(options: ToolsServiceOptions = {}) {
     /** The signing secret is in this answer only; the receiver keeps it to verify X-Orbis-Signature. */
     async create(tenant: TenantScope, actor: Actor, agentId: string, config: HttpToolConfig) {
       await getAgentOrThrow(tenant, agentId);
+      // Only creating is gated: tools made on a richer plan keep running, and can be edited or deleted.
+      await options.features?.assertEnabled(tenant, "custom_tools");
       assertRunnable(tenant.workspaceId, config, options.http);
       const secret = newSecret();
       const ref = { id: createId("tool"), workspaceId: tenant.workspaceId };

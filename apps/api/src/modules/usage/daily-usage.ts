@@ -34,13 +34,24 @@ const LEDGER_COST: Record<CostKind, (r: UsageDailyRow) => number> = {
   infra: (r) => r.infraCostUsd,
 };
 
+/** Sales practice sessions per bucket (the practice repository's `usageByBucket`), bucket i being days[i - 1]. */
+export type PracticeBuckets = { bucket: number; sessions: number; seconds: number; costUsd: number }[];
+
 /**
  * Every day of the range with its calls and minutes per channel, cost per provider (zeroes included),
- * and the ledger's cost per kind (`ledger`: the `usage_daily` rows of the range, one per day and
- * channel). Pure.
+ * the ledger's cost per kind (`ledger`: the `usage_daily` rows of the range, one per day and
+ * channel) and its sales practice (`practice`, a line of its own). Pure.
  */
-export function dailyUsageOf(days: string[], timezone: string, rows: DailyUsageRows, ledger: UsageDailyRow[]): DailyUsageDto {
-  const out = days.map((day) => ({ day, calls: zeroes(), minutes: zeroes(), costUsd: 0, costByProvider: {} as Record<string, number>, costByKind: noCost() }));
+export function dailyUsageOf(days: string[], timezone: string, rows: DailyUsageRows, ledger: UsageDailyRow[], practice: PracticeBuckets = []): DailyUsageDto {
+  const out = days.map((day) => ({
+    day,
+    calls: zeroes(),
+    minutes: zeroes(),
+    costUsd: 0,
+    costByProvider: {} as Record<string, number>,
+    costByKind: noCost(),
+    practice: { sessions: 0, minutes: 0, costUsd: 0 },
+  }));
   // Buckets are 1-based: bucket i is days[i - 1].
   for (const r of rows.calls) {
     const d = out[r.bucket - 1];
@@ -60,6 +71,15 @@ export function dailyUsageOf(days: string[], timezone: string, rows: DailyUsageR
     if (!d) continue;
     for (const kind of COST_KINDS) d.costByKind[kind] = round(d.costByKind[kind] + LEDGER_COST[kind](r), 6);
   }
+  for (const r of practice) {
+    const d = out[r.bucket - 1];
+    if (!d) continue;
+    d.practice = {
+      sessions: d.practice.sessions + r.sessions,
+      minutes: round(d.practice.minutes + r.seconds / 60, 2),
+      costUsd: round(d.practice.costUsd + r.costUsd, 6),
+    };
+  }
   return { from: days[0]!, to: days[days.length - 1]!, timezone, days: out };
 }
 
@@ -72,7 +92,8 @@ function cell(value: string | number): string {
 
 /**
  * One row per day: calls and minutes per channel, total cost, cost per provider (one column each), then
- * the ledger's carrier and infrastructure cost (the providers' share is already in the provider columns).
+ * the ledger's carrier and infrastructure cost (the providers' share is already in the provider columns),
+ * then sales practice (sessions, minutes, cost), which none of the call columns include.
  */
 export function dailyUsageCsv(usage: DailyUsageDto): string {
   const providers = [...new Set(usage.days.flatMap((d) => Object.keys(d.costByProvider)))].sort();
@@ -84,6 +105,9 @@ export function dailyUsageCsv(usage: DailyUsageDto): string {
     ...providers.map((p) => `cost_usd_${p}`),
     "cost_usd_carrier",
     "cost_usd_infra",
+    "practice_sessions",
+    "practice_minutes",
+    "practice_cost_usd",
   ];
   const lines = usage.days.map((d) =>
     [
@@ -94,6 +118,9 @@ export function dailyUsageCsv(usage: DailyUsageDto): string {
       ...providers.map((p) => round(d.costByProvider[p] ?? 0, 6)),
       round(d.costByKind.carrier, 6),
       round(d.costByKind.infra, 6),
+      d.practice.sessions,
+      d.practice.minutes,
+      round(d.practice.costUsd, 6),
     ]
       .map(cell)
       .join(","),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { practiceUsageSchema } from "@orbis/contracts";
 
 /** Usage of one provider (`calls.usage` / `call_turns.usage` entries), with its cost in USD. */
 const providerUsageSchema = z.object({
@@ -48,5 +49,7 @@ export const usageSummarySchema = z.object({
     tts: z.object({ characters: z.number(), costUsd: z.number() }),
     realtime: z.object({ seconds: z.number(), costUsd: z.number() }),
   }),
+  /** Sales practice sessions started in the range: their own line, never in `calls`, `costUsd` or the plan's allowance. */
+  practice: practiceUsageSchema,
 });
 export type UsageSummaryDto = z.infer<typeof usageSummarySchema>;

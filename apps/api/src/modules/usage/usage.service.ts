@@ -1,6 +1,6 @@
 import type { DailyUsageDto, DailyUsageQuery } from "@orbis/contracts";
 import type { ProviderUsageSum, TenantScope } from "@orbis/db";
-import { dailyUsageOf, dayBoundaries, daysBetween } from "./daily-usage.ts";
+import { dailyUsageOf, dayBoundaries, daysBetween, type PracticeBuckets } from "./daily-usage.ts";
 import type { UsageKind, UsageSummaryDto } from "./usage.schemas.ts";
 
 /** A provider id serves one capability; its kind is read off the counters it has. */
@@ -11,8 +11,23 @@ function kindOf(u: Omit<ProviderUsageSum, "provider" | "costUsd">): UsageKind {
   return "stt";
 }
 
+/** Sales practice over the whole range (one bucket or none): its own line, never counted as calls. */
+function practiceLine(buckets: PracticeBuckets): UsageSummaryDto["practice"] {
+  const total = buckets.reduce((t, b) => ({ sessions: t.sessions + b.sessions, seconds: t.seconds + b.seconds, costUsd: t.costUsd + b.costUsd }), {
+    sessions: 0,
+    seconds: 0,
+    costUsd: 0,
+  });
+  return { sessions: total.sessions, minutes: Math.round((total.seconds / 60) * 100) / 100, costUsd: Math.round(total.costUsd * 1e6) / 1e6 };
+}
+
 /** Sums per provider into the four kinds billing reads. Pure: table-tested. */
-export function summarizeUsage(from: Date, to: Date, sum: { calls: number; costUsd: number; byProvider: ProviderUsageSum[] }): UsageSummaryDto {
+export function summarizeUsage(
+  from: Date,
+  to: Date,
+  sum: { calls: number; costUsd: number; byProvider: ProviderUsageSum[] },
+  practice: PracticeBuckets = [],
+): UsageSummaryDto {
   const byKind: UsageSummaryDto["byKind"] = {
     stt: { seconds: 0, costUsd: 0 },
     llm: { tokensIn: 0, tokensOut: 0, costUsd: 0 },
@@ -28,23 +43,31 @@ export function summarizeUsage(from: Date, to: Date, sum: { calls: number; costU
     byKind.realtime.seconds += p.realtimeSeconds;
     byKind[p.kind].costUsd += p.costUsd;
   }
-  return { from: from.toISOString(), to: to.toISOString(), calls: sum.calls, costUsd: sum.costUsd, byProvider, byKind };
+  return { from: from.toISOString(), to: to.toISOString(), calls: sum.calls, costUsd: sum.costUsd, byProvider, byKind, practice: practiceLine(practice) };
 }
 
 export function createUsageService() {
   return {
-    /** The workspace's provider usage and cost over calls started in [from, to). */
-    summary: async (tenant: TenantScope, from: Date, to: Date): Promise<UsageSummaryDto> => summarizeUsage(from, to, await tenant.calls.usageSummary(from, to)),
+    /** The workspace's provider usage and cost over calls started in [from, to), and its sales practice sessions started then. */
+    async summary(tenant: TenantScope, from: Date, to: Date): Promise<UsageSummaryDto> {
+      const [calls, practice] = await Promise.all([tenant.calls.usageSummary(from, to), tenant.practice.usageByBucket([from, to])]);
+      return summarizeUsage(from, to, calls, practice);
+    },
 
     /**
-     * Calls and minutes per day and channel, cost per day and provider; days in `tz`, else the workspace's
-     * zone. Cost per kind comes from the ledger's daily rollup, whose days are the workspace's.
+     * Calls and minutes per day and channel, cost per day and provider, and sales practice per day; days
+     * in `tz`, else the workspace's zone. Cost per kind comes from the ledger's daily rollup, whose days are the workspace's.
      */
     async daily(tenant: TenantScope, q: DailyUsageQuery): Promise<DailyUsageDto> {
       const timezone = q.tz ?? (await tenant.workspace.get())?.timezone ?? "UTC";
       const days = daysBetween(q.from, q.to);
-      const [rows, ledger] = await Promise.all([tenant.calls.dailyUsage(dayBoundaries(days, timezone)), tenant.billing.daily(q.from, q.to)]);
-      return dailyUsageOf(days, timezone, rows, ledger);
+      const boundaries = dayBoundaries(days, timezone);
+      const [rows, ledger, practice] = await Promise.all([
+        tenant.calls.dailyUsage(boundaries),
+        tenant.billing.daily(q.from, q.to),
+        tenant.practice.usageByBucket(boundaries),
+      ]);
+      return dailyUsageOf(days, timezone, rows, ledger, practice);
     },
   };
 }

@@ -16,6 +16,7 @@ import { OutboundBlockedError, assertAllowedUrl, createGuardedFetch, type Guarde
 import { auditedBy, type Actor } from "../../lib/actor.ts";
 import { decodeCursor, pageOf } from "../../lib/cursor.ts";
 import { found } from "../../lib/found.ts";
+import type { FeatureGate } from "../features/features.service.ts";
 import { invalid } from "../../lib/validation.ts";
 import { auditedEndpoint, toWebhookDeliveryDto, toWebhookEndpointDto } from "./webhooks.mappers.ts";
 
@@ -37,6 +38,8 @@ export interface WebhooksServiceDeps {
   send?: (queue: string, data: { deliveryId: string }) => Promise<unknown>;
   /** The test ping's fetch (tests); default the outbound guard with the policy above. */
   fetch?: GuardedFetch;
+  /** The plan's features (`webhooks`); without it, creating endpoints is not gated. */
+  features?: FeatureGate;
 }
 
 /** The URL check of create and patch, without DNS: scheme, credentials, a private IP literal → 422 naming `body.url`. */
@@ -86,6 +89,8 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
 
     /** The signing secret is in this answer only. */
     async create(tenant: TenantScope, actor: Actor, body: CreateWebhookEndpointBody) {
+      // Only creating is gated: endpoints made on a richer plan keep receiving events.
+      await deps.features?.assertEnabled(tenant, "webhooks");
       assertEndpointUrl(body.url, deps.allowPrivateNetwork);
       const secret = newSecret();
       const id = createId("webhookEndpoint");

@@ -3,6 +3,7 @@ import type { PlanGate } from "@orbis/billing";
 import type { CredentialsService } from "@orbis/credentials";
 import { createTelephonyService, type StreamTokens } from "@orbis/telephony";
 import type { GatewayRuntime } from "../../gateway.ts";
+import { createPracticeLine } from "../../practice/practice-line.ts";
 import { telnyxSmsRoutes, twilioSmsRoutes } from "./sms-webhooks.ts";
 import { telnyxRoutes } from "./telnyx-webhooks.ts";
 import { twilioRoutes } from "./twilio-webhooks.ts";
@@ -25,7 +26,15 @@ export async function registerCarrierWebhooks(
     admit: (tenant, carrier) => o.gate.admit(tenant, carrier),
     ...(runtime.now ? { now: runtime.now } : {}),
   });
-  const shared = { telephony, credentials: o.credentials, streamTokens: o.streamTokens, publicBaseUrl: o.publicBaseUrl };
+  // The sales practice line (a number marked `practice`): codes checked here, sessions streamed like calls.
+  const practiceLine = createPracticeLine({
+    cache: runtime.cache,
+    streamTokens: o.streamTokens,
+    jwtSecret: runtime.config.jwtSecret!,
+    ...(runtime.now ? { now: runtime.now } : {}),
+    log: app.log,
+  });
+  const shared = { telephony, credentials: o.credentials, streamTokens: o.streamTokens, publicBaseUrl: o.publicBaseUrl, practiceLine };
   await app.register(
     async (carriers) => {
       await carriers.register(twilioRoutes, { prefix: "/twilio", ...shared, cache: runtime.cache });
@@ -33,6 +42,7 @@ export async function registerCarrierWebhooks(
         prefix: "/telnyx",
         ...shared,
         apiUrl: runtime.config.telnyxApiUrl,
+        cache: runtime.cache,
         ...(runtime.now ? { now: () => runtime.now!().getTime() } : {}),
       });
       // Inbound text messages (STOP / START): their own scopes, their own body parsers.

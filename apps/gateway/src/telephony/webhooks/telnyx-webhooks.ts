@@ -3,7 +3,10 @@ import { z } from "zod";
 import { AppError, idSchema, telnyxWebhookSchema, type TelnyxWebhook } from "@orbis/contracts";
 import type { TenantScope } from "@orbis/db";
 import type { CredentialsService } from "@orbis/credentials";
+import type { Cache } from "@orbis/cache";
 import { telnyxCalls, verifyTelnyxSignature, type StreamTokens, type TelephonyService } from "@orbis/telephony";
+import type { PracticeLine } from "../../practice/practice-line.ts";
+import { practiceStateSchemas, telnyxPracticeLine, type PracticeLineState } from "./telnyx-practice-line.ts";
 import { SORRY_UNAVAILABLE } from "./twilio-webhooks.ts";
 
 export interface TelnyxRoutesOptions {
@@ -15,17 +18,21 @@ export interface TelnyxRoutesOptions {
   apiUrl: string;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Calls to a number marked `practice`: the rep keys a code, then streams to a practice session. */
+  practiceLine: PracticeLine;
+  cache: Cache;
 }
 
 /**
  * Our client_state, echoed by Telnyx on every later webhook (base64 as Telnyx requires): the call it
  * belongs to, or — for a call the plan refused, which has no call row — that it is only being told goodbye.
  */
-type CallState = { workspaceId: string; callId: string } | { workspaceId: string; refused: "over_plan" };
+type CallState = { workspaceId: string; callId: string } | { workspaceId: string; refused: "over_plan" | "practice_line" } | PracticeLineState;
 const encodeState = (s: CallState) => Buffer.from(JSON.stringify(s)).toString("base64");
 const stateSchema = z.union([
   z.object({ workspaceId: idSchema("workspace"), callId: idSchema("call") }),
-  z.object({ workspaceId: idSchema("workspace"), refused: z.literal("over_plan") }),
+  z.object({ workspaceId: idSchema("workspace"), refused: z.enum(["over_plan", "practice_line"]) }),
+  ...practiceStateSchemas,
 ]);
 /** Anything but ids of the form we wrote is ignored (docs/protocols.md): it never reaches a query. */
 function decodeState(value: string | null | undefined): CallState | undefined {
@@ -49,6 +56,7 @@ export const telnyxRoutes: FastifyPluginAsync<TelnyxRoutesOptions> = async (app,
   app.addContentTypeParser("application/json", { parseAs: "string", bodyLimit: 256 * 1024 }, (_req, body, done) => done(null, body));
 
   const calls = (apiKey: string) => telnyxCalls({ apiKey, apiUrl: o.apiUrl, ...(o.fetch ? { fetch: o.fetch } : {}) });
+  const practice = telnyxPracticeLine({ calls, practiceLine: o.practiceLine, cache: o.cache, publicBaseUrl: o.publicBaseUrl, encode: encodeState });
 
   app.post("/webhook", { schema: { hide: true } }, async (request, reply) => {
     const raw = typeof request.body === "string" ? request.body : "";
@@ -81,10 +89,19 @@ export const telnyxRoutes: FastifyPluginAsync<TelnyxRoutesOptions> = async (app,
       }
       return reply.status(200).send({ ok: true });
     }
+    // The practice line's calls: the code gather, then a practice session's stream (no call row).
+    if (state && ("practiceLine" in state || "practiceSessionId" in state)) {
+      await practice.event(creds.apiKey, event, state, tenant, request.log);
+      return reply.status(200).send({ ok: true });
+    }
 
     const occurredAt = Number.isNaN(Date.parse(event.data.occurred_at)) ? new Date(now()) : new Date(event.data.occurred_at);
     if (event.data.event_type === "call.initiated") {
       if (!resolved || resolved.number.provider !== "telnyx" || p.direction === "outgoing") return reply.status(200).send({ ok: true });
+      if (resolved.number.purpose === "practice") {
+        await practice.initiated(creds.apiKey, p.call_control_id, event.data.id, resolved, request.log);
+        return reply.status(200).send({ ok: true });
+      }
       const decision = await o.telephony.startInbound(resolved, {
         provider: "telnyx",
         providerCallId: p.call_control_id,

@@ -6,6 +6,8 @@ import type { Cache } from "@orbis/cache";
 import type { TenantScope } from "@orbis/db";
 import type { CredentialsService } from "@orbis/credentials";
 import type { StreamTokens, TelephonyService } from "@orbis/telephony";
+import { PRACTICE_LINE_WORDS, type PracticeLine } from "../../practice/practice-line.ts";
+import { practiceAnswerTwiml, practiceGatherForm, practiceGatherQuery, practiceGatherTwiml } from "./twilio-practice-line.ts";
 
 export interface TwilioRoutesOptions {
   telephony: TelephonyService;
@@ -14,6 +16,8 @@ export interface TwilioRoutesOptions {
   cache: Cache;
   /** The URL carriers reach us at (PUBLIC_BASE_URL): signatures are computed over it, not our bind address. */
   publicBaseUrl: () => string;
+  /** Calls to a number marked `practice`: the rep keys a code, then streams to a practice session. */
+  practiceLine: PracticeLine;
 }
 
 const SORRY_UNKNOWN = "Sorry, this number is not in service. Goodbye.";
@@ -86,6 +90,12 @@ export const twilioRoutes: FastifyPluginAsync<TwilioRoutesOptions> = async (app,
       return sayAndHangUp(reply, SORRY_UNKNOWN);
     }
     await verifyOrThrow(request, resolved.tenant, form);
+    // The workspace's sales practice line: not the agent's call. The rep keys the code of their session.
+    if (resolved.number.purpose === "practice") {
+      const base = o.publicBaseUrl().replace(/\/$/, "");
+      if (await o.practiceLine.isLocked(resolved.number)) return sayAndHangUp(reply, PRACTICE_LINE_WORDS.locked);
+      return reply.type("text/xml").send(practiceGatherTwiml(base, 1));
+    }
     const decision = await o.telephony.startInbound(resolved, {
       provider: "twilio",
       providerCallId: form.CallSid,
@@ -113,6 +123,21 @@ export const twilioRoutes: FastifyPluginAsync<TwilioRoutesOptions> = async (app,
     const stream = twiml.connect().stream({ url: `${base.replace(/^http/, "ws")}/v1/telephony/twilio/media` });
     stream.parameter({ name: "token", value: token });
     return reply.type("text/xml").send(twiml.toString());
+  });
+
+  /** The practice line's `<Gather>` action: the keyed code opens the rep's session, or the call gets another try or a goodbye. */
+  app.post("/practice", { schema: { hide: true } }, async (request, reply) => {
+    const form = parseForm(request);
+    const resolved = await o.telephony.resolveNumber(form.To);
+    if (!resolved || resolved.number.provider !== "twilio" || resolved.number.purpose !== "practice") {
+      request.log.info({ to: form.To }, "twilio practice gather for a number that is not a practice line");
+      return sayAndHangUp(reply, SORRY_UNKNOWN);
+    }
+    await verifyOrThrow(request, resolved.tenant, form);
+    const attempt = practiceGatherQuery.parse(request.query ?? {}).try;
+    const digits = practiceGatherForm.parse(request.body ?? {}).Digits;
+    const check = await o.practiceLine.check(resolved, digits, { provider: "twilio", providerCallId: form.CallSid });
+    return reply.type("text/xml").send(practiceAnswerTwiml(o.publicBaseUrl().replace(/\/$/, ""), attempt, check));
   });
 
   app.post("/status", { schema: { hide: true } }, async (request, reply) => {

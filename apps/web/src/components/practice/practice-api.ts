@@ -4,6 +4,7 @@ import {
   goalListSchema,
   personaListSchema,
   personaSchema,
+  practicePhoneLineSchema,
   practiceSessionDetailSchema,
   repDashboardSchema,
   scenarioListSchema,
@@ -82,6 +83,30 @@ export const useGoals = (userId?: string) =>
 export const useWhatIfs = () =>
   useQuery({ queryKey: ["practice", "what-if"], queryFn: async () => whatIfListSchema.parse(await api("/v1/practice/what-if")).data });
 
+/** `GET /v1/practice/phone-line`: the number reps dial to practise by phone (null when the workspace has none). */
+export const phoneLineKey = ["practice", "phone-line"];
+export const usePhoneLine = () =>
+  useQuery({ queryKey: phoneLineKey, queryFn: async () => practicePhoneLineSchema.parse(await api("/v1/practice/phone-line")) });
+
+// ---- By phone: the dial-in code of a session just started (shown once by the API), kept for this tab only. ----
+
+export interface DialIn {
+  number: string;
+  code: string;
+  expiresAt: string;
+}
+const dialInKey = (sessionId: string) => `orbis.practice.dial-in.${sessionId}`;
+export const storeDialIn = (sessionId: string, dialIn: DialIn) => sessionStorage.setItem(dialInKey(sessionId), JSON.stringify(dialIn));
+export function dialInOf(sessionId: string): DialIn | null {
+  try {
+    const raw = sessionStorage.getItem(dialInKey(sessionId));
+    return raw ? (JSON.parse(raw) as DialIn) : null;
+  } catch {
+    return null;
+  }
+}
+export const forgetDialIn = (sessionId: string) => sessionStorage.removeItem(dialInKey(sessionId));
+
 // ---- The voice token of a session just started: kept for this tab only, used once. ----
 
 const tokenKey = (sessionId: string) => `orbis.practice.token.${sessionId}`;
@@ -127,6 +152,7 @@ export const ACTIVITY_KIND_LABEL = {
 } as const;
 export const END_REASON_LABEL: Record<string, string> = {
   rep_ended: "You ended the call",
+  rep_hung_up: "You hung up",
   next_step: "The prospect agreed to a next step",
   prospect_hung_up: "The prospect hung up",
   time_up: "Time ran out",

@@ -6,6 +6,7 @@ import { api, ApiError } from "../../lib/api.ts";
 import { formValues, validate, type FieldErrors } from "../../lib/forms.ts";
 import { useAgent, useAgentTools } from "../../lib/queries.ts";
 import { useCan } from "../../lib/session.tsx";
+import { UpgradeNotice, useFeatureOff } from "../../lib/features.tsx";
 import { formatDateTime, useWorkspaceZone } from "../../lib/time.ts";
 import { Badge, Button, Card, EmptyState, ErrorBanner, PageHeader, Select, Spinner, TextArea, TextInput } from "../../components/ui.tsx";
 import { CopyOnce } from "./ApiKeys.tsx";
@@ -130,6 +131,7 @@ function ToolForm({
 
 function CreateTool({ agentId }: { agentId: string }) {
   const qc = useQueryClient();
+  const off = useFeatureOff("custom_tools");
   const [errors, setErrors] = useState<FieldErrors>({});
   const [secret, setSecret] = useState<string>();
   const [formKey, setFormKey] = useState(0);
@@ -144,21 +146,24 @@ function CreateTool({ agentId }: { agentId: string }) {
   });
   return (
     <Card title="Add an HTTP tool">
-      <ToolForm
-        key={formKey}
-        submitLabel="Add tool"
-        busy={create.isPending}
-        error={create.error}
-        errors={errors}
-        onSubmit={(e) => {
-          e.preventDefault();
-          const v = readToolForm(e.currentTarget);
-          if (!v.ok) return setErrors(v.errors);
-          setErrors({});
-          setSecret(undefined);
-          create.mutate(v.data);
-        }}
-      />
+      {off && <UpgradeNotice>Custom tools are not included in this workspace's plan. Tools already added keep working.</UpgradeNotice>}
+      <fieldset disabled={off}>
+        <ToolForm
+          key={formKey}
+          submitLabel="Add tool"
+          busy={create.isPending}
+          error={create.error}
+          errors={errors}
+          onSubmit={(e) => {
+            e.preventDefault();
+            const v = readToolForm(e.currentTarget);
+            if (!v.ok) return setErrors(v.errors);
+            setErrors({});
+            setSecret(undefined);
+            create.mutate(v.data);
+          }}
+        />
+      </fieldset>
       {secret && (
         <div className="mt-4">
           <CopyOnce value={secret} label="Signing secret: copy it now, it will not be shown again. Your server checks X-Orbis-Signature with it." />

@@ -1,11 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router";
-import { agentConfigSchema, businessConfigSchema, type AgentDto, type BusinessConfig, type PublishResultDto } from "@orbis/contracts";
+import { agentConfigSchema, businessConfigSchema, OFFLINE_SPEECH_IDS, type AgentDto, type BusinessConfig, type PublishResultDto } from "@orbis/contracts";
 import { api, ApiError } from "../../lib/api.ts";
 import { lines, validate, type FieldErrors } from "../../lib/forms.ts";
 import { useAgent, useAgents } from "../../lib/queries.ts";
 import { useCan } from "../../lib/session.tsx";
+import { UpgradeNotice, useFeatureOff } from "../../lib/features.tsx";
 import { Badge, Button, Card, EmptyState, ErrorBanner, PageHeader, Select, Spinner, TextArea, TextInput } from "../../components/ui.tsx";
 import { AgentVersions } from "../../components/AgentVersions.tsx";
 import { VoicePreviewButton } from "./VoicePreviewButton.tsx";
@@ -155,6 +156,10 @@ function AgentForm({ agent }: { agent: AgentDto }) {
   };
   const tt = agent.turnTaking;
   const ro = !canEdit;
+  // Without cloud voices in the plan, an offline agent's speech settings stay offline (the API refuses others with a 402).
+  const cloudOff = useFeatureOff("cloud_voices");
+  const offlineSpeech = !agent.providers.realtime && [...agent.providers.stt, ...agent.providers.tts].every((id) => OFFLINE_SPEECH_IDS.includes(id));
+  const speechLocked = cloudOff && offlineSpeech;
 
   return (
     <>
@@ -240,9 +245,30 @@ function AgentForm({ agent }: { agent: AgentDto }) {
                   hint="Empty: the built-in receptionist answers (offline, deterministic). Names in fallback order (e.g. openai, gemini): an LLM answers instead."
                   error={errors["providers.llm"]}
                 />
-                <TextInput label="Speech-to-text providers" name="stt" defaultValue={agent.providers.stt.join(", ")} error={errors["providers.stt"]} />
-                <TextInput label="Text-to-speech providers" name="tts" defaultValue={agent.providers.tts.join(", ")} error={errors["providers.tts"]} />
+                <TextInput
+                  label="Speech-to-text providers"
+                  name="stt"
+                  defaultValue={agent.providers.stt.join(", ")}
+                  readOnly={speechLocked}
+                  error={errors["providers.stt"]}
+                />
+                <TextInput
+                  label="Text-to-speech providers"
+                  name="tts"
+                  defaultValue={agent.providers.tts.join(", ")}
+                  readOnly={speechLocked}
+                  error={errors["providers.tts"]}
+                />
               </div>
+              {cloudOff && (
+                <div className="mt-4">
+                  <UpgradeNotice>
+                    {offlineSpeech
+                      ? "Cloud voices are not included in this workspace's plan: the agent speaks and listens with the built-in offline engines."
+                      : "Cloud voices are not included in this workspace's plan: callers hear the offline engines, and saving needs offline speech providers (offline)."}
+                  </UpgradeNotice>
+                </div>
+              )}
             </Card>
             <Card title="Turn-taking">
               <div className="grid gap-4 sm:grid-cols-2">

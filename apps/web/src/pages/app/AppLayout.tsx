@@ -16,6 +16,7 @@ const NAV = [
   ["/dashboard/analytics", "Analytics", false],
   ["/dashboard/practice", "Sales practice", false],
   ["/dashboard/appointments", "Appointments", false],
+  ["/dashboard/calendars", "Calendars", false],
   ["/dashboard/messages", "Messages", false],
   ["/dashboard/phone-numbers", "Phone numbers", false],
   ["/dashboard/usage", "Usage", false],

@@ -1,6 +1,8 @@
+import { useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import type { z } from "zod";
 import { CALL_STATUSES, CHANNELS, type CallDto, type callDetailSchema, type callTurnSchema } from "@orbis/contracts";
+import { CallSomeone } from "./CallSomeone.tsx";
 import { useAgents, useCall, useCalls, type CallFilters } from "../../lib/queries.ts";
 import { addDays, formatDateTime, formatTimeWithSeconds, instantAt, isDay, useWorkspaceZone, zoneLabel } from "../../lib/time.ts";
 import { Badge, Button, Card, EmptyState, ErrorBanner, PageHeader, Select, Spinner, TextInput } from "../../components/ui.tsx";
@@ -11,6 +13,7 @@ type Turn = z.infer<typeof callTurnSchema>;
 export const fmtDuration = (s?: number | null) => (s == null ? "–" : `${Math.floor(s / 60)}:${String(Math.round(s) % 60).padStart(2, "0")}`);
 
 const STATUS_TONE: Record<CallDto["status"], "slate" | "green" | "amber" | "red"> = {
+  queued: "slate",
   ringing: "amber",
   in_progress: "amber",
   completed: "green",
@@ -92,13 +95,19 @@ export function CallsList() {
     to: isDay(toDay) ? instantAt(addDays(toDay, 1), zone).toISOString() : undefined,
   };
   const calls = useCalls(filters);
+  const [calling, setCalling] = useState(false);
   const agents = useAgents();
   const agentName = (id: string | null) => (id ? (agents.data?.data.find((a) => a.id === id)?.name ?? id) : "–");
   const rows = calls.data?.pages.flatMap((p) => p.data) ?? [];
   const filtered = !!(agentId || status || channel || fromDay || toDay);
   return (
     <>
-      <PageHeader title="Calls" subtitle={`Every phone and website call with its transcript, latency and outcome. Times in ${zoneLabel(zone)}.`} />
+      <PageHeader
+        title="Calls"
+        subtitle={`Every phone and website call with its transcript, latency and outcome. Times in ${zoneLabel(zone)}.`}
+        actions={!calling && <Button onClick={() => setCalling(true)}>Call someone</Button>}
+      />
+      {calling && <CallSomeone onClose={() => setCalling(false)} />}
       <form className="mb-4 grid gap-3 sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter calls" onSubmit={(e) => e.preventDefault()}>
         <Select
           label="Agent"

@@ -12,6 +12,7 @@ import { api, ApiError } from "../../lib/api.ts";
 import { formValues, validate, type FieldErrors } from "../../lib/forms.ts";
 import { useAgents, useCarrierSetup, useCredentials, usePhoneNumbers, useRecentCalls } from "../../lib/queries.ts";
 import { useCan } from "../../lib/session.tsx";
+import { UpgradeNotice, useFeatureOff } from "../../lib/features.tsx";
 import { formatDateTime, useWorkspaceZone } from "../../lib/time.ts";
 import { Badge, Button, Card, EmptyState, ErrorBanner, PageHeader, Select, Spinner, TextInput } from "../../components/ui.tsx";
 
@@ -56,6 +57,7 @@ function useLastCallByNumber() {
 
 function AddNumber({ onAdded }: { onAdded: () => void }) {
   const agents = useAgents();
+  const off = useFeatureOff("phone_numbers");
   const [errors, setErrors] = useState<FieldErrors>({});
   const add = useMutation({
     mutationFn: (body: unknown) => api<PhoneNumberDto>("/v1/phone-numbers", { body }),
@@ -73,33 +75,36 @@ function AddNumber({ onAdded }: { onAdded: () => void }) {
   };
   return (
     <Card title="Add a number">
-      <form onSubmit={onSubmit} className="space-y-4" noValidate>
-        <TextInput
-          label="Phone number"
-          name="number"
-          placeholder="+14155550100"
-          hint="E.164: + and country code, no spaces."
-          error={errors.number}
-          autoComplete="off"
-        />
-        <Select
-          label="Carrier"
-          name="provider"
-          defaultValue="twilio"
-          options={CARRIERS.map((c) => ({ value: c.id, label: c.label }))}
-          error={errors.provider}
-        />
-        <Select
-          label="Agent"
-          name="agentId"
-          error={errors.agentId}
-          options={[{ value: "", label: "No agent (calls are refused)" }, ...(agents.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))]}
-        />
-        <TextInput label="Label (optional)" name="label" placeholder="Main line" error={errors.label} />
-        <ErrorBanner error={add.error} />
-        <Button type="submit" busy={add.isPending}>
-          Add number
-        </Button>
+      {off && <UpgradeNotice>Phone numbers are not included in this workspace's plan. Numbers already connected keep working.</UpgradeNotice>}
+      <form onSubmit={onSubmit} noValidate>
+        <fieldset disabled={off} className="space-y-4">
+          <TextInput
+            label="Phone number"
+            name="number"
+            placeholder="+14155550100"
+            hint="E.164: + and country code, no spaces."
+            error={errors.number}
+            autoComplete="off"
+          />
+          <Select
+            label="Carrier"
+            name="provider"
+            defaultValue="twilio"
+            options={CARRIERS.map((c) => ({ value: c.id, label: c.label }))}
+            error={errors.provider}
+          />
+          <Select
+            label="Agent"
+            name="agentId"
+            error={errors.agentId}
+            options={[{ value: "", label: "No agent (calls are refused)" }, ...(agents.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))]}
+          />
+          <TextInput label="Label (optional)" name="label" placeholder="Main line" error={errors.label} />
+          <ErrorBanner error={add.error} />
+          <Button type="submit" busy={add.isPending}>
+            Add number
+          </Button>
+        </fieldset>
       </form>
     </Card>
   );

@@ -103,6 +103,16 @@ export function Usage() {
   const daily = useDailyUsage(range.from, range.to, zone);
   const rows = daily.data?.days ?? [];
   const totalMinutes = rows.reduce((n, r) => n + sum(r.minutes), 0);
+  // Sales practice is its own line: not calls, not in the plan's allowance.
+  const practice = rows.reduce(
+    (t, r) => ({ sessions: t.sessions + r.practice.sessions, minutes: t.minutes + r.practice.minutes, costUsd: t.costUsd + r.practice.costUsd }),
+    {
+      sessions: 0,
+      minutes: 0,
+      costUsd: 0,
+    },
+  );
+  const active = (r: DayRow) => sum(r.calls) > 0 || r.practice.sessions > 0;
   const csvUrl = `/v1/usage/daily.csv${queryString({ from: range.from, to: range.to, tz: zone })}`;
 
   const apply = () => {
@@ -157,6 +167,10 @@ export function Usage() {
               <dd className="text-right font-semibold tabular-nums">{daily.data ? totalMinutes.toFixed(1) : "–"}</dd>
               <dt className="text-slate-600">Provider cost</dt>
               <dd className="text-right font-semibold tabular-nums">{usd(usage.data.costUsd)}</dd>
+              <dt className="text-slate-600">Sales practice</dt>
+              <dd className="text-right font-semibold tabular-nums" data-testid="usage-practice">
+                {daily.data ? `${practice.sessions} · ${practice.minutes.toFixed(1)} min · ${usd(practice.costUsd)}` : "–"}
+              </dd>
             </dl>
           )}
         </Card>
@@ -176,7 +190,7 @@ export function Usage() {
               <DailyBars rows={rows} metric="minutes" label="Minutes per day by channel" />
               <div className="mt-4 overflow-x-auto">
                 <table className="w-full text-left text-sm">
-                  <caption className="sr-only">Calls and minutes per day and channel</caption>
+                  <caption className="sr-only">Calls and minutes per day and channel, and sales practice sessions</caption>
                   <thead className="text-xs text-slate-600">
                     <tr>
                       <th scope="col" className="py-1 pr-3">
@@ -187,14 +201,17 @@ export function Usage() {
                           {c}
                         </th>
                       ))}
-                      <th scope="col" className="py-1 text-right">
+                      <th scope="col" className="py-1 pr-3 text-right">
                         Cost
+                      </th>
+                      <th scope="col" className="py-1 text-right">
+                        Practice
                       </th>
                     </tr>
                   </thead>
                   <tbody className="divide-y divide-slate-100">
                     {rows
-                      .filter((r) => sum(r.calls) > 0)
+                      .filter(active)
                       .reverse()
                       .map((r) => (
                         <tr key={r.day}>
@@ -206,12 +223,15 @@ export function Usage() {
                               {r.calls[c]} · {r.minutes[c].toFixed(1)} min
                             </td>
                           ))}
-                          <td className="py-1 text-right tabular-nums">{usd(r.costUsd)}</td>
+                          <td className="py-1 pr-3 text-right tabular-nums">{usd(r.costUsd)}</td>
+                          <td className="py-1 text-right tabular-nums">
+                            {r.practice.sessions} · {r.practice.minutes.toFixed(1)} min · {usd(r.practice.costUsd)}
+                          </td>
                         </tr>
                       ))}
                   </tbody>
                 </table>
-                {rows.every((r) => sum(r.calls) === 0) && <EmptyState title="No calls in this range" />}
+                {!rows.some(active) && <EmptyState title="No calls or practice sessions in this range" />}
               </div>
             </>
           )}

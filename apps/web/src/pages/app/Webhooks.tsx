@@ -11,6 +11,7 @@ import {
 import { api, ApiError } from "../../lib/api.ts";
 import { formValues, validate, type FieldErrors } from "../../lib/forms.ts";
 import { useCan } from "../../lib/session.tsx";
+import { UpgradeNotice, useFeatureOff } from "../../lib/features.tsx";
 import { formatDateTime, useWorkspaceZone } from "../../lib/time.ts";
 import { Badge, Button, Card, EmptyState, ErrorBanner, PageHeader, Spinner, TextInput } from "../../components/ui.tsx";
 import { CopyOnce } from "./ApiKeys.tsx";
@@ -217,6 +218,7 @@ export function Webhooks() {
   const qc = useQueryClient();
   const endpoints = useEndpoints();
   const canManage = useCan("admin");
+  const off = useFeatureOff("webhooks");
   const [errors, setErrors] = useState<FieldErrors>({});
   const [created, setCreated] = useState<string>();
   const create = useMutation({
@@ -250,15 +252,18 @@ export function Webhooks() {
       <div className="grid gap-6 lg:grid-cols-3">
         {canManage && (
           <Card title="Add an endpoint">
-            <form onSubmit={onSubmit} className="space-y-4" noValidate>
-              <TextInput label="URL" name="url" type="url" placeholder="https://example.com/webhooks/orbis" error={errors.url} />
-              <TextInput label="Description" name="description" placeholder="CRM sync" error={errors.description} />
-              <EventTypeChoices name="eventTypes" />
-              {errorAt(errors, "eventTypes") && <p className="text-xs text-red-700">{errorAt(errors, "eventTypes")}</p>}
-              <ErrorBanner error={bannerError} />
-              <Button type="submit" busy={create.isPending}>
-                Add endpoint
-              </Button>
+            {off && <UpgradeNotice>Webhooks are not included in this workspace's plan. Endpoints already added keep receiving events.</UpgradeNotice>}
+            <form onSubmit={onSubmit} noValidate>
+              <fieldset disabled={off} className="space-y-4">
+                <TextInput label="URL" name="url" type="url" placeholder="https://example.com/webhooks/orbis" error={errors.url} />
+                <TextInput label="Description" name="description" placeholder="CRM sync" error={errors.description} />
+                <EventTypeChoices name="eventTypes" />
+                {errorAt(errors, "eventTypes") && <p className="text-xs text-red-700">{errorAt(errors, "eventTypes")}</p>}
+                <ErrorBanner error={bannerError} />
+                <Button type="submit" busy={create.isPending}>
+                  Add endpoint
+                </Button>
+              </fieldset>
             </form>
             {created && (
               <div className="mt-4">

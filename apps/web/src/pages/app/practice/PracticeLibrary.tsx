@@ -1,9 +1,10 @@
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
-import { startedPracticeSessionSchema, type PersonaDto, type ScenarioDto } from "@orbis/contracts";
+import { practicePhoneLineSchema, startedPracticeSessionSchema, type PersonaDto, type ScenarioDto } from "@orbis/contracts";
 import { api } from "../../../lib/api.ts";
-import { Badge, Button, Card, EmptyState, ErrorBanner, Spinner } from "../../../components/ui.tsx";
+import { usePhoneNumbers } from "../../../lib/queries.ts";
+import { Badge, Button, Card, EmptyState, ErrorBanner, Select, Spinner } from "../../../components/ui.tsx";
 import { PracticeShell } from "../../../components/practice/PracticeShell.tsx";
 import {
   DIFFICULTY_LABEL,
@@ -12,8 +13,11 @@ import {
   PERSONALITY_TONE,
   SCENARIO_TYPE_LABEL,
   clock,
+  phoneLineKey,
+  storeDialIn,
   storeSessionToken,
   useIsManager,
+  usePhoneLine,
   usePersonas,
   useRepDashboard,
   useScenarios,
@@ -111,7 +115,46 @@ function ProgressStrip() {
   );
 }
 
-/** Pick a scenario and a prospect, then start a voice rehearsal. */
+/** Owners and admins: which of the workspace's phone numbers is the practice line (its calls ask for a rep's code). */
+function PracticeLineSetting() {
+  const qc = useQueryClient();
+  const line = usePhoneLine();
+  const numbers = usePhoneNumbers();
+  const save = useMutation({
+    mutationFn: async (phoneNumberId: string | null) =>
+      practicePhoneLineSchema.parse(await api("/v1/practice/phone-line", { method: "PUT", body: { phoneNumberId } })),
+    onSuccess: (saved) => {
+      qc.setQueryData(phoneLineKey, saved);
+      void qc.invalidateQueries({ queryKey: ["phone-numbers"] });
+    },
+  });
+  if (!numbers.data || !line.data) return null;
+  if (numbers.data.data.length === 0)
+    return (
+      <p className="mt-3 text-sm text-slate-600">
+        To practise by phone,{" "}
+        <Link to="/dashboard/phone-numbers" className="text-brand-800 underline">
+          connect a phone number
+        </Link>{" "}
+        and choose it here as the practice line.
+      </p>
+    );
+  return (
+    <div className="mt-3 max-w-sm">
+      <Select
+        label="Practice line (owners and admins)"
+        hint="Calls to this number ask for a rep's practice code instead of reaching its agent."
+        value={line.data.phoneNumberId ?? ""}
+        disabled={save.isPending}
+        onChange={(e) => save.mutate(e.target.value || null)}
+        options={[{ value: "", label: "None" }, ...numbers.data.data.map((n) => ({ value: n.id, label: n.label ? `${n.number} (${n.label})` : n.number }))]}
+      />
+      <ErrorBanner error={save.error} />
+    </div>
+  );
+}
+
+/** Pick a scenario and a prospect, then start a voice rehearsal in the browser or by phone. */
 export function PracticeLibrary() {
   const personas = usePersonas();
   const scenarios = useScenarios();
@@ -120,11 +163,18 @@ export function PracticeLibrary() {
   const [scenarioId, setScenarioId] = useState<string>();
   const [personaId, setPersonaId] = useState<string>();
   const scenario = scenarios.data?.find((s) => s.id === scenarioId);
+  const line = usePhoneLine();
+  const [channel, setChannel] = useState<"web" | "phone">("web");
+  const byPhone = channel === "phone" && !!line.data?.number;
 
   const start = useMutation({
-    mutationFn: async () => startedPracticeSessionSchema.parse(await api("/v1/practice/sessions", { method: "POST", body: { personaId, scenarioId } })),
+    mutationFn: async () =>
+      startedPracticeSessionSchema.parse(
+        await api("/v1/practice/sessions", { method: "POST", body: { personaId, scenarioId, channel: byPhone ? "phone" : "web" } }),
+      ),
     onSuccess: (started) => {
-      storeSessionToken(started.session.id, started.token);
+      if (started.phone) storeDialIn(started.session.id, started.phone);
+      if (started.token) storeSessionToken(started.session.id, started.token);
       // `?processing=off` (raw microphone audio, as "Try this agent" takes it) carries over to the session page.
       const raw = new URLSearchParams(location.search).get("processing") === "off";
       navigate(`/dashboard/practice/sessions/${started.session.id}${raw ? "?processing=off" : ""}`);
@@ -197,12 +247,33 @@ export function PracticeLibrary() {
             <p className="mb-3 text-sm text-slate-700">
               {scenario ? (
                 <>
-                  Your goal: <strong>{scenario.goal}</strong>. You have {clock(scenario.timeLimitSec)} minutes. Your browser will ask to use the microphone.
+                  Your goal: <strong>{scenario.goal}</strong>. You have {clock(scenario.timeLimitSec)} minutes.{" "}
+                  {byPhone ? "You will get a number to call and a code to key in." : "Your browser will ask to use the microphone."}
                 </>
               ) : (
                 "Pick a scenario and a prospect above."
               )}
             </p>
+            <fieldset className="mb-3 flex flex-wrap gap-4 text-sm">
+              <legend className="sr-only">How to practise</legend>
+              <label className="flex items-center gap-2">
+                <input type="radio" name="channel" value="web" checked={channel === "web"} onChange={() => setChannel("web")} />
+                In the browser
+              </label>
+              <label className={`flex items-center gap-2 ${line.data?.number ? "" : "text-slate-500"}`}>
+                <input
+                  type="radio"
+                  name="channel"
+                  value="phone"
+                  checked={channel === "phone"}
+                  disabled={!line.data?.number}
+                  onChange={() => setChannel("phone")}
+                />
+                Practise by phone
+                {line.data?.number ? <span className="text-slate-600">({line.data.number})</span> : <span>(no practice line yet)</span>}
+              </label>
+            </fieldset>
+            {manager && <PracticeLineSetting />}
             <ErrorBanner error={start.error} />
             <Button className="mt-2" disabled={!scenarioId || !personaId} busy={start.isPending} onClick={() => start.mutate()}>
               Start practice

@@ -12,6 +12,8 @@ import {
   END_REASON_LABEL,
   SCENARIO_TYPE_LABEL,
   clock,
+  dialInOf,
+  forgetDialIn,
   forgetSessionToken,
   sessionKey,
   sessionToken,
@@ -220,6 +222,108 @@ function LivePractice({ session, onSettled }: { session: PracticeSessionDetailDt
   );
 }
 
+/** How often a session by phone is read while it is live (its dial-in status, then its end). */
+const PHONE_POLL_MS = 2_000;
+
+const PHONE_STATE_LABEL = {
+  waiting: "Waiting for your call",
+  connected: "On the call",
+  expired: "The code expired",
+} as const;
+
+/**
+ * A session by phone: the practice line's number and the one-use code (from the tab that started it),
+ * the time left to dial in, and where the call stands — polled until the session ends (the report follows).
+ */
+function PhonePractice({ session }: { session: PracticeSessionDetailDto }) {
+  const qc = useQueryClient();
+  const phone = session.phone!;
+  const [dialIn] = useState(() => dialInOf(session.id));
+  const [now, setNow] = useState(() => Date.now());
+  const [ending, setEnding] = useState(false);
+  const [endError, setEndError] = useState<unknown>();
+  usePracticeSession(session.id, PHONE_POLL_MS);
+
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+
+  const expiresAt = phone.codeExpiresAt ? Date.parse(phone.codeExpiresAt) : undefined;
+  const left = expiresAt === undefined ? undefined : Math.max(0, (expiresAt - now) / 1000);
+  // The countdown reaches zero before the next poll says so.
+  const state = phone.state === "waiting" && left === 0 ? "expired" : phone.state;
+  const number = phone.number ?? dialIn?.number;
+
+  const end = async () => {
+    setEnding(true);
+    setEndError(undefined);
+    try {
+      qc.setQueryData(sessionKey(session.id), await endSession(session.id));
+      forgetDialIn(session.id);
+    } catch (err) {
+      setEndError(err);
+    } finally {
+      setEnding(false);
+    }
+  };
+
+  return (
+    <Card
+      title={
+        <span className="flex items-center gap-2">
+          Practice by phone{" "}
+          <Badge tone={state === "connected" ? "green" : state === "expired" ? "red" : "amber"}>
+            <span role="status">{PHONE_STATE_LABEL[state]}</span>
+          </Badge>
+        </span>
+      }
+      actions={
+        <Button variant="danger" onClick={() => void end()} busy={ending}>
+          End practice
+        </Button>
+      }
+    >
+      <ErrorBanner error={endError} />
+      {state === "waiting" && (
+        <div className="space-y-3 text-sm text-slate-700">
+          <p>
+            Call{" "}
+            {number ? (
+              <a href={`tel:${number}`} className="font-mono text-lg font-semibold text-brand-800 underline">
+                {number}
+              </a>
+            ) : (
+              "the practice line"
+            )}{" "}
+            and key in your code when asked:
+          </p>
+          {dialIn ? (
+            <p aria-label="Your practice code" className="font-mono text-4xl font-bold tracking-[0.4em] text-slate-900">
+              {dialIn.code}
+            </p>
+          ) : (
+            <p>The code was shown in the tab that started this session. End this one and start again for a new code.</p>
+          )}
+          {left !== undefined && (
+            <p>
+              The code works once, for{" "}
+              <span role="timer" aria-label="Code expires in" className="font-mono font-semibold">
+                {clock(left)}
+              </span>{" "}
+              more.
+            </p>
+          )}
+        </div>
+      )}
+      {state === "connected" && (
+        <p className="text-sm text-slate-700">You're on the call with {session.personaName}. Hang up when you're done: your score appears here.</p>
+      )}
+      {state === "expired" && <p className="text-sm text-slate-700">Nobody dialled in with this code in time. End this session and start a new one.</p>}
+    </Card>
+  );
+}
+
 /** One practice session: live while it runs (from the tab that started it), the report once it has ended. */
 export function PracticeSession() {
   const { id = "" } = useParams();
@@ -253,7 +357,13 @@ export function PracticeSession() {
         </Link>
       }
     >
-      {s.status === "live" ? <LivePractice session={s} onSettled={onSettled} /> : <PracticeReport session={s} zone={zone} />}
+      {s.status !== "live" ? (
+        <PracticeReport session={s} zone={zone} />
+      ) : s.phone ? (
+        <PhonePractice session={s} />
+      ) : (
+        <LivePractice session={s} onSettled={onSettled} />
+      )}
     </PracticeShell>
   );
 }
