@@ -180,6 +180,8 @@ describe.skipIf(!databaseUrl)("a worker killed mid-job (PostgreSQL)", () => {
       SMTP_URL: smtpUrl,
       EMAIL_FROM: "OrbisVoice <no-reply@crash.example.com>",
       NODE_ENV: "development",
+      // The shortest lease: jobs held by the killed worker run again after 15 s plus a maintenance pass.
+      JOB_LEASE_SEC: "15",
     };
     workers.push(await startWorkerProcess(env));
 
@@ -207,7 +209,7 @@ describe.skipIf(!databaseUrl)("a worker killed mid-job (PostgreSQL)", () => {
     const atKill = { webhooks: new Set(webhooks).size, emails: accepted.length };
 
     workers.push(await startWorkerProcess(env));
-    // Jobs held by the dead worker come back after their expiry (60 s) plus a maintenance pass.
+    // Jobs held by the dead worker come back after their lease (15 s) plus a maintenance pass.
     await until(() => eventIds.every((id) => webhooks.includes(id)) && new Set(accepted).size >= EVENTS, 150_000, "every delivery after the restart");
     await sleep(2000);
 

@@ -8,7 +8,12 @@ export function offlineSpeechStack(dataDir: string): SpeechStack {
   return {
     canListen: availability.stt,
     vad: () => vadProviders.fvad({ mode: 2 }),
-    stt: (brain) => sttProviders.pocketsphinx({ phraseSpec: brain.phraseSpec?.() ?? FALLBACK_PHRASES, cacheDir: join(dataDir, "lm") }),
+    stt: (brain, _agentId, options) =>
+      sttProviders.pocketsphinx({
+        phraseSpec: brain.phraseSpec?.() ?? FALLBACK_PHRASES,
+        cacheDir: join(dataDir, "lm"),
+        narrowband: options?.narrowband ?? false,
+      }),
     tts: (voice) => ttsProviders.flite({ voice }),
   };
 }

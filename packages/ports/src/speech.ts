@@ -25,6 +25,12 @@ export interface SttStream {
   /** Drops the current utterance without a result. */
   abort(): void;
   close(): void;
+  /**
+   * What the caller is expected to say in the next utterance (the brain's `ExpectedEntity`: "date",
+   * "name", "yes_no"…, or "none"). Recognisers that can bias toward it do from the next utterance on;
+   * others ignore it.
+   */
+  expect?(entity: string): void;
 }
 
 export interface SttProvider {

@@ -28,6 +28,8 @@ export interface BuildContext {
   /** Offline STT needs the agent's phrases and a cache dir. */
   phraseSpec?: PhraseSpec;
   cacheDir: string;
+  /** The call is phone audio (8 kHz carried to 16 kHz): offline STT starts from a phone line's normalisation. */
+  narrowband?: boolean;
   /** Agent voice (`agent.voice`), used when the provider's options name none. */
   voice?: string;
   language?: string;

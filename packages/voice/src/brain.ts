@@ -74,6 +74,12 @@ export interface CallContext {
 export interface PhraseSpec {
   templates: string[];
   slots: Record<string, string[]>;
+  /**
+   * What callers answer when the brain expects an entity, keyed by `ExpectedEntity` (templates over the
+   * same slots). A recogniser that can switch models builds one per key, weighted toward these answers,
+   * and uses it for the turn after the brain asked (`SttStream.expect`).
+   */
+  answers?: Partial<Record<ExpectedEntity, string[]>>;
 }
 
 export interface Brain {

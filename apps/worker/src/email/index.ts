@@ -22,6 +22,8 @@ export interface EmailConsumerDeps {
   now?: () => Date;
   /** Retries of `email.send` (default 5, the first after 30 s, doubling). */
   retry?: { limit?: number; delaySec?: number };
+  /** Seconds before a send held by a worker that died is taken over (JOB_LEASE_SEC, default 60): the email service's lease too. */
+  leaseSec?: number;
   /** The plans and grace period, for billing emails (allowance alerts, failed payments); without it they are not sent. */
   billing?: Pick<Billing, "plans" | "graceDays">;
 }
@@ -266,7 +268,7 @@ export function emailConsumer(deps: EmailConsumerDeps): EventConsumer {
           retryLimit: deps.retry?.limit ?? 5,
           retryDelaySec: deps.retry?.delaySec ?? 30,
           retryBackoff: true,
-          expireInSeconds: 60,
+          expireInSeconds: deps.leaseSec ?? 60,
         },
         handler: (async (j: Job<{ emailId: string }>) => {
           await deps.email.deliver(j.data.emailId, { final: j.retryCount >= j.retryLimit });

@@ -32,6 +32,8 @@ interface SmsConsumerDeps {
   twilioApiUrl?: string | undefined;
   /** TELNYX_API_URL (https://api.telnyx.com/v2, or an emulator). */
   telnyxApiUrl?: string | undefined;
+  /** Seconds before a job held by a worker that died runs again (JOB_LEASE_SEC, default 60). */
+  leaseSec?: number;
   /** What time it is (tests move it to run a reminder early). */
   clock?: { now(): Date };
   log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
@@ -164,7 +166,7 @@ export function smsConsumer(deps: SmsConsumerDeps): EventConsumer {
     name: "sms",
     queues: [
       {
-        definition: { name: SMS_QUEUE, retryLimit: 4, retryDelaySec: 30, retryBackoff: true, expireInSeconds: 60 },
+        definition: { name: SMS_QUEUE, retryLimit: 4, retryDelaySec: 30, retryBackoff: true, expireInSeconds: deps.leaseSec ?? 60 },
         handler: send as (job: Job<never>) => Promise<void>,
       },
     ],

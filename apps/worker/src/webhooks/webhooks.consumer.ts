@@ -20,8 +20,8 @@ import type { EventConsumer, PendingJob } from "../consumer.ts";
 /** Seconds before each retry: 11 attempts over about 24 hours. */
 const DEFAULT_RETRY_SCHEDULE_SEC = [5, 30, 120, 600, 1800, 3600, 7200, 14400, 28800, 28800];
 const TIMEOUT_MS = 10_000;
-/** How long a worker holds a delivery while it sends (the request's timeout and room to record it). */
-const LEASE_SEC = 60;
+/** How long a worker holds a delivery while it sends (the request's timeout and room to record it): JOB_LEASE_SEC. */
+const DEFAULT_LEASE_SEC = 60;
 
 interface WebhooksLog {
   info(obj: object, msg?: string): void;
@@ -42,6 +42,8 @@ export interface WebhooksConsumerDeps {
   fetch?: GuardedFetch;
   /** Deliveries failed for good in a row after which the endpoint is switched off (default 5). */
   disableAfterFailures?: number;
+  /** Seconds a worker holds a delivery before another may take it over (JOB_LEASE_SEC, default 60; more than the 10 s request timeout). */
+  leaseSec?: number;
   log?: WebhooksLog;
 }
 
@@ -98,6 +100,7 @@ export function webhooksConsumer(deps: WebhooksConsumerDeps): EventConsumer {
   const { db, log } = deps;
   const schedule = deps.retryScheduleSec ?? DEFAULT_RETRY_SCHEDULE_SEC;
   const disableAfter = deps.disableAfterFailures ?? 5;
+  const leaseSec = deps.leaseSec ?? DEFAULT_LEASE_SEC;
   const secrets = createToolSecretsCipher(deps.encryptionKey);
   // "manual": a redirect comes back as its 3xx, which is a failed attempt; nothing is followed.
   const send = deps.fetch ?? createGuardedFetch({ allowPrivateNetwork: deps.allowPrivateNetwork, timeoutMs: TIMEOUT_MS, maxRedirects: 0 });
@@ -150,7 +153,7 @@ export function webhooksConsumer(deps: WebhooksConsumerDeps): EventConsumer {
 
   async function deliver(job: Job<DeliverJob>): Promise<void> {
     const id = job.data.deliveryId;
-    const claimed = await claimWebhookDelivery(db.system, id, LEASE_SEC);
+    const claimed = await claimWebhookDelivery(db.system, id, leaseSec);
     if (!claimed) return; // done, failed, being sent by another worker, or not due yet
     const { delivery, endpoint, event } = claimed;
     if (!endpoint.enabled) {
@@ -200,7 +203,7 @@ export function webhooksConsumer(deps: WebhooksConsumerDeps): EventConsumer {
     queues: [
       {
         // Retries here are for the worker's own faults (a database error); the endpoint's failures are scheduled above.
-        definition: { name: WEBHOOK_DELIVER_QUEUE, retryLimit: 3, retryDelaySec: 30, expireInSeconds: LEASE_SEC },
+        definition: { name: WEBHOOK_DELIVER_QUEUE, retryLimit: 3, retryDelaySec: 30, expireInSeconds: leaseSec },
         handler: deliver as never,
       },
     ],

@@ -179,6 +179,11 @@ function plain(norm: string): string {
  * The bookable services a described problem points to, best first; several when they fit equally
  * ("my tooth hurts" → filling or emergency visit). Empty when nothing does.
  */
+/** The problem phrases that point at this business's services (the recogniser's language model learns them). */
+export function problemPhrases(business: BusinessConfig): string[] {
+  return business.services.filter((s) => s.bookable).flatMap((s) => PROBLEM_WORDS[s.id] ?? []);
+}
+
 export function servicesForProblem(business: BusinessConfig, norm: string): Service[] {
   return problemFit(business, norm).services;
 }

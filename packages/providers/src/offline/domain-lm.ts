@@ -6,7 +6,10 @@ import type { PhraseSpec } from "@orbis/voice";
 import { CMUDICT_PATH } from "./pocketsphinx-lib.ts";
 
 /** Bump when the corpus or LM recipe changes so cached models are rebuilt. */
-const LM_VERSION = 1;
+const LM_VERSION = 2;
+
+/** An answer model's corpus: the whole domain corpus plus the expected answers, repeated to this share of it. */
+const ANSWER_SHARE = 1;
 
 export interface DomainLmOptions {
   /** Where `<hash>/domain.lm` and `<hash>/domain.dict` are written. */
@@ -28,6 +31,8 @@ export interface DomainLm {
   /** Words cmudict has no pronunciation for; sentences containing them were left out of the corpus. */
   missingWords: string[];
   cached: boolean;
+  /** One model per key of the spec's `answers` (same dictionary), weighted toward those answers. */
+  answerLms: Record<string, string>;
 }
 
 const DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
@@ -220,23 +225,36 @@ export function buildDomainLm(spec: PhraseSpec, options: DomainLmOptions): Domai
   const lmPath = join(dir, "domain.lm");
   const dictPath = join(dir, "domain.dict");
   const metaPath = join(dir, "meta.json");
+  const answerNames = Object.keys(spec.answers ?? {}).filter((name) => /^[a-z_]+$/.test(name));
+  const answerLms = Object.fromEntries(answerNames.map((name) => [name, join(dir, `answer-${name}.lm`)]));
   if (existsSync(lmPath) && existsSync(dictPath) && existsSync(metaPath)) {
-    const meta = JSON.parse(readFileSync(metaPath, "utf8")) as Omit<DomainLm, "lmPath" | "dictPath" | "cached" | "key">;
-    return { ...meta, key, lmPath, dictPath, cached: true };
+    const meta = JSON.parse(readFileSync(metaPath, "utf8")) as Omit<DomainLm, "lmPath" | "dictPath" | "cached" | "key" | "answerLms">;
+    return { ...meta, key, lmPath, dictPath, cached: true, answerLms };
   }
   const dict = loadCmudict(options.dictPath);
   const extra = new Map(Object.entries(options.pronunciations ?? {}).map(([w, p]) => [w.toLowerCase(), p.trim().toUpperCase()]));
   const missing = new Set<string>();
-  const kept: string[][] = [];
-  for (const sentence of expandCorpus(spec, options.maxSentences, options.seed)) {
-    const words = normalizeSentence(sentence);
-    if (words.length === 0) continue;
-    const unknown = words.filter((w) => !dict.has(w) && !extra.has(w));
-    if (unknown.length > 0) unknown.forEach((w) => missing.add(w));
-    else kept.push(words);
-  }
+  const pronounceable = (sentences: string[]): string[][] => {
+    const out: string[][] = [];
+    for (const sentence of sentences) {
+      const words = normalizeSentence(sentence);
+      if (words.length === 0) continue;
+      const unknown = words.filter((w) => !dict.has(w) && !extra.has(w));
+      if (unknown.length > 0) unknown.forEach((w) => missing.add(w));
+      else out.push(words);
+    }
+    return out;
+  };
+  const kept = pronounceable(expandCorpus(spec, options.maxSentences, options.seed));
   if (kept.length === 0) throw new Error("no sentence of the phrase spec could be pronounced; add pronunciations");
-  const vocab = [...new Set(kept.flat())].sort();
+  const answers = answerNames.map((name) => {
+    const own = pronounceable(
+      expandCorpus({ templates: spec.answers![name as keyof typeof spec.answers]!, slots: spec.slots }, options.maxSentences, options.seed),
+    );
+    const repeat = own.length > 0 ? Math.max(1, Math.round((ANSWER_SHARE * kept.length) / own.length)) : 0;
+    return { name, sentences: [...kept, ...Array.from({ length: repeat }, () => own).flat()] };
+  });
+  const vocab = [...new Set([...kept.flat(), ...answers.flatMap((a) => a.sentences.flat())])].sort();
   const dictLines: string[] = [];
   for (const w of vocab) {
     const prons = extra.has(w) ? [extra.get(w)!] : dict.get(w)!;
@@ -247,10 +265,14 @@ export function buildDomainLm(spec: PhraseSpec, options: DomainLmOptions): Domai
   // Write then rename so a concurrent reader never sees a half-written model.
   const tmp = `.${process.pid}.tmp`;
   writeFileSync(lmPath + tmp, buildArpa(kept));
+  for (const a of answers) {
+    writeFileSync(answerLms[a.name] + tmp, buildArpa(a.sentences));
+    renameSync(answerLms[a.name] + tmp, answerLms[a.name]!);
+  }
   writeFileSync(dictPath + tmp, dictLines.join("\n") + "\n");
   writeFileSync(metaPath + tmp, JSON.stringify(meta));
   renameSync(lmPath + tmp, lmPath);
   renameSync(dictPath + tmp, dictPath);
   renameSync(metaPath + tmp, metaPath);
-  return { ...meta, key, lmPath, dictPath, cached: false };
+  return { ...meta, key, lmPath, dictPath, cached: false, answerLms };
 }

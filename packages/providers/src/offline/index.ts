@@ -11,6 +11,7 @@ export {
   POCKETSPHINX_APT_INSTALL,
   POCKETSPHINX_HMM_DIR,
   POCKETSPHINX_MODEL_DIR,
+  acousticModelWith,
   loadPocketsphinx,
   speechAvailability,
 } from "./pocketsphinx-lib.ts";

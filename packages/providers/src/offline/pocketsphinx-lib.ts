@@ -1,4 +1,6 @@
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { bindPocketsphinx } from "./pocketsphinx-native.mjs";
 
 /**
@@ -15,6 +17,11 @@ export interface PocketsphinxLib {
   processRaw(decoder: unknown, pcm: Int16Array, samples: number): number;
   getHyp(decoder: unknown): string | null;
   endUtt(decoder: unknown): number;
+  /** Loads another language model as the named search (0 on success). */
+  addLm(decoder: unknown, name: string, path: string): number;
+  /** Makes the named search current (between utterances; 0 on success). */
+  setSearch(decoder: unknown, name: string): number;
+  getSearch(decoder: unknown): string;
 }
 
 export const POCKETSPHINX_APT_INSTALL = "apt-get install -y --no-install-recommends libpocketsphinx3 pocketsphinx-en-us";
@@ -62,4 +69,36 @@ export function speechAvailability(): SpeechAvailability {
     };
   }
   return { stt: true };
+}
+
+/**
+ * The acoustic model with some of its front-end parameters replaced (`-cmninit`, …): pocketsphinx reads
+ * `feat.params` from the model directory over any command-line value, so a variant is a directory of
+ * links to the model's files with its own `feat.params`, made once under `cacheDir`.
+ */
+export function acousticModelWith(overrides: Record<string, string>, cacheDir: string, baseDir = POCKETSPHINX_HMM_DIR): string {
+  if (Object.keys(overrides).length === 0) return baseDir;
+  const params = readFileSync(join(baseDir, "feat.params"), "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => {
+      const name = line.split(/\s+/)[0]!;
+      return name in overrides ? `${name} ${overrides[name]}` : line;
+    });
+  for (const [name, value] of Object.entries(overrides)) if (!params.some((l) => l.split(/\s+/)[0] === name)) params.push(`${name} ${value}`);
+  const text = params.join("\n") + "\n";
+  const dir = join(cacheDir, `hmm-${createHash("sha256").update(baseDir).update(text).digest("hex").slice(0, 12)}`);
+  if (existsSync(join(dir, "feat.params"))) return dir;
+  const tmp = `${dir}.${process.pid}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  for (const file of readdirSync(baseDir)) if (file !== "feat.params") symlinkSync(join(baseDir, file), join(tmp, file));
+  writeFileSync(join(tmp, "feat.params"), text);
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    // Another process made it first.
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return dir;
 }

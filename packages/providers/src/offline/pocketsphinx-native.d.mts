@@ -8,6 +8,14 @@ export interface DecoderStream {
   end(): string;
   abort(): void;
   close(): void;
+  /** The language model (a name of `searches`) for the next utterance; any other name: the main one. */
+  expect(name: string): void;
 }
 
-export function openDecoderStream(lib: PocketsphinxLib, args: string[], partialEverySamples: number, onPartial?: (text: string) => void): DecoderStream;
+export function openDecoderStream(
+  lib: PocketsphinxLib,
+  args: string[],
+  partialEverySamples: number,
+  onPartial?: (text: string) => void,
+  searches?: Record<string, string>,
+): DecoderStream;

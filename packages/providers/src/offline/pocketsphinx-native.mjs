@@ -16,6 +16,9 @@ export function bindPocketsphinx() {
   const psProcessRaw = ps.func("int ps_process_raw(void *ps, const int16_t *data, size_t n_samples, int no_search, int full_utt)");
   const psGetHyp = ps.func("const char *ps_get_hyp(void *ps, _Out_ int32_t *score)");
   const psEndUtt = ps.func("int ps_end_utt(void *ps)");
+  const psSetLmFile = ps.func("int ps_set_lm_file(void *ps, const char *name, const char *path)");
+  const psSetSearch = ps.func("int ps_set_search(void *ps, const char *name)");
+  const psGetSearch = ps.func("const char *ps_get_search(void *ps)");
   const score = [0];
   return {
     parseConfig: (args) => cmdLnParseR(null, psArgs(), args.length, args, 1),
@@ -26,14 +29,19 @@ export function bindPocketsphinx() {
     processRaw: (decoder, pcm, samples) => psProcessRaw(decoder, pcm, samples, 0, 0),
     getHyp: (decoder) => psGetHyp(decoder, score),
     endUtt: (decoder) => psEndUtt(decoder),
+    addLm: (decoder, name, path) => psSetLmFile(decoder, name, path),
+    setSearch: (decoder, name) => psSetSearch(decoder, name),
+    getSearch: (decoder) => psGetSearch(decoder),
   };
 }
 
 /**
  * One recognition stream on a decoder: audio in, partial hypotheses out every `partialEverySamples`,
  * the final hypothesis at the end of an utterance. Shared by the calling-thread and worker paths.
+ * `searches` (name → ARPA path) are extra language models over the same dictionary; `expect(name)`
+ * decodes the next utterance with one of them (an unknown name: the main model).
  */
-export function openDecoderStream(lib, args, partialEverySamples, onPartial) {
+export function openDecoderStream(lib, args, partialEverySamples, onPartial, searches = {}) {
   const config = lib.parseConfig(args);
   if (!config) throw new Error(`pocketsphinx rejected its options: ${args.join(" ")}`);
   const decoder = lib.init(config);
@@ -41,6 +49,15 @@ export function openDecoderStream(lib, args, partialEverySamples, onPartial) {
     lib.freeConfig(config);
     throw new Error(`pocketsphinx could not load its model (${args.join(" ")})`);
   }
+  const main = lib.getSearch(decoder);
+  const names = new Set();
+  for (const [name, path] of Object.entries(searches)) {
+    // A model that does not load leaves that expectation on the main model.
+    if (lib.addLm(decoder, name, path) === 0) names.add(name);
+  }
+  if (names.size > 0) lib.setSearch(decoder, main);
+  let current = main;
+  let wanted = main;
   let inUtterance = false;
   let sinceHyp = 0;
   let lastPartial = "";
@@ -55,6 +72,7 @@ export function openDecoderStream(lib, args, partialEverySamples, onPartial) {
     push(pcm) {
       if (closed) return;
       if (!inUtterance) {
+        if (wanted !== current && lib.setSearch(decoder, wanted) === 0) current = wanted;
         lib.startUtt(decoder);
         inUtterance = true;
         sinceHyp = 0;
@@ -72,6 +90,10 @@ export function openDecoderStream(lib, args, partialEverySamples, onPartial) {
       }
     },
     end: () => (closed ? "" : finish()),
+    /** The model for the next utterance (one already under way keeps its own). */
+    expect(name) {
+      wanted = names.has(name) ? name : main;
+    },
     abort() {
       if (!closed) finish();
     },
@@ -98,7 +120,7 @@ if (!isMainThread && parentPort) {
         try {
           streams.set(
             msg.id,
-            openDecoderStream(lib, msg.args, msg.partialEverySamples, (text) => port.postMessage({ type: "partial", id: msg.id, text })),
+            openDecoderStream(lib, msg.args, msg.partialEverySamples, (text) => port.postMessage({ type: "partial", id: msg.id, text }), msg.searches),
           );
           port.postMessage({ type: "opened", id: msg.id });
         } catch (err) {
@@ -113,6 +135,9 @@ if (!isMainThread && parentPort) {
         break;
       case "abort":
         stream?.abort();
+        break;
+      case "expect":
+        stream?.expect(msg.name);
         break;
       case "close":
         stream?.close();

@@ -8,6 +8,11 @@ export interface PocketsphinxOptions {
   lmPath: string;
   dictPath: string;
   hmmDir?: string;
+  /**
+   * Language models for expected answers over the same dictionary (name → ARPA path, from
+   * `buildDomainLm`'s `answerLms`), keyed by what `SttStream.expect` is told ("date", "name", …).
+   */
+  answerLms?: Record<string, string>;
   /** How often partial hypotheses are read (ms of audio). */
   partialEveryMs?: number;
   /** Extra `-name value` decoder options. */
@@ -39,14 +44,14 @@ class DecoderWorker {
     return !this.broken;
   }
 
-  async openStream(args: string[], partialEverySamples: number, handlers: SttHandlers): Promise<SttStream> {
+  async openStream(args: string[], partialEverySamples: number, handlers: SttHandlers, searches: Record<string, string>): Promise<SttStream> {
     const worker = this.start();
     const id = this.nextId++;
     if (this.open++ === 0) worker.ref();
     try {
       await new Promise<void>((resolve, reject) => {
         this.opening.set(id, { resolve, reject });
-        worker.postMessage({ type: "open", id, args, partialEverySamples });
+        worker.postMessage({ type: "open", id, args, partialEverySamples, searches });
       });
     } catch (err) {
       if (--this.open === 0) worker.unref();
@@ -72,6 +77,9 @@ class DecoderWorker {
       },
       abort: () => {
         if (!closed) worker.postMessage({ type: "abort", id });
+      },
+      expect: (entity) => {
+        if (!closed) worker.postMessage({ type: "expect", id, name: entity });
       },
       close: () => {
         if (closed) return;
@@ -146,14 +154,14 @@ export function createPocketsphinxStt(options: PocketsphinxOptions): SttProvider
         options.lmPath,
         "-dict",
         options.dictPath,
-        "-logfn",
-        "/dev/null",
+        ...(options.extraArgs?.includes("-logfn") ? [] : ["-logfn", "/dev/null"]),
         ...(options.extraArgs ?? []),
       ];
-      if (options.thread !== "inline" && sharedWorker.available) return sharedWorker.openStream(args, partialEverySamples, handlers);
+      const searches = options.answerLms ?? {};
+      if (options.thread !== "inline" && sharedWorker.available) return sharedWorker.openStream(args, partialEverySamples, handlers, searches);
       let stream;
       try {
-        stream = openDecoderStream(loaded.lib, args, partialEverySamples, handlers.onPartial);
+        stream = openDecoderStream(loaded.lib, args, partialEverySamples, handlers.onPartial, searches);
       } catch (err) {
         throw unavailable(err instanceof Error ? err.message : String(err));
       }
@@ -165,6 +173,7 @@ export function createPocketsphinxStt(options: PocketsphinxOptions): SttProvider
         },
         abort: () => stream.abort(),
         close: () => stream.close(),
+        expect: (entity) => stream.expect(entity),
       };
     },
   };

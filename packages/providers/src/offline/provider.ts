@@ -12,7 +12,7 @@ export const offline = defineProvider({
     offline: {
       models: ["pocketsphinx-domain-lm"],
       aliases: ["pocketsphinx"],
-      build: (ctx) => ({ provider: sttProviders.pocketsphinx({ phraseSpec: ctx.phraseSpec, cacheDir: ctx.cacheDir }) }),
+      build: (ctx) => ({ provider: sttProviders.pocketsphinx({ phraseSpec: ctx.phraseSpec, cacheDir: ctx.cacheDir, narrowband: ctx.narrowband }) }),
     },
   },
   tts: {

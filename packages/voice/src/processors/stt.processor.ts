@@ -9,6 +9,8 @@ export interface SttProcessorOptions {
   preRollMs?: number;
   /** Forward `audio-in` downstream too (default: consumed here). */
   forwardAudio?: boolean;
+  /** What the brain expects from the caller's next turn; told to the recogniser as each turn starts. */
+  expecting?: () => string;
 }
 
 /**
@@ -23,6 +25,7 @@ export class SttProcessor extends FrameProcessor {
   private readonly provider: SttProvider;
   private readonly preRollFrames: number;
   private readonly forwardAudio: boolean;
+  private readonly expecting: (() => string) | undefined;
   private readonly preRoll: Int16Array[] = [];
   private stream: SttStream | undefined;
   private opening: Promise<SttStream> | undefined;
@@ -40,6 +43,7 @@ export class SttProcessor extends FrameProcessor {
     this.provider = options.provider;
     this.preRollFrames = Math.ceil((options.preRollMs ?? 400) / 20);
     this.forwardAudio = options.forwardAudio ?? false;
+    this.expecting = options.expecting;
   }
 
   protected override process(frame: Frame, direction: Direction): void | Promise<void> {
@@ -58,6 +62,7 @@ export class SttProcessor extends FrameProcessor {
         this.lastPartial = "";
         this.early = undefined;
         this.turnAudio = [...this.preRoll];
+        if (this.stream && this.expecting) this.stream.expect?.(this.expecting());
         if (this.stream) for (const pcm of this.preRoll) this.stream.push(pcm);
         this.preRoll.length = 0;
         return;
