@@ -2,10 +2,12 @@
  * Recognition accuracy of the offline recogniser on the conversation benchmark's caller turns, without
  * the real-time call around it: every caller turn of every scenario is spoken by its flite voice, carried
  * the way each path carries it (the browser stream: 16 kHz PCM; Twilio: 8 kHz G.711 μ-law, decoded and
- * resampled to 16 kHz with the phone path's band fill), and decoded by pocketsphinx with the agent's own
- * domain language model, one stream per call (so the first utterance meets the same cold normalisation
- * a call does). Prints the word error rate per path and front-end variant, the first utterances' WER
- * and the share of short answers (≤ 3 words) recognised exactly.
+ * resampled to 16 kHz), and decoded by pocketsphinx with the agent's own domain language model, one
+ * stream per call (so the first utterance meets the same cold normalisation a call does). Variants
+ * (recognition-variants.ts) change the phone front end and switch the answer models on, with the
+ * business's receptionist hearing each recognised turn and telling the recogniser what it expects
+ * next, as in a call. Prints the word error rate (numbers included, as words) per variant, the first
+ * utterances' WER and how many short answers (≤ 3 words) were recognised exactly.
  *
  *   npx tsx bench/telephony/recognition.bench.ts [--only dental] [--variant name …] [--limit N]
  */
@@ -15,7 +17,7 @@ import { join } from "node:path";
 import { InMemoryCalendar, InMemoryMessageSink, buildPhraseSpec, createReceptionistBrain, getBusinessTemplate } from "@orbis/brain";
 import type { BrainSession } from "@orbis/voice";
 import { acousticModelWith, buildDomainLm, createPocketsphinxStt, normalizeSentence, ttsProviders } from "@orbis/providers";
-import { BandFill, createResampler, decodeMulaw, encodeMulaw } from "@orbis/voice";
+import { BandFill, SpectralFold, createResampler, decodeMulaw, encodeMulaw } from "@orbis/voice";
 import { spokenForm } from "../conversations/paths/caller-path.ts";
 import { BENCH_NOW } from "../conversations/clock.ts";
 import { SCENARIOS } from "../conversations/scenarios/index.ts";
@@ -50,13 +52,14 @@ function concat(chunks: Int16Array[]): Int16Array {
 }
 
 /** 16 kHz speech → 8 kHz → μ-law → PCM → 16 kHz (+ band fill): what the phone path gives the recogniser. */
-async function overThePhone(pcm16: Int16Array, bandFill: number): Promise<Int16Array> {
+async function overThePhone(pcm16: Int16Array, bandFill: number, fold = 0): Promise<Int16Array> {
   const down = await createResampler({ inRate: 16_000, outRate: 8000 });
   const pcm8 = decodeMulaw(encodeMulaw(down.process(pcm16)));
   down.free();
   const up = await createResampler({ inRate: 8000, outRate: 16_000 });
   const out = up.process(pcm8);
   up.free();
+  if (fold > 0) new SpectralFold({ strength: fold }).process(out);
   if (bandFill > 0) new BandFill({ amplitude: bandFill }).process(out);
   return out;
 }
@@ -93,7 +96,10 @@ async function drain(events: AsyncIterable<unknown>): Promise<void> {
 async function decodeCall(turns: Int16Array[], variant: RecognitionVariant, template: Parameters<typeof getBusinessTemplate>[0]): Promise<string[]> {
   const { business } = getBusinessTemplate(template);
   const spec = buildPhraseSpec(business);
-  const lm = buildDomainLm(variant.expect ? spec : { templates: spec.templates, slots: spec.slots }, { cacheDir });
+  const lm = buildDomainLm(variant.expect ? spec : { templates: spec.templates, slots: spec.slots }, {
+    cacheDir,
+    ...(variant.answerShare ? { answerShare: variant.answerShare } : {}),
+  });
   const stt = createPocketsphinxStt({
     lmPath: lm.lmPath,
     dictPath: lm.dictPath,
@@ -143,7 +149,9 @@ for (const variant of variants) {
   const tally: Tally = { errors: 0, words: 0, firstErrors: 0, firstWords: 0, short: 0, shortExact: 0 };
   const started = performance.now();
   for (const s of scenarios) {
-    const audio = await Promise.all(spoken.get(s.id)!.map((pcm) => (variant.path === "phone" ? overThePhone(pcm, variant.bandFill ?? 0.02) : pcm)));
+    const audio = await Promise.all(
+      spoken.get(s.id)!.map((pcm) => (variant.path === "phone" ? overThePhone(pcm, variant.bandFill ?? 0, variant.fold ?? 0) : pcm)),
+    );
     const heard = await decodeCall(audio, variant, s.template);
     s.turns.forEach((turn, i) => {
       const ref = normalizeSentence(spokenForm(turn));

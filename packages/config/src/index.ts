@@ -117,7 +117,9 @@ const baseSchema = z.object({
   /** Links in emails and pages (the worker writes emails too); unset: http://localhost:<PORT>. */
   PUBLIC_BASE_URL: optionalUrl(["http://", "https://"]),
   /** Band-fill noise amplitude for 8 kHz phone audio before the 16 kHz recogniser (docs/telephony.md). */
-  PHONE_BAND_FILL: z.coerce.number().min(0).max(0.2).default(0.02),
+  PHONE_BAND_FILL: z.coerce.number().min(0).max(0.2).default(0),
+  /** Spectral folding of 8 kHz phone audio into the 4–8 kHz band before the 16 kHz recogniser (0 off; docs/telephony.md). */
+  PHONE_SPECTRAL_FOLD: z.coerce.number().min(0).max(1).default(0.3),
   ...platformKeyVariables(),
   /** `stripe`: plans are sold and enforced through Stripe (docs/billing.md); `off` (default): one unlimited plan. */
   BILLING: z.enum(["off", "stripe"]).default("off"),
@@ -344,6 +346,7 @@ function toConfig<R extends Role>(role: R, env: z.infer<(typeof schemas)[R]>) {
     twilioApiUrl: e.TWILIO_API_URL,
     telnyxApiUrl: e.TELNYX_API_URL,
     phoneBandFill: e.PHONE_BAND_FILL,
+    phoneSpectralFold: e.PHONE_SPECTRAL_FOLD,
     allowPrivateNetworkTools: e.ALLOW_PRIVATE_NETWORK_TOOLS,
     smtpUrl: e.SMTP_URL,
     emailFrom: e.EMAIL_FROM,

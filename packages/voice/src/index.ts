@@ -17,6 +17,7 @@ export type { ReorderBufferOptions, ReorderedFrame, ReorderStats } from "./audio
 export { OutputPacer } from "./audio/pacer.ts";
 export type { OutputPacerOptions } from "./audio/pacer.ts";
 export { BandFill } from "./audio/band-fill.ts";
+export { SpectralFold } from "./audio/spectral-fold.ts";
 export type { BandFillOptions } from "./audio/band-fill.ts";
 export { mulberry32 } from "./audio/prng.ts";
 export { RollingStats } from "./audio/stats.ts";

@@ -52,3 +52,31 @@ describe("SttProcessor: the recogniser's lifetime", () => {
     expect(stt.streams).toEqual([]);
   });
 });
+
+describe("SttProcessor: what the brain expects", () => {
+  it("tells the recogniser, as each turn starts and before its audio, what the brain expects then", async () => {
+    const log: string[] = [];
+    const provider: SttProvider = {
+      id: "expecting",
+      sampleRate: 16000,
+      async createStream(): Promise<SttStream> {
+        return {
+          push: () => void log.push("push"),
+          endUtterance: async () => "",
+          abort: () => {},
+          close: () => {},
+          expect: (entity) => void log.push(`expect ${entity}`),
+        };
+      },
+    };
+    const expectations = ["date", "name"];
+    let turn = 0;
+    const processor = new SttProcessor({ provider, expecting: () => expectations[turn]! });
+    const audio = () => frames.audioIn(new Int16Array(320));
+    await runFrames(processor, [audio(), frames.userTurnStart(), audio(), frames.userTurnEnd()], { settle: "each" });
+    turn = 1;
+    await runFrames(processor, [frames.userTurnStart(), audio(), frames.userTurnEnd(), frames.end("caller_hangup")]);
+    // The pre-roll (the first audio frame) follows the expectation of its turn.
+    expect(log).toEqual(["expect date", "push", "push", "expect name", "push"]);
+  });
+});

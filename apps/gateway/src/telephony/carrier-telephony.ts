@@ -44,7 +44,11 @@ export function carrierTelephony(options: TelephonyStreamOptions) {
     if (!runtime.config.jwtSecret) throw new Error("telephony streams need JWT_SECRET");
     const tokens = createStreamTokens(runtime.config.jwtSecret);
     const credentials = createCredentialsService(runtime.config.encryptionKey);
-    const audio = { bandFill: options.bandFill ?? runtime.config.phoneBandFill, jitterDepth: options.jitterDepth ?? 2 };
+    const audio = {
+      bandFill: options.bandFill ?? runtime.config.phoneBandFill,
+      spectralFold: runtime.config.phoneSpectralFold,
+      jitterDepth: options.jitterDepth ?? 2,
+    };
     const phone = createPhoneMetrics(runtime.metrics);
     const publicBase = () => (runtime.config.publicBaseUrl ?? `http://localhost:${runtime.config.port}`).replace(/\/$/, "");
 

@@ -1,4 +1,4 @@
-import { BandFill, createResampler, decodeMulaw, encodeMulaw, Framer, ReorderBuffer, RollingStats, type Resampler } from "@orbis/voice";
+import { BandFill, createResampler, decodeMulaw, encodeMulaw, Framer, ReorderBuffer, RollingStats, SpectralFold, type Resampler } from "@orbis/voice";
 import { PIPELINE_RATE } from "../call-session.ts";
 
 const PHONE_RATE = 8000;
@@ -8,6 +8,8 @@ const FRAME_MS = 20;
 export interface PhoneAudioOptions {
   /** Band-fill amplitude before the 16 kHz recogniser (0 turns it off). */
   bandFill: number;
+  /** Spectral folding strength before the 16 kHz recogniser (0 turns it off). */
+  spectralFold?: number;
   /** Reordering window in 20 ms frames: a missing frame is waited for (jitterDepth + 1) × 20 ms. */
   jitterDepth: number;
   /** Each caller frame's reordering delay (ms), for metrics. */
@@ -19,7 +21,7 @@ const CARRIER_SILENT_MS = 400;
 
 /**
  * Caller audio from a carrier: μ-law 8 kHz frames by sequence number → reorder buffer → PCM16 →
- * 16 kHz → band fill → 20 ms frames into the session. The consumer is a recogniser, not an ear, so
+ * 16 kHz → spectral fold (and band fill, off by default) → 20 ms frames into the session. The consumer is a recogniser, not an ear, so
  * frames go on the moment they are in order (no playout delay, nothing inserted into speech when
  * frames arrive in bursts); only a missing frame holds the ones behind it, for a short window.
  */
@@ -27,6 +29,7 @@ export class PhoneInbound {
   private readonly reorder: ReorderBuffer;
   private readonly framer = new Framer(PIPELINE_RATE / 50);
   private readonly bandFill: BandFill | undefined;
+  private readonly fold: SpectralFold | undefined;
   private readonly onDelay: ((ms: number) => void) | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private lastArrival = 0;
@@ -41,6 +44,7 @@ export class PhoneInbound {
   ) {
     this.reorder = new ReorderBuffer({ frameSamples: PHONE_FRAME_BYTES, maxWaitMs: (o.jitterDepth + 1) * FRAME_MS, maxFrames: 50 });
     this.bandFill = o.bandFill > 0 ? new BandFill({ amplitude: o.bandFill }) : undefined;
+    this.fold = (o.spectralFold ?? 0) > 0 ? new SpectralFold({ strength: o.spectralFold! }) : undefined;
     this.onDelay = o.onDelay;
   }
 
@@ -87,7 +91,10 @@ export class PhoneInbound {
   };
 
   private forward(pcm8k: Int16Array) {
-    for (const frame of this.framer.push(this.resampler.process(pcm8k))) this.push(this.bandFill ? this.bandFill.process(frame) : frame);
+    for (const frame of this.framer.push(this.resampler.process(pcm8k))) {
+      this.fold?.process(frame);
+      this.push(this.bandFill ? this.bandFill.process(frame) : frame);
+    }
   }
 
   dispose() {

@@ -1,69 +1,69 @@
 /**
- * The most frequent first names (500 male, 500 female) and surnames (2,000) of the 1990 United States
- * Census ("Frequently Occurring First Names and Surnames From the 1990 Census", U.S. Census Bureau; a
- * work of the U.S. Government, public domain), lower-case, in frequency order. The recogniser's language
- * model learns callers' names from them (buildPhraseSpec).
+ * The most frequent first names (500 male and 500 female, interleaved by rank) and surnames (2,000) of
+ * the 1990 United States Census ("Frequently Occurring First Names and Surnames From the 1990 Census",
+ * U.S. Census Bureau; a work of the U.S. Government, public domain), lower-case, most frequent first.
+ * The recogniser's language model learns callers' names from them (buildPhraseSpec).
  */
 const words = (list: string) => list.trim().split(/\s+/);
 
 export const CENSUS_FIRST_NAMES: readonly string[] = words(`
-james john robert michael william david richard charles joseph thomas christopher daniel paul mark donald george
-kenneth steven edward brian ronald anthony kevin jason matthew gary timothy jose larry jeffrey frank scott eric
-stephen andrew raymond gregory joshua jerry dennis walter patrick peter harold douglas henry carl arthur ryan roger
-joe juan jack albert jonathan justin terry gerald keith samuel willie ralph lawrence nicholas roy benjamin bruce
-brandon adam harry fred wayne billy steve louis jeremy aaron randy howard eugene carlos russell bobby victor martin
-ernest phillip todd jesse craig alan shawn clarence sean philip chris johnny earl jimmy antonio danny bryan tony luis
-mike stanley leonard nathan dale manuel rodney curtis norman allen marvin vincent glenn jeffery travis jeff chad jacob
-lee melvin alfred kyle francis bradley jesus herbert frederick ray joel edwin don eddie ricky troy randall barry
-alexander bernard mario leroy francisco marcus micheal theodore clifford miguel oscar jay jim tom calvin alex jon
-ronnie bill lloyd tommy leon derek warren darrell jerome floyd leo alvin tim wesley gordon dean greg jorge dustin
-pedro derrick dan lewis zachary corey herman maurice vernon roberto clyde glen hector shane ricardo sam rick lester
-brent ramon charlie tyler gilbert gene marc reginald ruben brett angel nathaniel rafael leslie edgar milton raul ben
-chester cecil duane franklin andre elmer brad gabriel ron mitchell roland arnold harvey jared adrian karl cory claude
-erik darryl jamie neil jessie christian javier fernando clinton ted mathew tyrone darren lonnie lance cody julio kelly
-kurt allan nelson guy clayton hugh max dwayne dwight armando felix jimmie everett jordan ian wallace ken bob jaime
-casey alfredo alberto dave ivan johnnie sidney byron julian isaac morris clifton willard daryl ross virgil andy
-marshall salvador perry kirk sergio marion tracy seth kent terrance rene eduardo terrence enrique freddie wade austin
-stuart fredrick arturo alejandro jackie joey nick luther wendell jeremiah evan julius dana donnie otis shannon trevor
-oliver luke homer gerard doug kenny hubert angelo shaun lyle matt lynn alfonso orlando rex carlton ernesto cameron
-neal pablo lorenzo omar wilbur blake grant horace roderick kerry abraham willis rickey jean ira andres cesar johnathan
-malcolm rudolph damon kelvin rudy preston alton archie marco wm pete randolph garry geoffrey jonathon felipe bennie
-gerardo ed dominic robin loren delbert colin guillermo earnest lucas benny noel spencer rodolfo myron edmund garrett
-salvatore cedric lowell gregg sherman wilson devin sylvester kim roosevelt israel jermaine forrest wilbert leland
-simon guadalupe clark irving carroll bryant owen rufus woodrow sammy kristopher mack levi marcos gustavo jake lionel
-marty taylor ellis dallas gilberto clint nicolas laurence ismael orville drew jody ervin dewey al wilfred josh hugo
-ignacio caleb tomas sheldon erick frankie stewart doyle darrel rogelio terence santiago alonzo elias bert elbert
-ramiro conrad pat noah grady phil cornelius lamar rolando clay percy dexter bradford merle darin amos terrell moses
-irvin saul roman darnell randal tommie timmy darrin winston brendan toby van abel dominick boyd courtney jan emilio
-elijah cary domingo santos aubrey emmett marlon emanuel jerald edmond mary patricia linda barbara elizabeth jennifer
-maria susan margaret dorothy lisa nancy karen betty helen sandra donna carol ruth sharon michelle laura sarah kimberly
-deborah jessica shirley cynthia angela melissa brenda amy anna rebecca virginia kathleen pamela martha debra amanda
-stephanie carolyn christine marie janet catherine frances ann joyce diane alice julie heather teresa doris gloria
-evelyn cheryl mildred katherine joan ashley judith rose janice nicole judy christina kathy theresa beverly denise
-tammy irene jane lori rachel marilyn andrea kathryn louise sara anne jacqueline wanda bonnie julia ruby lois tina
-phyllis norma paula diana annie lillian emily peggy crystal gladys rita dawn connie florence edna tiffany carmen rosa
-cindy grace wendy victoria edith sherry sylvia josephine thelma sheila ethel ellen elaine marjorie carrie charlotte
-monica esther pauline emma juanita anita rhonda hazel amber eva debbie april clara lucille joanne eleanor valerie
-danielle megan alicia suzanne michele gail bertha darlene veronica jill erin geraldine lauren cathy joann lorraine
-sally regina erica beatrice dolores bernice audrey yvonne annette june samantha stacy ana renee ida vivian roberta
-holly brittany melanie loretta yolanda jeanette laurie katie kristen vanessa alma sue elsie beth jeanne vicki carla
-tara rosemary eileen terri gertrude lucy tonya ella stacey wilma gina kristin natalie agnes vera charlene bessie
-delores melinda pearl arlene maureen colleen allison tamara joy georgia constance lillie claudia marcia tanya nellie
-minnie marlene heidi glenda lydia viola marian stella caroline dora jo vickie mattie maxine irma mabel marsha myrtle
-lena christy deanna patsy hilda gwendolyn jennie nora margie nina cassandra leah penny kay priscilla naomi carole
-brandy olga billie dianne tracey leona jenny felicia sonia miriam velma becky bobbie violet kristina toni misty mae
-shelly daisy ramona sherri erika katrina claire lindsey lindsay geneva belinda margarita sheryl cora faye ada natasha
-sabrina isabel marguerite hattie harriet molly cecilia kristi brandi blanche sandy rosie joanna iris eunice angie inez
-lynda madeline amelia alberta genevieve monique jodi janie maggie kayla sonya kristine candace fannie maryann opal
-alison yvette melody luz susie olivia flora shelley kristy mamie lula lola verna beulah antoinette candice juana
-jeannette pam kelli hannah whitney bridget karla celia latoya patty shelia gayle della vicky lynne sheri marianne kara
-jacquelyn erma blanca myra leticia krista roxanne angelica robyn adrienne rosalie alexandra brooke bethany sadie
-bernadette traci kendra jasmine nichole rachael chelsea mable ernestine muriel marcella elena krystal angelina nadine
-kari estelle dianna paulette lora mona doreen rosemarie desiree antonia hope ginger janis betsy christie freda
-mercedes meredith lynette teri cristina eula leigh meghan sophia eloise rochelle gretchen cecelia raquel henrietta
-alyssa jana kelley gwen jenna tricia laverne olive alexis tasha silvia elvira delia sophie kate patti lorena kellie
-sonja lila lana darla may mindy essie mandy lorene elsa josefina jeannie miranda dixie lucia marta faith lela johanna
-shari camille tami shawna elisa ebony melba ora nettie tabitha ollie winifred kristie
+james mary john patricia robert linda michael barbara william elizabeth david jennifer richard maria charles susan
+joseph margaret thomas dorothy christopher lisa daniel nancy paul karen mark betty donald helen george sandra kenneth
+donna steven carol edward ruth brian sharon ronald michelle anthony laura kevin sarah jason kimberly matthew deborah
+gary jessica timothy shirley jose cynthia larry angela jeffrey melissa frank brenda scott amy eric anna stephen
+rebecca andrew virginia raymond kathleen gregory pamela joshua martha jerry debra dennis amanda walter stephanie
+patrick carolyn peter christine harold marie douglas janet henry catherine carl frances arthur ann ryan joyce roger
+diane joe alice juan julie jack heather albert teresa jonathan doris justin gloria terry evelyn gerald jean keith
+cheryl samuel mildred willie katherine ralph joan lawrence ashley nicholas judith roy rose benjamin janice bruce kelly
+brandon nicole adam judy harry christina fred kathy wayne theresa billy beverly steve denise louis tammy jeremy irene
+aaron jane randy lori howard rachel eugene marilyn carlos andrea russell kathryn bobby louise victor sara martin anne
+ernest jacqueline phillip wanda todd bonnie jesse julia craig ruby alan lois shawn tina clarence phyllis sean norma
+philip paula chris diana johnny annie earl lillian jimmy emily antonio robin danny peggy bryan crystal tony gladys
+luis rita mike dawn stanley connie leonard florence nathan tracy dale edna manuel tiffany rodney carmen curtis rosa
+norman cindy allen grace marvin wendy vincent victoria glenn edith jeffery kim travis sherry jeff sylvia chad
+josephine jacob thelma lee shannon melvin sheila alfred ethel kyle ellen francis elaine bradley marjorie jesus carrie
+herbert charlotte frederick monica ray esther joel pauline edwin emma don juanita eddie anita ricky rhonda troy hazel
+randall amber barry eva alexander debbie bernard april mario leslie leroy clara francisco lucille marcus jamie micheal
+joanne theodore eleanor clifford valerie miguel danielle oscar megan jay alicia jim suzanne tom michele calvin gail
+alex bertha jon darlene ronnie veronica bill jill lloyd erin tommy geraldine leon lauren derek cathy warren joann
+darrell lorraine jerome lynn floyd sally leo regina alvin erica tim beatrice wesley dolores gordon bernice dean audrey
+greg yvonne jorge annette dustin june pedro samantha derrick marion dan dana lewis stacy zachary ana corey renee
+herman ida maurice vivian vernon roberta roberto holly clyde brittany glen melanie hector loretta shane yolanda
+ricardo jeanette sam laurie rick katie lester kristen brent vanessa ramon alma charlie sue tyler elsie gilbert beth
+gene jeanne marc vicki reginald carla ruben tara brett rosemary angel eileen nathaniel terri rafael gertrude lucy
+edgar tonya milton ella raul stacey ben wilma chester gina cecil kristin duane jessie franklin natalie andre agnes
+elmer vera brad gabriel charlene ron bessie mitchell delores roland melinda arnold pearl harvey arlene jared maureen
+adrian colleen karl allison cory tamara claude joy erik georgia darryl constance lillie neil claudia jackie christian
+marcia javier tanya fernando nellie clinton minnie ted marlene mathew heidi tyrone glenda darren lydia lonnie viola
+lance courtney cody marian julio stella caroline kurt dora allan jo nelson vickie guy mattie clayton hugh maxine max
+irma dwayne mabel dwight marsha armando myrtle felix lena jimmie christy everett deanna jordan patsy ian hilda wallace
+gwendolyn ken jennie bob nora jaime margie casey nina alfredo cassandra alberto leah dave penny ivan kay johnnie
+priscilla sidney naomi byron carole julian brandy isaac olga morris billie clifton dianne willard tracey daryl leona
+ross jenny virgil felicia andy sonia marshall miriam salvador velma perry becky kirk bobbie sergio violet kristina
+toni seth misty kent mae terrance shelly rene daisy eduardo ramona terrence sherri enrique erika freddie katrina wade
+claire austin lindsey stuart lindsay fredrick geneva arturo guadalupe alejandro belinda margarita joey sheryl nick
+cora luther faye wendell ada jeremiah natasha evan sabrina julius isabel marguerite donnie hattie otis harriet molly
+trevor cecilia oliver kristi luke brandi homer blanche gerard sandy doug rosie kenny joanna hubert iris angelo eunice
+shaun angie lyle inez matt lynda madeline alfonso amelia orlando alberta rex genevieve carlton monique ernesto jodi
+cameron janie neal maggie pablo kayla lorenzo sonya omar jan wilbur blake kristine grant candace horace fannie
+roderick maryann kerry opal abraham alison willis yvette rickey melody luz ira susie andres olivia cesar flora
+johnathan shelley malcolm kristy rudolph mamie damon lula kelvin lola rudy verna preston beulah alton antoinette
+archie candice marco juana wm jeannette pete pam randolph kelli garry hannah geoffrey whitney jonathon bridget felipe
+karla bennie celia gerardo latoya ed patty dominic shelia gayle loren della delbert vicky colin lynne guillermo sheri
+earnest marianne lucas kara benny jacquelyn noel erma spencer blanca rodolfo myra myron leticia edmund pat garrett
+krista salvatore roxanne cedric angelica lowell gregg robyn sherman wilson adrienne devin rosalie sylvester alexandra
+brooke roosevelt bethany israel sadie jermaine bernadette forrest traci wilbert jody leland kendra simon jasmine
+nichole clark rachael irving chelsea carroll mable bryant ernestine owen muriel rufus marcella woodrow elena sammy
+krystal kristopher angelina mack nadine levi kari marcos estelle gustavo dianna jake paulette lionel lora marty mona
+taylor doreen ellis rosemarie dallas gilberto desiree clint antonia nicolas hope laurence ginger ismael janis orville
+betsy drew christie freda ervin mercedes dewey meredith al lynette wilfred teri josh cristina hugo eula ignacio leigh
+caleb meghan tomas sophia sheldon eloise erick rochelle frankie gretchen stewart cecelia doyle raquel darrel henrietta
+rogelio alyssa terence jana santiago kelley alonzo gwen elias bert jenna elbert tricia ramiro laverne conrad olive
+alexis noah tasha grady silvia phil elvira cornelius lamar delia rolando sophie clay kate percy patti dexter lorena
+bradford kellie merle sonja darin lila amos lana terrell darla moses may irvin mindy saul essie roman mandy darnell
+lorene randal elsa tommie josefina timmy jeannie darrin miranda winston dixie brendan lucia toby marta van faith abel
+lela dominick johanna boyd shari camille tami emilio shawna elijah elisa cary ebony domingo melba santos ora aubrey
+nettie emmett tabitha marlon ollie emanuel jerald winifred edmond kristie
 `);
 
 export const CENSUS_SURNAMES: readonly string[] = words(`

@@ -99,6 +99,15 @@ const ORDINALS = [
  * most frequent ones, so a name never out-competes "yes" or "two".
  */
 const COMMON = 120;
+/**
+ * A most-frequent-first list as slot values with a rough frequency prior: the first `top` four times,
+ * the next up to `common` twice. The language model then prefers "sarah" to "sara" when both sound
+ * the same, as a receptionist would write it.
+ */
+function byFrequency(names: readonly string[], top: number, common: number): string[] {
+  return names.flatMap((name, i) => Array.from({ length: i < top ? 4 : i < common ? 2 : 1 }, () => name));
+}
+
 const FIRST_NAMES = [
   ...CENSUS_FIRST_NAMES,
   "wei",
@@ -267,9 +276,6 @@ const CONVERSATIONAL = [
   "no wait {time}",
   "not {day} {day}",
   "wait no",
-  "let me spell that",
-  "it's spelled {letter} {letter} {letter} {letter}",
-  "{letter} {letter} {letter} {letter} {letter}",
 ];
 
 const WHEN_ANSWERS = [
@@ -360,10 +366,15 @@ const NAME_ANSWERS = [
   "the name's {first_any} {last_any}",
   "the name is {first_any} {last_any}",
   "{filler} {first_any} {last_any}",
-  "{first_any} {last_any} {letter} {letter} {letter} {letter} {letter}",
+];
+
+/** After the agent asks to spell a name: letters (a name's spelling is letters, not words). */
+const SPELLING_ANSWERS = [
   "{letter} {letter} {letter} {letter} {letter}",
   "{letter} {letter} {letter} {letter}",
+  "{letter} {letter} {letter} {letter} {letter} {letter}",
   "it's spelled {letter} {letter} {letter} {letter} {letter}",
+  "{first_any} {letter} {letter} {letter} {letter}",
 ];
 
 /** What callers answer when the agent has just asked for each kind of entity (PhraseSpec.answers). */
@@ -374,7 +385,7 @@ function answerTemplates(digitSeqs: string[]): PhraseSpec["answers"] {
     time: WHEN_ANSWERS,
     yes_no: YES_NO_ANSWERS,
     name: NAME_ANSWERS,
-    spelling: NAME_ANSWERS,
+    spelling: SPELLING_ANSWERS,
     phone: digits,
     digits,
   };
@@ -568,8 +579,8 @@ export function buildPhraseSpec(business: BusinessConfig): PhraseSpec {
       digit,
       first: [...new Set([...FIRST_NAMES.slice(0, COMMON), ...staffFirst])],
       last: [...new Set([...SURNAMES.slice(0, COMMON), ...staffLast])],
-      first_any: [...new Set([...FIRST_NAMES, ...staffFirst])],
-      last_any: [...new Set([...SURNAMES, ...staffLast])],
+      first_any: byFrequency([...new Set([...staffFirst, ...FIRST_NAMES])], 100, 400),
+      last_any: byFrequency([...new Set([...staffLast, ...SURNAMES])], 60, 300),
       business: [toSpokenWords(business.name)],
       opener: [
         "hi",

@@ -20,6 +20,8 @@ export interface DomainLmOptions {
   pronunciations?: Record<string, string>;
   dictPath?: string;
   seed?: number;
+  /** Expected answers' share of an answer model's corpus, relative to the domain corpus (default 1: as many sentences). */
+  answerShare?: number;
 }
 
 export interface DomainLm {
@@ -209,8 +211,15 @@ export function buildArpa(sentences: readonly string[][]): string {
 }
 
 /** Key of the cached model: the spec, the recipe version and the options that change the output. */
-export function domainLmKey(spec: PhraseSpec, options: Pick<DomainLmOptions, "maxSentences" | "pronunciations" | "seed"> = {}): string {
-  const payload = JSON.stringify({ v: LM_VERSION, spec, max: options.maxSentences ?? 20_000, pr: options.pronunciations ?? {}, seed: options.seed ?? 1 });
+export function domainLmKey(spec: PhraseSpec, options: Pick<DomainLmOptions, "maxSentences" | "pronunciations" | "seed" | "answerShare"> = {}): string {
+  const payload = JSON.stringify({
+    v: LM_VERSION,
+    spec,
+    max: options.maxSentences ?? 20_000,
+    pr: options.pronunciations ?? {},
+    seed: options.seed ?? 1,
+    share: options.answerShare ?? ANSWER_SHARE,
+  });
   return createHash("sha256").update(payload).digest("hex").slice(0, 16);
 }
 
@@ -251,7 +260,7 @@ export function buildDomainLm(spec: PhraseSpec, options: DomainLmOptions): Domai
     const own = pronounceable(
       expandCorpus({ templates: spec.answers![name as keyof typeof spec.answers]!, slots: spec.slots }, options.maxSentences, options.seed),
     );
-    const repeat = own.length > 0 ? Math.max(1, Math.round((ANSWER_SHARE * kept.length) / own.length)) : 0;
+    const repeat = own.length > 0 ? Math.max(1, Math.round(((options.answerShare ?? ANSWER_SHARE) * kept.length) / own.length)) : 0;
     return { name, sentences: [...kept, ...Array.from({ length: repeat }, () => own).flat()] };
   });
   const vocab = [...new Set([...kept.flat(), ...answers.flatMap((a) => a.sentences.flat())])].sort();

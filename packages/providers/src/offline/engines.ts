@@ -36,12 +36,13 @@ export type VadProviderId = "fvad";
 
 /**
  * Phone calls start the recogniser's live cepstral mean normalisation from a phone line's mean instead
- * of the wideband model's: the first utterance of a call is otherwise decoded against the wrong mean
- * until the estimate catches up. Measured as the mean after 30 utterances of five voices carried over
- * 8 kHz μ-law (bench/telephony/recognition.bench.ts).
+ * of the wideband model's: the first utterances of a call are otherwise decoded against the wrong mean
+ * until the estimate catches up. Measured as the live mean after 36 utterances of five voices carried
+ * over 8 kHz μ-law and spectrally folded as the gateway does (PHONE_SPECTRAL_FOLD 0.3, no band fill);
+ * bench/telephony/recognition.bench.ts has the figures (docs/benchmarks.md, "Recognition").
  */
 const NARROWBAND_FRONT_END: Readonly<Record<string, string>> = {
-  "-cmninit": "56.91,-8.44,3.77,0.14,-0.04,-4.55,-1.49,-5.06,-2.68,0.53,-0.14,0.42,-1.18",
+  "-cmninit": "46.30,7.90,-1.86,4.81,3.06,-16.06,12.52,-14.00,-0.35,5.27,-7.62,8.91,-5.02",
 };
 
 export const FLITE_VOICES: readonly string[] = ["slt", "kal16", "rms", "awb", "kal"];
@@ -55,7 +56,13 @@ export const FALLBACK_PHRASES: PhraseSpec = {
 /** The engines that run in this process (no key, no network): the offline speech stack and every chain's last resort. */
 export const sttProviders = {
   pocketsphinx: (options) => {
-    const lm = buildDomainLm(options.phraseSpec ?? FALLBACK_PHRASES, { cacheDir: options.cacheDir, pronunciations: options.pronunciations });
+    const spec = options.phraseSpec ?? FALLBACK_PHRASES;
+    // Answer models help on the browser stream; on phone audio they cost more short answers than they
+    // fix (measured: 87 → 70 of 148 exact), so phone calls decode with the domain model alone.
+    const lm = buildDomainLm(options.narrowband ? { templates: spec.templates, slots: spec.slots } : spec, {
+      cacheDir: options.cacheDir,
+      pronunciations: options.pronunciations,
+    });
     return createPocketsphinxStt({
       lmPath: lm.lmPath,
       dictPath: lm.dictPath,
