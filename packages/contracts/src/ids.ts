@@ -65,5 +65,6 @@ export function createId(kind: IdKind): string {
 
 export function idSchema(kind: IdKind) {
   const prefix = ID_PREFIXES[kind];
-  return z.string().regex(new RegExp(`^${prefix}_[0-9a-z]{8,40}$`), `must be a ${kind} id (${prefix}_…)`);
+  const article = /^[aeiou]/.test(kind) ? "an" : "a";
+  return z.string().regex(new RegExp(`^${prefix}_[0-9a-z]{8,40}$`), `must be ${article} ${kind} id (${prefix}_…)`);
 }
