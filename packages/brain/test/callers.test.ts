@@ -156,6 +156,18 @@ describe("corrections before the booking is made", () => {
     });
   }
 
+  it('a misheard "I" as "am" is not a morning: "afternoon" is what the caller asked for', async () => {
+    const c = await call("dental", [
+      "am would like to book a cleaning next tuesday afternoon",
+      "the first one",
+      "Sam Rivera",
+      "two one two five five five zero one four two",
+      "yes",
+    ]);
+    const a = await onlyBooking(c);
+    expect(Number(a.local.slice(-5, -3))).toBeGreaterThanOrEqual(12);
+  });
+
   it("the chosen day and time said again is not a change", async () => {
     const c = await call("dental", [
       "I'd like a cleaning on Monday at 10",

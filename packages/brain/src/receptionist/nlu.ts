@@ -261,7 +261,8 @@ function matchStaff(business: BusinessConfig, norm: string): Staff | null {
 }
 
 const PART_OF_DAY: Array<[RegExp, Exclude<PartOfDay, "any">]> = [
-  [/\b(morning|am)\b/, "morning"],
+  // A lone "am" is "I am" or "um" misheard; "10 am" is a time, parsed as one.
+  [/\b(morning|in the am)\b/, "morning"],
   [/\b(afternoon|after lunch|lunchtime|lunch time)\b/, "afternoon"],
   [/\b(evening|tonight|after work|late)\b/, "evening"],
 ];
