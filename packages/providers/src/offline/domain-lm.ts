@@ -6,7 +6,7 @@ import type { PhraseSpec } from "@orbis/voice";
 import { CMUDICT_PATH } from "./pocketsphinx-lib.ts";
 
 /** Bump when the corpus or LM recipe changes so cached models are rebuilt. */
-const LM_VERSION = 2;
+const LM_VERSION = 3;
 
 /** An answer model's corpus: the whole domain corpus plus the expected answers, repeated to this share of it. */
 const ANSWER_SHARE = 1;
@@ -235,7 +235,10 @@ export function buildDomainLm(spec: PhraseSpec, options: DomainLmOptions): Domai
   const dictPath = join(dir, "domain.dict");
   const metaPath = join(dir, "meta.json");
   const answerNames = Object.keys(spec.answers ?? {}).filter((name) => /^[a-z_]+$/.test(name));
-  const answerLms = Object.fromEntries(answerNames.map((name) => [name, join(dir, `answer-${name}.lm`)]));
+  // Expectations with the same answers ("date" and "time") share one model file.
+  const templatesOf = (name: string) => JSON.stringify(spec.answers![name as keyof typeof spec.answers]);
+  const ownerOf = (name: string) => answerNames.find((n) => templatesOf(n) === templatesOf(name))!;
+  const answerLms = Object.fromEntries(answerNames.map((name) => [name, join(dir, `answer-${ownerOf(name)}.lm`)]));
   if (existsSync(lmPath) && existsSync(dictPath) && existsSync(metaPath)) {
     const meta = JSON.parse(readFileSync(metaPath, "utf8")) as Omit<DomainLm, "lmPath" | "dictPath" | "cached" | "key" | "answerLms">;
     return { ...meta, key, lmPath, dictPath, cached: true, answerLms };
@@ -256,13 +259,15 @@ export function buildDomainLm(spec: PhraseSpec, options: DomainLmOptions): Domai
   };
   const kept = pronounceable(expandCorpus(spec, options.maxSentences, options.seed));
   if (kept.length === 0) throw new Error("no sentence of the phrase spec could be pronounced; add pronunciations");
-  const answers = answerNames.map((name) => {
-    const own = pronounceable(
-      expandCorpus({ templates: spec.answers![name as keyof typeof spec.answers]!, slots: spec.slots }, options.maxSentences, options.seed),
-    );
-    const repeat = own.length > 0 ? Math.max(1, Math.round(((options.answerShare ?? ANSWER_SHARE) * kept.length) / own.length)) : 0;
-    return { name, sentences: [...kept, ...Array.from({ length: repeat }, () => own).flat()] };
-  });
+  const answers = answerNames
+    .filter((name) => ownerOf(name) === name)
+    .map((name) => {
+      const own = pronounceable(
+        expandCorpus({ templates: spec.answers![name as keyof typeof spec.answers]!, slots: spec.slots }, options.maxSentences, options.seed),
+      );
+      const repeat = own.length > 0 ? Math.max(1, Math.round(((options.answerShare ?? ANSWER_SHARE) * kept.length) / own.length)) : 0;
+      return { name, sentences: [...kept, ...Array.from({ length: repeat }, () => own).flat()] };
+    });
   const vocab = [...new Set([...kept.flat(), ...answers.flatMap((a) => a.sentences.flat())])].sort();
   const dictLines: string[] = [];
   for (const w of vocab) {

@@ -50,14 +50,23 @@ export function openDecoderStream(lib, args, partialEverySamples, onPartial, sea
     throw new Error(`pocketsphinx could not load its model (${args.join(" ")})`);
   }
   const main = lib.getSearch(decoder);
-  const names = new Set();
-  for (const [name, path] of Object.entries(searches)) {
-    // A model that does not load leaves that expectation on the main model.
-    if (lib.addLm(decoder, name, path) === 0) names.add(name);
-  }
-  if (names.size > 0) lib.setSearch(decoder, main);
+  // Answer models load on the first turn that expects them (one search per file, shared by the
+  // expectations that use it), so opening a stream costs no more than the main model.
+  const loaded = new Map();
+  const searchFor = (name) => {
+    const path = searches[name];
+    if (!path) return main;
+    if (!loaded.has(path)) {
+      const search = `answer${loaded.size}`;
+      // A model that does not load leaves that expectation on the main model.
+      loaded.set(path, lib.addLm(decoder, search, path) === 0 ? search : main);
+      lib.setSearch(decoder, current);
+    }
+    return loaded.get(path);
+  };
   let current = main;
-  let wanted = main;
+  /** The expectation for the next utterance; its model is loaded and made current as that utterance starts. */
+  let wanted = "";
   let inUtterance = false;
   let sinceHyp = 0;
   let lastPartial = "";
@@ -72,7 +81,8 @@ export function openDecoderStream(lib, args, partialEverySamples, onPartial, sea
     push(pcm) {
       if (closed) return;
       if (!inUtterance) {
-        if (wanted !== current && lib.setSearch(decoder, wanted) === 0) current = wanted;
+        const target = Object.hasOwn(searches, wanted) ? searchFor(wanted) : main;
+        if (target !== current && lib.setSearch(decoder, target) === 0) current = target;
         lib.startUtt(decoder);
         inUtterance = true;
         sinceHyp = 0;
@@ -92,7 +102,7 @@ export function openDecoderStream(lib, args, partialEverySamples, onPartial, sea
     end: () => (closed ? "" : finish()),
     /** The model for the next utterance (one already under way keeps its own). */
     expect(name) {
-      wanted = names.has(name) ? name : main;
+      wanted = name;
     },
     abort() {
       if (!closed) finish();
