@@ -5,7 +5,7 @@ import { telnyxOutboundSchema, twilioOutboundSchema } from "@orbis/contracts";
 import { encodeMulaw } from "@orbis/voice";
 import { CallerLine, type EmulatedCallResult, type EmulatedStep } from "./caller-line.ts";
 import { postTelnyxWebhook, telnyxEvent, type TelnyxDial, type TelnyxEmulator } from "./telnyx-emulator.ts";
-import type { TwilioAccount } from "./twilio-emulator.ts";
+import { twilioLineWire, type TwilioAccount } from "./twilio-emulator.ts";
 import type { TwilioPlacedCall } from "./twilio-rest-emulator.ts";
 
 /**
@@ -129,17 +129,7 @@ export async function twilioCallee(account: TwilioAccount, call: TwilioPlacedCal
   let seq = 0;
   const send = (m: object) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));
   const line = new CallerLine(
-    {
-      media: (chunk, payload) =>
-        send({
-          event: "media",
-          sequenceNumber: String(++seq),
-          media: { track: "inbound", chunk: String(chunk), timestamp: String(chunk * 20), payload },
-          streamSid,
-        }),
-      dtmf: (digit) => send({ event: "dtmf", streamSid, sequenceNumber: String(++seq), dtmf: { track: "inbound_track", digit } }),
-      mark: (name) => send({ event: "mark", sequenceNumber: String(++seq), streamSid, mark: { name } }),
-    },
+    twilioLineWire(send, streamSid, () => String(++seq)),
     { log: (l) => log.push(l) },
   );
   let agentHungUp = false;

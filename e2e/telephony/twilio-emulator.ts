@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
 import twilio from "twilio";
 import { twilioOutboundSchema } from "@orbis/contracts";
-import { CallerLine, type EmulatedCallResult, type EmulatedStep } from "./caller-line.ts";
+import { CallerLine, type EmulatedCallResult, type EmulatedStep, type LineWire } from "./caller-line.ts";
 import type { TwilioRestEmulator } from "./twilio-rest-emulator.ts";
 
 export type { EmulatedStep } from "./caller-line.ts";
@@ -76,6 +76,16 @@ export async function postTwilioForm(
   return { status: res.status, body: await res.text() };
 }
 
+/** The caller's side of a Twilio media stream, as the wire of a `CallerLine` (sequence numbers from `nextSeq`). */
+export function twilioLineWire(send: (message: object) => unknown, streamSid: string, nextSeq: () => string): LineWire {
+  return {
+    media: (chunk, payload) =>
+      send({ event: "media", sequenceNumber: nextSeq(), media: { track: "inbound", chunk: String(chunk), timestamp: String(chunk * 20), payload }, streamSid }),
+    dtmf: (digit) => send({ event: "dtmf", streamSid, sequenceNumber: nextSeq(), dtmf: { track: "inbound_track", digit } }),
+    mark: (name) => send({ event: "mark", sequenceNumber: nextSeq(), streamSid, mark: { name } }),
+  };
+}
+
 /**
  * A loopback Twilio: rings our voice webhook with a signed form, follows the `<Connect><Stream>`
  * TwiML, opens the media WebSocket like Twilio (signed upgrade, connected/start/media/stop), streams
@@ -131,17 +141,7 @@ export async function placeTwilioCall(
   let seq = 0;
   const send = (m: object) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));
   const line = new CallerLine(
-    {
-      media: (chunk, payload) =>
-        send({
-          event: "media",
-          sequenceNumber: String(++seq),
-          media: { track: "inbound", chunk: String(chunk), timestamp: String(chunk * 20), payload },
-          streamSid,
-        }),
-      dtmf: (digit) => send({ event: "dtmf", streamSid, sequenceNumber: String(++seq), dtmf: { track: "inbound_track", digit } }),
-      mark: (name) => send({ event: "mark", sequenceNumber: String(++seq), streamSid, mark: { name } }),
-    },
+    twilioLineWire(send, streamSid, () => String(++seq)),
     { ...(o.voice ? { voice: o.voice } : {}), ...(o.log ? { log: o.log } : {}), ...(o.turnTimeoutMs ? { turnTimeoutMs: o.turnTimeoutMs } : {}) },
   );
   if (url.includes("?")) line.shapeError("stream url has a query string (Twilio error 31920)");
