@@ -85,6 +85,8 @@ function actionOf(call: SummaryTurn["toolCalls"][number], zone: string): Action 
       const urgent = args.urgency === "high" ? " (urgent)" : "";
       return { outcome: "message", sentence: text ? `${name} left a message: ${clause(text)}${urgent}.` : `${name} left a message${urgent}.` };
     }
+    case "do_not_call":
+      return { outcome: "do_not_call", sentence: "The caller asked not to be called again; their number is on the do-not-call list." };
     case "transfer_call": {
       const reason = str(obj(call.result).reason) ?? str(args.reason);
       return { outcome: "transferred", sentence: `The caller was transferred to a person${reason ? ` (${clause(reason, 80)})` : ""}.` };
@@ -94,12 +96,13 @@ function actionOf(call: SummaryTurn["toolCalls"][number], zone: string): Action 
   }
 }
 
-const PRIORITY: readonly CallResult[] = ["booked", "rescheduled", "cancelled", "message", "transferred"];
+/** A request never to be called again outranks everything: the number must reach the do-not-call list. */
+const PRIORITY: readonly CallResult[] = ["do_not_call", "booked", "rescheduled", "cancelled", "message", "transferred"];
 
 /**
  * What a call achieved and a one- or two-sentence summary in plain words, from the receptionist's
  * structured record (its turns' tool calls), with times in the workspace's zone: the outcome is the
- * most significant successful action (booked, rescheduled, cancelled, message, transferred), else
+ * most significant successful action (do_not_call, booked, rescheduled, cancelled, message, transferred), else
  * `no_action` with what the caller asked about.
  */
 export function buildCallSummary(turns: readonly SummaryTurn[], options: { timezone: string; endReason?: string | null }): CallSummary {

@@ -95,6 +95,25 @@ describe("buildCallSummary", () => {
     expect(buildCallSummary([turn([])], { ...zone, endReason: "transfer" }).outcome).toBe("transferred");
   });
 
+  it("a request not to be called again outranks a booking", () => {
+    const s = buildCallSummary(
+      [
+        turn([
+          {
+            name: "book_appointment",
+            args: { customerName: "Sam" },
+            ok: true,
+            result: { appointment: { service: "Cleaning", start: "2025-12-09T10:00:00Z" } },
+          },
+        ]),
+        turn([{ name: "do_not_call", args: { reason: "asked" }, ok: true, result: { reason: "asked" } }]),
+      ],
+      zone,
+    );
+    expect(s.outcome).toBe("do_not_call");
+    expect(s.summary).toMatch(/^The caller asked not to be called again; their number is on the do-not-call list\. Sam booked a cleaning/);
+  });
+
   it("the most significant action leads, a second one follows", () => {
     const s = buildCallSummary(
       [

@@ -231,6 +231,19 @@ export const SCRIPTS: Script[] = [
     check: (c) => transferred(c, "+12125550199"),
   },
   {
+    name: "dental: a caller who wants no more calls is listed and let go, even while a name is due",
+    template: "dental",
+    steps: [
+      ["I'd like to book a cleaning for Friday at 10", /name/],
+      ["Actually, just take me off your list, stop calling me", /calling list.*won't call you again.*Goodbye/],
+    ],
+    async check(c) {
+      ended(c);
+      expect(c.toolCalls("do_not_call")).toHaveLength(1);
+      expect(c.toolCalls("book_appointment")).toHaveLength(0);
+    },
+  },
+  {
     name: "dental: DTMF 0 transfers",
     template: "dental",
     steps: [[dtmf("0"), /transfer/]],

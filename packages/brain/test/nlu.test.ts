@@ -93,6 +93,19 @@ describe("intents", () => {
     expect(understand("I can't make it", dental, NOW).intents.has("cancel")).toBe(false);
     expect(understand("can you send someone tomorrow", dental, NOW).intents.has("transfer")).toBe(false);
   });
+  it("a request never to be called again, and what is not one", () => {
+    for (const text of [
+      "please take me off your list",
+      "stop calling me",
+      "Don't call me again.",
+      "do not call this number anymore",
+      "put me on your do not call list",
+      "remove my number from your calling list",
+    ])
+      expect(understand(text, dental, NOW).intents.has("do_not_call"), text).toBe(true);
+    for (const text of ["please call me back", "don't call me back, I'll call you", "take me off the schedule for Friday", "can I call you again tomorrow"])
+      expect(understand(text, dental, NOW).intents.has("do_not_call"), text).toBe(false);
+  });
   it("ordinal choices are not dates", () => {
     const u = understand("the second one", dental, NOW, { bareNumberIsTime: true });
     expect(u.ordinal).toBe(1);

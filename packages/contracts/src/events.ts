@@ -10,7 +10,8 @@ import { idSchema } from "./ids.ts";
 const instant = z.iso.datetime({ offset: true });
 
 /** What a call achieved, stored on the call when it ends (issue list: booked … no action). */
-export const callResultSchema = z.enum(["booked", "rescheduled", "cancelled", "message", "transferred", "no_action"]);
+/** What a call achieved. `do_not_call`: the person asked never to be called again (their number goes on the do-not-call list). */
+export const callResultSchema = z.enum(["booked", "rescheduled", "cancelled", "message", "transferred", "do_not_call", "no_action"]);
 export type CallResult = z.infer<typeof callResultSchema>;
 
 const appointmentEvent = z.object({

@@ -63,6 +63,7 @@ export const BUILTIN_TOOL_NAMES = [
   "business_info",
   "take_message",
   "transfer_call",
+  "do_not_call",
   "end_call",
 ] as const;
 export type BuiltinToolName = (typeof BUILTIN_TOOL_NAMES)[number];

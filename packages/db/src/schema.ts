@@ -298,7 +298,7 @@ export const calls = pgTable(
       .notNull()
       .default(sql`'{}'::jsonb`),
     costUsd: usd("cost_usd"),
-    /** What the call achieved, set when it ends: booked, rescheduled, cancelled, message, transferred, no_action. */
+    /** What the call achieved, set when it ends: booked, rescheduled, cancelled, message, transferred, do_not_call, no_action. */
     outcome: text("outcome"),
     /** A short summary of the call, built from the receptionist's events or by the agent's LLM. */
     summary: text("summary"),

@@ -154,6 +154,13 @@ export class CallDialogue implements Dialogue {
     return this.takeMessage(urgent, note);
   }
 
+  /** "Stop calling me": recorded (the worker lists the number as do-not-call), said, and the call ends. */
+  async doNotCall(): Promise<void> {
+    await this.tool("do_not_call", { reason: "caller asked not to be called again" });
+    this.say(this.phrases.doNotCall(this.business.name));
+    return this.end("caller asked not to be called");
+  }
+
   async end(reason: string): Promise<void> {
     await this.tool("end_call", { reason });
     this.events.push({ type: "end", reason });

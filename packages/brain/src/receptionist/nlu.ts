@@ -25,6 +25,8 @@ export type Intent =
   | "thanks"
   | "repeat"
   | "first_available"
+  /** "Stop calling me", "take me off your list": never call this number again. */
+  | "do_not_call"
   /** "I need a …", "looking for …": booking only when a service is named and no question is asked. */
   | "book_weak";
 
@@ -202,6 +204,8 @@ const RE = {
   services: /\b(what (services|do you (do|offer|fix|repair))|services|do you (do|offer|fix|repair|handle|work on|treat)|what kind)\b/,
   message:
     /\b(leave a message|take a message|message|call me back|callback|call back|have (him|her|them|someone|somebody) call|(someone|somebody) (to )?call me|pass (it|this|that) on)\b/,
+  doNotCall:
+    /\b(stop (calling|ringing|phoning)|quit calling|(don'?t|do not|never) (ever )?(call|ring|phone|contact) (me|us|this number|my number|here) ?(again|anymore|any more|ever again)|(do not|don'?t) call (list|registry)|(take|get) (me|us|my number|this number) off (your|the|this) (list|call list|calling list|contact list|database)|remove (me|us|my number|this number) from (your|the|this) (list|call list|calling list|contact list|database)|no more (calls|calling))\b/,
   goodbye: /\b(bye|goodbye|good bye|that's all|that is all|that's it|nothing else|i'm good|im good|i'm all set|all set|have a (good|nice|great))\b/,
   thanks: /\b(thanks|thank you|thank)\b/,
   repeat: /\b(repeat|say that again|come again|pardon|what did you say)\b/,
@@ -655,6 +659,7 @@ export function understand(text: string, business: BusinessConfig, now: Date, op
   if (has(RE.location, norm)) intents.add("location");
   if (has(RE.services, norm)) intents.add("services");
   if (has(RE.message, norm)) intents.add("message");
+  if (has(RE.doNotCall, norm)) intents.add("do_not_call");
   if (has(RE.goodbye, norm)) intents.add("goodbye");
   if (has(RE.thanks, norm)) intents.add("thanks");
   if (has(RE.repeat, norm)) intents.add("repeat");

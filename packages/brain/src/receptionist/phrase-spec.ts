@@ -485,6 +485,12 @@ export function buildPhraseSpec(business: BusinessConfig): PhraseSpec {
     "transfer me please",
     "can i talk to {staff}",
     "let me talk to the manager",
+    // a campaign's callee who wants no more calls
+    "please take me off your list",
+    "stop calling me",
+    "don't call me again",
+    "please don't call this number again",
+    "put me on your do not call list",
     // answers
     "yes",
     "yeah",

@@ -85,6 +85,10 @@ export const englishPhrases = {
   troubleUnderstanding: () => "I'm sorry, I'm having trouble understanding.",
   somethingWentWrong: () => "I'm sorry, something went wrong on my side.",
 
+  /** After "take me off your list": the number goes on the do-not-call list and the call ends. */
+  doNotCall: (businessName: string) =>
+    `Understood. I've taken your number off our calling list, and ${businessName} won't call you again. Sorry for the trouble. Goodbye.`,
+
   // ── a person, or a message instead ────────────────────────────────────────
   transferring: () => "Of course. Let me transfer you to someone now. Please hold.",
   noOneAvailable: () => "I'm sorry, no one is available to take your call right now.",

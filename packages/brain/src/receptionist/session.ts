@@ -186,6 +186,8 @@ export class ReceptionistSession implements BrainSession {
     const { call } = this;
     const I = u.intents;
     const freeText = call.awaiting === "message" || call.awaiting === "name";
+    // "Take me off your list" in any state but the dictation of a message (whose words are the caller's).
+    if (I.has("do_not_call") && call.awaiting !== "message") return call.doNotCall();
     if (I.has("transfer") && (!freeText || isPlainRequestForPerson(u)) && !isDescribedNeed(call, u)) return call.transfer("caller asked for a person");
     if (I.has("repeat")) {
       call.say(call.lastPrompt);

@@ -187,6 +187,20 @@ export const transferCallTool = defineTool({
   },
 });
 
+/**
+ * The person asked never to be called again ("take me off your list"): recorded on the turn, the call's
+ * outcome becomes `do_not_call` and the worker puts the other party's number on the workspace's
+ * do-not-call list, which campaigns honour.
+ */
+export const doNotCallTool = defineTool({
+  name: "do_not_call",
+  description: "The person asked not to be called again: put their number on the do-not-call list, then say goodbye and end the call.",
+  args: z.object({ reason: z.string().max(200).default("asked not to be called") }),
+  async run(args) {
+    return { reason: args.reason };
+  },
+});
+
 export const endCallTool = defineTool({
   name: "end_call",
   description: "End the call after saying goodbye.",
@@ -206,6 +220,7 @@ export function builtinTools(): AnyTool[] {
     businessInfoTool,
     takeMessageTool,
     transferCallTool,
+    doNotCallTool,
     endCallTool,
   ] as AnyTool[];
 }

@@ -41,6 +41,7 @@ const STORED_OUTCOMES: Record<NonNullable<CallDto["outcome"]>, { label: string; 
   cancelled: { label: "Appointment cancelled", tone: "amber" },
   message: { label: "Message taken", tone: "green" },
   transferred: { label: "Transferred", tone: "slate" },
+  do_not_call: { label: "Do not call", tone: "slate" },
   no_action: { label: "No action", tone: "slate" },
 };
 
