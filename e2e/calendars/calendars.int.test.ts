@@ -243,6 +243,44 @@ describe("calendar connections", () => {
     expect(gone.json()).toEqual({ revoked: false });
   });
 
+  it("the dashboard's tool runs see the connected calendar like a call does: a business busy time, then a staff member's", async () => {
+    const account = await signup(t.app, "tools");
+    const agent = await createAgentWithBusiness(t.app, account);
+    const invoke = (tool: string, args: object) => inject(account, "POST", `/v1/agents/${agent}/tools/${tool}/invoke`, { args });
+    const day = localInstant(8, "00:00").slice(0, 10);
+    const startsOf = async (args: object) => {
+      const res = await invoke("check_availability", { date: day, limit: 20, ...args });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().ok, res.body).toBe(true);
+      return (res.json().result.slots as { start: string }[]).map((s) => s.start);
+    };
+    // Before any connection the slot is offered through the tools endpoint.
+    expect(await startsOf({ serviceId: "hour" })).toContain(localInstant(8, "10:00"));
+
+    google.busyBlocks.push({ calendarId: google.email, start: new Date(localInstant(8, "10:00")), end: new Date(localInstant(8, "11:00")) });
+    const id = await connect(account, "google");
+    const business = await startsOf({ serviceId: "hour" });
+    expect(business).not.toContain(localInstant(8, "10:00"));
+    expect(business).toContain(localInstant(8, "11:00"));
+    // Booking the busy slot through the tool is refused by the re-check (nothing is written).
+    const refused = await invoke("book_appointment", {
+      serviceId: "hour",
+      start: localInstant(8, "10:00"),
+      customerName: "Lee",
+      customerPhone: "+12125550111",
+    });
+    expect(refused.json()).toMatchObject({ ok: false });
+    expect(refused.json().error).toMatch(/^conflict/);
+    expect((await inject(account, "GET", `/v1/appointments?day=${day}&agentId=${agent}`)).json().data).toEqual([]);
+
+    // Attached to Ann: it blocks Ann's slots only.
+    expect((await inject(account, "PUT", `/v1/calendar-connections/${id}`, { staffId: "ann" })).statusCode).toBe(200);
+    expect(await startsOf({ serviceId: "cut", staffId: "ann" })).not.toContain(localInstant(8, "10:00"));
+    expect(await startsOf({ serviceId: "cut", staffId: "bob" })).toContain(localInstant(8, "10:00"));
+    expect(await startsOf({ serviceId: "hour" })).toContain(localInstant(8, "10:00"));
+    await inject(account, "DELETE", `/v1/calendar-connections/${id}`);
+  });
+
   it("keeps a workspace's connections to itself and answers bad input with 422", async () => {
     const id = await connect(owner, "google");
     const other = await signup(t.app, "other");
@@ -259,6 +297,14 @@ describe("calendar connections", () => {
     };
     await bad("POST", "/v1/calendar-connections/yahoo/start", {});
     await bad("POST", "/v1/calendar-connections/google/start", { staffId: "Not A Staff Id!" });
+    // A staff id must be one of the business settings' staff members, which the list offers.
+    expect((await inject(owner, "GET", "/v1/calendar-connections")).json().staff).toEqual([
+      { id: "ann", name: "Ann", agents: ["Front desk"] },
+      { id: "bob", name: "Bob", agents: ["Front desk"] },
+    ]);
+    expect((await inject(other, "GET", "/v1/calendar-connections")).json().staff).toEqual([]);
+    expect((await bad("POST", "/v1/calendar-connections/google/start", { staffId: "dr-nobody" })).details[0].path).toBe("body.staffId");
+    expect((await bad("PUT", `/v1/calendar-connections/${id}`, { staffId: "dr-nobody" })).details[0].path).toBe("body.staffId");
     await bad("POST", "/v1/calendar-connections/google/start", { extra: true });
     await bad("GET", "/v1/calendar-connections/calc_nope!/calendars");
     await bad("PUT", `/v1/calendar-connections/${id}`, {});

@@ -195,7 +195,7 @@ export async function mountApi(app: Server, deps: ApiDeps) {
   const planLimits = createPlanLimits(billingDeps);
   // The plan's features (and the operator's overrides): what may be created (cloud voices, numbers, tools, webhooks, practice).
   const features = createFeaturesService({ billing: billingDeps });
-  const tools = createToolsService({ clock, http: toolHttp, encryptionKey: deps.config.encryptionKey, features });
+  const tools = createToolsService({ clock, http: toolHttp, encryptionKey: deps.config.encryptionKey, features, externalCalendars });
   const agents = createAgentsService({
     readiness: { platformKeys: deps.config.providerKeys, allowPrivateNetwork: deps.config.allowPrivateNetworkTools },
     tests: agentTests.publishGate,

@@ -5,7 +5,7 @@ import { createToolSecretsCipher, type ToolSecretsCipher } from "@orbis/credenti
 import { tenantScope, type AgentToolRow, type Database } from "@orbis/db";
 import type { Brain } from "@orbis/voice";
 import { effectiveBusiness } from "./business.ts";
-import { DbCalendar, type ExternalBusySource } from "./db-calendar.ts";
+import { businessCalendar, type ExternalBusySource } from "./db-calendar.ts";
 import { DbMessageSink } from "./db-message-sink.ts";
 import { compileStoredTool } from "./stored-tools.ts";
 
@@ -56,12 +56,7 @@ export function createAgentSetupFactory(
     const { business } = effectiveBusiness(agent.business, workspace ?? { name: agent.name, timezone: "UTC" });
     return {
       business,
-      calendar: new DbCalendar(tenant, workspaceId, {
-        timezone: business.timezone,
-        clock,
-        external: options.externalCalendars,
-        staffIds: business.staff.map((s) => s.id),
-      }),
+      calendar: businessCalendar(tenant, business, { clock, external: options.externalCalendars }),
       messages: new DbMessageSink(tenant),
       clock,
       agentPrompt: agent.systemPrompt,
@@ -94,12 +89,7 @@ export function createBrainFactory(db: Database, options: BrainFactoryOptions = 
 
     const brain = createReceptionistBrain({
       business,
-      calendar: new DbCalendar(tenant, workspaceId, {
-        timezone: business.timezone,
-        clock,
-        external: options.externalCalendars,
-        staffIds: business.staff.map((s) => s.id),
-      }),
+      calendar: businessCalendar(tenant, business, { clock, external: options.externalCalendars }),
       messages: new DbMessageSink(tenant),
       clock,
       ...(agent.greeting ? { greeting: agent.greeting } : {}),

@@ -182,3 +182,21 @@ export class DbCalendar implements CalendarProvider {
     });
   }
 }
+
+/**
+ * The calendar of one agent's business, the same for every path that books or offers slots (calls,
+ * chat, the dashboard's tool runs, appointments): the business zone, its staff (a busy time of the
+ * whole business blocks each of them) and the connected calendars' busy times.
+ */
+export function businessCalendar(
+  tenant: TenantScope,
+  business: { timezone: string; staff?: readonly { id: string }[] | undefined },
+  options: { clock?: Clock | undefined; external?: ExternalBusySource | undefined } = {},
+): DbCalendar {
+  return new DbCalendar(tenant, tenant.workspaceId, {
+    timezone: business.timezone,
+    ...(options.clock ? { clock: options.clock } : {}),
+    external: options.external,
+    staffIds: business.staff?.map((s) => s.id) ?? [],
+  });
+}

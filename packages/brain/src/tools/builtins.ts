@@ -192,7 +192,7 @@ export const transferCallTool = defineTool({
  * outcome becomes `do_not_call` and the worker puts the other party's number on the workspace's
  * do-not-call list, which campaigns honour.
  */
-export const doNotCallTool = defineTool({
+const doNotCallTool = defineTool({
   name: "do_not_call",
   description: "The person asked not to be called again: put their number on the do-not-call list, then say goodbye and end the call.",
   args: z.object({ reason: z.string().max(200).default("asked not to be called") }),

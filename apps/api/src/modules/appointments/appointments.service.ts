@@ -9,7 +9,7 @@ import { decodeCursor, pageOf } from "../../lib/cursor.ts";
 import { found } from "../../lib/found.ts";
 import { invalid } from "../../lib/validation.ts";
 import { getAgentOrThrow } from "../agents/agents.service.ts";
-import { businessOfAgent, DbCalendar, fallbackBusiness, toAppointmentDto, type ExternalBusySource } from "@orbis/agent-runtime";
+import { businessCalendar, businessOfAgent, fallbackBusiness, toAppointmentDto, type ExternalBusySource } from "@orbis/agent-runtime";
 
 const DAY_MS = 24 * 3600_000;
 /** Longest availability window one request may ask for. */
@@ -30,13 +30,7 @@ export function createAppointmentsService(options: AppointmentsServiceOptions = 
     return fallbackBusiness(ws ?? { name: "our office", timezone: "UTC" });
   }
 
-  const calendarFor = (tenant: TenantScope, business: BusinessConfig) =>
-    new DbCalendar(tenant, tenant.workspaceId, {
-      timezone: business.timezone,
-      clock,
-      external: options.externalCalendars,
-      staffIds: (business.staff as BusinessConfig["staff"] | undefined)?.map((s) => s.id) ?? [],
-    });
+  const calendarFor = (tenant: TenantScope, business: BusinessConfig) => businessCalendar(tenant, business, { clock, external: options.externalCalendars });
 
   /**
    * The calendar a member books through: each insert is written with its audit row in one transaction

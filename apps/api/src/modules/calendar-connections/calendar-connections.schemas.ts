@@ -49,6 +49,8 @@ export type CalendarConnectionDto = z.infer<typeof calendarConnectionSchema>;
 export const connectionListSchema = z.object({
   providers: z.array(z.object({ id: z.enum(CALENDAR_PROVIDERS), name: z.string(), configured: z.boolean() })),
   connections: z.array(calendarConnectionSchema),
+  /** The staff members a connection can be attached to: those in the business settings of the workspace's agents. */
+  staff: z.array(z.object({ id: z.string(), name: z.string(), agents: z.array(z.string()) })),
 });
 export const calendarListSchema = z.object({ calendars: z.array(calendarChoiceSchema), bookingCalendarId: z.string().nullable() });
 export const disconnectResponseSchema = z.object({ revoked: z.boolean() });

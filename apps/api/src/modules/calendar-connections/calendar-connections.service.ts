@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError, createId } from "@orbis/contracts";
+import { AppError, businessConfigSchema, createId } from "@orbis/contracts";
 import type { Cache } from "@orbis/cache";
 import {
   CALENDAR_PROVIDERS,
@@ -43,6 +43,34 @@ function choicesOf(calendars: ExternalCalendar[], before: CalendarChoice[] | und
   return calendars.map((c) => ({ ...c, blocks: before ? (before.find((b) => b.id === c.id)?.blocks ?? false) : c.primary }));
 }
 
+/** Agents read for their staff lists (a workspace has a handful; the plan caps them well below this). */
+const MAX_AGENTS_READ = 500;
+
+/**
+ * The staff members a connection can belong to: every staff member in the business settings of the
+ * workspace's agents (one entry per id, the agents that list them), by name.
+ */
+async function staffOf(tenant: TenantScope): Promise<{ id: string; name: string; agents: string[] }[]> {
+  const byId = new Map<string, { id: string; name: string; agents: string[] }>();
+  for (const agent of await tenant.agents.list(MAX_AGENTS_READ)) {
+    const parsed = businessConfigSchema.safeParse(agent.business);
+    if (!parsed.success) continue;
+    for (const s of parsed.data.staff) {
+      const entry = byId.get(s.id) ?? { id: s.id, name: s.name || s.id, agents: [] };
+      entry.agents.push(agent.name);
+      byId.set(s.id, entry);
+    }
+  }
+  return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+}
+
+/** A staff id the business settings know (null, the whole business, always is): a 422 on `path` otherwise. */
+async function assertKnownStaff(tenant: TenantScope, staffId: string | null | undefined, path: string): Promise<void> {
+  if (!staffId) return;
+  if (!(await staffOf(tenant)).some((s) => s.id === staffId))
+    throw invalid(path, `no staff member ${staffId} in the business settings of this workspace's agents`);
+}
+
 /** A provider's refusal is the member's to act on (409: connect again); its outage is a 503. */
 async function providerCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -68,9 +96,11 @@ export function createCalendarConnectionsService(deps: CalendarConnectionsServic
     async list(tenant: TenantScope) {
       const configured = deps.calendars.configured();
       const rows = await tenant.calendarConnections.list();
+      const staff = await staffOf(tenant);
       return {
         providers: CALENDAR_PROVIDERS.map((id) => ({ id, name: providerName(id), configured: configured[id] })),
         connections: rows.map(toCalendarConnectionDto),
+        staff,
       };
     },
 
@@ -78,6 +108,7 @@ export function createCalendarConnectionsService(deps: CalendarConnectionsServic
     async start(tenant: TenantScope, actor: Actor, provider: CalendarProviderId, body: { staffId?: string | null | undefined }) {
       const vendor = deps.calendars.vendorOf(provider);
       const userId = userOf(actor);
+      await assertKnownStaff(tenant, body.staffId, "body.staffId");
       const state = createOAuthState();
       const { verifier, challenge } = createPkcePair();
       const pending: z.infer<typeof pendingSchema> = { workspaceId: tenant.workspaceId, userId, provider, staffId: body.staffId ?? null, verifier };
@@ -167,6 +198,7 @@ export function createCalendarConnectionsService(deps: CalendarConnectionsServic
       if (unknown >= 0)
         throw invalid(`body.blockingCalendarIds.${unknown}`, "not a calendar of this account (GET /v1/calendar-connections/:id/calendars lists them)");
       if (body.bookingCalendarId && !known.has(body.bookingCalendarId)) throw invalid("body.bookingCalendarId", "not a calendar of this account");
+      await assertKnownStaff(tenant, body.staffId, "body.staffId");
       const blocking = body.blockingCalendarIds && new Set(body.blockingCalendarIds);
       const updated = await tenant.transaction(async (t) => {
         const next = await t.calendarConnections.update(id, {

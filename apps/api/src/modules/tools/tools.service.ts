@@ -7,7 +7,7 @@ import type { AgentToolRow, TenantScope } from "@orbis/db";
 import type { ToolCallRecordDto } from "@orbis/contracts";
 import type { z } from "zod";
 import { getAgentOrThrow } from "../agents/agents.service.ts";
-import { businessOfAgent, compileStoredTool, DbCalendar, DbMessageSink, toolConfigOf } from "@orbis/agent-runtime";
+import { businessCalendar, businessOfAgent, compileStoredTool, DbMessageSink, toolConfigOf, type ExternalBusySource } from "@orbis/agent-runtime";
 import { auditedBy, type Actor } from "../../lib/actor.ts";
 import type { FeatureGate } from "../features/features.service.ts";
 
@@ -64,6 +64,8 @@ export interface ToolsServiceOptions {
   encryptionKey?: Buffer;
   /** The plan's features (`custom_tools`); without it, creating tools is not gated. */
   features?: FeatureGate;
+  /** Connected Google / Microsoft calendars: their busy times block the slots a tool run sees, as on a call (docs/calendars.md). */
+  externalCalendars?: ExternalBusySource;
 }
 
 export function createToolsService(options: ToolsServiceOptions = {}) {
@@ -171,7 +173,7 @@ export function createToolsService(options: ToolsServiceOptions = {}) {
         agentId,
         callId: null,
         business,
-        calendar: new DbCalendar(tenant, tenant.workspaceId, { timezone: business.timezone, clock }),
+        calendar: businessCalendar(tenant, business, { clock, external: options.externalCalendars }),
         messages: new DbMessageSink(tenant),
         clock,
       };

@@ -4,7 +4,7 @@ import { useSearchParams } from "react-router";
 import { api } from "../../lib/api.ts";
 import { useCan } from "../../lib/session.tsx";
 import { formatDateTime, useWorkspaceZone } from "../../lib/time.ts";
-import { Badge, Button, Card, EmptyState, ErrorBanner, PageHeader, Spinner } from "../../components/ui.tsx";
+import { Badge, Button, Card, EmptyState, ErrorBanner, PageHeader, Select, Spinner } from "../../components/ui.tsx";
 
 type Provider = "google" | "microsoft";
 interface CalendarChoice {
@@ -25,27 +25,64 @@ interface Connection {
   bookingCalendarId: string | null;
   createdAt: string;
 }
+interface StaffOption {
+  id: string;
+  name: string;
+  agents: string[];
+}
 interface ConnectionList {
   providers: { id: Provider; name: string; configured: boolean }[];
   connections: Connection[];
+  /** Staff members in the business settings of the workspace's agents: whom a connection can belong to. */
+  staff: StaffOption[];
 }
 
 const KEY = ["calendar-connections"];
 
-/** One connected account: which calendars block availability, which receives bookings, sync status. */
-function ConnectionCard({ connection, providerName, canManage }: { connection: Connection; providerName: string; canManage: boolean }) {
+const staffLabel = (s: StaffOption) => (s.agents.length > 0 ? `${s.name} (${s.agents.join(", ")})` : s.name);
+
+/** One connected account: whose calendar it is, which calendars block availability, which receives bookings, sync status. */
+function ConnectionCard({
+  connection,
+  providerName,
+  staff,
+  canManage,
+}: {
+  connection: Connection;
+  providerName: string;
+  staff: StaffOption[];
+  canManage: boolean;
+}) {
   const qc = useQueryClient();
   const zone = useWorkspaceZone();
   const [blocking, setBlocking] = useState(() => new Set(connection.calendars.filter((c) => c.blocks).map((c) => c.id)));
   const [booking, setBooking] = useState(connection.bookingCalendarId ?? "");
+  const [owner, setOwner] = useState(connection.staffId ?? "");
   const save = useMutation({
     mutationFn: () =>
-      api(`/v1/calendar-connections/${connection.id}`, { method: "PUT", body: { blockingCalendarIds: [...blocking], bookingCalendarId: booking || null } }),
+      api(`/v1/calendar-connections/${connection.id}`, {
+        method: "PUT",
+        body: { blockingCalendarIds: [...blocking], bookingCalendarId: booking || null, staffId: owner || null },
+      }),
     onSuccess: () => qc.invalidateQueries({ queryKey: KEY }),
   });
+  const ownerName = connection.staffId ? (staff.find((s) => s.id === connection.staffId)?.name ?? connection.staffId) : null;
+  // A staff id no agent lists any more (removed from the business settings) stays selectable as it is.
+  const staffOptions = [
+    { value: "", label: "The whole business (blocks every staff member)" },
+    ...staff.map((s) => ({ value: s.id, label: staffLabel(s) })),
+    ...(connection.staffId && !staff.some((s) => s.id === connection.staffId)
+      ? [{ value: connection.staffId, label: `${connection.staffId} (not in the business settings)` }]
+      : []),
+  ];
   const refresh = useMutation({
-    mutationFn: () => api(`/v1/calendar-connections/${connection.id}/calendars`),
-    onSuccess: () => qc.invalidateQueries({ queryKey: KEY }),
+    mutationFn: () => api<{ calendars: CalendarChoice[]; bookingCalendarId: string | null }>(`/v1/calendar-connections/${connection.id}/calendars`),
+    onSuccess: (listed) => {
+      // The form follows the list the provider gave (a calendar gone from the account is gone from the choices).
+      setBlocking(new Set(listed.calendars.filter((c) => c.blocks).map((c) => c.id)));
+      setBooking(listed.bookingCalendarId ?? "");
+      return qc.invalidateQueries({ queryKey: KEY });
+    },
   });
   const remove = useMutation({
     mutationFn: () => api(`/v1/calendar-connections/${connection.id}`, { method: "DELETE" }),
@@ -57,7 +94,7 @@ function ConnectionCard({ connection, providerName, canManage }: { connection: C
         <span className="flex flex-wrap items-center gap-2">
           {providerName} · {connection.accountEmail || "account"}
           <Badge tone={connection.status === "active" ? "green" : "red"}>{connection.status === "active" ? "Connected" : "Needs attention"}</Badge>
-          {connection.staffId && <Badge>Staff: {connection.staffId}</Badge>}
+          <Badge>{ownerName ? `Staff: ${ownerName}` : "Whole business"}</Badge>
         </span>
       }
       actions={
@@ -76,6 +113,19 @@ function ConnectionCard({ connection, providerName, canManage }: { connection: C
           Last error: {connection.lastError}
         </p>
       )}
+      <div className="mt-4 max-w-md">
+        <Select
+          label="Whose calendar is this"
+          hint="A staff member's calendar blocks only that person's slots and receives only their bookings."
+          value={owner}
+          disabled={!canManage}
+          onChange={(e) => setOwner(e.target.value)}
+          options={staffOptions}
+        />
+        {staff.length === 0 && (
+          <p className="mt-1 text-xs text-slate-600">No staff members yet: add them in an agent's business settings to attach a calendar to one.</p>
+        )}
+      </div>
       <fieldset className="mt-4" disabled={!canManage}>
         <legend className="text-sm font-medium text-slate-800">Busy times in these calendars block the receptionist's availability</legend>
         {connection.calendars.map((c) => (
@@ -115,6 +165,11 @@ function ConnectionCard({ connection, providerName, canManage }: { connection: C
           <Button busy={save.isPending} onClick={() => save.mutate()}>
             Save
           </Button>
+          {save.isSuccess && !save.isPending && (
+            <span role="status" className="self-center text-sm text-green-800">
+              Saved.
+            </span>
+          )}
           <Button variant="secondary" busy={refresh.isPending} onClick={() => refresh.mutate()}>
             Refresh calendar list
           </Button>
@@ -160,7 +215,9 @@ export function Calendars() {
       {list.data.connections.length === 0 ? (
         <EmptyState title="No calendar connected">Connect one to keep your receptionist's bookings in step with it.</EmptyState>
       ) : (
-        list.data.connections.map((c) => <ConnectionCard key={c.id} connection={c} providerName={names[c.provider]} canManage={canManage} />)
+        list.data.connections.map((c) => (
+          <ConnectionCard key={c.id} connection={c} providerName={names[c.provider]} staff={list.data.staff} canManage={canManage} />
+        ))
       )}
     </div>
   );
