@@ -11,6 +11,8 @@ export interface RecognitionVariant {
   frontEnd?: Record<string, string>;
   /** The recogniser is told what the receptionist expects next and switches to that answer model. */
   expect?: boolean;
+  /** Only these expectations switch to their answer model (default: every one). */
+  expectOnly?: string[];
   /** The answer models' weight (buildDomainLm's answerShare). */
   answerShare?: number;
 }
@@ -32,4 +34,8 @@ export const PHONE_RECOGNITION_VARIANTS: RecognitionVariant[] = [
   // What phone calls run: folded, the phone mean, the domain model alone.
   { name: "phone", path: "phone", fold: 0.3, frontEnd: PHONE_CMN },
   { name: "phone-answers", path: "phone", fold: 0.3, frontEnd: PHONE_CMN, expect: true },
+  { name: "phone-answers-yes-no", path: "phone", fold: 0.3, frontEnd: PHONE_CMN, expect: true, expectOnly: ["yes_no"] },
+  { name: "phone-answers-when", path: "phone", fold: 0.3, frontEnd: PHONE_CMN, expect: true, expectOnly: ["date", "time"] },
+  { name: "phone-answers-name", path: "phone", fold: 0.3, frontEnd: PHONE_CMN, expect: true, expectOnly: ["name", "spelling"] },
+  { name: "phone-answers-digits", path: "phone", fold: 0.3, frontEnd: PHONE_CMN, expect: true, expectOnly: ["phone", "digits"] },
 ];

@@ -81,6 +81,8 @@ interface Tally {
   firstWords: number;
   short: number;
   shortExact: number;
+  /** Short answers by what the receptionist expected: [exact, all]. */
+  byExpectation: Map<string, [number, number]>;
 }
 
 const silence = (ms: number) => new Int16Array((16 * ms) | 0);
@@ -93,7 +95,11 @@ async function drain(events: AsyncIterable<unknown>): Promise<void> {
  * One call's turns through one recogniser stream. With `variant.expect`, the business's receptionist
  * hears each recognised turn and the recogniser is told what it expects next, as in a call.
  */
-async function decodeCall(turns: Int16Array[], variant: RecognitionVariant, template: Parameters<typeof getBusinessTemplate>[0]): Promise<string[]> {
+async function decodeCall(
+  turns: Int16Array[],
+  variant: RecognitionVariant,
+  template: Parameters<typeof getBusinessTemplate>[0],
+): Promise<{ heard: string[]; expected: string[] }> {
   const { business } = getBusinessTemplate(template);
   const spec = buildPhraseSpec(business);
   const lm = buildDomainLm(variant.expect ? spec : { templates: spec.templates, slots: spec.slots }, {
@@ -109,27 +115,34 @@ async function decodeCall(turns: Int16Array[], variant: RecognitionVariant, temp
   });
   const stream = await stt.createStream({});
   const clock = { now: () => new Date(BENCH_NOW) };
-  let session: BrainSession | undefined;
-  if (variant.expect) {
-    const brain = createReceptionistBrain({ business, calendar: new InMemoryCalendar(clock), messages: new InMemoryMessageSink(), clock });
-    session = brain.startSession({ callId: "bench", workspaceId: "bench", agentId: "bench", channel: variant.path === "phone" ? "twilio" : "web" });
-    await drain(session.greet(new AbortController().signal));
-  }
+  // The receptionist hears every recognised turn: what it expects next names the answer (and, with
+  // `variant.expect`, switches the recogniser to that answer's model).
+  const brain = createReceptionistBrain({ business, calendar: new InMemoryCalendar(clock), messages: new InMemoryMessageSink(), clock });
+  const session: BrainSession = brain.startSession({
+    callId: "bench",
+    workspaceId: "bench",
+    agentId: "bench",
+    channel: variant.path === "phone" ? "twilio" : "web",
+  });
+  await drain(session.greet(new AbortController().signal));
   const heard: string[] = [];
+  const expected: string[] = [];
   try {
     for (const pcm of turns) {
-      if (session) stream.expect?.(session.expecting());
+      const expecting = session.expecting();
+      expected.push(expecting);
+      if (variant.expect) stream.expect?.(variant.expectOnly && !variant.expectOnly.includes(expecting) ? "none" : expecting);
       // What the turn's stream receives: the pre-roll (400 ms), the speech, the end-of-turn silence.
       const audio = concat([silence(400), pcm, silence(600)]);
       for (let i = 0; i < audio.length; i += FRAME) stream.push(audio.subarray(i, i + FRAME));
       const text = await stream.endUtterance();
       heard.push(text);
-      if (session) await drain(session.respond({ kind: "speech", text }, new AbortController().signal));
+      await drain(session.respond({ kind: "speech", text }, new AbortController().signal));
     }
   } finally {
     stream.close();
   }
-  return heard;
+  return { heard, expected };
 }
 
 const scenarios = SCENARIOS.filter((s) => only.length === 0 || only.some((o) => s.template.includes(o) || s.id.startsWith(o))).slice(0, limit);
@@ -146,13 +159,13 @@ for (const s of scenarios) {
 
 const rows: string[] = [];
 for (const variant of variants) {
-  const tally: Tally = { errors: 0, words: 0, firstErrors: 0, firstWords: 0, short: 0, shortExact: 0 };
+  const tally: Tally = { errors: 0, words: 0, firstErrors: 0, firstWords: 0, short: 0, shortExact: 0, byExpectation: new Map() };
   const started = performance.now();
   for (const s of scenarios) {
     const audio = await Promise.all(
       spoken.get(s.id)!.map((pcm) => (variant.path === "phone" ? overThePhone(pcm, variant.bandFill ?? 0, variant.fold ?? 0) : pcm)),
     );
-    const heard = await decodeCall(audio, variant, s.template);
+    const { heard, expected } = await decodeCall(audio, variant, s.template);
     s.turns.forEach((turn, i) => {
       const ref = normalizeSentence(spokenForm(turn));
       const hyp = normalizeSentence(heard[i] ?? "");
@@ -166,14 +179,18 @@ for (const variant of variants) {
       if (ref.length <= 3) {
         tally.short++;
         if (e === 0) tally.shortExact++;
+        const kind = tally.byExpectation.get(expected[i]!) ?? [0, 0];
+        tally.byExpectation.set(expected[i]!, [kind[0] + (e === 0 ? 1 : 0), kind[1] + 1]);
       }
-      if (process.env.VERBOSE) console.log(`  [${variant.name}] ${s.id}#${i}: "${ref.join(" ")}" → "${hyp.join(" ")}"`);
+      if (process.env.VERBOSE) console.log(`  [${variant.name}] ${s.id}#${i} (${expected[i]}): "${ref.join(" ")}" → "${hyp.join(" ")}"`);
     });
   }
   const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(1)} %`;
   const row = `| ${variant.name} | ${variant.path} | ${pct(tally.errors, tally.words)} | ${pct(tally.firstErrors, tally.firstWords)} | ${tally.shortExact}/${tally.short} | ${((performance.now() - started) / 1000).toFixed(0)} s |`;
   rows.push(row);
   console.log(row);
+  const kinds = [...tally.byExpectation].sort(([a], [b]) => a.localeCompare(b));
+  console.log(`  short answers exact by expectation: ${kinds.map(([k, [x, n]]) => `${k} ${x}/${n}`).join(", ")}`);
 }
 console.log("\n| Variant | Path | WER | First utterance WER | Short answers exact | Decode time |\n|---|---|---|---|---|---|");
 for (const r of rows) console.log(r);
