@@ -30,6 +30,7 @@ const SPEECH_CALLS = [
   "e2e/telephony/telnyx-call.int.test.ts",
   "e2e/telephony/outbound-speech.int.test.ts",
   "e2e/calls/cloud-voices-downgrade.int.test.ts",
+  "e2e/campaigns/campaign-call.int.test.ts",
 ];
 const skipped = process.env.SKIP_SPEECH_CALLS === "1" ? SPEECH_CALLS : [];
 

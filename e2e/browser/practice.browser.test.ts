@@ -12,7 +12,7 @@ const PROSPECT = "builtin_logistics_ops_manager";
  * Sales practice by voice: a rep picks a prospect and the cold-call scenario, starts, and Chromium's fake
  * microphone says the rep's opener (synthesised offline) into `/v1/stream` with the session's one-use
  * token → offline speech → the prospect engine's reply in the live transcript; End → the scored report
- * with the transcript, and the session in the API as completed.
+ * with the transcript and the recording's player, and the session in the API as completed.
  */
 describe.runIf(hasChromium && speechAvailability().stt)("sales practice with a fake microphone", () => {
   let platform: Platform;
@@ -85,6 +85,23 @@ describe.runIf(hasChromium && speechAvailability().stt)("sales practice with a f
     const transcript = page.getByRole("list", { name: "Transcript" });
     await transcript.locator('[data-role="rep"]').first().waitFor();
     await transcript.locator('[data-role="prospect"]').first().waitFor();
+    // The recording (on by default): a player whose source redirects to a short-lived signed link to the WAV.
+    const player = page.getByTestId("practice-recording");
+    await player.waitFor({ timeout: 10_000 });
+    expect(await player.getAttribute("src")).toBe(`/v1/practice/sessions/${sessionId}/recording`);
+    const audio = await page.evaluate(async (src) => {
+      const res = await fetch(src, { credentials: "same-origin" });
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      return {
+        status: res.status,
+        redirected: res.redirected,
+        type: res.headers.get("content-type"),
+        riff: String.fromCharCode(...bytes.slice(0, 4)),
+        size: bytes.length,
+      };
+    }, `/v1/practice/sessions/${sessionId}/recording`);
+    expect(audio).toMatchObject({ status: 200, redirected: true, type: "audio/wav", riff: "RIFF" });
+    expect(audio.size).toBeGreaterThan(44 + 16000 * 4);
     await page.screenshot({ path: join(RESULTS, "practice-report.png"), fullPage: true });
 
     // The API agrees: the session is completed, scored, with the rep's spoken turn; the token is gone from the tab.

@@ -75,7 +75,11 @@ beforeAll(async () => {
     }
     return inCharacter(last);
   });
-  h = await startGateway({ gateway: { prospects: (practice) => prospects(practice) } });
+  // Practice sessions are recorded by default: their WAVs go under a DATA_DIR of the test's own.
+  h = await startGateway({
+    config: { dataDir: mkdtempSync(join(tmpdir(), "orbis-practice-llm-")) },
+    gateway: { prospects: (practice) => prospects(practice) },
+  });
   const res = await h.app.inject({
     method: "POST",
     url: "/v1/auth/signup",

@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tenantScope } from "@orbis/db";
 import { speechAvailability } from "@orbis/providers";
@@ -16,7 +19,8 @@ if (!speech.stt) console.warn(`practice phone voice test skipped: ${speech.reaso
 describe.runIf(speech.stt)("a sales practice session by phone over emulated Twilio (real speech at 8 kHz)", () => {
   let h: PhoneHarness;
   beforeAll(async () => {
-    h = await startPhoneGateway();
+    // Practice sessions are recorded by default: their WAVs go under this DATA_DIR.
+    h = await startPhoneGateway({ config: { dataDir: mkdtempSync(join(tmpdir(), "orbis-practice-phone-")) } });
   });
   afterAll(() => h?.close());
 
@@ -76,6 +80,15 @@ describe.runIf(speech.stt)("a sales practice session by phone over emulated Twil
       expect(body.overallScore, context).not.toBeNull();
       expect(body.score.items.length).toBeGreaterThan(0);
       expect(body.durationSec).toBeGreaterThan(5);
+
+      // Recorded as the browser's sessions are (rep left, prospect right, 16 kHz), played back through a signed link.
+      expect(body.recording, context).toEqual({ state: "available", url: `/v1/practice/sessions/${session.id}/recording` });
+      const redirect = await h.app.inject({ url: body.recording.url, headers: auth });
+      expect(redirect.statusCode).toBe(302);
+      const link = new URL(String(redirect.headers.location));
+      const wav = (await h.app.inject({ url: link.pathname + link.search })).rawPayload;
+      expect(wav.subarray(0, 4).toString("ascii")).toBe("RIFF");
+      expect(wav.readUInt32LE(40), context).toBeGreaterThan(3 * 16000 * 2 * 2);
 
       // Logged as the rep's practice; not a call.
       const viewer = { userId: session.userId, role: "owner" as const };

@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tenantScope, type PracticeViewer } from "@orbis/db";
 import { echoPipeline } from "@orbis/gateway";
@@ -26,7 +29,8 @@ let h: PhoneHarness;
 let emu: TelnyxEmulator;
 beforeAll(async () => {
   emu = await TelnyxEmulator.start();
-  h = await startPhoneGateway({ pipeline: echoPipeline, config: { telnyxApiUrl: emu.apiUrl } });
+  // Practice sessions are recorded by default: their WAVs go under a DATA_DIR of the test's own.
+  h = await startPhoneGateway({ pipeline: echoPipeline, config: { telnyxApiUrl: emu.apiUrl, dataDir: mkdtempSync(join(tmpdir(), "orbis-practice-phone-")) } });
 });
 afterAll(async () => {
   await h?.close();

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTokenService } from "@orbis/auth";
 import { testConfig } from "@orbis/config";
@@ -25,7 +28,8 @@ let owner: Rep;
 let n = 0;
 beforeAll(async () => {
   if (!speech.stt) return;
-  h = await startGateway();
+  // Practice sessions are recorded by default: their WAVs go under this DATA_DIR.
+  h = await startGateway({ config: { dataDir: mkdtempSync(join(tmpdir(), "orbis-practice-voice-")) } });
   owner = await signUp();
 });
 afterAll(() => h?.close());
@@ -118,6 +122,25 @@ describe.runIf(speech.stt)("a sales practice session by voice over /v1/stream (f
       expect(row!.costUsd).toBe(0);
       expect(result.endReason).toBe("next_step");
 
+      // Recorded like a call (the workspace's practice recording is on by default): the report plays it
+      // through the api's redirect to a signed link; the WAV is two-channel 16 kHz.
+      expect(row!.recordingPath, context).toMatch(new RegExp(`${owner.workspaceId}/${session.id}\\.wav$`));
+      const auth = { authorization: `Bearer ${owner.token}` };
+      const report = (await h.app.inject({ url: `/v1/practice/sessions/${session.id}`, headers: auth })).json();
+      expect(report.recording).toEqual({ state: "available", url: `/v1/practice/sessions/${session.id}/recording` });
+      const redirect = await h.app.inject({ url: report.recording.url, headers: auth });
+      expect(redirect.statusCode).toBe(302);
+      const file = await h.app.inject({ url: new URL(String(redirect.headers.location)).pathname + new URL(String(redirect.headers.location)).search });
+      expect(file.statusCode).toBe(200);
+      const wav = file.rawPayload;
+      expect(wav.subarray(0, 4).toString("ascii")).toBe("RIFF");
+      expect(wav.readUInt16LE(22)).toBe(2);
+      expect(wav.readUInt32LE(24)).toBe(16000);
+      // The rep's frames are the recording's clock (the simulator sends them at twice real time).
+      expect(wav.length - 44, context).toBeGreaterThan(2 * 16000 * 2 * 2);
+      expect(wav.readUInt32LE(40)).toBe(wav.length - 44);
+      expect(readFileSync(row!.recordingPath!).length).toBe(wav.length);
+
       const activities = await tenant.practice.listActivities(viewer, { limit: 10 });
       expect(activities.filter((a) => a.practiceSessionId === session.id)).toMatchObject([
         { kind: "practice_session", source: "practice", userId: owner.userId },
@@ -147,6 +170,21 @@ describe.runIf(speech.stt)("a sales practice session by voice over /v1/stream (f
     expect(turns.map((t) => t.speaker)).toEqual(["prospect"]);
     const activities = await tenant.practice.listActivities(viewerOf(owner), { limit: 50 });
     expect(activities.some((a) => a.practiceSessionId === session.id)).toBe(false);
+  });
+
+  it("recording off for the workspace: the session is not recorded and the report says so", { timeout: 60_000 }, async () => {
+    const rep = await signUp();
+    const auth = { authorization: `Bearer ${rep.token}` };
+    const off = await h.app.inject({ method: "PATCH", url: "/v1/practice/settings", headers: auth, payload: { recordSessions: false } });
+    expect(off.statusCode, off.body).toBe(200);
+    const session = await startSession(rep);
+    const result = await practise(session.token, [], []);
+    expect(result.greeting).toMatch(/bright smile dental|maria/i);
+    const row = await tenantScope(h.db, rep.workspaceId).practice.getSession(viewerOf(rep), session.id);
+    expect(row).toMatchObject({ status: "abandoned", recordAudio: false, recordingPath: null });
+    const report = (await h.app.inject({ url: `/v1/practice/sessions/${session.id}`, headers: auth })).json();
+    expect(report.recording).toEqual({ state: "off", url: null });
+    expect((await h.app.inject({ url: `/v1/practice/sessions/${session.id}/recording`, headers: auth })).statusCode).toBe(404);
   });
 
   it("a socket closed without `end` → disconnected", { timeout: 60_000 }, async () => {

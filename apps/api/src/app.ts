@@ -53,6 +53,8 @@ import { createCallsService } from "./modules/calls/calls.service.ts";
 import { createRecordingLinks } from "./modules/calls/recording-links.ts";
 import { outboundCallsRoutes } from "./modules/calls/outbound-calls.routes.ts";
 import { createOutboundCallsService } from "./modules/calls/outbound-calls.service.ts";
+import { campaignsRoutes, doNotCallRoutes } from "./modules/campaigns/campaigns.routes.ts";
+import { createCampaignsService } from "./modules/campaigns/campaigns.service.ts";
 import { adminRoutes } from "./modules/admin/admin.routes.ts";
 import { createAdminService } from "./modules/admin/admin.service.ts";
 import { affiliatesRoutes } from "./modules/affiliates/affiliates.routes.ts";
@@ -94,6 +96,7 @@ import { practiceRoutes } from "./modules/practice/practice.routes.ts";
 import { createPracticeLibraryService } from "./modules/practice/library.service.ts";
 import { createPracticeProgressService } from "./modules/practice/progress.service.ts";
 import { createPracticeSessionsService } from "./modules/practice/sessions.service.ts";
+import { createPracticeSettingsService } from "./modules/practice/settings.service.ts";
 import { createPracticePhoneLineService } from "./modules/practice/phone-line.service.ts";
 import { createWhatIfService } from "./modules/practice/what-if.service.ts";
 import { createPrivacyService } from "./modules/privacy/privacy.service.ts";
@@ -260,7 +263,17 @@ export async function mountApi(app: Server, deps: ApiDeps) {
   const practice = {
     features,
     library: practiceLibrary,
-    sessions: createPracticeSessionsService({ tokens: deps.tokens, library: practiceLibrary, now: () => clock.now(), codeSecret: deps.config.jwtSecret }),
+    sessions: createPracticeSessionsService({
+      tokens: deps.tokens,
+      library: practiceLibrary,
+      now: () => clock.now(),
+      codeSecret: deps.config.jwtSecret,
+      db: deps.db,
+      recordings,
+      links: createRecordingLinks(deps.config.jwtSecret, () => clock.now()),
+      urlTtlSec: deps.config.recordings.urlTtlSec,
+    }),
+    settings: createPracticeSettingsService({ now: () => clock.now() }),
     phoneLine: createPracticePhoneLineService(),
     progress: createPracticeProgressService({ now: () => clock.now() }),
     whatIf: createWhatIfService(),
@@ -283,6 +296,9 @@ export async function mountApi(app: Server, deps: ApiDeps) {
       await v1.register(voiceSessionsRoutes, { prefix: "/voice", principals, voiceSessions });
       await v1.register(callsRoutes, { principals, calls, publicBaseUrl: deps.config.publicBaseUrl });
       await v1.register(outboundCallsRoutes, { principals, outbound: outboundCalls });
+      const campaigns = createCampaignsService({ now: () => clock.now() });
+      await v1.register(campaignsRoutes, { prefix: "/campaigns", principals, campaigns });
+      await v1.register(doNotCallRoutes, { prefix: "/do-not-call", principals, campaigns });
       await v1.register(usageRoutes, { principals, usage });
       await v1.register(providersRoutes, { principals, providers });
       await v1.register(businessRoutes, { prefix: "/agents", principals, business });
@@ -316,7 +332,7 @@ export async function mountApi(app: Server, deps: ApiDeps) {
       await v1.register(affiliatesRoutes, { prefix: "/affiliates", principals, service: affiliates });
       await v1.register(adminRoutes, { prefix: "/admin", principals, service: admin });
       await v1.register(featuresRoutes, { principals, features });
-      await v1.register(practiceRoutes, { prefix: "/practice", principals, ...practice });
+      await v1.register(practiceRoutes, { prefix: "/practice", principals, ...practice, publicBaseUrl: deps.config.publicBaseUrl });
     },
     { prefix: "/v1" },
   );

@@ -71,7 +71,7 @@ const placedFrom = (d: Dialer) => rest.placed.filter((c) => c.from === d.number)
 const callRows = async (d: Dialer) => {
   const res = await t.app.inject({ url: "/v1/calls?limit=100", headers: bearer(d.account.token) });
   expect(res.statusCode, res.body).toBe(200);
-  return (res.json().data as { direction: string }[]).filter((c) => c.direction === "outbound");
+  return (res.json().data as { id: string; status: string; direction: string }[]).filter((c) => c.direction === "outbound");
 };
 
 /** Finished calls this month, as the plan meters them. */
@@ -148,12 +148,9 @@ describe("POST /v1/calls with billing on", () => {
     expect(placedFrom(d)).toHaveLength(1);
   });
 
-  // KNOWN GAP (fails today, so `it.fails`; flip to `it` with the fix): `place` in
-  // packages/telephony/src/outbound-calls.ts only counts the gateways' leases, and a placed call takes
-  // none until its media stream connects, so calls queued or ringing do not count and concurrent
-  // POSTs at the limit all pass. The fix: take the workspace slot lease (`cache.takeLease`, atomic)
-  // when the call is placed and hold it until the stream takes over or the call ends.
-  it.fails("an outbound call still ringing holds one of the plan's lines", async () => {
+  // A placed call takes the workspace's slot lease (member: its call id) when it is placed, before the
+  // carrier is asked; the gateway takes the same lease over when the media stream connects.
+  it("an outbound call still ringing holds one of the plan's lines", async () => {
     const d = await dialer("ringing");
     expect((await place(d, "+12125550101")).statusCode).toBe(202);
     expect((await place(d, "+12125550102")).statusCode).toBe(202);
@@ -161,5 +158,36 @@ describe("POST /v1/calls with billing on", () => {
     const third = await place(d, "+12125550103");
     expect(third.statusCode, third.body).toBe(409);
     expect(placedFrom(d)).toHaveLength(2);
+    // The two leases are named by the calls' ids (what the gateway's limiter takes over on connect).
+    expect(await t.cache.countLeases(callSlotKeys.workspace(d.account.workspaceId))).toBe(2);
+    const ids = (await callRows(d)).map((c) => c.id);
+    expect(ids).toHaveLength(2);
+    const key = callSlotKeys.workspace(d.account.workspaceId);
+    for (const id of ids) expect(await t.cache.takeLease([{ key, limit: 2 }], id, 60_000)).toEqual({ ok: true });
+    expect(await t.cache.countLeases(key)).toBe(2);
+  });
+
+  it("requests arriving together at the limit: exactly the plan's lines are placed, the rest answer 409", async () => {
+    const d = await dialer("burst");
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => place(d, `+1212555020${i}`)));
+    const codes = answers.map((r) => r.statusCode).sort();
+    expect(codes, answers.map((r) => r.body).join("\n")).toEqual([202, 202, 409, 409, 409, 409]);
+    expect(placedFrom(d)).toHaveLength(2);
+    expect(await callRows(d)).toHaveLength(2);
+    expect(await t.cache.countLeases(callSlotKeys.workspace(d.account.workspaceId))).toBe(2);
+  });
+
+  it("a call the carrier refuses gives its line back (503, the row failed, no lease left)", async () => {
+    const d = await dialer("refused");
+    // Credentials the carrier does not know: Twilio answers 401 to calls.create.
+    const wrong = { accountSid: TWILIO.accountSid, authToken: "tok-not-the-account-token-0123" };
+    expect((await t.app.inject({ method: "PUT", url: "/v1/credentials/twilio", headers: bearer(d.account.token), payload: wrong })).statusCode).toBe(200);
+    for (const to of ["+12125550301", "+12125550302"]) {
+      const res = await place(d, to);
+      expect(res.statusCode, res.body).toBe(503);
+    }
+    // Both refused calls gave their line back: the plan's two lines are free.
+    expect(await t.cache.countLeases(callSlotKeys.workspace(d.account.workspaceId))).toBe(0);
+    expect((await callRows(d)).map((c) => c.status)).toEqual(["failed", "failed"]);
   });
 });

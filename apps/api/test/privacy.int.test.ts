@@ -262,7 +262,8 @@ describe("erasing a caller", () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       phone,
-      removed: { calls: 2, turns: 4, callEvents: 2, recordings: 2, appointments: 2, messages: 2, smsMessages: 2, events: 1, emails: 2 },
+      removed: { calls: 2, turns: 4, callEvents: 2, recordings: 2, appointments: 2, messages: 2, smsMessages: 2, events: 1, emails: 2, campaignContacts: 0 },
+      kept: { doNotCall: 0 },
     });
     const ws = a.workspaceId;
     const byCall = (table: string, callId: string) => countWhere(`${table} where call_id = '${callId}'`);

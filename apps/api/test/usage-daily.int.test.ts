@@ -99,7 +99,7 @@ describe("GET /v1/usage/daily", () => {
       costUsd: 0,
       costByProvider: {},
       costByKind: noCost,
-      practice: { sessions: 0, minutes: 0, costUsd: 0 },
+      practice: { sessions: 0, minutes: 0, costUsd: 0, chargeUsd: 0 },
     });
   });
 
@@ -126,10 +126,10 @@ describe("GET /v1/usage/daily", () => {
     expect(res.headers["content-type"]).toMatch(/^text\/csv/);
     expect(res.headers["content-disposition"]).toBe('attachment; filename="usage-2026-03-01-to-2026-03-03.csv"');
     expect(res.body.trim().split("\r\n")).toEqual([
-      "day,calls_web,calls_twilio,calls_telnyx,minutes_web,minutes_twilio,minutes_telnyx,cost_usd,cost_usd_deepgram:nova-3,cost_usd_openai:gpt-4o-mini,cost_usd_carrier,cost_usd_infra,practice_sessions,practice_minutes,practice_cost_usd",
-      "2026-03-01,1,0,0,1.5,0,0,0.01,0.01,0,0,0,0,0,0",
-      "2026-03-02,1,1,0,0.5,2,0,0.52,0.02,0.5,0.017,0.007,0,0,0",
-      "2026-03-03,0,0,0,0,0,0,0,0,0,0,0,0,0,0",
+      "day,calls_web,calls_twilio,calls_telnyx,minutes_web,minutes_twilio,minutes_telnyx,cost_usd,cost_usd_deepgram:nova-3,cost_usd_openai:gpt-4o-mini,cost_usd_carrier,cost_usd_infra,practice_sessions,practice_minutes,practice_cost_usd,practice_charge_usd",
+      "2026-03-01,1,0,0,1.5,0,0,0.01,0.01,0,0,0,0,0,0,0",
+      "2026-03-02,1,1,0,0.5,2,0,0.52,0.02,0.5,0.017,0.007,0,0,0,0",
+      "2026-03-03,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0",
     ]);
   });
 
@@ -166,7 +166,7 @@ describe("GET /v1/usage/daily", () => {
             costUsd: 0,
             costByProvider: { '=cmd,"x"': 1 },
             costByKind: noCost,
-            practice: { sessions: 0, minutes: 0, costUsd: 0 },
+            practice: { sessions: 0, minutes: 0, costUsd: 0, chargeUsd: 0 },
           },
         ],
       }),

@@ -3,6 +3,8 @@ import { createCredentialsService } from "@orbis/credentials";
 import {
   billingConsumer,
   calendarSyncConsumer,
+  campaignPlacer,
+  campaignsConsumer,
   emailConsumer,
   privacyConsumer,
   referralsConsumer,
@@ -39,6 +41,22 @@ function eventConsumers(runtime: Runtime): EventConsumer[] {
     billingConsumer({ db, billing, prices: config.prices, log }),
     referralsConsumer({ db, email, publicBaseUrl, log }),
     calendarSyncConsumer({ db, calendars: createCalendarConnections({ config: config.calendars, encryptionKey: config.encryptionKey, log }), log }),
+    campaignsConsumer({
+      db,
+      tickSec: config.campaignTickSec,
+      place: campaignPlacer({
+        db,
+        cache: runtime.cache,
+        billing,
+        credentials: createCredentialsService(config.encryptionKey),
+        maxCallsPerWorkspace: config.maxCallsPerWorkspace,
+        publicBaseUrl: () => publicBaseUrl,
+        twilioApiUrl: config.twilioApiUrl,
+        telnyxApiUrl: config.telnyxApiUrl,
+        log,
+      }),
+      log,
+    }),
   ];
 }
 

@@ -18,9 +18,12 @@ export function createCallLimiter(cache: Cache, limits: { perWorkspace: number; 
     /**
      * Takes a slot or answers which limit is full; the returned release must be called once.
      * `workspaceLimit` (the plan's concurrent calls) can only lower the process-wide per-workspace limit.
+     * `member` names the lease: a phone call's id, so the slot an outbound call took when it was placed
+     * (`@orbis/telephony` `place()`, the same member under the workspace key) is taken over here rather
+     * than counted twice; absent, a fresh slot id.
      */
-    async acquire(workspaceId: string, keyId?: string, workspaceLimit?: number | null): Promise<SlotResult> {
-      const slot = `slot_${randomBytes(9).toString("hex")}`;
+    async acquire(workspaceId: string, keyId?: string, workspaceLimit?: number | null, member?: string): Promise<SlotResult> {
+      const slot = member ?? `slot_${randomBytes(9).toString("hex")}`;
       const wsKey = callSlotKeys.workspace(workspaceId);
       const perWorkspace = Math.min(limits.perWorkspace, workspaceLimit ?? Infinity);
       const keys = [{ key: wsKey, limit: perWorkspace }, ...(keyId ? [{ key: callSlotKeys.apiKey(keyId), limit: limits.perKey }] : [])];

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { builtInPersona, builtInScenario } from "@orbis/practice";
+import { practiceAgentConfig } from "../src/practice/practice-agent.ts";
 import { practiceEndReason, practiceTurnRows, typedSpeechMs } from "../src/practice/practice-store.ts";
 import type { CompletedTurn } from "../src/turn-recorder.ts";
 
@@ -85,5 +87,15 @@ describe("practice end reasons", () => {
     ["protocol_error", undefined, "error"],
   ] as const)("%s (%s) → %s", (reason, detail, expected) => {
     expect(practiceEndReason(reason, detail)).toBe(expected);
+  });
+});
+
+describe("the practice agent config", () => {
+  const persona = builtInPersona("builtin_dental_practice_owner")!;
+  const scenario = builtInScenario("builtin_cold_call_book_meeting")!;
+  it("records only a session started with recording on (the workspace's setting then)", () => {
+    expect(practiceAgentConfig(persona, scenario, true).recordCalls).toBe(true);
+    expect(practiceAgentConfig(persona, scenario, false).recordCalls).toBe(false);
+    expect(practiceAgentConfig(persona, scenario).recordCalls).toBe(false);
   });
 });

@@ -12,6 +12,8 @@ const DASHBOARD_PAGES = [
   `agents/${SEGMENT}/tests`,
   "calls",
   `calls/${SEGMENT}`,
+  "campaigns",
+  `campaigns/${SEGMENT}`,
   "appointments",
   "messages",
   "phone-numbers",
@@ -39,6 +41,7 @@ const DASHBOARD_PAGES = [
   "practice/goals",
   "practice/activities",
   "practice/what-if",
+  "practice/settings",
 ];
 const TOP_PAGES = [
   "features",

@@ -22,6 +22,8 @@ import { Appointments } from "./pages/app/Appointments.tsx";
 import { AppLayout } from "./pages/app/AppLayout.tsx";
 import { AuditLog } from "./pages/app/AuditLog.tsx";
 import { CallPage, CallsList } from "./pages/app/Calls.tsx";
+import { CampaignNew, CampaignPage, CampaignsList } from "./pages/app/Campaigns.tsx";
+import { DoNotCall } from "./pages/app/CampaignsDoNotCall.tsx";
 import { Messages } from "./pages/app/Messages.tsx";
 import { Onboarding } from "./pages/app/Onboarding.tsx";
 import { Overview } from "./pages/app/Overview.tsx";
@@ -46,6 +48,7 @@ import { PracticeTeam } from "./pages/app/practice/PracticeTeam.tsx";
 import { PracticeGoals } from "./pages/app/practice/PracticeGoals.tsx";
 import { PracticeActivities } from "./pages/app/practice/PracticeActivities.tsx";
 import { WhatIf } from "./pages/app/practice/WhatIf.tsx";
+import { PracticeSettings } from "./pages/app/practice/PracticeSettings.tsx";
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -108,6 +111,10 @@ createRoot(document.getElementById("root")!).render(
             <Route path="agents/:id/tests" element={<AgentTests />} />
             <Route path="calls" element={<CallsList />} />
             <Route path="calls/:id" element={<CallPage />} />
+            <Route path="campaigns" element={<CampaignsList />} />
+            <Route path="campaigns/new" element={<CampaignNew />} />
+            <Route path="campaigns/do-not-call" element={<DoNotCall />} />
+            <Route path="campaigns/:id" element={<CampaignPage />} />
             <Route path="appointments" element={<Appointments />} />
             <Route path="messages" element={<Messages />} />
             <Route path="phone-numbers" element={<PhoneNumbers />} />
@@ -135,6 +142,7 @@ createRoot(document.getElementById("root")!).render(
             <Route path="practice/goals" element={<PracticeGoals />} />
             <Route path="practice/activities" element={<PracticeActivities />} />
             <Route path="practice/what-if" element={<WhatIf />} />
+            <Route path="practice/settings" element={<PracticeSettings />} />
           </Route>
         </Routes>
       </BrowserRouter>

@@ -20,6 +20,11 @@ export interface EventConsumer {
   fanOut?(event: DomainEventRow, tx: Tx): Promise<PendingJob[]>;
   /** Scheduled work (UTC cron) of this consumer: reminders, summaries, retention. */
   schedules?: { queue: string; cron: string; handler: JobHandler<never>; definition?: Omit<QueueDefinition, "name"> }[];
+  /**
+   * Work every few seconds (cron's minute is too coarse): each process sends the queue a job every
+   * `everySec`, as a singleton, so one runs at a time across every worker.
+   */
+  timers?: { queue: string; everySec: number; handler: JobHandler<never> }[];
   /** Rows left without a job (the process died between commit and enqueue): jobs to enqueue again. Runs every minute. */
   sweep?(db: Database): Promise<PendingJob[]>;
 }

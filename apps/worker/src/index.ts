@@ -7,3 +7,5 @@ export { privacyConsumer } from "./privacy/index.ts";
 export { billingConsumer, type BillingConsumerDeps } from "./billing/index.ts";
 export { referralsConsumer, type ReferralsConsumerDeps } from "./referrals/index.ts";
 export { CALENDAR_SYNC_QUEUE, calendarSyncConsumer, type CalendarSyncConsumerDeps } from "./calendars/index.ts";
+export { CAMPAIGN_TICK_QUEUE, campaignsConsumer, createCampaignScheduler, type CampaignsConsumerDeps, type PlaceCall } from "./campaigns/index.ts";
+export { campaignPlacer } from "./campaigns/place.ts";

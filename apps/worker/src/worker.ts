@@ -31,6 +31,20 @@ export async function startWorker(deps: WorkerDeps): Promise<{ relay: Relay; sto
       await queue.schedule(s.queue, s.cron);
     }
   }
+  const intervals: ReturnType<typeof setInterval>[] = [];
+  for (const consumer of consumers) {
+    for (const timer of consumer.timers ?? []) {
+      await queue.define({ name: timer.queue, retryLimit: 0, expireInSeconds: 300 });
+      await queue.work(timer.queue, timer.handler);
+      const send = () =>
+        void queue
+          .send(timer.queue, {}, { singletonKey: timer.queue })
+          .catch((error: unknown) => deps.log?.error({ err: error, queue: timer.queue }, "timer job not sent"));
+      const interval = setInterval(send, timer.everySec * 1000);
+      interval.unref?.();
+      intervals.push(interval);
+    }
+  }
   await queue.define({ name: SWEEP_QUEUE, retryLimit: 0 });
   await queue.work(SWEEP_QUEUE, async () => {
     for (const consumer of consumers) if (consumer.sweep) await enqueue(queue, await consumer.sweep(deps.db));
@@ -48,6 +62,7 @@ export async function startWorker(deps: WorkerDeps): Promise<{ relay: Relay; sto
   return {
     relay,
     async stop() {
+      for (const interval of intervals) clearInterval(interval);
       await relay.stop();
       await queue.stop();
     },

@@ -108,6 +108,8 @@ const baseSchema = z.object({
    * Longer than the slowest send (webhook requests time out after 10 s).
    */
   JOB_LEASE_SEC: z.coerce.number().int().min(15).max(3600).default(60),
+  /** Seconds between the worker's campaign scheduler passes (each starts the calls that are due; docs/campaigns.md). */
+  CAMPAIGN_TICK_SEC: z.coerce.number().int().min(1).max(300).default(10),
   /** `From:` of every email the platform sends. */
   EMAIL_FROM: z
     .string()
@@ -351,6 +353,7 @@ function toConfig<R extends Role>(role: R, env: z.infer<(typeof schemas)[R]>) {
     smtpUrl: e.SMTP_URL,
     emailFrom: e.EMAIL_FROM,
     jobLeaseSec: e.JOB_LEASE_SEC,
+    campaignTickSec: e.CAMPAIGN_TICK_SEC,
     billing: {
       mode: e.BILLING,
       plansFile: e.BILLING_PLANS_FILE || undefined,

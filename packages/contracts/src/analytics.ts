@@ -77,8 +77,12 @@ const costByKindSchema = z.object(Object.fromEntries(COST_KINDS.map((k) => [k, z
 
 const perChannel = z.object(Object.fromEntries(CHANNELS.map((c) => [c, z.number()])) as Record<(typeof CHANNELS)[number], z.ZodNumber>);
 
-/** Sales practice in usage: sessions started in the range, their minutes and what their speech and prospect cost (USD). */
-export const practiceUsageSchema = z.object({ sessions: z.number().int(), minutes: z.number(), costUsd: z.number() });
+/**
+ * Sales practice in usage: sessions started in the range, their minutes, what their speech and prospect
+ * cost (USD), and their charge: minutes × the workspace's practice price per minute in force when each
+ * started (`chargeUsd`, docs/practice.md "Price per minute").
+ */
+export const practiceUsageSchema = z.object({ sessions: z.number().int(), minutes: z.number(), costUsd: z.number(), chargeUsd: z.number() });
 
 export const dailyUsageSchema = z.object({
   from: z.string(),

@@ -37,11 +37,15 @@ export const ID_PREFIXES = {
   practiceScenario: "psc",
   practiceSession: "prs",
   practiceTurn: "prt",
+  practicePrice: "ppr",
   goal: "goal",
   activity: "act",
   whatIf: "wif",
   calendarConnection: "calc",
   calendarEventLink: "cevl",
+  campaign: "cmp",
+  campaignContact: "cct",
+  doNotCall: "dnc",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

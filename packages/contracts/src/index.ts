@@ -20,3 +20,4 @@ export * from "./notifications.ts";
 export * from "./billing.ts";
 export * from "./referrals.ts";
 export * from "./practice.ts";
+export * from "./campaigns.ts";

@@ -193,6 +193,10 @@ export const practiceSessionSchema = z.object({
   durationSec: z.number().int().nullable(),
   endReason: z.enum(SESSION_END_REASONS).nullable(),
   costUsd: z.number().nullable(),
+  /** The workspace's practice price per minute in force when the session started (null: none was set). */
+  pricePerMinuteUsd: z.number().nullable(),
+  /** Minutes × that price, known once the session has ended (null: live, or no price). */
+  chargeUsd: z.number().nullable(),
   overallScore: z.number().nullable(),
   /**
    * A session by phone: the practice line to dial and where the dial-in stands — `waiting` (the code
@@ -209,6 +213,14 @@ export const practiceSessionDetailSchema = practiceSessionSchema.extend({
   score: practiceScoreSchema.nullable(),
   /** Provider usage and cost lines of the session (`{ [providerId]: usage }`). */
   usage: z.record(z.string(), z.unknown()),
+  /**
+   * The session's recording: `available` (played from `url`, a redirect to a short-lived signed URL),
+   * `off` (the workspace did not record practice when it started), `none` (not recorded: still live,
+   * failed, or removed by retention).
+   */
+  recording: z.object({ state: z.enum(["available", "off", "none"]), url: z.string().nullable() }),
+  /** When retention removed the transcript (turns, quotes, recording); null: kept. */
+  transcriptPurgedAt: instant.nullable(),
 });
 export type PracticeSessionDetailDto = z.infer<typeof practiceSessionDetailSchema>;
 
@@ -236,6 +248,35 @@ export const practicePhoneLineSchema = z.object({
   provider: z.enum(["twilio", "telnyx"]).nullable(),
 });
 export const practicePhoneLineInputSchema = z.strictObject({ phoneNumberId: idSchema("phoneNumber").nullable() });
+
+/** A workspace's sales practice settings (owners and admins change them). */
+export const practiceSettingsSchema = z.object({
+  /** New sessions are recorded (played back in the report). */
+  recordSessions: z.boolean(),
+  /** Practice transcripts and recordings older than this are purged by the daily retention job (days). */
+  transcriptRetentionDays: z.number().int(),
+  /** The price per minute in force now (null: none set). */
+  pricePerMinuteUsd: z.number().nullable(),
+});
+export const practiceSettingsPatchSchema = z.strictObject({
+  recordSessions: z.boolean().optional(),
+  transcriptRetentionDays: z.number().int().min(1).max(3650).optional(),
+});
+
+/** One row of the practice price history: a price per minute from a time on. */
+export const practicePriceSchema = z.object({
+  id: idSchema("practicePrice"),
+  pricePerMinuteUsd: z.number(),
+  effectiveFrom: instant,
+  createdBy: z.string().nullable(),
+  createdAt: instant,
+});
+export const practicePriceListSchema = z.object({ data: z.array(practicePriceSchema) });
+export const practicePriceInputSchema = z.strictObject({
+  pricePerMinuteUsd: z.number().min(0).max(1000),
+  /** From when (default now); never in the past, so the price of a session already started is never rewritten. */
+  effectiveFrom: z.iso.datetime({ offset: true }).optional(),
+});
 
 /** Goals: a target for a period, for a rep (or the whole team when userId is null). */
 export const GOAL_METRICS = ["calls", "meetings_booked", "practice_sessions", "average_score", "revenue"] as const;

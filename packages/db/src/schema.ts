@@ -1072,6 +1072,16 @@ export const practiceSessions = pgTable(
     /** By phone: the HMAC of the one-use dial-in code; cleared when the code is used. */
     phoneCodeHash: text("phone_code_hash"),
     phoneCodeExpiresAt: ts("phone_code_expires_at"),
+    /** Whether the session is recorded (the workspace's practice setting when it started). */
+    recordAudio: boolean("record_audio").notNull().default(false),
+    /** Where its recording went (`RecordingStore` location); null: none, failed, or purged by retention. */
+    recordingPath: text("recording_path"),
+    /** The workspace's practice price per minute in force when the session started (`practice_prices`); null: none set. */
+    pricePerMinuteUsd: numeric("price_per_minute_usd", { precision: 14, scale: 8, mode: "number" }),
+    /** Minutes × that price, written when the session ends; later price changes never rewrite it. */
+    chargeUsd: numeric("charge_usd", { precision: 14, scale: 8, mode: "number" }),
+    /** When retention removed its transcript (turns, quotes, recording). */
+    transcriptPurgedAt: ts("transcript_purged_at"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -1152,6 +1162,30 @@ export const whatIfScenarios = pgTable(
   (t) => [index("what_if_scenarios_user").on(t.workspaceId, t.userId)],
 );
 
+/** A workspace's sales practice settings (no row: the defaults). */
+export const practiceSettings = pgTable("practice_settings", {
+  workspaceId: workspaceRef().primaryKey(),
+  /** Sessions are recorded (two-channel WAV through the `RecordingStore`), as calls of agents with `recordCalls`. */
+  recordSessions: boolean("record_sessions").notNull().default(true),
+  /** Practice transcripts (turns, quotes) and recordings older than this many days are purged by the retention job. */
+  transcriptRetentionDays: integer("transcript_retention_days").notNull().default(365),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+/** The practice price per minute over time: a session takes the row in force when it starts. Rows are never changed. */
+export const practicePrices = pgTable(
+  "practice_prices",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    pricePerMinuteUsd: numeric("price_per_minute_usd", { precision: 14, scale: 8, mode: "number" }).notNull(),
+    effectiveFrom: ts("effective_from").notNull(),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("practice_prices_effective").on(t.workspaceId, t.effectiveFrom)],
+);
+
 /** The operator's per-workspace feature overrides over the plan's features. */
 export const featureFlags = pgTable(
   "feature_flags",
@@ -1204,8 +1238,13 @@ export const TENANT_TABLES = [
   "practice_activities",
   "what_if_scenarios",
   "feature_flags",
+  "practice_settings",
+  "practice_prices",
   "calendar_connections",
   "calendar_event_links",
+  "campaigns",
+  "campaign_contacts",
+  "do_not_call",
 ] as const;
 
 // ─── Calendar connections (Google Calendar, Microsoft 365): docs/calendars.md ───
@@ -1274,4 +1313,89 @@ export const calendarEventLinks = pgTable(
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
   (t) => [uniqueIndex("calendar_event_links_pair").on(t.appointmentId, t.connectionId), index("calendar_event_links_pending").on(t.status, t.updatedAt)],
+);
+
+// ─── Outbound campaigns: docs/campaigns.md ───
+
+/** An agent calling a list of contacts from one of the workspace's numbers, inside calling windows. */
+export const campaigns = pgTable(
+  "campaigns",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    name: text("name").notNull(),
+    agentId: text("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    fromNumber: text("from_number").notNull(),
+    type: text("type", { enum: ["standard", "appointment_reminder"] }).notNull(),
+    status: text("status", { enum: ["draft", "running", "paused", "completed", "cancelled"] })
+      .notNull()
+      .default("draft"),
+    /** Local time of each contact: `HH:MM` bounds and ISO weekdays (1 = Monday). */
+    window: jsonb("window").$type<{ start: string; end: string; days: number[] }>().notNull(),
+    allowOutsideQuietHours: boolean("allow_outside_quiet_hours").notNull().default(false),
+    maxConcurrent: integer("max_concurrent").notNull(),
+    maxAttempts: integer("max_attempts").notNull(),
+    backoffMinutes: integer("backoff_minutes").notNull(),
+    machineDetection: text("machine_detection", { enum: ["hangup", "voicemail", "off"] }).notNull(),
+    voicemailMessage: text("voicemail_message"),
+    opening: text("opening"),
+    lastError: text("last_error"),
+    startedAt: ts("started_at"),
+    completedAt: ts("completed_at"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("campaigns_ws_created").on(t.workspaceId, t.createdAt, t.id), index("campaigns_status").on(t.status)],
+);
+
+/** One person a campaign calls; consent and its source are kept with them (every call records both). */
+export const campaignContacts = pgTable(
+  "campaign_contacts",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    campaignId: text("campaign_id")
+      .notNull()
+      .references(() => campaigns.id, { onDelete: "cascade" }),
+    phone: text("phone").notNull(),
+    name: text("name").notNull().default(""),
+    timezone: text("timezone").notNull(),
+    variables: jsonb("variables").$type<Record<string, string>>().notNull().default({}),
+    consent: boolean("consent").notNull(),
+    consentSource: text("consent_source").notNull(),
+    status: text("status", { enum: ["pending", "calling", "done", "failed", "skipped_dnc", "skipped_no_consent"] })
+      .notNull()
+      .default("pending"),
+    outcome: text("outcome", {
+      enum: ["booked", "rescheduled", "cancelled", "message", "voicemail", "no_answer", "busy", "declined", "failed", "completed"],
+    }),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at"),
+    lastAttemptAt: ts("last_attempt_at"),
+    /** No foreign key: calls are purged by retention while the result stays. */
+    lastCallId: text("last_call_id"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("campaign_contacts_phone").on(t.campaignId, t.phone),
+    index("campaign_contacts_due").on(t.campaignId, t.status, t.nextAttemptAt),
+    index("campaign_contacts_list").on(t.campaignId, t.createdAt, t.id),
+  ],
+);
+
+/** The workspace's do-not-call list: no campaign calls these numbers. */
+export const doNotCall = pgTable(
+  "do_not_call",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceRef(),
+    phone: text("phone").notNull(),
+    reason: text("reason").notNull().default(""),
+    source: text("source", { enum: ["manual", "call", "sms", "import"] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("do_not_call_phone").on(t.workspaceId, t.phone), index("do_not_call_ws_created").on(t.workspaceId, t.createdAt, t.id)],
 );

@@ -17,14 +17,24 @@ export interface SessionEnd {
   /** Provider usage of the session (`{ [providerId]: usage }`) and its cost. */
   usage?: Record<string, unknown>;
   costUsd?: number;
+  /** Where the session's recording went (`RecordingStore` location), when it was recorded. */
+  recordingPath?: string;
+}
+
+/** Minutes (to the second) × the price per minute the session started with; null without a price. Rounded to a millionth of a dollar. */
+function practiceCharge(durationSec: number, pricePerMinuteUsd: number | null): number | null {
+  if (pricePerMinuteUsd === null) return null;
+  return Math.round((durationSec / 60) * pricePerMinuteUsd * 1e6) / 1e6;
 }
 
 /**
  * Ends a live session: scores it from its turns, stores the result and logs the rep's activity.
- * Idempotent: a session no longer live is returned as it is. Undefined when the viewer cannot see it.
+ * Idempotent: a session no longer live is returned as it is (only a recording that arrives after the
+ * dashboard ended it is added). Undefined when the viewer cannot see it.
  *
  * A session in which the rep never said anything is `abandoned`: nothing to score, and no activity (it
- * does not count as practice towards goals). Otherwise it is `completed` with its score.
+ * does not count as practice towards goals). Otherwise it is `completed` with its score. Its charge is
+ * its minutes at the price per minute stored when it started.
  */
 export async function finishPracticeSession(
   tenant: TenantScope,
@@ -33,7 +43,12 @@ export async function finishPracticeSession(
   end: SessionEnd,
 ): Promise<PracticeSessionRow | undefined> {
   const session = await tenant.practice.getSession(viewer, sessionId);
-  if (!session || session.status !== "live") return session;
+  if (!session || session.status !== "live") {
+    // Ended from the dashboard before the gateway had closed the recording: the recording still joins it.
+    if (session && end.recordingPath && session.recordAudio && !session.recordingPath && !session.transcriptPurgedAt)
+      return tenant.practice.updateSession(viewer, sessionId, { recordingPath: end.recordingPath });
+    return session;
+  }
   const snapshots = practiceSnapshots(session);
   const turns = (await tenant.practice.turns(viewer, sessionId)).map(toPracticeTurn);
   const durationSec = Math.max(0, Math.round((end.endedAt.getTime() - session.startedAt.getTime()) / 1000));
@@ -46,6 +61,9 @@ export async function finishPracticeSession(
     endReason: end.endReason,
     ...(end.usage ? { usage: end.usage } : {}),
     ...(end.costUsd !== undefined ? { costUsd: end.costUsd } : {}),
+    ...(end.recordingPath ? { recordingPath: end.recordingPath } : {}),
+    // The price the session started with: a price set later never changes what it was charged.
+    chargeUsd: practiceCharge(durationSec, session.pricePerMinuteUsd),
     score,
     overallScore: score ? Math.round(score.overall) : null,
   });

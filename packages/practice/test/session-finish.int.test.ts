@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-async function liveSession(): Promise<string> {
+async function liveSession(extra: { pricePerMinuteUsd?: number; recordAudio?: boolean } = {}): Promise<string> {
   const id = createId("practiceSession");
   await tenant.practice.insertSession(rep, {
     id,
@@ -40,6 +40,7 @@ async function liveSession(): Promise<string> {
     status: "live",
     channel: "web",
     startedAt: t0,
+    ...extra,
   });
   return id;
 }
@@ -85,6 +86,30 @@ describe("finishPracticeSession", () => {
     const done = await finishPracticeSession(tenant, rep, id, { endReason: "rep_ended", endedAt: at(4) });
     expect(done).toMatchObject({ status: "abandoned", endReason: "rep_ended", durationSec: 4, score: null, overallScore: null });
     expect((await tenant.practice.listActivities(rep, { limit: 50 })).some((a) => a.practiceSessionId === id)).toBe(false);
+  });
+
+  it("charges the minutes at the price the session started with (none without a price) and keeps the recording's location", async () => {
+    const priced = await liveSession({ pricePerMinuteUsd: 0.12, recordAudio: true });
+    await said(priced, [["rep", "Hi, this is Sam from Orbis.", 0, 2000]]);
+    const done = await finishPracticeSession(tenant, rep, priced, { endReason: "rep_ended", endedAt: at(150), recordingPath: `/rec/${priced}.wav` });
+    expect(done).toMatchObject({ durationSec: 150, pricePerMinuteUsd: 0.12, chargeUsd: 0.3, recordingPath: `/rec/${priced}.wav` });
+    const free = await liveSession();
+    expect(await finishPracticeSession(tenant, rep, free, { endReason: "rep_ended", endedAt: at(60) })).toMatchObject({
+      pricePerMinuteUsd: null,
+      chargeUsd: null,
+    });
+  });
+
+  it("a recording that arrives after the dashboard ended the session still joins it (once, and only when it was recorded)", async () => {
+    const id = await liveSession({ recordAudio: true });
+    await finishPracticeSession(tenant, rep, id, { endReason: "rep_ended", endedAt: at(10) });
+    const late = await finishPracticeSession(tenant, rep, id, { endReason: "disconnected", endedAt: at(12), recordingPath: "/rec/late.wav" });
+    expect(late).toMatchObject({ endReason: "rep_ended", endedAt: at(10), recordingPath: "/rec/late.wav" });
+    const off = await liveSession({ recordAudio: false });
+    await finishPracticeSession(tenant, rep, off, { endReason: "rep_ended", endedAt: at(10) });
+    expect(await finishPracticeSession(tenant, rep, off, { endReason: "disconnected", endedAt: at(12), recordingPath: "/rec/x.wav" })).toMatchObject({
+      recordingPath: null,
+    });
   });
 
   it("another rep cannot finish (or see) the session", async () => {

@@ -17,6 +17,7 @@ export {
   placeCallBodySchema,
   renderTemplate,
   telnyxStartStreaming,
+  type CampaignCallRef,
   type OutboundCalls,
   type OutboundPlan,
   type PlaceCallBody,

@@ -61,6 +61,13 @@ function missingVariables(text: string | undefined, variables: Record<string, st
   return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((n) => !(n in variables) && !(BUILT_IN_VARIABLES as readonly string[]).includes(n));
 }
 
+/** A campaign's call: kept in `calls.metadata.campaign` (which campaign and contact, and the consent it was placed under). */
+export interface CampaignCallRef {
+  campaignId: string;
+  contactId: string;
+  consentSource: string;
+}
+
 type AdmitCall = (tenant: TenantScope, carrier: Carrier) => Promise<{ ok: true; concurrentCalls: number | null } | { ok: false; message: string }>;
 type CarrierCreds = { twilio: { accountSid: string; authToken: string }; telnyx: { apiKey: string; publicKey: string } };
 
@@ -79,6 +86,15 @@ export interface OutboundCallsDeps {
   now?: () => Date;
 }
 
+/**
+ * How long a placed call's slot lease lives without a renewal: the carrier's ring timeout (30 s) plus
+ * the answer, the TwiML fetch and the media stream's connection. Each ringing/answered callback renews
+ * it; once the stream connects, the gateway's limiter holds the same lease (member = the call id) and
+ * renews it with its heartbeat.
+ */
+const PLACED_LEASE_MS = 60_000;
+const TERMINAL_STATUSES: ReadonlySet<string> = new Set(["completed", "failed", "busy", "no_answer"]);
+
 const eventId = () => `cev_${randomBytes(10).toString("hex")}`;
 
 /** Where a carrier reaches us about one outbound call: the workspace and call travel in the (signed) URL. */
@@ -95,6 +111,10 @@ function outboundCallbackUrl(base: string, carrier: Carrier, what: "voice" | "st
  */
 export function createOutboundCalls(deps: OutboundCallsDeps) {
   const now = deps.now ?? (() => new Date());
+
+  const slotKey = (tenant: TenantScope) => callSlotKeys.workspace(tenant.workspaceId);
+  /** Frees a placed call's slot (the call ended before a gateway took it over, or never reached the carrier). */
+  const dropSlot = (tenant: TenantScope, callId: string) => deps.cache.dropLease([slotKey(tenant)], callId);
 
   const fail = async (tenant: TenantScope, call: CallRow, err: unknown) => {
     const message = err instanceof Error ? err.message.slice(0, 300) : String(err);
@@ -121,7 +141,7 @@ export function createOutboundCalls(deps: OutboundCallsDeps) {
      * carrier not configured), 404 (no such agent), 402 (plan allowance spent), 409 (concurrent calls at
      * the limit), 503 (the carrier refused: the call row is kept, `failed`, its id in `details.callId`).
      */
-    async place(tenant: TenantScope, input: PlaceCallBody): Promise<CallRow> {
+    async place(tenant: TenantScope, input: PlaceCallBody, options: { campaign?: CampaignCallRef } = {}): Promise<CallRow> {
       const body = placeCallBodySchema.parse(input);
       const number = (await tenant.phoneNumbers.list()).find((n) => n.number === body.from);
       if (!number) throw new AppError("validation_failed", "body.from: must be one of this workspace's phone numbers", { path: "body.from" });
@@ -141,9 +161,14 @@ export function createOutboundCalls(deps: OutboundCallsDeps) {
         });
       const admitted = deps.admit ? await deps.admit(tenant, carrier) : { ok: true as const, concurrentCalls: null };
       if (!admitted.ok) throw new AppError("plan_limit", admitted.message);
-      const live = await deps.cache.countLeases(callSlotKeys.workspace(tenant.workspaceId));
-      if (live >= Math.min(deps.maxCallsPerWorkspace, admitted.concurrentCalls ?? Infinity))
-        throw new AppError("conflict", "This workspace is at its limit of concurrent calls; try again when a call has ended");
+      // The call takes one of the workspace's lines now, atomically (requests arriving together at the
+      // limit cannot all pass), and holds it while it is queued and ringing: the lease's member is the
+      // call id, which the gateway's limiter takes again when the media stream connects (the same lease,
+      // not a second one) and drops when the call ends. A call that ends unanswered drops it in `status`.
+      const callId = createId("call");
+      const limit = Math.min(deps.maxCallsPerWorkspace, admitted.concurrentCalls ?? Infinity);
+      const slot = await deps.cache.takeLease([{ key: slotKey(tenant), limit }], callId, PLACED_LEASE_MS);
+      if (!slot.ok) throw new AppError("conflict", "This workspace is at its limit of concurrent calls; try again when a call has ended");
 
       const plan: OutboundPlan = {
         ...(body.opening ? { opening: body.opening } : {}),
@@ -152,39 +177,44 @@ export function createOutboundCalls(deps: OutboundCallsDeps) {
         ...(body.voicemailMessage ? { voicemailMessage: body.voicemailMessage } : {}),
       };
       const at = now();
-      const call = await tenant.transaction(async (t) => {
-        const row = await t.calls.insert({
-          id: createId("call"),
-          agentId: agent.id,
-          channel: carrier,
-          direction: "outbound",
-          caller: number.number,
-          callee: body.to,
-          status: "queued",
-          startedAt: at,
-          metadata: { phoneNumberId: number.id, outbound: plan },
+      const call = await tenant
+        .transaction(async (t) => {
+          const row = await t.calls.insert({
+            id: callId,
+            agentId: agent.id,
+            channel: carrier,
+            direction: "outbound",
+            caller: number.number,
+            callee: body.to,
+            status: "queued",
+            startedAt: at,
+            metadata: { phoneNumberId: number.id, outbound: plan, ...(options.campaign ? { campaign: options.campaign } : {}) },
+          });
+          await t.callEvents.record({
+            id: eventId(),
+            callId: row.id,
+            provider: carrier,
+            kind: "outbound",
+            status: "queued",
+            providerCallId: null,
+            providerEventId: `outbound:${row.id}`,
+            occurredAt: at,
+            detail: { to: body.to, from: number.number, machineDetection: body.machineDetection },
+          });
+          await t.events.record("call.started", {
+            callId: row.id,
+            agentId: row.agentId,
+            channel: row.channel,
+            direction: row.direction,
+            caller: row.caller,
+            startedAt: row.startedAt.toISOString(),
+          });
+          return row;
+        })
+        .catch(async (err: unknown) => {
+          await dropSlot(tenant, callId);
+          throw err;
         });
-        await t.callEvents.record({
-          id: eventId(),
-          callId: row.id,
-          provider: carrier,
-          kind: "outbound",
-          status: "queued",
-          providerCallId: null,
-          providerEventId: `outbound:${row.id}`,
-          occurredAt: at,
-          detail: { to: body.to, from: number.number, machineDetection: body.machineDetection },
-        });
-        await t.events.record("call.started", {
-          callId: row.id,
-          agentId: row.agentId,
-          channel: row.channel,
-          direction: row.direction,
-          caller: row.caller,
-          startedAt: row.startedAt.toISOString(),
-        });
-        return row;
-      });
 
       const base = deps.publicBaseUrl();
       let providerCallId: string;
@@ -194,6 +224,7 @@ export function createOutboundCalls(deps: OutboundCallsDeps) {
             ? await dialTwilio(creds as CarrierCreds["twilio"], { ...deps, base, tenant, call, to: body.to, from: number.number, mode: body.machineDetection })
             : await dialTelnyx(creds as CarrierCreds["telnyx"], { ...deps, base, tenant, call, to: body.to, from: number.number, mode: body.machineDetection });
       } catch (err) {
+        await dropSlot(tenant, call.id);
         const message = await fail(tenant, call, err);
         if (err instanceof AppError && err.code === "validation_failed") throw err;
         throw new AppError("unavailable", `The carrier did not place the call: ${message}`, { callId: call.id });
@@ -232,7 +263,14 @@ export function createOutboundCalls(deps: OutboundCallsDeps) {
       if (call.status === "queued" && (status === "ringing" || status === "in_progress"))
         await tenant.calls.update(call.id, { status, ...(status === "in_progress" ? { answeredAt: input.occurredAt ?? now() } : {}) });
       await telephony.carrierEvent(tenant, input);
-      return tenant.calls.get(call.id);
+      const after = await tenant.calls.get(call.id);
+      // The call's slot: ended (busy, no answer, failed, or completed with or without a stream) → freed
+      // (a gateway still running its session holds the same member and drops it again as it ends);
+      // still ringing or just answered → renewed until the stream connects.
+      if (after && TERMINAL_STATUSES.has(after.status)) await dropSlot(tenant, call.id);
+      else if (after && (status === "ringing" || status === "in_progress"))
+        await deps.cache.renewLeases([{ key: slotKey(tenant), member: call.id }], PLACED_LEASE_MS);
+      return after;
     },
 
     /** The tenant of a callback URL's `ws`, for checking its signature with that workspace's secret. */

@@ -10,17 +10,18 @@ const IDLE_MARGIN_SEC = 60;
 
 /**
  * The agent config a practice session runs the pipeline with: the defaults an agent gets, the persona's
- * voice, the offline speech stack, no tools, no recording, and an idle timeout past the scenario's time
+ * voice, the offline speech stack, no tools, recorded when the session is (`record`: the workspace's
+ * practice setting when it started), and an idle timeout past the scenario's time
  * limit (the limit, not idleness, ends a quiet session). The prospect brain itself comes from the
  * persona and scenario, not from this config.
  */
-export function practiceAgentConfig(persona: PersonaDto, scenario: ScenarioDto): AgentConfig {
+export function practiceAgentConfig(persona: PersonaDto, scenario: ScenarioDto, record = false): AgentConfig {
   return agentConfigSchema.parse({
     name: `${persona.name} (practice)`,
     greeting: "",
     voice: OFFLINE_VOICES.has(persona.voice) ? persona.voice : DEFAULT_VOICE,
     tools: [],
-    recordCalls: false,
+    recordCalls: record,
     idleTimeoutSec: Math.min(4 * 3600, scenario.timeLimitSec + IDLE_MARGIN_SEC),
   });
 }

@@ -40,6 +40,7 @@ export async function admitPractice(
   return {
     ok: true,
     practice: { sessionId: session.id, tenant, viewer, ...snapshots, startedAt: session.startedAt },
-    agent: practiceAgentConfig(snapshots.persona, snapshots.scenario),
+    // Recorded like a call of an agent with `recordCalls`: the session's id names the file (`<workspace>/<session>.wav`).
+    agent: practiceAgentConfig(snapshots.persona, snapshots.scenario, session.recordAudio),
   };
 }

@@ -80,7 +80,8 @@ export function typedSpeechMs(text: string): number {
 
 /**
  * A practice session's record: no call row, no call events and no plan allowance — `practice_turns`
- * rows as each turn completes, and at the end the session scored and finished (`finishPracticeSession`).
+ * rows as each turn completes, and at the end the session scored and finished (`finishPracticeSession`)
+ * with its recording's location when it was recorded.
  */
 export function practiceRecordStore(o: {
   tenant: TenantScope;
@@ -118,7 +119,7 @@ export function practiceRecordStore(o: {
     },
     async end(end) {
       const endReason = practiceEndReason(end.reason, end.detail, o.byPhone);
-      const { totals } = await end.settle();
+      const { totals, recordingPath } = await end.settle();
       const model = o.prospect?.usage?.();
       await finishPracticeSession(tenant, viewer, sessionId, {
         endReason,
@@ -126,6 +127,7 @@ export function practiceRecordStore(o: {
         // A pipeline without metering (the offline stack) and the offline prospect cost nothing.
         usage: { ...totals?.usage, ...model?.usage },
         costUsd: (totals?.costUsd ?? 0) + (model?.costUsd ?? 0),
+        ...(recordingPath ? { recordingPath } : {}),
       }).catch((err: unknown) => o.log.error({ practiceSessionId: sessionId, err }, "practice session finish failed"));
       return endReason;
     },

@@ -140,7 +140,8 @@ export function carrierTelephony(options: TelephonyStreamOptions) {
               // but never a call a session has adopted: a token replayed on a live call is refused.
               if (!loaded.ok || !call || !(call.status === "ringing" || (call.status === "in_progress" && !call.gatewayId))) return undefined;
               if (sockets.closing) return undefined;
-              const slot = await limiter.acquire(grant.workspaceId);
+              // Named by the call id: an outbound call's slot, taken when it was placed, is taken over (not doubled).
+              const slot = await limiter.acquire(grant.workspaceId, undefined, undefined, grant.callId);
               if (!slot.ok) return undefined;
               release = slot.release;
               const agent = loaded.config;

@@ -9,6 +9,7 @@ import { auditRepository } from "./audit.repository.ts";
 import { billingRepository } from "./billing.repository.ts";
 import { calendarFeedsRepository } from "./calendar-feeds.repository.ts";
 import { calendarConnectionsRepository } from "./calendar-connections.repository.ts";
+import { campaignsRepository, doNotCallRepository } from "./campaigns.repository.ts";
 import { eventsRepository } from "./events.repository.ts";
 import { emailsRepository } from "./emails.repository.ts";
 import { callsRepository } from "./calls.repository.ts";
@@ -47,6 +48,8 @@ const factories = {
   privacy: privacyRepository,
   billing: billingRepository,
   practice: practiceRepository,
+  campaigns: campaignsRepository,
+  doNotCall: doNotCallRepository,
 } satisfies Record<string, (run: Run, workspaceId: string) => object>;
 type Factories = typeof factories;
 
@@ -134,6 +137,14 @@ export {
   type NewCalendarConnectionRow,
 } from "./calendar-connections.repository.ts";
 export type { MessageRow } from "./messages.repository.ts";
+export {
+  campaignSystemRepository,
+  type CampaignContactRow,
+  type CampaignPatch,
+  type CampaignRow,
+  type DoNotCallRow,
+  type NewCampaignContactRow,
+} from "./campaigns.repository.ts";
 export { findPhoneNumberByE164, type CallEventRow, type CredentialRow, type NumberLastEvent, type PhoneNumberRow } from "./telephony.repository.ts";
 export { sqlStateOf } from "./pg-errors.ts";
 export { onEventRecorded, relayEvents, type DomainEventRow } from "./events.repository.ts";
@@ -144,6 +155,7 @@ export {
   type PracticeActivityRow,
   type PracticeGoalRow,
   type PracticePersonaRow,
+  type PracticePriceRow,
   type PracticeScenarioRow,
   type PracticeSessionPatch,
   type PracticeSessionRow,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Executor } from "../client.ts";
 import {
@@ -6,7 +6,9 @@ import {
   practiceActivities,
   practiceGoals,
   practicePersonas,
+  practicePrices,
   practiceScenarios,
+  practiceSettings,
   practiceSessions,
   practiceTurns,
   whatIfScenarios,
@@ -26,6 +28,13 @@ export type PracticeActivityRow = typeof practiceActivities.$inferSelect;
 export type NewPracticeActivityRow = Omit<typeof practiceActivities.$inferInsert, "workspaceId" | "createdAt">;
 export type WhatIfRow = typeof whatIfScenarios.$inferSelect;
 export type FeatureFlagRow = typeof featureFlags.$inferSelect;
+export type PracticePriceRow = typeof practicePrices.$inferSelect;
+/** A workspace's practice settings (the defaults when it has no row). */
+export interface PracticeSettings {
+  recordSessions: boolean;
+  transcriptRetentionDays: number;
+}
+const DEFAULT_PRACTICE_SETTINGS: PracticeSettings = { recordSessions: true, transcriptRetentionDays: 365 };
 
 /**
  * Who is reading or writing a rep's practice data. The row policies on sessions, turns, activities,
@@ -120,6 +129,8 @@ export function practiceRepository(run: Run, workspaceId: string) {
   const visible = (column: PgColumn, viewer: PracticeViewer, userId?: string) =>
     userId ? eq(column, userId) : isManager(viewer) ? undefined : eq(column, viewer.userId);
 
+  /** Every rep's rows, as a manager sees them (usage totals, retention). */
+  const MANAGER: PracticeViewer = { userId: "", role: "admin" };
   const definitions = <K extends "Persona" | "Scenario">(kind: K, table: typeof practicePersonas | typeof practiceScenarios) =>
     definitionsIn(run, workspaceId, kind, table);
 
@@ -274,8 +285,8 @@ export function practiceRepository(run: Run, workspaceId: string) {
      * are bucket i (1-based), with their seconds and cost (a live session counts, with no seconds yet).
      * Every rep's sessions, as the usage pages' totals: counted in SQL, no session leaves the database.
      */
-    usageByBucket: (boundaries: Date[]): Promise<{ bucket: number; sessions: number; seconds: number; costUsd: number }[]> =>
-      as({ userId: "", role: "admin" }, (tx) => {
+    usageByBucket: (boundaries: Date[]): Promise<{ bucket: number; sessions: number; seconds: number; costUsd: number; chargeUsd: number }[]> =>
+      as(MANAGER, (tx) => {
         const thresholds = sql.param(boundaries.map((b) => b.toISOString()));
         return tx
           .select({
@@ -283,6 +294,7 @@ export function practiceRepository(run: Run, workspaceId: string) {
             sessions: sql<number>`count(*)::int`,
             seconds: sql<number>`coalesce(sum(${practiceSessions.durationSec}), 0)::float8`,
             costUsd: sql<number>`coalesce(sum(${practiceSessions.costUsd}), 0)::float8`,
+            chargeUsd: sql<number>`coalesce(sum(${practiceSessions.chargeUsd}), 0)::float8`,
           })
           .from(practiceSessions)
           .where(and(ws(practiceSessions), gte(practiceSessions.startedAt, boundaries[0]!), lt(practiceSessions.startedAt, boundaries[boundaries.length - 1]!)))
@@ -449,6 +461,87 @@ export function practiceRepository(run: Run, workspaceId: string) {
               .returning({ id: whatIfScenarios.id })
           ).length > 0,
       ),
+
+    // Settings, prices, retention.
+    settings: async (): Promise<PracticeSettings> => {
+      const [row] = await run((tx) => tx.select().from(practiceSettings).where(ws(practiceSettings)));
+      return row ? { recordSessions: row.recordSessions, transcriptRetentionDays: row.transcriptRetentionDays } : { ...DEFAULT_PRACTICE_SETTINGS };
+    },
+    updateSettings: async (patch: Partial<PracticeSettings>): Promise<PracticeSettings> => {
+      const [row] = await run((tx) =>
+        tx
+          .insert(practiceSettings)
+          .values({ ...DEFAULT_PRACTICE_SETTINGS, ...patch, workspaceId })
+          .onConflictDoUpdate({ target: practiceSettings.workspaceId, set: { ...patch, updatedAt: new Date() } })
+          .returning(),
+      );
+      return { recordSessions: row!.recordSessions, transcriptRetentionDays: row!.transcriptRetentionDays };
+    },
+    /** The price history, latest effective first. */
+    prices: (): Promise<PracticePriceRow[]> =>
+      run((tx) => tx.select().from(practicePrices).where(ws(practicePrices)).orderBy(desc(practicePrices.effectiveFrom), desc(practicePrices.createdAt))),
+    insertPrice: async (row: { id: string; pricePerMinuteUsd: number; effectiveFrom: Date; createdBy: string | null }): Promise<PracticePriceRow> =>
+      (
+        await run((tx) =>
+          tx
+            .insert(practicePrices)
+            .values({ ...row, workspaceId })
+            .returning(),
+        )
+      )[0]!,
+    /** The price in force at `at`: the latest row effective by then (undefined: none). */
+    priceAt: async (at: Date): Promise<PracticePriceRow | undefined> =>
+      (
+        await run((tx) =>
+          tx
+            .select()
+            .from(practicePrices)
+            .where(and(ws(practicePrices), lte(practicePrices.effectiveFrom, at)))
+            .orderBy(desc(practicePrices.effectiveFrom), desc(practicePrices.createdAt))
+            .limit(1),
+        )
+      )[0],
+    /** Recording locations of every rep's sessions started before `cutoff` (retention deletes the files first). */
+    expiredRecordingPaths: (cutoff: Date): Promise<string[]> =>
+      as(MANAGER, async (tx) =>
+        (
+          await tx
+            .select({ path: practiceSessions.recordingPath })
+            .from(practiceSessions)
+            .where(and(ws(practiceSessions), lt(practiceSessions.startedAt, cutoff), isNotNull(practiceSessions.recordingPath)))
+        ).map((r) => r.path!),
+      ),
+    /**
+     * Retention: every rep's sessions started before `cutoff` lose their transcript — the turns, the
+     * quotes in the score (the numbers and explanations stay) and the recording's location — and are
+     * marked purged at `now`. Idempotent. Returns what went (the caller deletes the recording files).
+     */
+    purgeTranscriptsBefore: (cutoff: Date, now: Date): Promise<{ sessions: number; turns: number; recordingPaths: string[] }> =>
+      as(MANAGER, async (tx) => {
+        const old = and(ws(practiceSessions), lt(practiceSessions.startedAt, cutoff), isNull(practiceSessions.transcriptPurgedAt));
+        const touched = await tx.select({ id: practiceSessions.id, path: practiceSessions.recordingPath }).from(practiceSessions).where(old).for("update");
+        if (touched.length === 0) return { sessions: 0, turns: 0, recordingPaths: [] };
+        const ids = touched.map((t) => t.id);
+        const turns = await tx
+          .delete(practiceTurns)
+          .where(and(ws(practiceTurns), inArray(practiceTurns.sessionId, ids)))
+          .returning({ id: practiceTurns.id });
+        await tx
+          .update(practiceSessions)
+          .set({
+            recordingPath: null,
+            transcriptPurgedAt: now,
+            // The rep's words quoted in the score go with the transcript: item quotes, and the example of "keep doing it".
+            score: sql`case when ${practiceSessions.score} is null or jsonb_typeof(${practiceSessions.score} -> 'items') <> 'array' then ${practiceSessions.score}
+              else jsonb_set(
+                jsonb_set(${practiceSessions.score}, '{items}', (select coalesce(jsonb_agg(i || '{"quotes":[]}'::jsonb), '[]'::jsonb) from jsonb_array_elements(${practiceSessions.score} -> 'items') i)),
+                '{coaching}',
+                (select coalesce(jsonb_agg(to_jsonb(regexp_replace(c, ', as in ".*"$', ''))), '[]'::jsonb) from jsonb_array_elements_text(coalesce(${practiceSessions.score} -> 'coaching', '[]'::jsonb)) c)
+              ) end`,
+          })
+          .where(and(ws(practiceSessions), inArray(practiceSessions.id, ids)));
+        return { sessions: touched.length, turns: turns.length, recordingPaths: touched.flatMap((t) => (t.path ? [t.path] : [])) };
+      }),
 
     // Feature overrides (the operator's, over the plan's features).
     featureFlags: (): Promise<FeatureFlagRow[]> => run((tx) => tx.select().from(featureFlags).where(ws(featureFlags))),

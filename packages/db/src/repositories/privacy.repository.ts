@@ -12,6 +12,9 @@ import {
   callEvents,
   calls,
   callTurns,
+  campaignContacts,
+  campaigns,
+  doNotCall,
   domainEvents,
   emails,
   invitations,
@@ -48,6 +51,9 @@ interface CallerErasureResult {
   smsMessages: number;
   events: number;
   emails: number;
+  campaignContacts: number;
+  /** Do-not-call entries of the number: kept (the request outlives the erasure), their free-text reason cleared. */
+  doNotCallKept: number;
   recordingPaths: string[];
 }
 
@@ -69,6 +75,9 @@ export const EXPORT_TABLES = [
   "appointments",
   "messages",
   "sms_messages",
+  "campaigns",
+  "campaign_contacts",
+  "do_not_call",
   "webhook_endpoints",
   "audit_logs",
 ] as const;
@@ -86,6 +95,9 @@ const digitsOf = (column: SQL | unknown) => sql`regexp_replace(${column}, '[^0-9
  */
 export function privacyRepository(run: Run, workspaceId: string) {
   const callsOfWs = eq(calls.workspaceId, workspaceId);
+  /** The person's calls: those they made (caller), and those the workspace placed to them (outbound, callee). */
+  const callsOfPerson = (digits: string) =>
+    and(callsOfWs, or(sql`${digitsOf(calls.caller)} = ${digits}`, and(eq(calls.direction, "outbound"), sql`${digitsOf(calls.callee)} = ${digits}`)));
   return {
     async retentionDays(): Promise<number | undefined> {
       const [row] = await run((tx) => tx.select({ days: workspaces.retentionDays }).from(workspaces).where(eq(workspaces.id, workspaceId)));
@@ -148,28 +160,27 @@ export function privacyRepository(run: Run, workspaceId: string) {
       });
     },
 
-    /** Recording paths of the caller's calls (`digits`: the number's digits, E.164 without `+`). */
+    /** Recording paths of the caller's calls, and of the outbound calls placed to them (`digits`: the number's digits, E.164 without `+`). */
     async callerRecordingPaths(digits: string): Promise<string[]> {
       const rows = await run((tx) =>
         tx
           .select({ path: calls.recordingPath })
           .from(calls)
-          .where(and(callsOfWs, isNotNull(calls.recordingPath), sql`${digitsOf(calls.caller)} = ${digits}`)),
+          .where(and(callsOfPerson(digits), isNotNull(calls.recordingPath))),
       );
       return rows.map((r) => r.path!);
     },
 
     /**
-     * Erases one caller: their calls (turns and carrier events go with them), appointments and
-     * messages under that number, text messages to it, the outbox events and emails that name it.
-     * Opt-outs (`sms_opt_outs`) stay: they are what keeps the number from being texted again.
+     * Erases one caller: their calls and the outbound calls placed to them (turns and carrier events go
+     * with them), appointments and messages under that number, text messages to it, campaign contacts
+     * with that number, the outbox events and emails that name it. Opt-outs (`sms_opt_outs`) and
+     * do-not-call entries stay: they are what keeps the number from being texted or called again (a
+     * do-not-call entry's free-text reason is cleared; the number, source and date remain).
      */
     async eraseCaller(digits: string): Promise<CallerErasureResult> {
       return run(async (tx) => {
-        const callerCalls = await tx
-          .select({ id: calls.id, path: calls.recordingPath })
-          .from(calls)
-          .where(and(callsOfWs, sql`${digitsOf(calls.caller)} = ${digits}`));
+        const callerCalls = await tx.select({ id: calls.id, path: calls.recordingPath }).from(calls).where(callsOfPerson(digits));
         const callIds = callerCalls.map((c) => c.id);
         let turns = 0;
         let events = 0;
@@ -200,6 +211,17 @@ export function privacyRepository(run: Run, workspaceId: string) {
           .delete(smsMessages)
           .where(and(eq(smsMessages.workspaceId, workspaceId), sql`${digitsOf(smsMessages.toNumber)} = ${digits}`))
           .returning({ id: smsMessages.id });
+        // Campaign contacts are deleted, not anonymised: the row is the person (number, name, variables,
+        // consent source); the campaign's progress then counts the contacts that are left.
+        const contacts = await tx
+          .delete(campaignContacts)
+          .where(and(eq(campaignContacts.workspaceId, workspaceId), sql`${digitsOf(campaignContacts.phone)} = ${digits}`))
+          .returning({ id: campaignContacts.id });
+        const dnc = await tx
+          .update(doNotCall)
+          .set({ reason: "" })
+          .where(and(eq(doNotCall.workspaceId, workspaceId), sql`${digitsOf(doNotCall.phone)} = ${digits}`))
+          .returning({ id: doNotCall.id });
         // Outbox events carry the number (call.started, appointment.*, message.taken) or point at what was erased.
         const erasedIds = [...callIds, ...appts.map((a) => a.id), ...msgs.map((m) => m.id)];
         const p = domainEvents.payload;
@@ -236,6 +258,8 @@ export function privacyRepository(run: Run, workspaceId: string) {
           smsMessages: sms.length,
           events: outbox.length,
           emails: mail.length,
+          campaignContacts: contacts.length,
+          doNotCallKept: dnc.length,
           recordingPaths,
         };
       });
@@ -357,6 +381,13 @@ export function privacyRepository(run: Run, workspaceId: string) {
           .from(smsMessages)
           .where(ws(smsMessages))
           .orderBy(asc(smsMessages.createdAt));
+        const campaignRows = await tx.select().from(campaigns).where(ws(campaigns)).orderBy(asc(campaigns.createdAt), asc(campaigns.id));
+        const contactRows = await tx
+          .select()
+          .from(campaignContacts)
+          .where(ws(campaignContacts))
+          .orderBy(asc(campaignContacts.campaignId), asc(campaignContacts.createdAt), asc(campaignContacts.id));
+        const dncRows = await tx.select().from(doNotCall).where(ws(doNotCall)).orderBy(asc(doNotCall.createdAt), asc(doNotCall.id));
         const endpoints = await tx
           .select({
             id: webhookEndpoints.id,
@@ -389,6 +420,9 @@ export function privacyRepository(run: Run, workspaceId: string) {
           appointments: appointmentRows,
           messages: messageRows,
           sms_messages: smsRows,
+          campaigns: campaignRows,
+          campaign_contacts: contactRows,
+          do_not_call: dncRows,
           webhook_endpoints: endpoints,
           audit_logs: audit,
         };

@@ -11,6 +11,7 @@ import {
   pageSchema,
 } from "@orbis/contracts";
 import { tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
+import { sendWav } from "../../lib/wav-reply.ts";
 import { callDetailWithUsageSchema, recordingUrlSchema } from "./calls.schemas.ts";
 import type { CallsService } from "./calls.service.ts";
 
@@ -91,12 +92,7 @@ export const callsRoutes: FastifyPluginAsyncZod<{ principals: PrincipalResolver;
     },
     async (request, reply) => {
       const recording = await calls.signedRecording(request.query.token);
-      return reply
-        .type("audio/wav")
-        .header("content-length", recording.size)
-        .header("cache-control", "private, no-store")
-        .header("content-disposition", `inline; filename="${recording.callId}.wav"`)
-        .send(recording.body);
+      return sendWav(reply, recording, recording.callId);
     },
   );
 

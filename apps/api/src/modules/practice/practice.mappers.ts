@@ -80,6 +80,8 @@ export function toSessionDto(row: PracticeSessionRow, ctx: SessionContext): Prac
     endReason: endReasonSchema.parse(row.endReason),
     // Known once the session has ended; a live session has spent nothing it has recorded yet.
     costUsd: row.status === "live" ? null : row.costUsd,
+    pricePerMinuteUsd: row.pricePerMinuteUsd,
+    chargeUsd: row.status === "live" ? null : row.chargeUsd,
     overallScore: row.overallScore,
     ...(phone ? { phone } : {}),
   };
@@ -96,9 +98,22 @@ const toTurn = (row: PracticeTurnRow): PracticeTurn => ({
 
 const usageSchema = z.record(z.string(), z.unknown()).catch({});
 
+/** Where the session's recording stands: played through the api's redirect, off for the workspace, or none. */
+function recordingOf(row: PracticeSessionRow): PracticeSessionDetailDto["recording"] {
+  if (row.recordingPath) return { state: "available", url: `/v1/practice/sessions/${row.id}/recording` };
+  return { state: row.recordAudio ? "none" : "off", url: null };
+}
+
 export function toSessionDetailDto(row: PracticeSessionRow, turns: PracticeTurnRow[], ctx: SessionContext): PracticeSessionDetailDto {
   const score = practiceScoreSchema.safeParse(row.score);
-  return { ...toSessionDto(row, ctx), turns: turns.map(toTurn), score: score.success ? score.data : null, usage: usageSchema.parse(row.usage) };
+  return {
+    ...toSessionDto(row, ctx),
+    turns: turns.map(toTurn),
+    score: score.success ? score.data : null,
+    usage: usageSchema.parse(row.usage),
+    recording: recordingOf(row),
+    transcriptPurgedAt: iso(row.transcriptPurgedAt),
+  };
 }
 
 export const toGoalDto = (row: PracticeGoalRow, progress: number, period: { start: Date; end: Date }): GoalDto => ({

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
 import {
   activityInputSchema,
   activityListSchema,
@@ -13,8 +14,13 @@ import {
   personaSchema,
   practicePhoneLineInputSchema,
   practicePhoneLineSchema,
+  practicePriceInputSchema,
+  practicePriceListSchema,
+  practicePriceSchema,
   practiceSessionDetailSchema,
   practiceSessionListSchema,
+  practiceSettingsPatchSchema,
+  practiceSettingsSchema,
   repDashboardSchema,
   scenarioInputSchema,
   scenarioListSchema,
@@ -30,6 +36,7 @@ import {
 } from "@orbis/contracts";
 import { actorFrom } from "../../lib/actor.ts";
 import { tenantOf, type PrincipalResolver } from "../../plugins/principal.ts";
+import { sendWav } from "../../lib/wav-reply.ts";
 import type { FeaturesService } from "../features/features.service.ts";
 import type { PracticeLibraryService } from "./library.service.ts";
 import type { PracticePhoneLineService } from "./phone-line.service.ts";
@@ -37,7 +44,17 @@ import { callerOf } from "./practice-access.ts";
 import { goalParams, personaParams, repPageQuery, repQuery, scenarioParams, sessionParams, whatIfParams } from "./practice.schemas.ts";
 import type { PracticeProgressService } from "./progress.service.ts";
 import type { PracticeSessionsService } from "./sessions.service.ts";
+import type { PracticeSettingsService } from "./settings.service.ts";
 import type { WhatIfService } from "./what-if.service.ts";
+
+/** The one route here a signed-in member does not call: a signed recording link is its own credential. */
+const DOWNLOAD_PATH = "/recordings/download";
+const downloadQuery = z.object({
+  token: z
+    .string()
+    .max(600)
+    .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, "must be a recording link token"),
+});
 
 export interface PracticeRoutesOptions {
   principals: PrincipalResolver;
@@ -47,6 +64,9 @@ export interface PracticeRoutesOptions {
   progress: PracticeProgressService;
   whatIf: WhatIfService;
   phoneLine: PracticePhoneLineService;
+  settings: PracticeSettingsService;
+  /** Where the api's own links point (PUBLIC_BASE_URL), else the origin the request came to. */
+  publicBaseUrl?: string | undefined;
 }
 
 const hooksOf = (hooks: unknown): unknown[] => (Array.isArray(hooks) ? hooks : hooks ? [hooks] : []);
@@ -54,9 +74,10 @@ const hooksOf = (hooks: unknown): unknown[] => (Array.isArray(hooks) ? hooks : h
 /** /v1/practice/* — sales practice: the library, sessions, goals, activities, what-if and the dashboards. */
 export const practiceRoutes: FastifyPluginAsyncZod<PracticeRoutesOptions> = async (
   app,
-  { principals, features, library, sessions, progress, whatIf, phoneLine },
+  { principals, features, library, sessions, progress, whatIf, phoneLine, settings, publicBaseUrl },
 ) => {
   const tags = ["practice"];
+  const originOf = (request: FastifyRequest) => (publicBaseUrl ?? `${request.protocol}://${request.host}`).replace(/\/$/, "");
   const read = principals.authorize("viewer");
   const manage = principals.authorize("admin");
 
@@ -65,6 +86,8 @@ export const practiceRoutes: FastifyPluginAsyncZod<PracticeRoutesOptions> = asyn
   // before the body is parsed, so a workspace without the feature learns that rather than a 422.
   const gate = async (request: FastifyRequest, _reply: FastifyReply) => features.assertEnabled(tenantOf(request), "sales_practice");
   app.addHook("onRoute", (route: RouteOptions) => {
+    // The signed download has no principal to gate: the link was issued by a gated route.
+    if (route.url.endsWith(DOWNLOAD_PATH)) return;
     route.onRequest = [...hooksOf(route.onRequest), gate] as RouteOptions["onRequest"];
   });
 
@@ -199,6 +222,86 @@ export const practiceRoutes: FastifyPluginAsyncZod<PracticeRoutesOptions> = asyn
       },
     },
     async (request) => sessions.end(tenantOf(request), callerOf(request), request.params.id),
+  );
+
+  // The report's <audio src> points here: the browser follows the redirect to a URL that works for
+  // RECORDING_URL_TTL_SEC (an object store's presigned GET, or the signed link below), as for calls.
+  app.get(
+    "/sessions/:id/recording",
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary:
+          "The session's recording (WAV, 16 kHz, left rep / right prospect): a redirect to a short-lived signed URL (the rep's own, or any for owners and admins)",
+        params: sessionParams,
+      },
+    },
+    async (request, reply) => {
+      const { url } = await sessions.recordingUrl(tenantOf(request), callerOf(request), request.params.id, originOf(request));
+      return reply.header("cache-control", "no-store").redirect(url, 302);
+    },
+  );
+  // Public: the signed token is the credential. The token travels as `?token=`, which every log line redacts.
+  app.get(
+    DOWNLOAD_PATH,
+    {
+      config: { rateLimit: { keyGenerator: (req: { ip: string }) => `ip:${req.ip}` } },
+      schema: {
+        tags,
+        summary: "A practice recording through a signed link from /v1/practice/sessions/{id}/recording",
+        security: [],
+        querystring: downloadQuery,
+      },
+    },
+    async (request, reply) => {
+      const recording = await sessions.signedRecording(request.query.token);
+      return sendWav(reply, recording, recording.sessionId);
+    },
+  );
+
+  // ── Settings and the price per minute (owners and admins change them) ──
+  app.get(
+    "/settings",
+    {
+      preHandler: read,
+      schema: { tags, summary: "Practice settings: recording, transcript retention, the price per minute now", response: { 200: practiceSettingsSchema } },
+    },
+    async (request) => settings.get(tenantOf(request)),
+  );
+  app.patch(
+    "/settings",
+    {
+      preHandler: manage,
+      schema: {
+        tags,
+        summary: "Change the practice settings (owners and admins): whether new sessions are recorded, how many days transcripts are kept",
+        body: practiceSettingsPatchSchema,
+        response: { 200: practiceSettingsSchema },
+      },
+    },
+    async (request) => settings.update(tenantOf(request), actorFrom(request), request.body),
+  );
+  app.get(
+    "/prices",
+    {
+      preHandler: manage,
+      schema: { tags, summary: "The practice price per minute over time, latest first (owners and admins)", response: { 200: practicePriceListSchema } },
+    },
+    async (request) => settings.prices(tenantOf(request)),
+  );
+  app.post(
+    "/prices",
+    {
+      preHandler: manage,
+      schema: {
+        tags,
+        summary: "Set the practice price per minute from now or a later time (owners and admins); sessions keep the price they started with",
+        body: practicePriceInputSchema,
+        response: { 201: practicePriceSchema },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await settings.setPrice(tenantOf(request), actorFrom(request), request.body)),
   );
 
   // ── The practice line (practice by phone) ──

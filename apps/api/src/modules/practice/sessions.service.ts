@@ -1,9 +1,11 @@
 import type { TokenService } from "@orbis/auth";
-import { AppError, createId } from "@orbis/contracts";
-import { isManager, type PracticeSessionRow, type TenantScope } from "@orbis/db";
+import { AppError, createId, notFound } from "@orbis/contracts";
+import { isManager, tenantScope, type Database, type PracticeSessionRow, type TenantScope } from "@orbis/db";
+import type { RecordingStore } from "@orbis/recordings";
 import { finishPracticeSession, MAX_LIVE_PHONE_CODES, PHONE_CODE_TTL_SEC, phoneCodeHasher, uniquePhoneCode } from "@orbis/practice";
 import { decodeCursor, pageOf } from "../../lib/cursor.ts";
 import { found } from "../../lib/found.ts";
+import type { RecordingLinks } from "../calls/recording-links.ts";
 import type { PracticeLibraryService } from "./library.service.ts";
 import { practiceLineOf } from "./phone-line.service.ts";
 import { assertMember, memberNames, repOf, type PracticeCaller } from "./practice-access.ts";
@@ -18,6 +20,11 @@ export interface PracticeSessionsDeps {
   now: () => Date;
   /** JWT_SECRET: dial-in codes are stored as an HMAC under a key derived from it (the gateway checks them with the same). */
   codeSecret: string;
+  /** Recordings as calls have them: the store the gateway wrote to, the api's signed links, their lifetime. */
+  db: Database;
+  recordings: RecordingStore;
+  links: RecordingLinks;
+  urlTtlSec: number;
 }
 
 /**
@@ -69,6 +76,9 @@ export function createPracticeSessionsService(deps: PracticeSessionsDeps) {
       const id = createId("practiceSession");
       const now = deps.now();
       const phone = input.channel === "phone" ? await dialIn(tenant, caller, now) : undefined;
+      // Whether it is recorded and what a minute of it costs are decided now, once: changing either later
+      // does not change this session.
+      const [settings, price] = await Promise.all([tenant.practice.settings(), tenant.practice.priceAt(now)]);
       const row = await tenant.practice.insertSession(caller.viewer, {
         id,
         userId: caller.viewer.userId,
@@ -79,6 +89,8 @@ export function createPracticeSessionsService(deps: PracticeSessionsDeps) {
         status: "live",
         channel: phone ? phone.line.provider : "web",
         startedAt: now,
+        recordAudio: settings.recordSessions,
+        pricePerMinuteUsd: price?.pricePerMinuteUsd ?? null,
         ...(phone ? { phoneNumberId: phone.line.id, phoneCodeHash: phone.hash, phoneCodeExpiresAt: phone.expiresAt } : {}),
       });
       const session = toSessionDto(row, await contextOf(tenant, [row]));
@@ -108,6 +120,31 @@ export function createPracticeSessionsService(deps: PracticeSessionsDeps) {
     },
 
     get: async (tenant: TenantScope, caller: PracticeCaller, id: string) => detail(tenant, caller, await visibleSession(tenant, caller, id)),
+
+    /**
+     * A short-lived URL of the session's recording, for the rep and owners and admins only (another rep:
+     * 404, as the session): the object store's presigned GET when it has one, else a signed link to
+     * this api (`origin` + `/v1/practice/recordings/download?token=…`). 404 when it has no recording.
+     */
+    async recordingUrl(tenant: TenantScope, caller: PracticeCaller, id: string, origin: string): Promise<{ url: string; expiresAt: string }> {
+      const session = await visibleSession(tenant, caller, id);
+      const location = found(session.recordingPath, "Recording");
+      const direct = await deps.recordings.directUrl?.(location, deps.urlTtlSec);
+      if (direct) return { url: direct, expiresAt: new Date(deps.now().getTime() + deps.urlTtlSec * 1000).toISOString() };
+      const { token, expiresAt } = deps.links.sign({ workspaceId: tenant.workspaceId, callId: session.id }, deps.urlTtlSec);
+      return { url: `${origin}/v1/practice/recordings/download?token=${token}`, expiresAt: expiresAt.toISOString() };
+    },
+
+    /** The recording a signed link names (a practice session's): its WAV body. Forged or gone: 404; expired: 403. */
+    async signedRecording(token: string) {
+      const claims = deps.links.verify(token);
+      if (claims === "expired") throw new AppError("forbidden", "This recording link has expired; open the recording again");
+      // The links are the calls' (one key): a call's link names a call, never a practice session.
+      if (!claims || !claims.callId.startsWith("prs_")) throw notFound("Recording");
+      const session = await tenantScope(deps.db, claims.workspaceId).practice.getSession({ userId: "", role: "admin" }, claims.callId);
+      const recording = session?.recordingPath ? await deps.recordings.read(session.recordingPath) : undefined;
+      return { ...found(recording, "Recording"), sessionId: claims.callId };
+    },
 
     /**
      * Ends a live session from the dashboard (the rep's End button, or a manager closing one whose

@@ -39,7 +39,11 @@ export const callerErasureSchema = z.object({
     smsMessages: z.number().int(),
     events: z.number().int(),
     emails: z.number().int(),
+    /** Campaign contacts with the number (any campaign), deleted. */
+    campaignContacts: z.number().int(),
   }),
+  /** What stays on purpose: the do-not-call entry (its reason cleared), so the number is never called again. */
+  kept: z.object({ doNotCall: z.number().int() }),
 });
 export type CallerErasureDto = z.infer<typeof callerErasureSchema>;
 

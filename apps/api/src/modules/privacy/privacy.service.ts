@@ -101,7 +101,10 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
       return { filename: `${base}.json`, contentType: "application/json; charset=utf-8", body: JSON.stringify(document, null, 2) };
     },
 
-    /** Erases one caller's data: calls, transcripts, recordings, appointments, messages, texts. */
+    /**
+     * Erases one caller's data: calls (theirs, and those placed to them), transcripts, recordings,
+     * appointments, messages, texts, campaign contacts. Their do-not-call entry stays (reason cleared).
+     */
     async eraseCaller(tenant: TenantScope, actor: Actor, rawPhone: string): Promise<CallerErasureDto> {
       const phone = normalisePhone(rawPhone);
       if (!phone) throw invalid("body.phone", "must be a phone number in international form, like +14155550100");
@@ -124,8 +127,8 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
       // A recording written between the first look and the erasure.
       const late = result.recordingPaths.filter((p) => !paths.includes(p));
       if (late.length > 0) await removeRecordings(late).catch(() => undefined);
-      const { recordingPaths: _done, ...removed } = result;
-      return { phone, removed };
+      const { recordingPaths: _done, doNotCallKept, ...removed } = result;
+      return { phone, removed, kept: { doNotCall: doNotCallKept } };
     },
 
     /** Deletes the workspace with everything it holds, recording files first; its sessions end. */

@@ -35,7 +35,7 @@ const LEDGER_COST: Record<CostKind, (r: UsageDailyRow) => number> = {
 };
 
 /** Sales practice sessions per bucket (the practice repository's `usageByBucket`), bucket i being days[i - 1]. */
-export type PracticeBuckets = { bucket: number; sessions: number; seconds: number; costUsd: number }[];
+export type PracticeBuckets = { bucket: number; sessions: number; seconds: number; costUsd: number; chargeUsd: number }[];
 
 /**
  * Every day of the range with its calls and minutes per channel, cost per provider (zeroes included),
@@ -50,7 +50,7 @@ export function dailyUsageOf(days: string[], timezone: string, rows: DailyUsageR
     costUsd: 0,
     costByProvider: {} as Record<string, number>,
     costByKind: noCost(),
-    practice: { sessions: 0, minutes: 0, costUsd: 0 },
+    practice: { sessions: 0, minutes: 0, costUsd: 0, chargeUsd: 0 },
   }));
   // Buckets are 1-based: bucket i is days[i - 1].
   for (const r of rows.calls) {
@@ -78,6 +78,7 @@ export function dailyUsageOf(days: string[], timezone: string, rows: DailyUsageR
       sessions: d.practice.sessions + r.sessions,
       minutes: round(d.practice.minutes + r.seconds / 60, 2),
       costUsd: round(d.practice.costUsd + r.costUsd, 6),
+      chargeUsd: round(d.practice.chargeUsd + r.chargeUsd, 6),
     };
   }
   return { from: days[0]!, to: days[days.length - 1]!, timezone, days: out };
@@ -93,7 +94,7 @@ function cell(value: string | number): string {
 /**
  * One row per day: calls and minutes per channel, total cost, cost per provider (one column each), then
  * the ledger's carrier and infrastructure cost (the providers' share is already in the provider columns),
- * then sales practice (sessions, minutes, cost), which none of the call columns include.
+ * then sales practice (sessions, minutes, cost, charge at the practice price), which none of the call columns include.
  */
 export function dailyUsageCsv(usage: DailyUsageDto): string {
   const providers = [...new Set(usage.days.flatMap((d) => Object.keys(d.costByProvider)))].sort();
@@ -108,6 +109,7 @@ export function dailyUsageCsv(usage: DailyUsageDto): string {
     "practice_sessions",
     "practice_minutes",
     "practice_cost_usd",
+    "practice_charge_usd",
   ];
   const lines = usage.days.map((d) =>
     [
@@ -121,6 +123,7 @@ export function dailyUsageCsv(usage: DailyUsageDto): string {
       d.practice.sessions,
       d.practice.minutes,
       round(d.practice.costUsd, 6),
+      round(d.practice.chargeUsd, 6),
     ]
       .map(cell)
       .join(","),

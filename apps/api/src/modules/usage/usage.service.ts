@@ -13,12 +13,16 @@ function kindOf(u: Omit<ProviderUsageSum, "provider" | "costUsd">): UsageKind {
 
 /** Sales practice over the whole range (one bucket or none): its own line, never counted as calls. */
 function practiceLine(buckets: PracticeBuckets): UsageSummaryDto["practice"] {
-  const total = buckets.reduce((t, b) => ({ sessions: t.sessions + b.sessions, seconds: t.seconds + b.seconds, costUsd: t.costUsd + b.costUsd }), {
-    sessions: 0,
-    seconds: 0,
-    costUsd: 0,
-  });
-  return { sessions: total.sessions, minutes: Math.round((total.seconds / 60) * 100) / 100, costUsd: Math.round(total.costUsd * 1e6) / 1e6 };
+  const total = buckets.reduce(
+    (t, b) => ({ sessions: t.sessions + b.sessions, seconds: t.seconds + b.seconds, costUsd: t.costUsd + b.costUsd, chargeUsd: t.chargeUsd + b.chargeUsd }),
+    { sessions: 0, seconds: 0, costUsd: 0, chargeUsd: 0 },
+  );
+  return {
+    sessions: total.sessions,
+    minutes: Math.round((total.seconds / 60) * 100) / 100,
+    costUsd: Math.round(total.costUsd * 1e6) / 1e6,
+    chargeUsd: Math.round(total.chargeUsd * 1e6) / 1e6,
+  };
 }
 
 /** Sums per provider into the four kinds billing reads. Pure: table-tested. */

@@ -62,7 +62,49 @@ function PracticeTranscript({ session, zone, prospectName }: { session: Practice
   );
 }
 
-/** A finished session: overall score, metrics, every scored item with why and quotes, coaching, transcript, cost. */
+const usd = (n: number) => `$${n.toFixed(n > 0 && n < 1 ? 4 : 2)}`;
+
+/** The session's recording: a player (the api redirects to a short-lived signed URL), or why there is none. */
+function PracticeRecording({ session }: { session: PracticeSessionDetailDto }) {
+  const { recording } = session;
+  if (recording.state === "available" && recording.url)
+    return (
+      <audio
+        className="w-full"
+        controls
+        preload="none"
+        src={recording.url}
+        data-testid="practice-recording"
+        aria-label="Session recording (you left, prospect right)"
+      />
+    );
+  const why =
+    recording.state === "off"
+      ? "Recording is off for this workspace: this session was not recorded."
+      : session.transcriptPurgedAt
+        ? "The recording and transcript were deleted by the workspace's retention period."
+        : session.status === "live"
+          ? "The recording is available when the session has ended."
+          : "No recording is available for this session.";
+  return (
+    <p className="text-sm text-slate-600" data-testid="practice-recording-none">
+      {why}
+    </p>
+  );
+}
+
+/** What the session was charged at the workspace's practice price, and the price it started with. */
+function PracticeCharge({ session }: { session: PracticeSessionDetailDto }) {
+  if (session.pricePerMinuteUsd === null) return null;
+  return (
+    <span data-testid="session-charge">
+      {" "}
+      Charged {session.chargeUsd === null ? "when it ends" : usd(session.chargeUsd)} at {usd(session.pricePerMinuteUsd)} a minute (the price when it started).
+    </span>
+  );
+}
+
+/** A finished session: overall score, metrics, every scored item with why and quotes, coaching, recording, transcript, cost. */
 export function PracticeReport({ session, zone }: { session: PracticeSessionDetailDto; zone: string }) {
   const score = session.score;
   return (
@@ -81,6 +123,7 @@ export function PracticeReport({ session, zone }: { session: PracticeSessionDeta
                   {session.costUsd !== null && (
                     <span data-testid="session-cost">Cost ${session.costUsd.toFixed(session.costUsd > 0 && session.costUsd < 1 ? 4 : 2)}.</span>
                   )}
+                  <PracticeCharge session={session} />
                 </p>
               </div>
             </div>
@@ -125,8 +168,15 @@ export function PracticeReport({ session, zone }: { session: PracticeSessionDeta
           {session.status === "abandoned" ? "The session ended before you said anything." : "The score appears when the session has ended."}
         </EmptyState>
       )}
+      <Card title="Recording">
+        <PracticeRecording session={session} />
+      </Card>
       <Card title="Transcript">
-        <PracticeTranscript session={session} zone={zone} prospectName={session.personaName} />
+        {session.transcriptPurgedAt ? (
+          <p className="text-sm text-slate-600">This transcript was deleted by the workspace&apos;s retention period; the score and its numbers are kept.</p>
+        ) : (
+          <PracticeTranscript session={session} zone={zone} prospectName={session.personaName} />
+        )}
       </Card>
     </div>
   );

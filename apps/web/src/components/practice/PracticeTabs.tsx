@@ -8,9 +8,10 @@ const PAGES = [
   ["/dashboard/practice/goals", "Goals", false, false],
   ["/dashboard/practice/activities", "Activities", false, false],
   ["/dashboard/practice/what-if", "What-if", false, false],
+  ["/dashboard/practice/settings", "Settings", false, true],
 ] as const;
 
-/** The sales-practice pages, one row of links under the page title (Team only for owners and admins). */
+/** The sales-practice pages, one row of links under the page title (Team and Settings only for owners and admins). */
 export function PracticeTabs({ manager }: { manager: boolean }) {
   return (
     <nav aria-label="Sales practice" className="mb-6 overflow-x-auto border-b border-slate-200">

@@ -13,6 +13,7 @@ const NAV = [
   ["/dashboard", "Overview", true],
   ["/dashboard/agents", "Agents", false],
   ["/dashboard/calls", "Calls", false],
+  ["/dashboard/campaigns", "Campaigns", false],
   ["/dashboard/analytics", "Analytics", false],
   ["/dashboard/practice", "Sales practice", false],
   ["/dashboard/appointments", "Appointments", false],

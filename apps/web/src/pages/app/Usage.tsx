@@ -105,12 +105,13 @@ export function Usage() {
   const totalMinutes = rows.reduce((n, r) => n + sum(r.minutes), 0);
   // Sales practice is its own line: not calls, not in the plan's allowance.
   const practice = rows.reduce(
-    (t, r) => ({ sessions: t.sessions + r.practice.sessions, minutes: t.minutes + r.practice.minutes, costUsd: t.costUsd + r.practice.costUsd }),
-    {
-      sessions: 0,
-      minutes: 0,
-      costUsd: 0,
-    },
+    (t, r) => ({
+      sessions: t.sessions + r.practice.sessions,
+      minutes: t.minutes + r.practice.minutes,
+      costUsd: t.costUsd + r.practice.costUsd,
+      chargeUsd: t.chargeUsd + r.practice.chargeUsd,
+    }),
+    { sessions: 0, minutes: 0, costUsd: 0, chargeUsd: 0 },
   );
   const active = (r: DayRow) => sum(r.calls) > 0 || r.practice.sessions > 0;
   const csvUrl = `/v1/usage/daily.csv${queryString({ from: range.from, to: range.to, tz: zone })}`;
@@ -170,6 +171,14 @@ export function Usage() {
               <dt className="text-slate-600">Sales practice</dt>
               <dd className="text-right font-semibold tabular-nums" data-testid="usage-practice">
                 {daily.data ? `${practice.sessions} · ${practice.minutes.toFixed(1)} min · ${usd(practice.costUsd)}` : "–"}
+              </dd>
+              <dt className="text-slate-600">Sales practice charged</dt>
+              <dd
+                className="text-right font-semibold tabular-nums"
+                data-testid="usage-practice-charge"
+                title="Minutes at the practice price per minute in force when each session started"
+              >
+                {daily.data ? usd(practice.chargeUsd) : "–"}
               </dd>
             </dl>
           )}
