@@ -40,7 +40,13 @@ async function main(): Promise<void> {
     console.log(`skipped: ${speech.reason}`);
     return;
   }
-  const config = testConfig({ rateLimitPerMinute: 100_000, maxCallsPerWorkspace: 100, maxCallsPerKey: 100 });
+  // Recordings (on by default for practice) go to a temporary directory, not the checkout's .orbis.
+  const config = testConfig({
+    rateLimitPerMinute: 100_000,
+    maxCallsPerWorkspace: 100,
+    maxCallsPerKey: 100,
+    dataDir: mkdtempSync(join(tmpdir(), "orbis-bench-practice-data-")),
+  });
   const db = await createTestDatabase();
   const cache = createCache({ redisUrl: testTargets().redisUrl });
   const runtime = { config, db, cache, tokens: createTokenService(config.jwtSecret!), metrics: new Registry() };

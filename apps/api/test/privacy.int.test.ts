@@ -363,6 +363,35 @@ describe("deleting one's account", () => {
     expect(row).toMatchObject({ targetId: staff.userId });
   });
 
+  it("takes the member's sales practice recordings with the account; the workspace's others stay", async () => {
+    const g = await signup(t.app, "privacy-g");
+    const rep = await addMember(t.app, g, "staff");
+    const practiceRecording = async (who: Account) => {
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/v1/practice/sessions",
+        headers: bearer(who.token),
+        payload: { personaId: "builtin_dental_practice_owner", scenarioId: "builtin_cold_call_book_meeting" },
+      });
+      expect(res.statusCode).toBe(201);
+      const id: string = res.json().session.id;
+      const writer = store.create(`${g.workspaceId}/${id}.wav`);
+      writer.append(Buffer.alloc(64, 1));
+      await writer.finish(Buffer.from("RIFF"));
+      await t.db.system.execute(sql`update practice_sessions set recording_path = ${writer.location} where id = ${id}`);
+      return writer.location;
+    };
+    const repsRecording = await practiceRecording(rep);
+    const ownersRecording = await practiceRecording(g);
+    expect((await del(rep.token, rep.password)).statusCode).toBe(200);
+    expect(existsSync(repsRecording)).toBe(false);
+    expect(existsSync(ownersRecording)).toBe(true);
+    // Deleting the workspace takes every practice recording in it.
+    const name = (await tenantScope(t.db, g.workspaceId).workspace.get())!.name;
+    expect((await t.app.inject({ method: "DELETE", url: "/v1/workspace", headers: bearer(g.token), payload: { confirm: name } })).statusCode).toBe(204);
+    expect(existsSync(ownersRecording)).toBe(false);
+  });
+
   it("deletes the workspaces the user is alone in, with their recordings", async () => {
     const f = await signup(t.app, "privacy-f");
     const seeded = await seedCaller(f, "+14155550188");

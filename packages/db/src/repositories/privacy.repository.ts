@@ -21,6 +21,7 @@ import {
   memberships,
   messages,
   phoneNumbers,
+  practiceSessions,
   smsMessages,
   users,
   userSessions,
@@ -446,9 +447,22 @@ export function privacySystemRepository(db: Executor) {
       () => createId("audit"),
     ).record(entry);
 
-  /** Recording paths and live sessions of the workspaces (what must go with them). */
-  async function belongingsOf(workspaceIds: string[]) {
-    if (workspaceIds.length === 0) return { recordingPaths: [], sessions: [] };
+  /**
+   * Recording paths (calls and sales practice sessions) and live sessions of the workspaces, plus the
+   * practice recordings of `userId` in any workspace (their sessions go with the account): what must go with them.
+   */
+  async function belongingsOf(workspaceIds: string[], userId?: string) {
+    const practiceOf = [
+      ...(workspaceIds.length ? [inArray(practiceSessions.workspaceId, workspaceIds)] : []),
+      ...(userId ? [eq(practiceSessions.userId, userId)] : []),
+    ];
+    const practicePaths = practiceOf.length
+      ? await db
+          .select({ path: practiceSessions.recordingPath })
+          .from(practiceSessions)
+          .where(and(or(...practiceOf), isNotNull(practiceSessions.recordingPath)))
+      : [];
+    if (workspaceIds.length === 0) return { recordingPaths: practicePaths.map((p) => p.path!), sessions: [] };
     const paths = await db
       .select({ path: calls.recordingPath })
       .from(calls)
@@ -457,7 +471,7 @@ export function privacySystemRepository(db: Executor) {
       .select({ id: userSessions.id, expiresAt: userSessions.expiresAt })
       .from(userSessions)
       .where(inArray(userSessions.workspaceId, workspaceIds));
-    return { recordingPaths: paths.map((p) => p.path!), sessions };
+    return { recordingPaths: [...paths, ...practicePaths].map((p) => p.path!), sessions };
   }
 
   return {

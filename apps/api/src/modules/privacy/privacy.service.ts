@@ -163,7 +163,7 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
         const sys = privacySystemRepository(db.system);
         const plan = await sys.accountDeletionPlan(actor.userId);
         if (plan.blocking.length > 0) throw soleOwner(plan.blocking);
-        const before = await sys.belongingsOf(plan.deleted);
+        const before = await sys.belongingsOf(plan.deleted, actor.userId);
         await removeRecordings(before.recordingPaths);
         const sessions = await sys.sessionsOfUser(actor.userId);
         const late = await db.system.transaction(async (tx) => {
@@ -171,7 +171,7 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
           // Membership may have changed since the plan: decide again inside the transaction.
           const final = await repo.accountDeletionPlan(actor.userId);
           if (final.blocking.length > 0) throw soleOwner(final.blocking);
-          const belongings = await repo.belongingsOf(final.deleted);
+          const belongings = await repo.belongingsOf(final.deleted, actor.userId);
           for (const id of final.deleted) await repo.deleteWorkspace(id);
           await repo.deleteUser(actor.userId, final.left, actor.ip);
           return { ...belongings, deleted: final.deleted };

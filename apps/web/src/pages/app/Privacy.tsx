@@ -29,7 +29,11 @@ const EXPORT_TABLES: [string, string][] = [
 
 interface Erasure {
   phone: string;
-  removed: Record<"calls" | "turns" | "callEvents" | "recordings" | "appointments" | "messages" | "smsMessages" | "events" | "emails", number>;
+  removed: Record<
+    "calls" | "turns" | "callEvents" | "recordings" | "appointments" | "messages" | "smsMessages" | "events" | "emails" | "campaignContacts",
+    number
+  >;
+  kept: { doNotCall: number };
 }
 
 const ERASED_LABELS: [keyof Erasure["removed"], string][] = [
@@ -42,6 +46,7 @@ const ERASED_LABELS: [keyof Erasure["removed"], string][] = [
   ["callEvents", "carrier events"],
   ["events", "queued notifications"],
   ["emails", "emails"],
+  ["campaignContacts", "campaign contacts"],
 ];
 
 const fieldError = (error: unknown, field: string) => (error instanceof ApiError ? error.fieldErrors()[field] : undefined);
@@ -165,6 +170,9 @@ function EraseCallerCard() {
                 </li>
               ))}
             </ul>
+            {erase.data.kept.doNotCall > 0 && (
+              <p className="mt-1 text-sm text-green-900">Kept on the do-not-call list, so the number is never called again (its note removed).</p>
+            )}
           </div>
         )}
       </form>
