@@ -1,5 +1,6 @@
 import type { CommissionStatus } from "@orbis/contracts";
 import type { AdminAffiliateRow, AdminCommissionRow, AdminPayoutRow, AttributionExportRow, ReferrerBalanceRow } from "@orbis/db";
+import { csvRows } from "../../lib/csv.ts";
 import type { AdminPayoutDto } from "./admin.schemas.ts";
 
 /** Rows of the operator's console → DTOs (pure). */
@@ -58,13 +59,7 @@ export const toBalance = (b: ReferrerBalanceRow) => ({
 });
 
 /** A CSV cell: quoted when it needs to be, and never read as a formula by a spreadsheet. */
-function cell(value: string | number | null): string {
-  if (value === null) return "";
-  let s = String(value);
-  if (/^[=+\-@\t\r]/.test(s) && typeof value === "string") s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-const csv = (header: string[], rows: (string | number | null)[][]) => [header, ...rows].map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
+const csv = (header: string[], rows: (string | number | null)[][]) => csvRows([header, ...rows]);
 const money = (n: number) => Math.round(n * 100) / 100;
 
 /** One row per attribution: what accounting reconciles (revenue and commissions by status per referred workspace). */

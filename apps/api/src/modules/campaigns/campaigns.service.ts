@@ -20,7 +20,7 @@ import { decodeCursor, pageOf } from "../../lib/cursor.ts";
 import { found } from "../../lib/found.ts";
 import { invalid, parseOrThrow } from "../../lib/validation.ts";
 import { candidatesFromCsv, candidatesFromJson, importCandidates, placeholdersOf, type CsvMapping } from "./contacts-import.ts";
-import { csvLine } from "./csv.ts";
+import { csvRows } from "../../lib/csv.ts";
 import { toCampaignDto, toContactDto, toDoNotCallDto } from "./campaigns.mappers.ts";
 import { reminderContacts } from "./reminders.ts";
 
@@ -252,21 +252,22 @@ export function createCampaignsService(o: { now?: () => Date } = {}) {
       }
       const variables = [...new Set(rows.flatMap((r) => Object.keys(r.variables)))];
       const fixed = ["phone", "name", "timezone", "status", "outcome", "attempts", "last_attempt_at", "next_attempt_at", "last_call_id", "consent_source"];
-      let body = csvLine([...fixed, ...variables.map((v) => `var_${v}`)]);
-      for (const r of rows)
-        body += csvLine([
+      const body = csvRows([
+        [...fixed, ...variables.map((v) => `var_${v}`)],
+        ...rows.map((r) => [
           r.phone,
           r.name,
           r.timezone,
           r.status,
           r.outcome,
           r.attempts,
-          r.lastAttemptAt?.toISOString(),
-          r.nextAttemptAt?.toISOString(),
+          r.lastAttemptAt,
+          r.nextAttemptAt,
           r.lastCallId,
           r.consentSource,
           ...variables.map((v) => r.variables[v]),
-        ]);
+        ]),
+      ]);
       const slug =
         campaign.name
           .replace(/[^a-zA-Z0-9]+/g, "-")

@@ -1,7 +1,7 @@
 import { createId, isIanaZone, type AddContactsBody, type ContactRowError, type ImportContactsResult } from "@orbis/contracts";
 import type { NewCampaignContactRow, TenantScope } from "@orbis/db";
 import { invalid } from "../../lib/validation.ts";
-import { parseCsv } from "./csv.ts";
+import { parseCsv } from "../../lib/csv.ts";
 
 /** At most this many contact rows per upload. */
 const MAX_ROWS = 10_000;

@@ -3,6 +3,7 @@ import { verifyPassword } from "@orbis/auth";
 import { AppError, e164Schema } from "@orbis/contracts";
 import { phoneDigits, privacySystemRepository, systemRepository, type Database, type TenantScope, type WorkspaceExport } from "@orbis/db";
 import { auditedBy, type Actor } from "../../lib/actor.ts";
+import { csvRows } from "../../lib/csv.ts";
 import { found } from "../../lib/found.ts";
 import { invalid } from "../../lib/validation.ts";
 import type { LoginThrottle } from "../auth/login-throttle.ts";
@@ -194,22 +195,8 @@ const soleOwner = (workspaces: { id: string; name: string }[]) =>
     { workspaces },
   );
 
-/** A table as CSV (RFC 4180): a header of every column, objects as JSON, cells that a spreadsheet would run as formulas quoted with `'`. */
+/** A table as CSV: a header of every column, then a row per object (objects in cells as JSON). */
 export function toCsv(rows: readonly Record<string, unknown>[]): string {
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const cell = (value: unknown): string => {
-    let s =
-      value === null || value === undefined
-        ? ""
-        : value instanceof Date
-          ? value.toISOString()
-          : typeof value === "object"
-            ? JSON.stringify(value)
-            : String(value);
-    // Formula injection: a spreadsheet runs =, @, +, - at the start of a cell (a phone number stays as it is).
-    if (/^[=@\t\r]/.test(s) || (/^[+-]/.test(s) && !/^[+-]?[\d\s().-]+$/.test(s))) s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [columns.map(cell).join(","), ...rows.map((r) => columns.map((c) => cell(r[c])).join(","))];
-  return `${lines.join("\r\n")}\r\n`;
+  return csvRows([columns, ...rows.map((r) => columns.map((c) => r[c]))]);
 }

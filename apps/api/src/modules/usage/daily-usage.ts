@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import { CHANNELS, COST_KINDS, type Channel, type DailyUsageDto } from "@orbis/contracts";
 import type { DailyUsageRows, UsageDailyRow } from "@orbis/db";
+import { csvRows } from "../../lib/csv.ts";
 
 /** The civil days from `from` to `to` (both included, YYYY-MM-DD). */
 export function daysBetween(from: string, to: string): string[] {
@@ -85,11 +86,6 @@ export function dailyUsageOf(days: string[], timezone: string, rows: DailyUsageR
 }
 
 /** A CSV cell: quoted when it needs to be, and never read as a formula by a spreadsheet. */
-function cell(value: string | number): string {
-  let s = String(value);
-  if (/^[=+\-@\t\r]/.test(s) && typeof value === "string") s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /**
  * One row per day: calls and minutes per channel, total cost, cost per provider (one column each), then
@@ -111,22 +107,18 @@ export function dailyUsageCsv(usage: DailyUsageDto): string {
     "practice_cost_usd",
     "practice_charge_usd",
   ];
-  const lines = usage.days.map((d) =>
-    [
-      d.day,
-      ...CHANNELS.map((c) => d.calls[c]),
-      ...CHANNELS.map((c) => d.minutes[c]),
-      round(d.costUsd, 6),
-      ...providers.map((p) => round(d.costByProvider[p] ?? 0, 6)),
-      round(d.costByKind.carrier, 6),
-      round(d.costByKind.infra, 6),
-      d.practice.sessions,
-      d.practice.minutes,
-      round(d.practice.costUsd, 6),
-      round(d.practice.chargeUsd, 6),
-    ]
-      .map(cell)
-      .join(","),
-  );
-  return [header.map(cell).join(","), ...lines].join("\r\n") + "\r\n";
+  const lines = usage.days.map((d) => [
+    d.day,
+    ...CHANNELS.map((c) => d.calls[c]),
+    ...CHANNELS.map((c) => d.minutes[c]),
+    round(d.costUsd, 6),
+    ...providers.map((p) => round(d.costByProvider[p] ?? 0, 6)),
+    round(d.costByKind.carrier, 6),
+    round(d.costByKind.infra, 6),
+    d.practice.sessions,
+    d.practice.minutes,
+    round(d.practice.costUsd, 6),
+    round(d.practice.chargeUsd, 6),
+  ]);
+  return csvRows([header, ...lines]);
 }
