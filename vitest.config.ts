@@ -31,6 +31,9 @@ const SPEECH_CALLS = [
   "e2e/telephony/outbound-speech.int.test.ts",
   "e2e/calls/cloud-voices-downgrade.int.test.ts",
   "e2e/campaigns/campaign-call.int.test.ts",
+  // Real-time calls through carrier and provider emulators (transfers, cloud stacks, Gemini Live).
+  "e2e/telephony/transfer.int.test.ts",
+  "e2e/calls/providers.int.test.ts",
 ];
 const skipped = process.env.SKIP_SPEECH_CALLS === "1" ? SPEECH_CALLS : [];
 
