@@ -211,10 +211,12 @@ export async function mountApi(app: Server, deps: ApiDeps) {
   // Written by the gateway, served here through signed URLs, deleted by retention and erasure.
   const recordings =
     deps.recordings ?? createRecordingStore(deps.config.recordings, { dataDir: deps.config.dataDir, encryptionKey: deps.config.encryptionKey });
+  // One signer for recording links (calls' and practice sessions'; a link names which it opens).
+  const recordingLinks = createRecordingLinks(deps.config.jwtSecret, () => clock.now());
   const calls = createCallsService({
     db: deps.db,
     recordings,
-    links: createRecordingLinks(deps.config.jwtSecret, () => clock.now()),
+    links: recordingLinks,
     urlTtlSec: deps.config.recordings.urlTtlSec,
     now: () => clock.now(),
   });
@@ -270,7 +272,7 @@ export async function mountApi(app: Server, deps: ApiDeps) {
       codeSecret: deps.config.jwtSecret,
       db: deps.db,
       recordings,
-      links: createRecordingLinks(deps.config.jwtSecret, () => clock.now()),
+      links: recordingLinks,
       urlTtlSec: deps.config.recordings.urlTtlSec,
     }),
     settings: createPracticeSettingsService({ now: () => clock.now() }),
